@@ -1,0 +1,57 @@
+"""Pure data: Nomad's nodes and jobs as pydantic models. Validation only, no scheduling logic."""
+
+from .base import Duration, NomadModel, parse_go_duration
+from .constraints import Affinity, Constraint, Spread, SpreadTarget
+from .job import (
+    EphemeralDisk,
+    Job,
+    Lifecycle,
+    Resources,
+    Scaling,
+    Task,
+    TaskGroup,
+    UpdateStrategy,
+)
+from .node import (
+    DeviceAttribute,
+    DeviceInstance,
+    DriverInfo,
+    HostNetwork,
+    HostVolume,
+    Node,
+    NodeDevice,
+    NodeResources,
+    ReservedResources,
+)
+from .resources import NetworkResource, Port, RequestedDevice, VolumeRequest
+
+__all__ = [
+    "Affinity",
+    "Constraint",
+    "DeviceAttribute",
+    "DeviceInstance",
+    "DriverInfo",
+    "Duration",
+    "EphemeralDisk",
+    "HostNetwork",
+    "HostVolume",
+    "Job",
+    "Lifecycle",
+    "NetworkResource",
+    "Node",
+    "NodeDevice",
+    "NodeResources",
+    "NomadModel",
+    "Port",
+    "RequestedDevice",
+    "ReservedResources",
+    "Resources",
+    "Scaling",
+    "Spread",
+    "SpreadTarget",
+    "Task",
+    "TaskGroup",
+    "UpdateStrategy",
+    "VolumeRequest",
+    "parse_go_duration",
+]
