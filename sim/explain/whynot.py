@@ -1,0 +1,116 @@
+"""The why-not table: every check that fails, per computed node class or for one node.
+
+Nomad records only the first failing check per node, and after the first node of a class it
+records ``computed class ineligible`` instead of the constraint (hashicorp/nomad#17435). This
+table lists every failing check with the node's actual value, notes nodes that never reached
+the checks (not ready, other pool or datacenter), and flags the class-cache blind spots: nodes
+of one class that differ in driver health, devices or networks, which Nomad's cache cannot see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models import Node
+
+from ..feasibility.candidates import in_datacenters, in_pool
+from ..feasibility.checker import Finding
+from ..feasibility.engine import GroupFeasibility
+from ..nodetable import NodeTable
+
+_UNHASHED_FAMILIES = ("driver", "device", "network")
+
+
+@dataclass
+class ClassExplanation:
+    """Why one computed class (or one node) is, or is not, feasible for a group."""
+
+    label: str
+    node_count: int
+    example: str
+    findings: list[Finding]
+    blind_spots: list[str] = field(default_factory=list)
+
+    @property
+    def feasible(self) -> bool:
+        return not self.findings
+
+
+def class_label(node: Node, code: int) -> str:
+    user_class = node.node_class or "(no class)"
+    return f"class #{code} {user_class} in {node.datacenter}/{node.node_pool}"
+
+
+def eligibility_findings(node: Node, feasibility: GroupFeasibility) -> list[Finding]:
+    """Reasons a node is not even a candidate; Nomad drops these before counting anything."""
+    job = feasibility.job
+    found = []
+    if not node.ready():
+        state = f"status={node.status}, eligibility={node.scheduling_eligibility}"
+        if node.drain or node.drain_strategy is not None:
+            state += ", draining"
+        found.append(Finding("node ready", "status ready, eligible, not draining", state))
+    if not in_pool(node.node_pool, job.node_pool):
+        found.append(Finding("node pool", f"pool {job.node_pool!r}", repr(node.node_pool)))
+    if not in_datacenters(node.datacenter, job.datacenters):
+        found.append(Finding("datacenter", f"one of {job.datacenters}", repr(node.datacenter)))
+    return found
+
+
+def node_findings(node: Node, feasibility: GroupFeasibility) -> list[Finding]:
+    """Every failing check on one node, in the stack's order."""
+    stack = feasibility.stack
+    checkers = stack.job_checkers + stack.group_checkers + stack.available_checkers
+    found = eligibility_findings(node, feasibility)
+    for checker in checkers:
+        found.extend(checker.findings(node))
+    return found
+
+
+def _blind_spots(nodes: list[Node], feasibility: GroupFeasibility) -> list[str]:
+    """Nodes whose unhashed checks disagree with the node that decided for the class."""
+    checkers = [c for c in feasibility.stack.group_checkers if c.family in _UNHASHED_FAMILIES]
+    if len(nodes) < 2 or feasibility.stack.group_escaped:
+        return []
+    decider = nodes[0]
+    verdict = not any(c.findings(decider) for c in checkers)
+    disagree = [n.name for n in nodes[1:] if (not any(c.findings(n) for c in checkers)) != verdict]
+    if not disagree:
+        return []
+    outcome = "feasible" if verdict else "ineligible"
+    shown = ", ".join(disagree[:5]) + (" ..." if len(disagree) > 5 else "")
+    return [
+        f"class-cache blind spot: {decider.name} decided the class {outcome}, but "
+        f"{len(disagree)} node(s) differ in drivers, devices or networks ({shown})"
+    ]
+
+
+def explain_group(
+    table: NodeTable, feasibility: GroupFeasibility, node_name: str | None = None
+) -> list[ClassExplanation]:
+    """Per computed class (first node in visit order speaks for it), or one named node."""
+    if node_name is not None:
+        index = table.name_index.get(node_name)
+        if index is None:
+            raise KeyError(node_name)
+        node = table.nodes[index]
+        return [ClassExplanation(node.name, 1, node.name, node_findings(node, feasibility))]
+    candidates = set(feasibility.order.tolist())
+    visit = list(feasibility.order.tolist()) + [i for i in range(table.n) if i not in candidates]
+    members: dict[int, list[int]] = {}
+    for index in visit:
+        members.setdefault(int(table.class_codes[index]), []).append(index)
+    out = []
+    for code, indices in members.items():
+        nodes = [table.nodes[i] for i in indices]
+        findings = node_findings(nodes[0], feasibility)
+        out.append(
+            ClassExplanation(
+                class_label(nodes[0], code),
+                len(nodes),
+                nodes[0].name,
+                findings,
+                _blind_spots([n for i, n in zip(indices, nodes) if i in candidates], feasibility),
+            )
+        )
+    return out

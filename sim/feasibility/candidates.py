@@ -1,0 +1,51 @@
+"""Which nodes an evaluation considers at all: ready, in the job's pool and datacenters.
+
+``readyNodesInDCsAndPool`` (scheduler/util.go) runs before any metric is counted: nodes it
+drops appear nowhere in NodesEvaluated or NodesFiltered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import Job
+
+from ..globs import glob_match
+from ..nodetable import NodeTable
+
+ALL_POOLS = "all"
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate node indices (table order) and the per-datacenter count Nomad reports."""
+
+    indices: np.ndarray
+    nodes_available: dict[str, int]
+
+    def shuffled(self, seed: int) -> np.ndarray:
+        """The visit order: Nomad shuffles candidates once per evaluation (``ShuffleNodes``)."""
+        return np.random.default_rng(seed).permutation(self.indices)
+
+
+def in_pool(pool: str, job_pool: str) -> bool:
+    """Pool ``all`` (or empty) sees every node; any other pool only its own nodes."""
+    return job_pool in (ALL_POOLS, "") or pool == job_pool
+
+
+def in_datacenters(datacenter: str, patterns: list[str]) -> bool:
+    return any(glob_match(p, datacenter) for p in patterns)
+
+
+def candidate_nodes(table: NodeTable, job: Job) -> Candidates:
+    pool = table.column("${node.pool}")
+    pool_ok = np.array([in_pool(v, job.node_pool) for v in pool.values], dtype=bool)[pool.codes]
+    dc = table.column("${node.datacenter}")
+    dc_ok = np.array([in_datacenters(v, job.datacenters) for v in dc.values], dtype=bool)
+    keep = pool_ok & table.ready & dc_ok[dc.codes]
+    indices = np.flatnonzero(keep)
+    counts = np.bincount(dc.codes[indices], minlength=len(dc.values))
+    available = {dc.values[i]: int(c) for i, c in enumerate(counts) if c}
+    return Candidates(indices, available)

@@ -1,0 +1,49 @@
+"""The two small interfaces every feasibility check implements, so a new check is a new unit.
+
+``verdicts`` is the fast path: one reason id per node row (``PASS`` = -1), the first failure
+only, exactly what Nomad records. ``findings`` is the explanation path: every failing part of
+the check on one node, with the node's actual value, which Nomad never shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from models import Node
+
+from ..nodetable import NodeTable
+from .reasons import ReasonTable
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failing check on one node: what was required and what the node has."""
+
+    check: str
+    required: str
+    actual: str
+
+
+class Checker(Protocol):
+    family: str
+
+    def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
+        """Reason id of the first failure per row, or ``PASS``."""
+        ...
+
+    def findings(self, node: Node) -> list[Finding]:
+        """Every failing part of this check on ``node``."""
+        ...
+
+
+def first_failures(
+    rows: np.ndarray, checks: list[tuple[np.ndarray, int]]
+) -> np.ndarray:
+    """Combine per-part pass masks (in order) into the id of each row's first failing part."""
+    verdict = np.full(len(rows), -1, dtype=np.int32)
+    for passed, reason_id in checks:
+        verdict[(verdict == -1) & ~passed] = reason_id
+    return verdict

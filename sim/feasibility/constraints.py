@@ -1,0 +1,75 @@
+"""ConstraintChecker: the constraint list in order, the first failure named (feasible.go)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import Constraint, Node
+
+from ..nodetable import NodeTable
+from ..operators import check_constraint
+from ..targets import resolve_target
+from .checker import Finding, first_failures
+from .reasons import ReasonTable
+
+_PLACEMENT_ONLY = ("distinct_hosts", "distinct_property")
+
+
+def constraint_mask(table: NodeTable, constraint: Constraint) -> np.ndarray:
+    """Per-node result of one constraint, evaluated once per distinct (left, right) pair."""
+    key = ("constraint", constraint.operand, constraint.l_target, constraint.r_target)
+    return table.cached_mask(key, lambda: _evaluate(table, constraint))
+
+
+def _evaluate(table: NodeTable, constraint: Constraint) -> np.ndarray:
+    left, right = table.column(constraint.l_target), table.column(constraint.r_target)
+    op = constraint.operand
+    if len(right.values) == 1:
+        rv, rf = right.values[0], right.found[0]
+        slots = [check_constraint(op, lv, rv, lf, rf) for lv, lf in zip(left.values, left.found)]
+        return np.asarray(slots, dtype=bool)[left.codes]
+    if len(left.values) == 1:
+        lv, lf = left.values[0], left.found[0]
+        slots = [check_constraint(op, lv, rv, lf, rf) for rv, rf in zip(right.values, right.found)]
+        return np.asarray(slots, dtype=bool)[right.codes]
+    pairs = left.codes.astype(np.int64) * len(right.values) + right.codes
+    distinct, inverse = np.unique(pairs, return_inverse=True)
+    width = len(right.values)
+    slots = [
+        check_constraint(
+            op,
+            left.values[p // width],
+            right.values[p % width],
+            left.found[p // width],
+            right.found[p % width],
+        )
+        for p in distinct.tolist()
+    ]
+    return np.asarray(slots, dtype=bool)[inverse]
+
+
+@dataclass
+class ConstraintChecker:
+    """Hard constraints; ``distinct_*`` pass here and are enforced during placement."""
+
+    constraints: list[Constraint]
+    family: str = "constraint"
+
+    def __post_init__(self) -> None:
+        self.constraints = [c for c in self.constraints if c.operand not in _PLACEMENT_ONLY]
+
+    def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
+        checks = [(constraint_mask(table, c)[rows], reasons.id(str(c))) for c in self.constraints]
+        return first_failures(rows, checks)
+
+    def findings(self, node: Node) -> list[Finding]:
+        found = []
+        for c in self.constraints:
+            lval, lfound = resolve_target(c.l_target, node)
+            rval, rfound = resolve_target(c.r_target, node)
+            if not check_constraint(c.operand, lval, rval, lfound, rfound):
+                actual = repr(lval) if lfound else "(not set)"
+                found.append(Finding(f"constraint {str(c).strip()}", str(c), actual))
+        return found

@@ -1,0 +1,94 @@
+"""DeviceChecker: enough healthy device instances matching each request (feasible.go).
+
+Requests of all tasks are matched in order, each consuming instances greedily from the first
+node device group that matches by ID, has enough healthy instances and satisfies the
+request's constraints. Nomad walks a Go map there (random order); this model walks the node's
+device list in order, which only differs when two device groups could both serve a request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import Node, NodeDevice, RequestedDevice
+
+from ..device_constraints import device_satisfies
+from ..nodetable import NodeTable
+from .checker import Finding
+from .reasons import MISSING_DEVICES, ReasonTable
+
+
+def request_id(name: str) -> tuple[str, str, str]:
+    """(vendor, type, model) of ``gpu``, ``nvidia/gpu`` or ``nvidia/gpu/Tesla T4``."""
+    parts = name.split("/", 2)
+    if len(parts) == 1:
+        return "", parts[0], ""
+    if len(parts) == 2:
+        return parts[0], parts[1], ""
+    return parts[0], parts[1], parts[2]
+
+
+def device_matches(device: NodeDevice, request: RequestedDevice) -> bool:
+    """ID match (empty request parts match anything) and every device constraint holds."""
+    vendor, kind, model = request_id(request.name)
+    if (vendor and vendor != device.vendor) or (kind and kind != device.type):
+        return False
+    if model and model != device.name:
+        return False
+    return all(device_satisfies(device, c) for c in request.constraints)
+
+
+def healthy_instances(device: NodeDevice) -> int:
+    return sum(1 for i in device.instances if i.healthy)
+
+
+def has_devices(node: Node, requests: list[RequestedDevice]) -> bool:
+    """``DeviceChecker.hasDevices``."""
+    if not requests:
+        return True
+    available = {i: healthy_instances(d) for i, d in enumerate(node.node_resources.devices)}
+    available = {i: n for i, n in available.items() if n}
+    for request in requests:
+        for index, unused in available.items():
+            device = node.node_resources.devices[index]
+            if unused >= request.count and device_matches(device, request):
+                available[index] = unused - request.count
+                break
+        else:
+            return False
+    return True
+
+
+def describe_devices(node: Node) -> str:
+    devices = node.node_resources.devices
+    if not devices:
+        return "no devices"
+    return ", ".join(
+        f"{d.vendor}/{d.type}/{d.name} ×{healthy_instances(d)} healthy" for d in devices
+    )
+
+
+@dataclass
+class DeviceChecker:
+    requests: list[RequestedDevice]
+    family: str = "device"
+
+    def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
+        if not self.requests:
+            return np.full(len(rows), -1, dtype=np.int32)
+        reason = reasons.id(MISSING_DEVICES)
+        ok = np.fromiter(
+            (has_devices(table.nodes[r], self.requests) for r in rows.tolist()), bool, len(rows)
+        )
+        return np.where(ok, -1, reason).astype(np.int32)
+
+    def findings(self, node: Node) -> list[Finding]:
+        if has_devices(node, self.requests):
+            return []
+        wanted = "; ".join(
+            f"{r.count}× {r.name}" + (f" where {', '.join(map(str, r.constraints))}" if r.constraints else "")
+            for r in self.requests
+        )
+        return [Finding("devices", wanted, describe_devices(node))]

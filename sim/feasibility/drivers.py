@@ -1,0 +1,58 @@
+"""DriverChecker: every task driver detected and healthy on the node (feasible.go)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import Node
+
+from ..nodetable import NodeTable
+from .checker import Finding, first_failures
+from .reasons import MISSING_DRIVERS, ReasonTable
+
+_GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+
+
+def driver_ok(node: Node, driver: str) -> bool:
+    """``hasDrivers`` for one driver: DriverInfo wins; else attribute ``driver.<d>`` ParseBool."""
+    if driver in node.drivers:
+        info = node.drivers[driver]
+        return info is not None and info.detected and info.healthy
+    return node.attributes.get(f"driver.{driver}") in _GO_TRUE
+
+
+def driver_status(node: Node, driver: str) -> str:
+    """The node's side of a driver check, in words, for explanations."""
+    if driver in node.drivers:
+        info = node.drivers[driver]
+        if info is None:
+            return "no driver info"
+        return f"detected={str(info.detected).lower()}, healthy={str(info.healthy).lower()}"
+    value = node.attributes.get(f"driver.{driver}")
+    return "not fingerprinted" if value is None else f"attr.driver.{driver}={value!r}"
+
+
+def driver_mask(table: NodeTable, driver: str) -> np.ndarray:
+    return table.cached_mask(
+        ("driver", driver),
+        lambda: np.fromiter((driver_ok(n, driver) for n in table.nodes), bool, table.n),
+    )
+
+
+@dataclass
+class DriverChecker:
+    drivers: list[str]
+    family: str = "driver"
+
+    def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
+        reason = reasons.id(MISSING_DRIVERS)
+        return first_failures(rows, [(driver_mask(table, d)[rows], reason) for d in self.drivers])
+
+    def findings(self, node: Node) -> list[Finding]:
+        return [
+            Finding(f"driver {d}", f"driver {d!r} detected and healthy", driver_status(node, d))
+            for d in self.drivers
+            if not driver_ok(node, d)
+        ]

@@ -1,0 +1,130 @@
+"""The scalar reference: Nomad's FeasibilityWrapper loop, one node at a time, read from the spec.
+
+It shares nothing with the vectorized engine but the leaf checks that are scalar anyway
+(device matching, network and host-volume rules). Property tests assert that both engines
+give the same verdict and the same AllocMetric for every node; benchmarks measure the gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from models import Job, Node, TaskGroup
+
+from ..globs import glob_match
+from ..metrics import AllocMetric
+from ..nodeclass import computed_class_key, group_escapes, job_escapes
+from ..operators import node_satisfies
+from .devices import has_devices
+from .drivers import driver_ok
+from .network import NetworkAsk, network_failure
+from .reasons import (
+    COMPUTED_CLASS_INELIGIBLE,
+    MISSING_DEVICES,
+    MISSING_DRIVERS,
+    MISSING_HOST_VOLUMES,
+)
+from .stack import group_constraints, network_asks
+from .volumes import has_host_volumes, host_volume_requests
+
+_UNKNOWN, _ELIGIBLE, _INELIGIBLE = "unknown", "eligible", "ineligible"
+
+
+@dataclass
+class ReferenceResult:
+    """Per-group verdicts (reason or None) for the visit order, and the full-pass metric."""
+
+    order: list[int]
+    verdicts: list[str | None]
+    metric: AllocMetric = field(default_factory=AllocMetric)
+
+
+def reference_candidates(nodes: Sequence[Node], job: Job) -> tuple[list[int], dict[str, int]]:
+    """``readyNodesInDCsAndPool``, node by node."""
+    kept, per_dc = [], {}
+    for i, node in enumerate(nodes):
+        if job.node_pool not in ("all", "") and node.node_pool != job.node_pool:
+            continue
+        if not node.ready():
+            continue
+        if not any(glob_match(p, node.datacenter) for p in job.datacenters):
+            continue
+        kept.append(i)
+        per_dc[node.datacenter] = per_dc.get(node.datacenter, 0) + 1
+    return kept, per_dc
+
+
+def _first_failing_constraint(node: Node, constraints: list) -> str | None:
+    for c in constraints:
+        if c.operand in ("distinct_hosts", "distinct_property"):
+            continue
+        if not node_satisfies(node, c):
+            return str(c)
+    return None
+
+
+def _group_check(node: Node, group: TaskGroup, network: NetworkAsk) -> str | None:
+    for driver in sorted({t.driver for t in group.tasks if t.driver}):
+        if not driver_ok(node, driver):
+            return MISSING_DRIVERS
+    failed = _first_failing_constraint(node, group_constraints(group))
+    if failed is not None:
+        return failed
+    if not has_devices(node, [d for t in group.tasks for d in t.resources.devices]):
+        return MISSING_DEVICES
+    return network_failure(node, network)
+
+
+def reference_job(nodes: Sequence[Node], job: Job, order: list[int]) -> list[ReferenceResult]:
+    """Each group of ``job`` over ``order`` with one EvalEligibility per group, as b.3 says."""
+    _, per_dc = reference_candidates(nodes, job)
+    results = []
+    job_escaped = job_escapes(job.constraints)
+    for group, network in zip(job.task_groups, network_asks(job)):
+        escaped = group_escapes(group)
+        volumes = host_volume_requests(group.volumes)
+        job_status: dict[object, str] = {}
+        group_status: dict[object, str] = {}
+        metric = AllocMetric(
+            nodes_in_pool=len(order), node_pool=job.node_pool, nodes_available=dict(per_dc)
+        )
+        verdicts: list[str | None] = []
+        for index in order:
+            node = nodes[index]
+            metric.nodes_evaluated += 1
+            reason = _visit(node, job, group, network, volumes, job_escaped, escaped,
+                            job_status, group_status)
+            if reason is not None:
+                metric.filter_node(node.node_class, reason)
+            verdicts.append(reason)
+        results.append(ReferenceResult(list(order), verdicts, metric))
+    return results
+
+
+def _visit(node, job, group, network, volumes, job_escaped, escaped, job_status, group_status):
+    key = computed_class_key(node)
+    js = _UNKNOWN if job_escaped else job_status.get(key, _UNKNOWN)
+    if js == _INELIGIBLE:
+        return COMPUTED_CLASS_INELIGIBLE
+    failed = _first_failing_constraint(node, job.constraints)
+    if failed is not None:
+        if not job_escaped:
+            job_status[key] = _INELIGIBLE
+        return failed
+    if not job_escaped:
+        job_status.setdefault(key, _ELIGIBLE)
+    gs = _UNKNOWN if escaped else group_status.get(key, _UNKNOWN)
+    if gs == _INELIGIBLE:
+        return COMPUTED_CLASS_INELIGIBLE
+    if gs != _ELIGIBLE:
+        failed = _group_check(node, group, network)
+        if failed is not None:
+            if not escaped:
+                group_status[key] = _INELIGIBLE
+            return failed
+        if not escaped:
+            group_status[key] = _ELIGIBLE
+    if not has_host_volumes(node, volumes):
+        return MISSING_HOST_VOLUMES
+    return None

@@ -1,0 +1,77 @@
+"""The one place that shows the order of Nomad's feasibility checks for a task group.
+
+``NewGenericStack`` (scheduler/feasible/stack.go): job constraints; then the class-cacheable
+group checkers — drivers, group and task constraints, devices, network; then the "available"
+checkers that run on every node — host volumes (CSI volumes are not modelled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models import Job, TaskGroup
+
+from ..nodeclass import group_escapes, job_escapes
+from .checker import Checker
+from .constraints import ConstraintChecker
+from .devices import DeviceChecker
+from .drivers import DriverChecker
+from .network import NetworkAsk, NetworkChecker
+from .volumes import HostVolumeChecker, host_volume_requests
+
+
+@dataclass
+class GroupStack:
+    job_checkers: list[Checker]
+    group_checkers: list[Checker]
+    available_checkers: list[Checker]
+    job_escaped: bool
+    group_escaped: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def group_constraints(group: TaskGroup) -> list:
+    """``TaskGroupConstraints``: the group's constraints, then each task's in task order."""
+    constraints = list(group.constraints)
+    for task in group.tasks:
+        constraints.extend(task.constraints)
+    return constraints
+
+
+def network_asks(job: Job) -> list[NetworkAsk]:
+    """Per group, what the shared NetworkChecker asks for.
+
+    Nomad re-parameterises the checker only for groups that have a ``network`` block; a
+    group without one inherits the previous group's mode (a fresh checker asks ``host``).
+    """
+    asks, current = [], NetworkAsk()
+    for group in job.task_groups:
+        if group.networks:
+            network = group.networks[0]
+            ports = tuple(network.dynamic_ports) + tuple(network.reserved_ports)
+            current = NetworkAsk(network.mode or "host", ports)
+        asks.append(current)
+    return asks
+
+
+def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
+    drivers = sorted({t.driver for t in group.tasks if t.driver})
+    devices = [d for t in group.tasks for d in t.resources.devices]
+    notes = [
+        f"CSI volume {v.source or name!r} is not modelled: assumed available on every node"
+        for name, v in sorted(group.volumes.items())
+        if v.type == "csi"
+    ]
+    return GroupStack(
+        job_checkers=[ConstraintChecker(list(job.constraints))],
+        group_checkers=[
+            DriverChecker(drivers),
+            ConstraintChecker(group_constraints(group)),
+            DeviceChecker(devices),
+            NetworkChecker(network),
+        ],
+        available_checkers=[HostVolumeChecker(host_volume_requests(group.volumes))],
+        job_escaped=job_escapes(job.constraints),
+        group_escaped=group_escapes(group),
+        notes=notes,
+    )

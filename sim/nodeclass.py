@@ -1,0 +1,69 @@
+"""Nomad's computed node class: the key under which feasibility verdicts are cached.
+
+``Node.ComputeClass`` (nomad/structs/node_class.go) hashes the datacenter, attributes and
+meta (keys starting ``unique.`` excluded), the user node class, the node pool and, of the
+devices, only vendor/type/name/attributes. Equality of that tuple is an exact stand-in for
+equality of Nomad's hash; the numeric ``v1:<hash>`` itself is not reproduced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models import Constraint, Node, TaskGroup
+
+UNIQUE_PREFIX = "unique."
+_ESCAPING_PREFIXES = ("${unique.", "${node.unique.", "${attr.unique.", "${meta.unique.")
+
+
+def _without_unique(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in values.items() if not k.startswith(UNIQUE_PREFIX)))
+
+
+def computed_class_key(node: Node) -> tuple[Any, ...]:
+    """The fields ``ComputeClass`` hashes; device order matters, map order does not."""
+    devices = tuple(
+        (
+            d.vendor,
+            d.type,
+            d.name,
+            tuple(
+                sorted(
+                    (k, a.value, a.unit)
+                    for k, a in d.attributes.items()
+                    if not k.startswith(UNIQUE_PREFIX)
+                )
+            ),
+        )
+        for d in node.node_resources.devices
+    )
+    return (
+        node.datacenter,
+        _without_unique(node.attributes),
+        _without_unique(node.meta),
+        node.node_class,
+        node.node_pool,
+        devices,
+    )
+
+
+def constraint_escapes(constraint: Constraint) -> bool:
+    """``EscapedConstraints``: a target naming a ``unique.`` value defeats class caching."""
+    return any(
+        target.startswith(_ESCAPING_PREFIXES)
+        for target in (constraint.l_target, constraint.r_target)
+    )
+
+
+def job_escapes(constraints: list[Constraint]) -> bool:
+    return any(constraint_escapes(c) for c in constraints)
+
+
+def group_escapes(group: TaskGroup) -> bool:
+    """A group escapes through its own or its tasks' constraints, or any CSI volume."""
+    constraints = list(group.constraints)
+    for task in group.tasks:
+        constraints.extend(task.constraints)
+    if job_escapes(constraints):
+        return True
+    return any(v.type == "csi" for v in group.volumes.values())
