@@ -1,0 +1,28 @@
+"""Readers: HCL2 jobspecs, Nomad API job and node JSON, Terraform variables, scenario YAML.
+
+Every reader raises ``sim.errors.InputError`` naming the file (and line or field path) for
+bad input, and never writes to its inputs.
+"""
+
+from .detect import NODE_CAPTURE_RECIPE, Detected, Kind, detect
+from .hcl_job import hcl_to_api
+from .loaders import load_job, load_jobs, load_nodes
+from .node_json import NodeLoad
+from .scenario import ResolvedScenario, load_scenario
+from .tfvars import load_tfvars, load_variables_tf
+
+__all__ = [
+    "NODE_CAPTURE_RECIPE",
+    "Detected",
+    "Kind",
+    "NodeLoad",
+    "ResolvedScenario",
+    "detect",
+    "hcl_to_api",
+    "load_job",
+    "load_jobs",
+    "load_nodes",
+    "load_scenario",
+    "load_tfvars",
+    "load_variables_tf",
+]

@@ -1,0 +1,49 @@
+"""The file-level entry points for jobs and nodes: detect the artifact, then read it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from models import Job
+from sim.errors import InputError
+
+from .detect import Detected, Kind, detect
+from .hcl_job import job_from_hcl
+from .job_json import job_from_api, jobs_from_api
+from .node_json import NodeLoad, nodes_from_api
+
+
+def load_jobs(path: str | Path, overrides: Mapping[str, Any] | None = None) -> list[Job]:
+    """Every job in a jobspec (HCL, one job) or job JSON (one object or an array)."""
+    found = detect(path)
+    if found.kind is Kind.HCL_JOB:
+        return [job_from_hcl(found.data, found.source, overrides)]
+    if overrides:
+        raise InputError("variables can only be set for HCL jobspecs", source=found.source)
+    if found.kind is Kind.JOB:
+        return [job_from_api(found.data, found.source)]
+    if found.kind in (Kind.JOBS, Kind.EMPTY):
+        return jobs_from_api(found.data, found.source)
+    raise _wrong_kind(found, "a job")
+
+
+def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Job:
+    """Exactly one job from an HCL jobspec or job JSON."""
+    jobs = load_jobs(path, overrides)
+    if len(jobs) != 1:
+        raise InputError(f"expected one job, found {len(jobs)}; use load_jobs", source=path)
+    return jobs[0]
+
+
+def load_nodes(path: str | Path) -> NodeLoad:
+    """Full node JSON (one object or an array); list stubs load with a warning."""
+    found = detect(path)
+    if found.kind in (Kind.NODES, Kind.NODE_STUBS, Kind.EMPTY):
+        return nodes_from_api(found.data, found.source, stubs=found.kind is Kind.NODE_STUBS)
+    raise _wrong_kind(found, "node JSON")
+
+
+def _wrong_kind(found: Detected, wanted: str) -> InputError:
+    return InputError(f"expected {wanted}, but this is {found.kind.value}", source=found.source)

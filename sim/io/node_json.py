@@ -1,0 +1,52 @@
+"""Node JSON: one full node (``nomad node status -json <id>``, GET /v1/node/:id) or many.
+
+List stubs (``nomad node status -json`` with no ID, GET /v1/nodes) are accepted with a
+warning: they lack Attributes, Meta and NodeResources, so most checks cannot be evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from models import Node
+from sim.errors import InputError
+
+from .detect import NODE_CAPTURE_RECIPE
+from .pydantic_errors import input_error
+
+
+@dataclass
+class NodeLoad:
+    """Nodes read from a file, plus what the caller should tell the user about them."""
+
+    nodes: list[Node]
+    warnings: list[str] = field(default_factory=list)
+
+
+def stub_warning(source: str | Path, count: int) -> str:
+    return (
+        f"{source}: {count} node(s) are list stubs (`nomad node status -json` without an ID, "
+        "or GET /v1/nodes): they carry no Attributes (at most os.name), no Meta and no "
+        "NodeResources, so ${attr.*} and ${meta.*} constraints cannot be evaluated and "
+        f"resources cannot be checked. Capture full nodes with: {NODE_CAPTURE_RECIPE}"
+    )
+
+
+def nodes_from_api(items: list[Any], source: str | Path, *, stubs: bool = False) -> NodeLoad:
+    many = len(items) > 1
+    nodes = []
+    for i, item in enumerate(items):
+        try:
+            nodes.append(Node.model_validate(item))
+        except ValidationError as exc:
+            raise input_error(exc, source, ("node", i) if many else ()) from None
+    seen: dict[str, int] = {}
+    for i, node in enumerate(nodes):
+        if node.id in seen:
+            raise InputError(f"node[{i}].ID {node.id!r} repeats node[{seen[node.id]}]", source)
+        seen[node.id] = i
+    return NodeLoad(nodes, [stub_warning(source, len(nodes))] if stubs else [])

@@ -1,0 +1,251 @@
+"""Scenario files: YAML → variables resolved → node groups expanded → jobs loaded.
+
+Precedence of variable values: scenario defaults ← each ``--var-file`` in order ← ``--set``.
+Node groups expand to ``count`` nodes named ``<group>-<i>``, with IDs derived from scenario,
+group and index (uuid5), so runs, diffs and explanations are reproducible.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ValidationError
+
+from models import Job, Node
+from models.scenario import Allocation, JobFile, NodeGroup, Scenario
+from sim.errors import InputError
+
+from .files import read_text
+from .interpolate import ExpressionError, Scope, render_tree
+from .loaders import load_jobs, load_nodes
+from .pydantic_errors import input_error
+from .tfvars import load_tfvars
+from .variables import Declared, layer_values, type_of
+from .yaml_source import YamlDocument, parse_yaml
+
+_ID_NAMESPACE = uuid.UUID("6f1c1d52-6a55-4d0e-9b5e-6e6f6d61642d")
+_BARE_VAR = re.compile(r"var\.[A-Za-z_][\w-]*")
+
+
+@dataclass
+class ResolvedScenario:
+    """A scenario with every variable applied: concrete nodes and jobs, ready to simulate."""
+
+    scenario: Scenario
+    variables: dict[str, Any]
+    nodes: list[Node]
+    node_group_of: list[str]
+    jobs: list[Job]
+    allocations: list[Allocation]
+    source: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_scenario(
+    path: str | Path,
+    overrides: Mapping[str, object] | None = None,
+    var_files: Iterable[str | Path] = (),
+) -> ResolvedScenario:
+    path = Path(path)
+    doc = parse_yaml(read_text(path), path)
+    if not isinstance(doc.data, dict):
+        raise InputError("expected a mapping with name, node_groups and jobs", path, 1)
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        raise input_error(exc, path, line_of=doc.line_of) from None
+    loader = _Loader(path, doc, scenario)
+    values = loader.variables(overrides or {}, [Path(f) for f in var_files])
+    nodes, group_of = loader.nodes({"var": values})
+    jobs = loader.jobs({"var": values})
+    allocations = loader.allocations(nodes, jobs)
+    return ResolvedScenario(
+        scenario, values, nodes, group_of, jobs, allocations, path, loader.warnings
+    )
+
+
+class _Loader:
+    """The steps of load_scenario, sharing the file, its YAML positions and the warnings."""
+
+    def __init__(self, source: Path, doc: YamlDocument, scenario: Scenario):
+        self.source, self.doc, self.scenario = source, doc, scenario
+        self.base = source.parent
+        self.warnings: list[str] = []
+
+    def fail(self, loc: tuple[Any, ...], message: str) -> InputError:
+        return InputError(message, self.source, self.doc.line_of(loc))
+
+    def render(self, value: Any, loc: tuple[Any, ...], scope: Scope, *, strict: bool) -> Any:
+        try:
+            return render_tree(value, scope, strict=strict)
+        except ExpressionError as exc:
+            where = ".".join(str(p) for p in loc)
+            raise self.fail(loc, f"{where}: {exc}") from None
+
+    def variables(self, overrides: Mapping[str, object], var_files: list[Path]) -> dict[str, Any]:
+        declared = {
+            name: Declared(name, v.default, type_of(v.default))
+            if v.default is not None
+            else Declared(name)
+            for name, v in self.scenario.variables.items()
+        }
+        layers: list[tuple[Mapping[str, Any], str | None]] = []
+        for var_file in var_files:
+            values = load_tfvars(var_file)
+            layers.append((values, str(var_file)))
+            ignored = sorted(set(values) - set(declared))
+            if ignored:
+                self.warnings.append(
+                    f"{var_file}: ignored {len(ignored)} value(s) this scenario does not use: "
+                    + ", ".join(ignored)
+                )
+        layers.append((overrides, None))
+        return layer_values(declared, layers, self.source)
+
+    def nodes(self, scope: Scope) -> tuple[list[Node], list[str]]:
+        nodes: list[Node] = []
+        group_of: list[str] = []
+        for g, group in enumerate(self.scenario.node_groups):
+            count = self._count(group, g, scope)
+            template = self._template(group, g, scope)
+            for i in range(count):
+                name = f"{group.name}-{i}"
+                node_id = str(uuid.uuid5(_ID_NAMESPACE, f"{self.scenario.name}/{group.name}/{i}"))
+                attributes = {**template.attributes, "unique.hostname": name}
+                nodes.append(
+                    template.model_copy(
+                        update={"id": node_id, "name": name, "attributes": attributes}
+                    )
+                )
+            group_of.extend([group.name] * count)
+        return nodes, group_of
+
+    def _count(self, group: NodeGroup, g: int, scope: Scope) -> int:
+        raw = group.count
+        if isinstance(raw, str) and _BARE_VAR.fullmatch(raw.strip()):
+            raw = "${" + raw.strip() + "}"
+        value = self.render(raw, ("node_groups", g, "count"), scope, strict=True)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(
+                ("node_groups", g, "count"),
+                f"node group {group.name!r}: count must be a non-negative integer, got {value!r}",
+            )
+        return value
+
+    def _template(self, group: NodeGroup, g: int, scope: Scope) -> Node:
+        """One validated Node per group; expansion then only copies it."""
+        if group.from_ is not None:
+            base = self._from_node(group, g)
+            data = _deep_merge(base, _field_names(Node, group.overrides))
+            loc: tuple[Any, ...] = ("node_groups", g, "overrides")
+        else:
+            data, loc = group.template or {}, ("node_groups", g, "template")
+        data = self.render(data, loc, scope, strict=True)
+        try:
+            return Node.model_validate(data)
+        except ValidationError as exc:
+            raise input_error(exc, self.source, loc, self.doc.line_of) from None
+
+    def _from_node(self, group: NodeGroup, g: int) -> dict[str, Any]:
+        loaded = load_nodes(self.base / group.from_)
+        self.warnings.extend(loaded.warnings)
+        if len(loaded.nodes) != 1:
+            raise self.fail(
+                ("node_groups", g, "from"),
+                f"node group {group.name!r}: `from` must name one node, "
+                f"{group.from_} has {len(loaded.nodes)}",
+            )
+        return loaded.nodes[0].model_dump()
+
+    def jobs(self, scope: Scope) -> list[Job]:
+        jobs: list[Job] = []
+        where: dict[tuple[str, str], int] = {}
+        for j, entry in enumerate(self.scenario.jobs):
+            if isinstance(entry, JobFile):
+                found = load_jobs(self.base / entry.file, entry.variables or None)
+            else:
+                data = self.render(entry, ("jobs", j), scope, strict=False)
+                try:
+                    found = [Job.model_validate(data)]
+                except ValidationError as exc:
+                    raise input_error(exc, self.source, ("jobs", j), self.doc.line_of) from None
+            for job in found:
+                key = (job.namespace, job.id)
+                if key in where:
+                    raise self.fail(("jobs", j), f"job {job.id!r} is also jobs[{where[key]}]")
+                where[key] = j
+            jobs.extend(found)
+        return jobs
+
+    def allocations(self, nodes: list[Node], jobs: list[Job]) -> list[Allocation]:
+        names = {node.name for node in nodes}
+        by_id = {job.id: job for job in jobs}
+        out = []
+        for a, alloc in enumerate(self.scenario.allocations):
+            loc = ("allocations", a)
+            if alloc.node not in names:
+                raise self.fail((*loc, "node"), f"allocations[{a}]: no node named {alloc.node!r}")
+            job = by_id.get(alloc.job)
+            if job is None:
+                if alloc.resources is None:
+                    raise self.fail(
+                        loc,
+                        f"allocations[{a}]: job {alloc.job!r} is not in the scenario; "
+                        "give its resources",
+                    )
+                out.append(alloc)
+                continue
+            groups = [group.name for group in job.task_groups]
+            group = alloc.group or (groups[0] if len(groups) == 1 else "")
+            if group not in groups:
+                raise self.fail(
+                    (*loc, "group"),
+                    f"allocations[{a}]: job {alloc.job!r} has groups {', '.join(groups)}; "
+                    f"got {alloc.group!r}",
+                )
+            out.append(alloc.model_copy(update={"group": group}))
+        return out
+
+
+def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _field_names(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Rename keys to field names (``class``/``NodeClass`` → ``node_class``), recursively.
+
+    Overrides may use any spelling the model accepts; the dumped ``from`` node uses field
+    names, so both must agree before the deep merge or both spellings would survive.
+    """
+    names: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        choices = (
+            info.validation_alias.choices if isinstance(info.validation_alias, AliasChoices) else []
+        )
+        for alias in (name, info.alias, *choices):
+            if isinstance(alias, str):
+                names[alias] = name
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = names.get(key, key)
+        info = model.model_fields.get(name)
+        sub = info.annotation if info else None
+        if isinstance(value, Mapping) and isinstance(sub, type) and issubclass(sub, BaseModel):
+            value = _field_names(sub, value)
+        out[name] = value
+    return out
