@@ -121,6 +121,11 @@ class Scenario(ScenarioModel):
 
     name: str
     description: str = ""
+    extends: str | None = Field(
+        None,
+        description="Path of a base scenario whose top-level keys apply unless this file "
+        "sets them (a variant that only swaps the jobs sets `jobs`).",
+    )
     variables: dict[str, Variable] = Field(default_factory=dict)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     node_groups: list[NodeGroup] = Field(default_factory=list)

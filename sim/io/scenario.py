@@ -52,13 +52,7 @@ def load_scenario(
     var_files: Iterable[str | Path] = (),
 ) -> ResolvedScenario:
     path = Path(path)
-    doc = parse_yaml(read_text(path), path)
-    if not isinstance(doc.data, dict):
-        raise InputError("expected a mapping with name, node_groups and jobs", path, 1)
-    try:
-        scenario = Scenario.model_validate(doc.data)
-    except ValidationError as exc:
-        raise input_error(exc, path, line_of=doc.line_of) from None
+    doc, scenario = _read(path, ())
     loader = _Loader(path, doc, scenario)
     values = loader.variables(overrides or {}, [Path(f) for f in var_files])
     nodes, group_of = loader.nodes({"var": values})
@@ -67,6 +61,42 @@ def load_scenario(
     return ResolvedScenario(
         scenario, values, nodes, group_of, jobs, allocations, path, loader.warnings
     )
+
+
+def _read(path: Path, chain: tuple[Path, ...]) -> tuple[YamlDocument, Scenario]:
+    """Parse and validate one file, with its ``extends`` base merged under it."""
+    doc = parse_yaml(read_text(path), path)
+    if not isinstance(doc.data, dict):
+        raise InputError("expected a mapping with name, node_groups and jobs", path, 1)
+    data = doc.data
+    try:
+        scenario = Scenario.model_validate(data)
+        if scenario.extends is not None:
+            data = {**_base_data(path, scenario.extends, chain), **data}
+            scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise input_error(exc, path, line_of=doc.line_of) from None
+    return doc, scenario
+
+
+def _base_data(path: Path, extends: str, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """The base scenario as data, its relative paths made relative to the extending file."""
+    base_path = path.parent / extends
+    if base_path.resolve() in chain or base_path.resolve() == path.resolve():
+        raise InputError(f"`extends` loops back to {extends}", path)
+    _, base = _read(base_path, (*chain, path.resolve()))
+    where = base_path.parent
+    groups = [
+        g.model_copy(update={"from_": str(where / g.from_)}) if g.from_ else g
+        for g in base.node_groups
+    ]
+    jobs = [
+        j.model_copy(update={"file": str(where / j.file)}) if isinstance(j, JobFile) else j
+        for j in base.jobs
+    ]
+    # Field names, not aliases: every scenario model also accepts them (populate_by_name).
+    based = base.model_copy(update={"node_groups": groups, "jobs": jobs})
+    return based.model_dump(exclude={"extends"})
 
 
 class _Loader:

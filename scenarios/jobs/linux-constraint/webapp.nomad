@@ -1,0 +1,65 @@
+# webapp pinned to the real Linux client class of the Windows-enabled hashistack
+# fork (${node.class} = "hashistack-linux"): with client_count = 0 it is blocked
+# instead of landing on the Windows client.
+job "webapp" {
+  datacenters = ["dc1"]
+
+  constraint {
+    attribute = "${node.class}"
+    value     = "hashistack-linux"
+  }
+
+  group "demo" {
+    count = 1
+
+    network {
+      port "webapp_http" {}
+      port "toxiproxy_webapp" {}
+    }
+
+    scaling {
+      enabled = true
+      min     = 1
+      max     = 20
+    }
+
+    task "webapp" {
+      driver = "docker"
+
+      config {
+        image = "hashicorp/demo-webapp-lb-guide"
+        ports = ["webapp_http"]
+      }
+
+      env {
+        PORT    = "${NOMAD_PORT_webapp_http}"
+        NODE_IP = "${NOMAD_IP_webapp_http}"
+      }
+
+      resources {
+        cpu    = 500
+        memory = 256
+      }
+    }
+
+    task "toxiproxy" {
+      driver = "docker"
+
+      lifecycle {
+        hook    = "prestart"
+        sidecar = true
+      }
+
+      config {
+        image      = "shopify/toxiproxy:2.1.4"
+        entrypoint = ["/entrypoint.sh"]
+        ports      = ["toxiproxy_webapp"]
+      }
+
+      resources {
+        cpu    = 100
+        memory = 32
+      }
+    }
+  }
+}
