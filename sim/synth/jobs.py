@@ -53,13 +53,35 @@ PRESENCE_TARGETS = (
     "${attr.driver.docker}", "${attr.driver.java}", "${attr.driver.exec}", "${meta.gpu}",
     "${meta.team}", "${attr.unique.platform.aws.instance-id}", "${attr.driver.raw_exec}",
 )  # fmt: skip
-PROPERTY_TARGETS = ("${meta.rack}", "${meta.zone}", "${node.datacenter}",
-                    "${attr.platform.aws.instance-type}")
+PROPERTY_TARGETS = (
+    "${meta.rack}",
+    "${meta.zone}",
+    "${node.datacenter}",
+    "${attr.platform.aws.instance-type}",
+)
 ABSENT_ELEMENTS = ("nvlink", "infiniband", "gvisor")
-IMAGES = ("redis:7.2", "nginx:1.25", "grafana/grafana:10.4.0", "prom/prometheus:v2.51.0",
-          "mcr.microsoft.com/windows/servercore:ltsc2022", "postgres:16")
-JOB_NAMES = ("web", "api", "cache", "worker", "etl", "metrics", "grafana", "ingest", "report",
-             "search", "billing", "gpu-train")
+IMAGES = (
+    "redis:7.2",
+    "nginx:1.25",
+    "grafana/grafana:10.4.0",
+    "prom/prometheus:v2.51.0",
+    "mcr.microsoft.com/windows/servercore:ltsc2022",
+    "postgres:16",
+)
+JOB_NAMES = (
+    "web",
+    "api",
+    "cache",
+    "worker",
+    "etl",
+    "metrics",
+    "grafana",
+    "ingest",
+    "report",
+    "search",
+    "billing",
+    "gpu-train",
+)
 _REGEX_SPECIALS = re.compile(r"([\\.+*?()|\[\]{}^$])")
 _VERSION_CORE = re.compile(r"\d+(?:\.\d+)*")
 
@@ -150,8 +172,13 @@ Builder = Callable[[Draw, Catalog, bool], tuple[str, str]]
 
 def _near_miss(value: str, draw: Draw) -> str:
     """A value that looks right but no node has: case, suffix or legacy-name slips."""
-    return draw.pick([value.capitalize() if value != value.capitalize() else value.upper(),
-                      f"{value}-legacy", f"{value}2"])
+    return draw.pick(
+        [
+            value.capitalize() if value != value.capitalize() else value.upper(),
+            f"{value}-legacy",
+            f"{value}2",
+        ]
+    )
 
 
 def _escape(text: str) -> str:
@@ -198,8 +225,14 @@ def _version(draw: Draw, cat: Catalog, hit: bool) -> tuple[str, str]:
     major, minor = [*_version_core(value), 0][:2]
     if not hit:
         return target, f">= {major + 50}.0"
-    return target, draw.pick([f">= {major}.{minor}", f"~> {major}.{minor}",
-                              f">= {major}.0, < {major + 1}.0", f"= {value}"])
+    return target, draw.pick(
+        [
+            f">= {major}.{minor}",
+            f"~> {major}.{minor}",
+            f">= {major}.0, < {major + 1}.0",
+            f"= {value}",
+        ]
+    )
 
 
 def _semver(draw: Draw, cat: Catalog, hit: bool) -> tuple[str, str]:
@@ -207,8 +240,14 @@ def _semver(draw: Draw, cat: Catalog, hit: bool) -> tuple[str, str]:
     major, minor, patch = [*_version_core(value), 0, 0][:3]
     if not hit:
         return target, f">= {major + 50}.0.0"
-    return target, draw.pick([f">= {major}.{minor}.{patch}", f">= {major}.{minor}.0-beta.1",
-                              f"< {major + 1}.0.0", f">= {major}.0.0, < {major + 1}.0.0"])
+    return target, draw.pick(
+        [
+            f">= {major}.{minor}.{patch}",
+            f">= {major}.{minor}.0-beta.1",
+            f"< {major + 1}.0.0",
+            f">= {major}.0.0, < {major + 1}.0.0",
+        ]
+    )
 
 
 def _elements(draw: Draw, cat: Catalog) -> tuple[str, list[str]]:
@@ -274,16 +313,22 @@ class _JobBuilder:
         self.cycle = [OPERATORS[i] for i in draw.rng.permutation(len(OPERATORS))]
 
     def constraint(self, operand: str | None = None, allow_distinct: bool = True) -> dict[str, str]:
-        weights = OPERATOR_WEIGHTS if allow_distinct else {
-            k: w for k, w in OPERATOR_WEIGHTS.items() if k not in DISTINCT
-        }
-        return build_constraint(operand or self.draw.weighted(weights), self.draw, self.cat,
-                                self.p.miss_fraction)
+        weights = (
+            OPERATOR_WEIGHTS
+            if allow_distinct
+            else {k: w for k, w in OPERATOR_WEIGHTS.items() if k not in DISTINCT}
+        )
+        return build_constraint(
+            operand or self.draw.weighted(weights), self.draw, self.cat, self.p.miss_fraction
+        )
 
     def constraints(self, slots: int, allow_distinct: bool) -> list[dict[str, str]]:
         """Up to ``slots`` constraints, each present with ``profile.constraint_chance``."""
-        return [self.constraint(allow_distinct=allow_distinct)
-                for _ in range(slots) if self.draw.chance(self.p.constraint_chance)]
+        return [
+            self.constraint(allow_distinct=allow_distinct)
+            for _ in range(slots)
+            if self.draw.chance(self.p.constraint_chance)
+        ]
 
     def affinities(self) -> list[dict[str, Any]]:
         if not self.draw.chance(self.p.affinity_fraction):
@@ -325,11 +370,22 @@ class _JobBuilder:
         names = ["gpu", "nvidia/gpu", *self.cat.devices]
         device: dict[str, Any] = {"name": d.pick(names), "count": d.between(1, 2)}
         if d.chance(0.5):
-            device["constraints"] = [{"l_target": "${device.attr.memory}", "operand": ">=",
-                                      "r_target": d.pick(["8 GiB", "16 GiB", "40 GiB"])}]
+            device["constraints"] = [
+                {
+                    "l_target": "${device.attr.memory}",
+                    "operand": ">=",
+                    "r_target": d.pick(["8 GiB", "16 GiB", "40 GiB"]),
+                }
+            ]
         if d.chance(0.3):
-            device["affinities"] = [{"l_target": "${device.model}", "operand": "=",
-                                     "r_target": d.pick(["A100", "Tesla T4"]), "weight": 50}]
+            device["affinities"] = [
+                {
+                    "l_target": "${device.model}",
+                    "operand": "=",
+                    "r_target": d.pick(["A100", "Tesla T4"]),
+                    "weight": 50,
+                }
+            ]
         return device
 
     def task(self, index: int) -> dict[str, Any]:
@@ -391,8 +447,9 @@ class _JobBuilder:
         first = self.cycle[index % len(self.cycle)]
         groups = [self.group(g, job_type) for g in range(d.between(1, self.p.max_groups))]
         job_constraints = self.constraints(2, allow_distinct=True)
-        level = job_constraints if first in DISTINCT or d.chance(0.5) else d.pick(groups)[
-            "constraints"]
+        level = (
+            job_constraints if first in DISTINCT or d.chance(0.5) else d.pick(groups)["constraints"]
+        )
         level.insert(0, self.constraint(first))
         return {
             "id": f"{d.pick(JOB_NAMES)}-{index:04d}",

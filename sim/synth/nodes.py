@@ -18,6 +18,9 @@ a node before mutating nested fields.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,10 +99,18 @@ OS_IMAGES: dict[str, tuple[OsImage, ...]] = {
         OsImage("linux", "rhel", "9.3", "5.14.0-362.18.1.el9_3.x86_64"),
     ),
     "windows": (
-        OsImage("windows", "Microsoft Windows Server 2022 Datacenter", "10.0.20348 Build 20348",
-                "10.0.20348"),
-        OsImage("windows", "Microsoft Windows Server 2019 Datacenter", "10.0.17763 Build 17763",
-                "10.0.17763"),
+        OsImage(
+            "windows",
+            "Microsoft Windows Server 2022 Datacenter",
+            "10.0.20348 Build 20348",
+            "10.0.20348",
+        ),
+        OsImage(
+            "windows",
+            "Microsoft Windows Server 2019 Datacenter",
+            "10.0.17763 Build 17763",
+            "10.0.17763",
+        ),
     ),
     "darwin": (
         OsImage("darwin", "darwin", "14.4.1", "23.4.0"),
@@ -108,8 +119,16 @@ OS_IMAGES: dict[str, tuple[OsImage, ...]] = {
 }
 
 INSTANCES_BY_OS: dict[str, tuple[str, ...]] = {
-    "linux": ("t3.medium", "m5.large", "m5.xlarge", "m5.2xlarge", "c5.4xlarge", "r5.2xlarge",
-              "m6g.xlarge", "c7g.2xlarge"),
+    "linux": (
+        "t3.medium",
+        "m5.large",
+        "m5.xlarge",
+        "m5.2xlarge",
+        "c5.4xlarge",
+        "r5.2xlarge",
+        "m6g.xlarge",
+        "c7g.2xlarge",
+    ),
     "windows": ("m5.xlarge", "m5.2xlarge", "c5.4xlarge"),
     "darwin": ("mac1.metal", "mac2.metal"),
     "gpu": ("g4dn.xlarge", "g4dn.12xlarge", "g5.2xlarge", "p4d.24xlarge"),
@@ -126,8 +145,11 @@ TEAMS = ("payments", "search", "platform")
 NOT_READY_STATUSES = ("down", "initializing", "disconnected")
 DRIVERS = ("docker", "exec", "raw_exec", "java")
 MAX_GPUS = max(t.gpu_count for t in INSTANCE_TYPES.values())
-_DRAIN_STRATEGY = {"Deadline": 3_600_000_000_000, "ForceDeadline": "0001-01-01T00:00:00Z",
-                   "IgnoreSystemJobs": False}
+_DRAIN_STRATEGY = {
+    "Deadline": 3_600_000_000_000,
+    "ForceDeadline": "0001-01-01T00:00:00Z",
+    "IgnoreSystemJobs": False,
+}
 # Per drawn state (not ready, ineligible, draining, fine): what changes on the fleet template.
 # A drain strategy forces eligibility to ineligible (Node.Canonicalize).
 _STATE_UPDATES: tuple[dict[str, Any], ...] = (
@@ -228,8 +250,11 @@ def _driver_infos(os_key: str, rng: np.random.Generator, image: OsImage) -> dict
             "driver.docker.volumes.enabled": "true",
         }
     if found["java"]:
-        attrs["java"] = {"driver.java": "true", "driver.java.version": _pick(rng, JAVA_VERSIONS),
-                         "driver.java.runtime": "OpenJDK Runtime Environment"}
+        attrs["java"] = {
+            "driver.java": "true",
+            "driver.java.version": _pick(rng, JAVA_VERSIONS),
+            "driver.java.runtime": "OpenJDK Runtime Environment",
+        }
     for name in ("exec", "raw_exec"):
         if found[name]:
             attrs[name] = {f"driver.{name}": "true"}
@@ -245,7 +270,10 @@ def _driver_infos(os_key: str, rng: np.random.Generator, image: OsImage) -> dict
 
 
 def _node_attributes(
-    image: OsImage, itype: InstanceType, drivers: dict[str, DriverInfo], rng: np.random.Generator,
+    image: OsImage,
+    itype: InstanceType,
+    drivers: dict[str, DriverInfo],
+    rng: np.random.Generator,
     profile: NodeProfile,
 ) -> dict[str, str]:
     """Non-unique attributes of a fleet, with ``driver.*`` mirrored as Nomad's client does."""
@@ -311,8 +339,11 @@ def _make_fleet(
     cores = list(range(itype.cores))
     reserved_cpu = int(_pick(rng, (0, 100, 500)))
     resources = NodeResources(
-        cpu={"cpu_shares": itype.cores * itype.mhz, "total_cpu_cores": itype.cores,
-             "reservable_cpu_cores": cores},
+        cpu={
+            "cpu_shares": itype.cores * itype.mhz,
+            "total_cpu_cores": itype.cores,
+            "reservable_cpu_cores": cores,
+        },
         memory={"memory_mb": itype.memory_mb - 512},
         disk={"disk_mb": int(_pick(rng, (40_000, 90_000, 190_000)))},
         devices=[_gpu_device(itype, rng)] if itype.gpu_count else [],
@@ -334,8 +365,9 @@ def _make_fleet(
         reserved_resources=reserved,
     )
     sick = {
-        name: info.model_copy(update={"healthy": False,
-                                      "health_description": f"{name} driver unresponsive"})
+        name: info.model_copy(
+            update={"healthy": False, "health_description": f"{name} driver unresponsive"}
+        )
         for name, info in drivers.items()
     }
     racks = tuple(f"{zone}-r{r + 1}" for r in range(profile.racks_per_zone))
@@ -362,7 +394,9 @@ def _uuids(words: np.ndarray) -> list[str]:
 
 
 def _assign_fleets(
-    u_bucket: np.ndarray, u_fleet: np.ndarray, fleets: dict[str, list[_Fleet]],
+    u_bucket: np.ndarray,
+    u_fleet: np.ndarray,
+    fleets: dict[str, list[_Fleet]],
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Per node, a global fleet index: bucket by share, then a skewed fleet within it.
@@ -386,6 +420,19 @@ def _assign_fleets(
     return out
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC: the build allocates ~10 acyclic objects per node, and GC passes
+    over them repeatedly would double the time of a 100k-node population."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def generate_nodes(count: int, seed: int, profile: NodeProfile | None = None) -> list[Node]:
     """``count`` realistic nodes, identical for identical (seed, profile)."""
     p = profile or NodeProfile()
@@ -399,44 +446,51 @@ def generate_nodes(count: int, seed: int, profile: NodeProfile | None = None) ->
     words = streams[6].integers(0, 2**64, size=(count, 2 + 2 * MAX_GPUS), dtype=np.uint64)
     fleet_of = _assign_fleets(u_bucket, u_fleet, fleets_by_bucket, fleet_rng).tolist()
     ids = _uuids(words[:, :2])
+    instance_ids = [f"i-0{u[:8]}{u[9:13]}{u[14:18]}" for u in ids]
     cuts = np.cumsum([p.not_ready_fraction, p.ineligible_fraction, p.draining_fraction])
     state = np.searchsorted(cuts, u_state, side="right").tolist()  # 0 not ready .. 3 fine
     rack_pick = (u_rack * p.racks_per_zone).astype(int).tolist()
     nodes = []
-    for i in range(count):
-        fleet = fleets[fleet_of[i]]
-        t = fleet.template
-        name = f"{fleet.short}-{t.datacenter}-{i:06d}"
-        ip = i + 1
-        update: dict[str, Any] = {
-            "id": ids[i],
-            "name": name,
-            "attributes": {
-                **t.attributes,
-                "unique.hostname": name,
-                "unique.network.ip-address": f"10.{ip >> 16 & 255}.{ip >> 8 & 255}.{ip & 255}",
-                "unique.platform.aws.instance-id": f"i-0{ids[i][:8]}{ids[i][9:13]}{ids[i][14:18]}",
-                "unique.platform.aws.instance-type": fleet.instance_type.name,
-            },
-            "meta": {**t.meta, "rack": fleet.racks[rack_pick[i]]},
-            "drivers": {
-                d: fleet.sick_drivers[d] if bad and fleet.drivers[d].detected else fleet.drivers[d]
-                for d, bad in zip(DRIVERS, sick[i], strict=True)
-            },
-        }
-        update.update(_STATE_UPDATES[state[i]])
-        if state[i] == 0:
-            update["status"] = NOT_READY_STATUSES[i % len(NOT_READY_STATUSES)]
-        if fleet.instance_type.gpu_count:
-            update["node_resources"] = _gpu_resources(
-                t.node_resources, fleet.instance_type, u_gpus[i], words[i, 2:], p
-            )
-        nodes.append(t.model_copy(update=update))
+    with _gc_paused():
+        for i in range(count):
+            fleet = fleets[fleet_of[i]]
+            t = fleet.template
+            name = f"{fleet.short}-{t.datacenter}-{i:06d}"
+            ip = i + 1
+            update: dict[str, Any] = {
+                "id": ids[i],
+                "name": name,
+                "attributes": {
+                    **t.attributes,
+                    "unique.hostname": name,
+                    "unique.network.ip-address": f"10.{ip >> 16 & 255}.{ip >> 8 & 255}.{ip & 255}",
+                    "unique.platform.aws.instance-id": instance_ids[i],
+                    "unique.platform.aws.instance-type": fleet.instance_type.name,
+                },
+                "meta": {**t.meta, "rack": fleet.racks[rack_pick[i]]},
+                "drivers": {
+                    d: fleet.sick_drivers[d]
+                    if bad and fleet.drivers[d].detected
+                    else fleet.drivers[d]
+                    for d, bad in zip(DRIVERS, sick[i], strict=True)
+                },
+            }
+            update.update(_STATE_UPDATES[state[i]])
+            if state[i] == 0:
+                update["status"] = NOT_READY_STATUSES[i % len(NOT_READY_STATUSES)]
+            if fleet.instance_type.gpu_count:
+                update["node_resources"] = _gpu_resources(
+                    t.node_resources, fleet.instance_type, u_gpus[i], words[i, 2:], p
+                )
+            nodes.append(t.model_copy(update=update))
     return nodes
 
 
 def _gpu_resources(
-    base: NodeResources, itype: InstanceType, u_health: np.ndarray, words: np.ndarray,
+    base: NodeResources,
+    itype: InstanceType,
+    u_health: np.ndarray,
+    words: np.ndarray,
     profile: NodeProfile,
 ) -> NodeResources:
     """Per-node GPU instances: unique IDs (not part of the class) and per-instance health."""

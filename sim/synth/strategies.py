@@ -17,23 +17,89 @@ from models import Constraint, Job, Node
 from .jobs import DISTINCT, OPERATORS, Catalog
 from .nodes import DRIVERS, NodeProfile, generate_nodes
 
-NODE_TARGETS = ("${node.unique.id}", "${node.datacenter}", "${node.unique.name}",
-                "${node.class}", "${node.pool}")
-UNRESOLVABLE_TARGETS = ("${node.region}", "${node.unique.foo}", "${attr.missing}",
-                        "${meta.missing}", "${device.model}", "${attr.kernel.name")
-ATTRIBUTE_KEYS = ("kernel.name", "kernel.version", "os.name", "cpu.arch", "cpu.numcores",
-                  "memory.totalbytes", "nomad.version", "consul.version", "driver.docker",
-                  "driver.docker.os_type", "driver.docker.version", "driver.docker.runtimes",
-                  "unique.hostname", "unique.network.ip-address")
+NODE_TARGETS = (
+    "${node.unique.id}",
+    "${node.datacenter}",
+    "${node.unique.name}",
+    "${node.class}",
+    "${node.pool}",
+)
+UNRESOLVABLE_TARGETS = (
+    "${node.region}",
+    "${node.unique.foo}",
+    "${attr.missing}",
+    "${meta.missing}",
+    "${device.model}",
+    "${attr.kernel.name",
+)
+ATTRIBUTE_KEYS = (
+    "kernel.name",
+    "kernel.version",
+    "os.name",
+    "cpu.arch",
+    "cpu.numcores",
+    "memory.totalbytes",
+    "nomad.version",
+    "consul.version",
+    "driver.docker",
+    "driver.docker.os_type",
+    "driver.docker.version",
+    "driver.docker.runtimes",
+    "unique.hostname",
+    "unique.network.ip-address",
+)
 META_KEYS = ("rack", "zone", "tags", "team", "gpu", "unique.serial")
-VERSIONS = ("1.6.5", "1.9.3", "1.10.0-beta.1", "1.0beta1", "v1.2.3", "1.2.0.0", "5.15.0-1051-aws",
-            "6.1.0-18-amd64", "10.0.20348", "1.3.0-beta1+ent", "1.7.0-dev", "5.10", "5.6")
-ADVERSARIAL = ("", " ", "5.10", "5.6", "10", "9.5", "9a", "+10", " 10", "1_000", "1e400", "NaN",
-               "inf", "0x1p4", "99999999999999999999", "Linux", "linux ", "a,", ",", "a, ,b",
-               " ssd , nvme ", "ssd,,nvme", "(a)\\1", "[", "^$", "true", "0", "ünïcode")
+VERSIONS = (
+    "1.6.5",
+    "1.9.3",
+    "1.10.0-beta.1",
+    "1.0beta1",
+    "v1.2.3",
+    "1.2.0.0",
+    "5.15.0-1051-aws",
+    "6.1.0-18-amd64",
+    "10.0.20348",
+    "1.3.0-beta1+ent",
+    "1.7.0-dev",
+    "5.10",
+    "5.6",
+)
+ADVERSARIAL = (
+    "",
+    " ",
+    "5.10",
+    "5.6",
+    "10",
+    "9.5",
+    "9a",
+    "+10",
+    " 10",
+    "1_000",
+    "1e400",
+    "NaN",
+    "inf",
+    "0x1p4",
+    "99999999999999999999",
+    "Linux",
+    "linux ",
+    "a,",
+    ",",
+    "a, ,b",
+    " ssd , nvme ",
+    "ssd,,nvme",
+    "(a)\\1",
+    "[",
+    "^$",
+    "true",
+    "0",
+    "ünïcode",
+)
 VERSION_OPS = ("", "=", "!=", ">", "<", ">=", "<=", "~>")
-LINUX_IMAGES = (("ubuntu", "22.04", "5.15.0-1051-aws"), ("debian", "12", "6.1.0-18-amd64"),
-                ("rhel", "9.3", "5.14.0-362.18.1.el9_3.x86_64"))
+LINUX_IMAGES = (
+    ("ubuntu", "22.04", "5.15.0-1051-aws"),
+    ("debian", "12", "6.1.0-18-amd64"),
+    ("rhel", "9.3", "5.14.0-362.18.1.el9_3.x86_64"),
+)
 WINDOWS = ("Microsoft Windows Server 2022 Datacenter", "10.0.20348 Build 20348", "10.0.20348")
 
 
@@ -77,8 +143,11 @@ def node_strategy(draw: st.DrawFn) -> Node:
     if "docker" in drivers:
         attributes["driver.docker.os_type"] = "windows" if os_kind == "windows" else "linux"
         attributes["driver.docker.version"] = draw(st.sampled_from(("24.0.7", "27.3.1")))
-    meta = draw(st.dictionaries(st.sampled_from(META_KEYS), st.sampled_from(("r1", "ssd,nvme", "")),
-                                max_size=3))
+    meta = draw(
+        st.dictionaries(
+            st.sampled_from(META_KEYS), st.sampled_from(("r1", "ssd,nvme", "")), max_size=3
+        )
+    )
     return Node(
         id=draw(st.uuids()).hex,
         name=draw(st.sampled_from(("node-1", "client-a", "win-0"))),
@@ -90,8 +159,11 @@ def node_strategy(draw: st.DrawFn) -> Node:
         attributes=attributes,
         meta=meta,
         drivers=drivers,
-        node_resources={"cpu": {"cpu_shares": cores * 2500}, "memory": {"memory_mb": 1024 * cores},
-                        "disk": {"disk_mb": 50_000}},
+        node_resources={
+            "cpu": {"cpu_shares": cores * 2500},
+            "memory": {"memory_mb": 1024 * cores},
+            "disk": {"disk_mb": 50_000},
+        },
     )
 
 
@@ -115,14 +187,17 @@ def _values(catalog: Catalog | None, target: str) -> st.SearchStrategy[str]:
     return st.one_of(*choices)
 
 
-def _r_target(
-    draw: st.DrawFn, operand: str, catalog: Catalog | None, target: str
-) -> str:
+def _r_target(draw: st.DrawFn, operand: str, catalog: Catalog | None, target: str) -> str:
     """A right-hand side shaped for the operator, or plain adversarial text."""
     value = draw(_values(catalog, target))
     if operand in ("version", "semver"):
-        terms = draw(st.lists(st.tuples(st.sampled_from(VERSION_OPS), st.sampled_from(VERSIONS)),
-                              min_size=1, max_size=2))
+        terms = draw(
+            st.lists(
+                st.tuples(st.sampled_from(VERSION_OPS), st.sampled_from(VERSIONS)),
+                min_size=1,
+                max_size=2,
+            )
+        )
         return draw(st.sampled_from((value, ", ".join(f"{op} {v}".strip() for op, v in terms))))
     if operand.startswith("set_contains"):
         parts = draw(st.lists(st.one_of(_values(catalog, target), st.just("")), max_size=3))
@@ -176,13 +251,21 @@ def job_strategy(
                 "name": f"t{t}",
                 "driver": draw(st.sampled_from(DRIVERS)),
                 "constraints": rules(placed, 2),
-                "resources": {"cpu": draw(st.sampled_from((100, 500, 2000))),
-                              "memory_mb": draw(st.sampled_from((128, 512, 4096)))},
+                "resources": {
+                    "cpu": draw(st.sampled_from((100, 500, 2000))),
+                    "memory_mb": draw(st.sampled_from((128, 512, 4096))),
+                },
             }
             for t in range(draw(st.integers(1, max_tasks)))
         ]
-        groups.append({"name": f"g{g}", "count": draw(st.integers(1, 3)),
-                       "constraints": rules(OPERATORS, 2), "tasks": tasks})
+        groups.append(
+            {
+                "name": f"g{g}",
+                "count": draw(st.integers(1, 3)),
+                "constraints": rules(OPERATORS, 2),
+                "tasks": tasks,
+            }
+        )
     return Job(
         id=f"job-{draw(st.integers(0, 999))}",
         type=job_type,
