@@ -1,0 +1,1 @@
+"""The bipartite task-group × node (class) graph and the analyses it answers."""
