@@ -84,6 +84,9 @@ JOB_NAMES = (
 )
 _REGEX_SPECIALS = re.compile(r"([\\.+*?()|\[\]{}^$])")
 _VERSION_CORE = re.compile(r"\d+(?:\.\d+)*")
+# What go-version accepts after `=`: a RHEL kernel's `el8_9.x86_64` has an underscore, so
+# `= <that kernel>` would be rejected by Constraint.Validate.
+_GO_VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:-?[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?")
 
 
 @dataclass(frozen=True)
@@ -239,13 +242,9 @@ def _version(draw: Draw, cat: Catalog, hit: bool) -> tuple[str, str]:
     major, minor = [*_version_core(value), 0][:2]
     if not hit:
         return target, f">= {major + 50}.0"
+    exact = [f"= {value}"] if _GO_VERSION.fullmatch(value) else []
     return target, draw.pick(
-        [
-            f">= {major}.{minor}",
-            f"~> {major}.{minor}",
-            f">= {major}.0, < {major + 1}.0",
-            f"= {value}",
-        ]
+        [f">= {major}.{minor}", f"~> {major}.{minor}", f">= {major}.0, < {major + 1}.0", *exact]
     )
 
 

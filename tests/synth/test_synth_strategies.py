@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import Constraint, Job, Node
+from sim import node_satisfies
 from sim.synth import generate_nodes
 from sim.synth.jobs import OPERATORS
 from sim.synth.strategies import (
@@ -64,3 +65,13 @@ def test_job_strategy(job: Job) -> None:
     for group in job.task_groups:
         for task in group.tasks:
             assert not any(c.operand.startswith("distinct_") for c in task.constraints)
+
+
+@FEW
+@given(nodes_strategy(max_size=20), st.lists(constraint_strategy(nodes=POPULATION), max_size=5))
+def test_adversarial_constraints_evaluate_to_booleans(
+    nodes: list[Node], constraints: list[Constraint]
+) -> None:
+    for constraint in constraints:
+        for node in nodes:
+            assert node_satisfies(node, constraint) in (True, False)
