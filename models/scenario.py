@@ -16,6 +16,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -51,6 +52,10 @@ class SchedulerConfig(ScenarioModel):
     preemption: Preemption = Field(default_factory=Preemption)
 
 
+def count_error(group: str, value: Any) -> str:
+    return f"node group {group!r}: count must be a non-negative integer, got {value!r}"
+
+
 class NodeGroup(ScenarioModel):
     """``count`` copies of one node: named ``<name>-<i>``, with deterministic IDs."""
 
@@ -72,6 +77,15 @@ class NodeGroup(ScenarioModel):
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="Node fields deep-merged over the `from` node."
     )
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _count_shape(cls, value: Any, info: ValidationInfo) -> Any:
+        # Variable references are resolved by the loader; literals are checked here.
+        literal = isinstance(value, int) and not isinstance(value, bool)
+        if isinstance(value, str) or (literal and value >= 0):
+            return value
+        raise ValueError(count_error(info.data.get("name", "?"), value))
 
     @model_validator(mode="after")
     def _one_source(self) -> NodeGroup:

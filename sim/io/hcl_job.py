@@ -301,6 +301,7 @@ def _convert_body(
 ) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ctx.fail(path, "expected a block")
+    _reject_dynamic(body, ctx, path)
     out: dict[str, Any] = {}
     for name, value in body.items():
         spec = schema.get(name)
@@ -387,21 +388,15 @@ def _integer(value: Any) -> int:
     raise ValueError(f"expected an integer, got {value!r}")
 
 
-def _reject_dynamic(value: Any, ctx: _Context, path: str) -> None:
-    """python-hcl2 does not expand ``dynamic`` blocks; silently dropping them would hide groups."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "dynamic":
-                labels = ", ".join(label for label, _ in labelled(item))
-                raise ctx.fail(
-                    f"{path}.dynamic[{labels}]",
-                    "dynamic blocks are not supported: write the blocks out, or load the JSON "
-                    "of `nomad job run -output`",
-                )
-            _reject_dynamic(item, ctx, f"{path}.{key}")
-    elif isinstance(value, list):
-        for item in value:
-            _reject_dynamic(item, ctx, path)
+def _reject_dynamic(body: dict[str, Any], ctx: _Context, path: str) -> None:
+    """python-hcl2 does not expand ``dynamic`` blocks; dropping them would hide groups or ports."""
+    if "dynamic" in body:
+        labels = ", ".join(label for label, _ in labelled(body["dynamic"]))
+        raise ctx.fail(
+            f"{path}.dynamic[{labels}]",
+            "dynamic blocks are not supported: write the blocks out, or load the JSON of "
+            "`nomad job run -output`",
+        )
 
 
 def _scope(tree: Mapping[str, Any], source: Path, overrides: Mapping[str, Any] | None) -> Scope:
@@ -427,7 +422,6 @@ def hcl_to_api(
     job_id, body = jobs[0]
     ctx = _Context(source, _scope(tree, source, overrides))
     path = f"job[{job_id}]"
-    _reject_dynamic(body, ctx, path)
     api = _convert_body(body, _JOB_BODY, ctx, path)
     api.setdefault("ID", job_id)
     api.setdefault("Name", job_id)

@@ -10,6 +10,9 @@ import yaml
 
 from sim.errors import InputError
 
+# libyaml when available: the pure-Python composer is most of a scenario's load time.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class YamlDocument:
@@ -36,7 +39,7 @@ def _child(node: yaml.Node, part: Any) -> yaml.Node | None:
 
 
 def parse_yaml(text: str, source: str | Path) -> YamlDocument:
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
