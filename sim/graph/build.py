@@ -122,7 +122,8 @@ def _node_attrs(node: Node, code: int) -> dict:
     }
 
 
-def _class_label(attrs: dict) -> str:
+def class_label(attrs: dict) -> str:
+    """How people name a computed class: user node class · datacenter · kernel."""
     return f"{attrs['node_class'] or '(no class)'} · {attrs['datacenter']} · {attrs['kernel']}"
 
 
@@ -245,7 +246,7 @@ def _add_class_vertices(G: nx.Graph, table: NodeTable, rows: _Rows) -> None:
             (CLASS, code),
             bipartite=1,
             kind=CLASS,
-            label=_class_label(attrs),
+            label=class_label(attrs),
             nodes=int(counts[code]),
             free_cpu=int(free[0][code]),
             free_memory_mb=int(free[1][code]),
