@@ -282,9 +282,12 @@ def _node_attributes(
         if rng.random() < profile.prerelease_fraction
         else _pick(rng, NOMAD_VERSIONS)
     )
+    kernel = image.kernel_version
+    if itype.arch == "arm64":  # Debian and RHEL kernels name their architecture
+        kernel = kernel.replace("amd64", "arm64").replace("x86_64", "aarch64")
     attributes = {
         "kernel.name": image.kernel_name,
-        "kernel.version": image.kernel_version,
+        "kernel.version": kernel,
         "kernel.arch": "x86_64" if itype.arch == "amd64" else "aarch64",
         "os.name": image.os_name,
         "os.version": image.os_version,
@@ -336,20 +339,18 @@ def _make_fleet(
         meta["team"] = _pick(rng, TEAMS)
     if itype.gpu_count:
         meta["gpu"] = "true"
-    cores = list(range(itype.cores))
-    reserved_cpu = int(_pick(rng, (0, 100, 500)))
     resources = NodeResources(
         cpu={
             "cpu_shares": itype.cores * itype.mhz,
             "total_cpu_cores": itype.cores,
-            "reservable_cpu_cores": cores,
+            "reservable_cpu_cores": list(range(itype.cores)),
         },
         memory={"memory_mb": itype.memory_mb - 512},
         disk={"disk_mb": int(_pick(rng, (40_000, 90_000, 190_000)))},
         devices=[_gpu_device(itype, rng)] if itype.gpu_count else [],
     )
     reserved = ReservedResources(
-        cpu={"cpu_shares": reserved_cpu},
+        cpu={"cpu_shares": int(_pick(rng, (0, 100, 500)))},
         memory={"memory_mb": int(_pick(rng, (0, 256, 512)))},
         disk={"disk_mb": int(_pick(rng, (0, 1024)))},
         networks={"reserved_host_ports": _pick(rng, ("", "22", "22,8500-8600"))},

@@ -76,8 +76,11 @@ def build_scenario(nodes_count: int, jobs_count: int, seed: int) -> dict[str, An
 def write_scenario(path: str | Path, nodes_count: int, jobs_count: int, seed: int) -> Path:
     """Write the scenario YAML whole or not at all (temp file, then atomic rename)."""
     path = Path(path)
-    text = yaml.safe_dump(
-        build_scenario(nodes_count, jobs_count, seed), sort_keys=False, allow_unicode=True
+    text = yaml.dump(
+        build_scenario(nodes_count, jobs_count, seed),
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml when present: ~10x
+        sort_keys=False,
+        allow_unicode=True,
     )
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

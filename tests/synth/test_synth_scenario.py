@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -21,13 +22,19 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_scenario(tmp_path_factory.mktemp("synth") / "synthetic.yaml", NODES, JOBS, SEED)
 
 
+@pytest.fixture(scope="module")
+def scenario_data(scenario_file: Path) -> dict[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(scenario_file.read_text(), Loader=loader)
+
+
 def test_written_whole_and_readable(scenario_file: Path) -> None:
     assert [p.name for p in scenario_file.parent.iterdir()] == ["synthetic.yaml"]
     assert scenario_file.stat().st_mode & stat.S_IROTH
 
 
-def test_yaml_round_trip_rebuilds_the_cluster(scenario_file: Path) -> None:
-    data = yaml.safe_load(scenario_file.read_text())
+def test_yaml_round_trip_rebuilds_the_cluster(scenario_data: dict[str, Any]) -> None:
+    data = scenario_data
     groups = data["node_groups"]
     assert sum(g["count"] for g in groups) == NODES
     assert len({g["name"] for g in groups}) == len(groups)
@@ -42,14 +49,14 @@ def test_yaml_round_trip_rebuilds_the_cluster(scenario_file: Path) -> None:
     assert jobs == generate_jobs(JOBS, SEED, nodes)
 
 
-def test_groups_are_fewer_than_nodes(scenario_file: Path) -> None:
-    groups = yaml.safe_load(scenario_file.read_text())["node_groups"]
+def test_groups_are_fewer_than_nodes(scenario_data: dict[str, Any]) -> None:
+    groups = scenario_data["node_groups"]
     assert len(groups) < NODES / 2
 
 
-def test_validates_against_the_scenario_model(scenario_file: Path) -> None:
+def test_validates_against_the_scenario_model(scenario_data: dict[str, Any]) -> None:
     scenario_model = pytest.importorskip("models.scenario")
-    scenario = scenario_model.Scenario.model_validate(yaml.safe_load(scenario_file.read_text()))
+    scenario = scenario_model.Scenario.model_validate(scenario_data)
     assert len(scenario.jobs) == JOBS
 
 
