@@ -1,0 +1,220 @@
+"""The outcome of a simulation, shaped for notebooks: per job, per group, per allocation.
+
+Placements are stored as compact arrays (a C1M run has a million of them) and turned into
+``PlacedAllocation`` objects only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from models import Job, TaskGroup
+
+from ..explain.nomad_text import format_dry_run, format_task_group_failure
+from ..metrics import AllocMetric
+from ..nodetable import NodeTable
+from .deployment import DeploymentOutcome
+from .resources import GroupAsk, Offer
+from .scoring import SCORERS
+
+BLOCKED_DESCRIPTION = "created to place remaining allocations"
+
+
+def scores_dict(parts: np.ndarray, final: float) -> dict[str, float]:
+    """Per-scorer scores as Nomad's ScoreMetaData records them (0 for absent anti/affinity)."""
+    out = {"binpack": float(parts[0])}
+    out["job-anti-affinity"] = 0.0 if np.isnan(parts[1]) else float(parts[1])
+    out["node-reschedule-penalty"] = 0.0
+    out["node-affinity"] = 0.0 if np.isnan(parts[2]) else float(parts[2])
+    if not np.isnan(parts[3]):
+        out[SCORERS[3]] = float(parts[3])
+    out["normalized-score"] = final
+    return out
+
+
+@dataclass(frozen=True)
+class PlacedAllocation:
+    job_id: str
+    group: str
+    index: int
+    node_index: int
+    node_name: str
+    cpu: float
+    memory_mb: int
+    memory_max_mb: int
+    disk_mb: int
+    offer: Offer
+    score: float
+    scores: dict[str, float]
+    nodes_evaluated: int
+    score_metadata: list[dict[str, Any]]
+
+    @property
+    def name(self) -> str:
+        """Nomad's allocation name: ``<job>.<group>[<index>]``."""
+        return f"{self.job_id}.{self.group}[{self.index}]"
+
+
+@dataclass
+class GroupOutcome:
+    """One task group: where its allocations went and, if some did not, Nomad's metric."""
+
+    group: TaskGroup
+    ask: GroupAsk
+    table: NodeTable
+    job_id: str
+    indices: list[int] = field(default_factory=list)
+    nodes: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    parts: list[np.ndarray] = field(default_factory=list)
+    evaluated: list[int] = field(default_factory=list)
+    offers: dict[int, Offer] = field(default_factory=dict)
+    top: dict[int, list[tuple[int, float, np.ndarray]]] = field(default_factory=dict)
+    failed: AllocMetric | None = None
+
+    @property
+    def name(self) -> str:
+        return self.group.name
+
+    @property
+    def placed_count(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def unplaced(self) -> int:
+        return 0 if self.failed is None else self.failed.coalesced_failures + 1
+
+    def record(self, index: int, node: int, cpu: float, score: float, parts: np.ndarray,
+               evaluated: int, offer: Offer, top: list | None) -> None:
+        self.indices.append(index)
+        self.nodes.append(node)
+        self.cpu.append(cpu)
+        self.scores.append(score)
+        self.parts.append(parts)
+        self.evaluated.append(evaluated)
+        if offer.ports or offer.cores or offer.devices:
+            self.offers[len(self.nodes) - 1] = offer
+        if top is not None:
+            self.top[len(self.nodes) - 1] = top
+
+    def allocations(self) -> Iterator[PlacedAllocation]:
+        names = self.table.nodes
+        for k, node in enumerate(self.nodes):
+            meta = [
+                {"NodeID": names[n].id or names[n].name, "NodeName": names[n].name,
+                 "NormScore": final, "Scores": scores_dict(parts, final)}
+                for n, final, parts in self.top.get(k, [])
+            ]
+            yield PlacedAllocation(
+                job_id=self.job_id, group=self.name, index=self.indices[k], node_index=node,
+                node_name=names[node].name, cpu=self.cpu[k], memory_mb=self.ask.memory_mb,
+                memory_max_mb=self.ask.memory_max_mb, disk_mb=self.ask.disk_mb,
+                offer=self.offers.get(k, Offer()), score=self.scores[k],
+                scores=scores_dict(self.parts[k], self.scores[k]),
+                nodes_evaluated=self.evaluated[k], score_metadata=meta,
+            )
+
+
+@dataclass
+class BlockedEval:
+    """The evaluation Nomad creates to retry the unplaced allocations when capacity changes.
+
+    ``class_eligibility`` is keyed by computed class code (``NodeTable.class_codes``); Nomad
+    keys it by the ``v1:<hash>`` string, which is not reproduced.
+    """
+
+    job_id: str
+    class_eligibility: dict[int, bool]
+    escaped_computed_class: bool
+    status: str = "blocked"
+    status_description: str = BLOCKED_DESCRIPTION
+    triggered_by: str = "queued-allocs"
+
+
+@dataclass
+class JobOutcome:
+    job: Job
+    groups: list[GroupOutcome]
+    blocked_eval: BlockedEval | None
+    deployment: DeploymentOutcome
+    seed: int
+
+    @property
+    def failed(self) -> dict[str, AllocMetric]:
+        return {g.name: g.failed for g in self.groups if g.failed is not None}
+
+    def failed_tg_allocs(self) -> dict[str, dict[str, Any]]:
+        """``Evaluation.FailedTGAllocs`` as the API returns it."""
+        return {name: metric.to_nomad() for name, metric in self.failed.items()}
+
+    def dry_run(self) -> str:
+        """The scheduler dry-run block of ``nomad job plan``."""
+        return format_dry_run(self.job.type, self.failed)
+
+    def failure_text(self) -> str:
+        return "\n".join(format_task_group_failure(n, m) for n, m in sorted(self.failed.items()))
+
+    def allocations(self) -> Iterator[PlacedAllocation]:
+        for group in self.groups:
+            yield from group.allocations()
+
+    @property
+    def placed_count(self) -> int:
+        return sum(g.placed_count for g in self.groups)
+
+    @property
+    def unplaced_count(self) -> int:
+        return sum(g.unplaced for g in self.groups)
+
+
+@dataclass
+class PlacementPlan:
+    """Every job's outcome, in the order the jobs were scheduled (priority, then input)."""
+
+    table: NodeTable
+    jobs: list[JobOutcome]
+    algorithm: str
+    seed: int
+
+    def job(self, job_id: str) -> JobOutcome:
+        for outcome in self.jobs:
+            if outcome.job.id == job_id:
+                return outcome
+        raise KeyError(job_id)
+
+    def allocations(self) -> Iterator[PlacedAllocation]:
+        for outcome in self.jobs:
+            yield from outcome.allocations()
+
+    @property
+    def placed_count(self) -> int:
+        return sum(j.placed_count for j in self.jobs)
+
+    @property
+    def unplaced_count(self) -> int:
+        return sum(j.unplaced_count for j in self.jobs)
+
+    @property
+    def blocked_evals(self) -> list[BlockedEval]:
+        return [j.blocked_eval for j in self.jobs if j.blocked_eval is not None]
+
+    def warnings(self) -> list[str]:
+        """Feasible-but-risky placements (allocations that will sit pending)."""
+        return [f"{j.job.id}: {r}" for j in self.jobs for r in j.deployment.reasons]
+
+    def summary(self) -> str:
+        lines = []
+        for j in self.jobs:
+            line = f"{j.job.id} ({j.job.type}): {j.placed_count} placed, {j.unplaced_count} unplaced"
+            line += f" — {j.deployment.status}"
+            if j.deployment.deployment_description:
+                line += f"; deployment {j.deployment.deployment_description}"
+                if j.deployment.after:
+                    line += f" after {j.deployment.after}"
+            lines.append(line)
+        return "\n".join(lines)

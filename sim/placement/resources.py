@@ -1,0 +1,318 @@
+"""What a task group asks for, what each node offers, and the per-node usage ledger.
+
+The ask follows ``BinPackIterator.Next`` (scheduler/feasible/rank.go) and
+``AllocatedResources.Comparable`` (nomad/structs/structs.go); the fit order and the exhausted
+dimension names follow ``structs.AllocsFit`` (nomad/structs/funcs.go), spec §e.1–e.2.
+Usage lives in numpy arrays indexed by node (table order) so a whole window of candidate
+nodes is checked with a handful of vector operations; ports, reserved cores and device
+instances, which need set semantics, live in small per-node dicts touched only on nodes that
+host such allocations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models import Node, Port, RequestedDevice, Resources, TaskGroup
+
+from ..feasibility.devices import device_matches, healthy_instances
+from ..nodetable import NodeTable
+
+DIM_MAX_ALLOCS = "max allocation exceeded"
+DIM_CORES = "cores"
+DIM_CPU = "cpu"
+DIM_MEMORY = "memory"
+DIM_DISK = "disk"
+DYNAMIC_PORT_FAILED = "network: dynamic port selection failed"
+NO_DEVICES = "devices: no devices match request"
+FIT = -1
+
+# Integer codes of the numeric dimensions, in the order Nomad reports the first failure.
+NUMERIC_DIMS = (DIM_CORES, DIM_MAX_ALLOCS, DIM_CPU, DIM_MEMORY, DIM_DISK)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """The summed ask of one lifecycle phase; CPU of tasks with ``cores`` is per node."""
+
+    cpu: int = 0
+    cores: int = 0
+    memory_mb: int = 0
+    memory_max_mb: int = 0
+
+
+@dataclass(frozen=True)
+class GroupAsk:
+    """One allocation of a group: the element-wise max over lifecycle phases (§e.1)."""
+
+    phases: tuple[Phase, ...]
+    disk_mb: int
+    cores: int
+    reserved_ports: tuple[Port, ...] = ()
+    dynamic_ports: tuple[Port, ...] = ()
+    devices: tuple[RequestedDevice, ...] = ()
+    task_cpu_memory: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def memory_mb(self) -> int:
+        return max(p.memory_mb for p in self.phases)
+
+    @property
+    def memory_max_mb(self) -> int:
+        return max(p.memory_max_mb for p in self.phases)
+
+    @property
+    def has_ports(self) -> bool:
+        return bool(self.reserved_ports or self.dynamic_ports)
+
+    def cpu_on(self, mhz_per_core: np.ndarray | float) -> np.ndarray | float:
+        """CPU MHz on nodes with the given core speed: reserved cores cost their MHz."""
+        if not self.cores:
+            return max(p.cpu for p in self.phases)
+        per_phase = [p.cpu + p.cores * np.asarray(mhz_per_core) for p in self.phases]
+        return np.maximum.reduce(per_phase)
+
+
+def _phase_of(lifecycle_hook: str, sidecar: bool) -> int:
+    """0 = prestart non-sidecar, 1 = main (incl. sidecars and poststart), 2 = poststop."""
+    if lifecycle_hook == "prestart" and not sidecar:
+        return 0
+    if lifecycle_hook == "poststop":
+        return 2
+    return 1
+
+
+def group_ask(group: TaskGroup, memory_oversubscription: bool = False) -> GroupAsk:
+    """The resources one allocation of ``group`` asks for."""
+    sums = [[0, 0, 0, 0] for _ in range(3)]
+    cores = 0
+    devices: list[RequestedDevice] = []
+    per_task = []
+    for task in group.tasks:
+        res: Resources = task.resources
+        hook = task.lifecycle.hook if task.lifecycle else ""
+        sidecar = bool(task.lifecycle and task.lifecycle.sidecar)
+        phase = sums[_phase_of(hook, sidecar)]
+        memory = res.memory_mb + res.secrets_mb
+        # With cores the task's CPU becomes the reserved cores' MHz (rank.go SELECTCORES).
+        phase[0] += 0 if res.cores else res.cpu
+        phase[1] += res.cores
+        phase[2] += memory
+        if memory_oversubscription:
+            phase[3] += (res.memory_max_mb or res.memory_mb) + res.secrets_mb
+        cores += res.cores
+        devices.extend(res.devices)
+        per_task.append((task.name, res.cpu, res.memory_mb))
+    phases = tuple(Phase(*s) for s in sums if any(s)) or (Phase(),)
+    network = group.networks[0] if group.networks else None
+    return GroupAsk(
+        phases=phases,
+        disk_mb=group.ephemeral_disk.size_mb,
+        cores=cores,
+        reserved_ports=tuple(network.reserved_ports) if network else (),
+        dynamic_ports=tuple(network.dynamic_ports) if network else (),
+        devices=tuple(devices),
+        task_cpu_memory=tuple(per_task),
+    )
+
+
+def parse_port_list(spec: str) -> set[int]:
+    """``"22,80,8000-8100"`` → the set of ports (``ParsePortRanges``)."""
+    ports: set[int] = set()
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        low, _, high = part.partition("-")
+        ports.update(range(int(low), int(high or low) + 1))
+    return ports
+
+
+@dataclass
+class NodeCapacity:
+    """Per-node capacity minus reserved resources, as numpy columns in table order."""
+
+    cpu: np.ndarray
+    memory_mb: np.ndarray
+    disk_mb: np.ndarray
+    max_allocs: np.ndarray
+    mhz_per_core: np.ndarray
+    usable_cores: list[tuple[int, ...]]
+    reserved_ports: list[frozenset[int]]
+    dynamic_range: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, nodes: Iterable[Node]) -> NodeCapacity:
+        nodes = list(nodes)
+        cpu, mem, disk, maxa, mhz, cores, ports, ranges = [], [], [], [], [], [], [], []
+        for node in nodes:
+            res, rsv = node.node_resources, node.reserved_resources
+            cpu.append(res.cpu.cpu_shares - rsv.cpu.cpu_shares)
+            mem.append(res.memory.memory_mb - rsv.memory.memory_mb)
+            disk.append(res.disk.disk_mb - rsv.disk.disk_mb)
+            maxa.append(node.node_max_allocs)
+            all_cores = res.cpu.reservable_cpu_cores or list(range(res.cpu.total_cpu_cores))
+            total = res.cpu.total_cpu_cores or len(all_cores)
+            mhz.append(res.cpu.cpu_shares / total if total else 0.0)
+            held = set(rsv.cpu.reserved_cpu_cores)
+            cores.append(tuple(c for c in all_cores if c not in held))
+            ports.append(frozenset(parse_port_list(rsv.networks.reserved_host_ports)))
+            ranges.append((res.min_dynamic_port, res.max_dynamic_port))
+        return cls(
+            np.array(cpu, dtype=np.float64),
+            np.array(mem, dtype=np.float64),
+            np.array(disk, dtype=np.float64),
+            np.array(maxa, dtype=np.int64),
+            np.array(mhz, dtype=np.float64),
+            cores,
+            ports,
+            ranges,
+        )
+
+
+@dataclass
+class Offer:
+    """What a placement takes on its node beyond the numeric dimensions."""
+
+    ports: tuple[tuple[str, int], ...] = ()
+    cores: tuple[int, ...] = ()
+    devices: tuple[tuple[int, int], ...] = ()  # (node device index, instances)
+
+
+@dataclass
+class Ledger:
+    """Usage per node (table order): numeric columns plus ports, cores and device instances."""
+
+    capacity: NodeCapacity
+    cpu: np.ndarray = field(init=False)
+    memory_mb: np.ndarray = field(init=False)
+    disk_mb: np.ndarray = field(init=False)
+    allocs: np.ndarray = field(init=False)
+    free_cores: np.ndarray = field(init=False)
+    ports: dict[int, set[int]] = field(default_factory=dict)
+    cores: dict[int, set[int]] = field(default_factory=dict)
+    devices: dict[int, dict[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.capacity.cpu)
+        self.cpu = np.zeros(n)
+        self.memory_mb = np.zeros(n)
+        self.disk_mb = np.zeros(n)
+        self.allocs = np.zeros(n, dtype=np.int64)
+        self.free_cores = np.array([len(c) for c in self.capacity.usable_cores], dtype=np.int64)
+
+    @classmethod
+    def for_table(cls, table: NodeTable) -> Ledger:
+        return cls(NodeCapacity.of(table.nodes))
+
+    def numeric_failures(self, nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray | float) -> np.ndarray:
+        """Per node the index into ``NUMERIC_DIMS`` of the first failing dimension, or FIT.
+
+        Core availability is checked before ``AllocsFit`` (rank.go SELECTCORES), then max
+        allocs, CPU, memory, disk — memory_max is never checked.
+        """
+        cap = self.capacity
+        checks = (
+            self.free_cores[nodes] < ask.cores,
+            (cap.max_allocs[nodes] != 0) & (cap.max_allocs[nodes] < self.allocs[nodes] + 1),
+            self.cpu[nodes] + cpu > cap.cpu[nodes],
+            self.memory_mb[nodes] + ask.memory_mb > cap.memory_mb[nodes],
+            self.disk_mb[nodes] + ask.disk_mb > cap.disk_mb[nodes],
+        )
+        out = np.full(len(nodes), FIT, dtype=np.int32)
+        for code in range(len(checks) - 1, -1, -1):
+            out[checks[code]] = code
+        return out
+
+    def port_failure(self, node: int, ask: GroupAsk) -> str | None:
+        """``NetworkIndex.AssignPorts`` failure text (with the ``network: `` prefix), or None."""
+        taken = self.capacity.reserved_ports[node] | self.ports.get(node, set())
+        wanted: set[int] = set()
+        for port in ask.reserved_ports:
+            if port.value in taken or port.value in wanted:
+                return f"network: reserved port collision {port.label}={port.value}"
+            wanted.add(port.value)
+        if ask.dynamic_ports:
+            low, high = self.capacity.dynamic_range[node]
+            busy = sum(1 for p in taken | wanted if low <= p <= high)
+            if high - low + 1 - busy < len(ask.dynamic_ports):
+                return DYNAMIC_PORT_FAILED
+        return None
+
+    def device_failure(self, node: Node, index: int, ask: GroupAsk) -> str | None:
+        return None if self._device_offer(node, index, ask) is not None else NO_DEVICES
+
+    def _device_offer(self, node: Node, index: int, ask: GroupAsk) -> tuple[tuple[int, int], ...] | None:
+        """Healthy unused instances for every request, first matching device group first."""
+        used = dict(self.devices.get(index, {}))
+        taken = []
+        for request in ask.devices:
+            for d, device in enumerate(node.node_resources.devices):
+                free = healthy_instances(device) - used.get(d, 0)
+                if free >= request.count and device_matches(device, request):
+                    used[d] = used.get(d, 0) + request.count
+                    taken.append((d, request.count))
+                    break
+            else:
+                return None
+        return tuple(taken)
+
+    def commit(self, node_obj: Node, node: int, ask: GroupAsk, cpu: float) -> Offer:
+        """Record one allocation on ``node``; picks ports, cores and device instances.
+
+        Nomad picks dynamic ports and cores at random; here the lowest free ones are taken
+        so that runs are reproducible (the counts, which is all fit depends on, agree).
+        """
+        self.cpu[node] += cpu
+        self.memory_mb[node] += ask.memory_mb
+        self.disk_mb[node] += ask.disk_mb
+        self.allocs[node] += 1
+        offer = Offer()
+        if ask.has_ports:
+            offer.ports = self._take_ports(node, ask)
+        if ask.cores:
+            used = self.cores.setdefault(node, set())
+            free = [c for c in self.capacity.usable_cores[node] if c not in used]
+            offer.cores = tuple(free[: ask.cores])
+            used.update(offer.cores)
+            self.free_cores[node] -= ask.cores
+        if ask.devices:
+            offer.devices = self._device_offer(node_obj, node, ask) or ()
+            used_dev = self.devices.setdefault(node, {})
+            for d, count in offer.devices:
+                used_dev[d] = used_dev.get(d, 0) + count
+        return offer
+
+    def _take_ports(self, node: int, ask: GroupAsk) -> tuple[tuple[str, int], ...]:
+        used = self.ports.setdefault(node, set())
+        taken = [(p.label, p.value) for p in ask.reserved_ports]
+        used.update(v for _, v in taken)
+        blocked = self.capacity.reserved_ports[node] | used
+        low, high = self.capacity.dynamic_range[node]
+        candidate = low
+        for port in ask.dynamic_ports:
+            while candidate in blocked and candidate <= high:
+                candidate += 1
+            taken.append((port.label, candidate))
+            used.add(candidate)
+            candidate += 1
+        return tuple(taken)
+
+    def occupy(self, node: int, cpu: float, memory_mb: float, disk_mb: float,
+               ports: Iterable[int] = (), cores: int = 0) -> None:
+        """Account an allocation that already runs on ``node`` (a scenario's starting state)."""
+        self.cpu[node] += cpu
+        self.memory_mb[node] += memory_mb
+        self.disk_mb[node] += disk_mb
+        self.allocs[node] += 1
+        ports = set(ports)
+        if ports:
+            self.ports.setdefault(node, set()).update(ports)
+        if cores:
+            used = self.cores.setdefault(node, set())
+            free = [c for c in self.capacity.usable_cores[node] if c not in used]
+            used.update(free[:cores])
+            self.free_cores[node] -= min(cores, len(free))

@@ -1,0 +1,343 @@
+"""Jobs in priority order through the generic (service, batch) or system (system, sysbatch) path.
+
+Generic (scheduler/generic_sched.go ``computePlacements``): one evaluation per job, one
+shuffled visit order, one Select per allocation; after a group's first failure its remaining
+allocations only add to ``CoalescedFailures``; a failure creates a blocked evaluation.
+
+System (scheduler/scheduler_system.go): every candidate node in table order is tried once per
+group with the class cache reset; a filtered node is not a failure (its metric is reported
+only when every node was filtered), an exhausted node is (first metric kept, later ones
+coalesced). Preemption, which the system scheduler may use, is not modelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from models import Job, Node, Resources, TaskGroup
+
+from ..feasibility import (
+    PASS,
+    ReasonTable,
+    build_stack,
+    candidate_nodes,
+    evaluate_stack,
+    network_asks,
+)
+from ..feasibility.engine import VisitOrder
+from ..feasibility.reasons import MISSING_HOST_VOLUMES
+from ..metrics import AllocMetric
+from ..nodeclass import group_escapes, job_escapes
+from ..nodetable import NodeTable
+from .deployment import predict
+from .distinct import DistinctRules, PropertySet, distinct_rules, distinct_verdicts, job_property_sets
+from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
+from .resources import FIT, GroupAsk, Ledger, group_ask
+from .scoring import (
+    SpreadScorer,
+    affinity_scores,
+    fit_score,
+    group_affinities,
+    limit_for,
+    scored_limit,
+)
+from .select import AllocCounts, Cursor, GroupState, exhausted_dimension, failure_metric, select
+
+SYSTEM_TYPES = ("system", "sysbatch")
+
+
+@dataclass(frozen=True)
+class ExistingAlloc:
+    """An allocation already running when the scenario starts."""
+
+    job_id: str
+    group: str
+    node_index: int
+    cpu: float = 100
+    memory_mb: int = 300
+    disk_mb: int = 300
+    ports: tuple[int, ...] = ()
+    cores: int = 0
+
+
+def as_existing(item: ExistingAlloc | tuple) -> ExistingAlloc:
+    """Accept ``(job_id, group, node_index, resources)`` with a ``Resources`` model or a dict."""
+    if isinstance(item, ExistingAlloc):
+        return item
+    job_id, group, node, resources = item
+    if isinstance(resources, Resources):
+        return ExistingAlloc(job_id, group, int(node), resources.cpu, resources.memory_mb,
+                             resources.disk_mb or 300, cores=resources.cores)
+    return ExistingAlloc(job_id, group, int(node), **dict(resources or {}))
+
+
+def job_seed(seed: int, position: int) -> int:
+    """The shuffle seed of the ``position``-th input job; ``evaluate_job(table, job, job_seed(...))``
+    then shows the same visit order."""
+    return int(np.random.SeedSequence([seed, position]).generate_state(1)[0])
+
+
+@dataclass
+class World:
+    """Cluster state shared by all evaluations of one simulation."""
+
+    table: NodeTable
+    ledger: Ledger
+    counts: AllocCounts
+    existing: list[ExistingAlloc]
+    algorithm: str
+    memory_oversubscription: bool
+    score_metadata: bool
+
+    def count_existing(self, pset: PropertySet, job_id: str) -> None:
+        for alloc in self.existing:
+            if alloc.job_id == job_id and pset.counts_for(alloc.group):
+                pset.add(alloc.node_index)
+
+    def property_sets(self, job: Job) -> list[PropertySet]:
+        sets = job_property_sets(self.table, job)
+        for pset in sets:
+            self.count_existing(pset, job.id)
+        return sets
+
+    def rules(self, job: Job, group: TaskGroup, job_sets: list[PropertySet]) -> DistinctRules:
+        rules = distinct_rules(self.table, job, group, job_sets)
+        for pset in rules.property_sets[len(job_sets):]:
+            self.count_existing(pset, job.id)
+        return rules
+
+
+def exhaust_resources(metric: AllocMetric, ask: GroupAsk) -> None:
+    """``AllocMetric.ExhaustResources``: add task CPU/memory for the exhausted dimensions."""
+    if not metric.dimension_exhausted:
+        return
+    for task, cpu, memory in ask.task_cpu_memory:
+        entry = metric.resources_exhausted.setdefault(task, {"CPU": 0, "MemoryMB": 0})
+        if metric.dimension_exhausted.get("memory", 0) > 0:
+            entry["MemoryMB"] += memory
+        if metric.dimension_exhausted.get("cpu", 0) > 0:
+            entry["CPU"] += cpu
+
+
+def _group_state(world: World, job: Job, group: TaskGroup, cold: np.ndarray, warm: np.ndarray,
+                 reasons: ReasonTable, rules: DistinctRules, limit: int,
+                 spread: SpreadScorer) -> GroupState:
+    spreads = spread.setup(world.table, job, group) if (job.spreads or group.spreads) else []
+    for s in spreads:
+        for alloc in world.existing:
+            if alloc.job_id == job.id and alloc.group == group.name and s.codes[alloc.node_index] >= 0:
+                s.counts[s.codes[alloc.node_index]] += 1
+    return GroupState(
+        table=world.table, job=job, group=group,
+        ask=group_ask(group, world.memory_oversubscription),
+        cold=cold, warm=warm, reasons=reasons, rules=rules, ledger=world.ledger,
+        counts=world.counts, algorithm=world.algorithm, limit=limit,
+        affinity=affinity_scores(world.table, group_affinities(job, group)),
+        spreads=spreads, spread=spread,
+    )
+
+
+def _place(world: World, state: GroupState, outcome: GroupOutcome, index: int, node: int,
+           score: float, parts: np.ndarray, evaluated: int, top: list | None) -> None:
+    cpu = float(np.asarray(state.cpu_ask(np.array([node]))).reshape(-1)[0])
+    offer = world.ledger.commit(world.table.nodes[node], node, state.ask, cpu)
+    world.counts.add(state.job.id, state.group.name, node)
+    for pset in state.rules.property_sets:
+        if pset.counts_for(state.group.name):
+            pset.add(node)
+    for s in state.spreads:
+        if s.codes[node] >= 0:
+            s.counts[s.codes[node]] += 1
+    outcome.record(index, node, cpu, score, parts, evaluated, offer,
+                   top if world.score_metadata else None)
+
+
+def _base_metric(job: Job, candidates) -> AllocMetric:
+    return AllocMetric(nodes_in_pool=len(candidates.indices), node_pool=job.node_pool,
+                       nodes_available=dict(candidates.nodes_available))
+
+
+def _class_eligibility(table: NodeTable, order: np.ndarray, pulls: int,
+                       colds: list[tuple[np.ndarray, ReasonTable]]) -> dict[int, bool]:
+    """Classes seen so far: eligible when some group's first node of the class passed the
+    cached checks (``EvalEligibility.GetClasses``, approximated without job/group split)."""
+    seen = order[: min(pulls, len(order))]
+    codes = table.class_codes[seen]
+    classes, first = np.unique(codes, return_index=True)
+    out: dict[int, bool] = {}
+    for code, pos in zip(classes.tolist(), first.tolist()):
+        out[code] = any(
+            cold[pos] == PASS or reasons.texts[cold[pos]] == MISSING_HOST_VOLUMES
+            for cold, reasons in colds
+        )
+    return out
+
+
+def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
+    table = world.table
+    candidates = candidate_nodes(table, job)
+    order = candidates.shuffled(seed)
+    n = len(order)
+    cursor = Cursor(order)
+    limit = limit_for(job.type, n)
+    spread = SpreadScorer()
+    job_sets = world.property_sets(job)
+    outcomes, colds = [], []
+    # Twice round the order: the second lap is what a node shows once its class is cached.
+    twice = VisitOrder.of(table, np.concatenate([order, order]))
+    for group, network in zip(job.task_groups, network_asks(job)):
+        stack = build_stack(job, group, network)
+        reasons = ReasonTable()
+        doubled = evaluate_stack(table, stack, twice, reasons)
+        colds.append((doubled[:n], reasons))
+        if group_affinities(job, group) or job.spreads or group.spreads:
+            limit = scored_limit(group.count)  # kept for later groups (GenericStack.Select)
+        state = _group_state(world, job, group, doubled[:n], doubled[n:], reasons,
+                             world.rules(job, group, job_sets), limit, spread)
+        outcome = GroupOutcome(group, state.ask, table, job.id)
+        outcomes.append(outcome)
+        for index in range(group.count):
+            if outcome.failed is not None:
+                outcome.failed.coalesced_failures += 1
+                exhaust_resources(outcome.failed, state.ask)
+                continue
+            pulls_before = cursor.pulls
+            choice = select(state, cursor) if n else None
+            if choice is None:
+                metric = _base_metric(job, candidates)
+                if n:
+                    failure_metric(state, cursor, pulls_before, metric)
+                exhaust_resources(metric, state.ask)
+                outcome.failed = metric
+                continue
+            _place(world, state, outcome, index, choice.node, choice.score, choice.parts,
+                   choice.nodes_evaluated, choice.top)
+    blocked = None
+    if any(o.failed is not None for o in outcomes):
+        escaped = stack_escaped(job)
+        blocked = BlockedEval(
+            job.id, {} if escaped else _class_eligibility(table, order, cursor.pulls, colds), escaped
+        )
+    return JobOutcome(job, outcomes, blocked, _deployment(world, job, outcomes), seed)
+
+
+def stack_escaped(job: Job) -> bool:
+    """``EvalEligibility.HasEscaped``: the job or any of its groups escapes the class cache."""
+    return job_escapes(job.constraints) or any(group_escapes(g) for g in job.task_groups)
+
+
+def run_system(world: World, job: Job, seed: int) -> JobOutcome:
+    table = world.table
+    candidates = candidate_nodes(table, job)
+    order = candidates.indices
+    job_sets = world.property_sets(job)
+    outcomes = []
+    exhausted_any = False
+    user_class = table.node_class_column
+    for group, network in zip(job.task_groups, network_asks(job)):
+        # SystemStack.Select resets the class cache for every node: nothing is cached.
+        stack = replace(build_stack(job, group, network), job_escaped=True, group_escaped=True)
+        reasons = ReasonTable()
+        verdict = evaluate_stack(table, stack, VisitOrder.of(table, order), reasons)
+        rules = world.rules(job, group, job_sets)
+        rules = DistinctRules(False, False, rules.property_sets)  # no distinct_hosts here
+        state = _group_state(world, job, group, verdict, verdict, reasons, rules, 1, SpreadScorer())
+        outcome = GroupOutcome(group, state.ask, table, job.id)
+        outcomes.append(outcome)
+        running = world.counts.group(job.id, group.name) > 0
+        filtered = _base_metric(job, candidates)
+        queued = 0
+        for pos, node in enumerate(order.tolist()):
+            if running[node]:
+                continue
+            queued += 1
+            code = int(verdict[pos])
+            if code == PASS and rules.active:
+                code = int(distinct_verdicts(rules, np.array([node]), state.job_count,
+                                             state.group_count, reasons)[0])
+            node_class = user_class.values[user_class.codes[node]]
+            if code != PASS:
+                filtered.nodes_evaluated += 1
+                filtered.filter_node(node_class, reasons.texts[code])
+                queued -= 1
+                continue
+            nodes = np.array([node])
+            if state.extra_failure(node) is not None or (
+                world.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes))[0] != FIT
+            ):
+                exhausted_any = True
+                if outcome.failed is None:
+                    metric = _base_metric(job, candidates)
+                    metric.nodes_evaluated = 1
+                    metric.exhausted_node(node_class, exhausted_dimension(state, node))
+                    outcome.failed = metric
+                else:
+                    outcome.failed.coalesced_failures += 1
+                exhaust_resources(outcome.failed, state.ask)
+                continue
+            parts = _system_parts(state, node)
+            _place(world, state, outcome, len(outcome.nodes), node, float(parts[0]), parts, 1, None)
+        if queued <= 0 and outcome.failed is None and not running.any() and filtered.nodes_filtered:
+            outcome.failed = filtered
+    blocked = BlockedEval(job.id, {}, stack_escaped(job)) if exhausted_any else None
+    return JobOutcome(job, outcomes, blocked, _deployment(world, job, outcomes), seed)
+
+
+def _system_parts(state: GroupState, node: int) -> np.ndarray:
+    """The system stack scores binpack only (then normalises)."""
+    nodes = np.array([node])
+    ledger, cap = state.ledger, state.ledger.capacity
+    binpack = fit_score(state.algorithm, ledger.cpu[nodes] + state.cpu_ask(nodes), cap.cpu[nodes],
+                        ledger.memory_mb[nodes] + state.ask.memory_mb, cap.memory_mb[nodes])
+    return np.array([binpack[0], np.nan, np.nan, np.nan])
+
+
+def _deployment(world: World, job: Job, outcomes: list[GroupOutcome]):
+    nodes = world.table.nodes
+    return predict(
+        job.type,
+        [
+            (o.group, o.unplaced,
+             [(f"{job.id}.{o.name}[{i}]", nodes[n]) for i, n in zip(o.indices, o.nodes)])
+            for o in outcomes
+        ],
+    )
+
+
+def simulate(
+    nodes_or_table: NodeTable | Sequence[Node],
+    jobs: Iterable[Job],
+    *,
+    seed: int = 0,
+    algorithm: str = "binpack",
+    existing: Iterable[ExistingAlloc | tuple] = (),
+    memory_oversubscription: bool = False,
+    score_metadata: bool = True,
+) -> PlacementPlan:
+    """Place ``jobs`` (higher priority first, ties in input order) as Nomad's scheduler would.
+
+    Each job is one evaluation whose shuffle seed is ``job_seed(seed, input position)``.
+    ``score_metadata=False`` skips keeping the top-5 scores per allocation (large runs).
+    """
+    if algorithm not in ("binpack", "spread"):
+        raise ValueError(f"scheduler algorithm must be 'binpack' or 'spread', not {algorithm!r}")
+    table = nodes_or_table if isinstance(nodes_or_table, NodeTable) else NodeTable(nodes_or_table)
+    world = World(table, Ledger.for_table(table), AllocCounts(table.n),
+                  [as_existing(e) for e in existing], algorithm, memory_oversubscription,
+                  score_metadata)
+    for alloc in world.existing:
+        world.ledger.occupy(alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb,
+                            alloc.ports, alloc.cores)
+        world.counts.add(alloc.job_id, alloc.group, alloc.node_index)
+    jobs = list(jobs)
+    ranked = sorted(range(len(jobs)), key=lambda i: -jobs[i].priority)
+    outcomes = []
+    for position in ranked:
+        job = jobs[position]
+        run = run_system if job.type in SYSTEM_TYPES else run_generic
+        outcomes.append(run(world, job, job_seed(seed, position)))
+    return PlacementPlan(table, outcomes, algorithm, seed)
+

@@ -1,0 +1,243 @@
+"""The rank iterators' scores: fit, job anti-affinity, node affinity, spread (spec §e.3–e.4).
+
+Each scorer works on a vector of candidate nodes at once. Scores are appended only when
+Nomad appends them, and the final score is the mean of the appended ones
+(``ScoreNormalizationIterator``, scheduler/feasible/rank.go).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models import Affinity, Job, Spread, TaskGroup
+
+from ..nodetable import NodeTable
+from ..operators import check_constraint
+
+BINPACK_MAX_FIT = 18.0
+IMPLICIT_TARGET = "*"
+SCORERS = ("binpack", "job-anti-affinity", "node-affinity", "allocation-spread")
+
+
+def score_fit_binpack(free_cpu: np.ndarray | float, free_mem: np.ndarray | float) -> np.ndarray:
+    """``ScoreFitBinPack`` (nomad/structs/funcs.go): 20 − (10^freeCPU + 10^freeMem), in [0, 18]."""
+    total = np.power(10.0, free_cpu) + np.power(10.0, free_mem)
+    return np.clip(20.0 - total, 0.0, 18.0)
+
+
+def score_fit_spread(free_cpu: np.ndarray | float, free_mem: np.ndarray | float) -> np.ndarray:
+    """``ScoreFitSpread`` (funcs.go): (10^freeCPU + 10^freeMem) − 2, in [0, 18]."""
+    total = np.power(10.0, free_cpu) + np.power(10.0, free_mem)
+    return np.clip(total - 2.0, 0.0, 18.0)
+
+
+FIT_FUNCTIONS = {"binpack": score_fit_binpack, "spread": score_fit_spread}
+
+
+def fit_score(
+    algorithm: str, used_cpu: np.ndarray, cap_cpu: np.ndarray, used_mem: np.ndarray,
+    cap_mem: np.ndarray,
+) -> np.ndarray:
+    """The appended ``binpack`` score: fit / 18, utilisation including the new allocation."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        free_cpu = np.where(cap_cpu > 0, 1.0 - used_cpu / cap_cpu, 0.0)
+        free_mem = np.where(cap_mem > 0, 1.0 - used_mem / cap_mem, 0.0)
+    return FIT_FUNCTIONS[algorithm](free_cpu, free_mem) / BINPACK_MAX_FIT
+
+
+def anti_affinity(collisions: np.ndarray, count: int) -> np.ndarray:
+    """``JobAntiAffinityIterator``: −(collisions + 1)/count, NaN (= not appended) without collisions."""
+    return np.where(collisions > 0, -(collisions + 1.0) / max(count, 1), np.nan)
+
+
+def group_affinities(job: Job, group: TaskGroup) -> list[Affinity]:
+    """Job, then group, then each task's affinities (``NodeAffinityIterator.SetTaskGroup``)."""
+    affinities = list(job.affinities) + list(group.affinities)
+    for task in group.tasks:
+        affinities.extend(task.affinities)
+    return affinities
+
+
+def affinity_scores(table: NodeTable, affinities: list[Affinity]) -> np.ndarray | None:
+    """Per node Σ matching weights / Σ |weights|; None when the group has no affinity.
+
+    Evaluated with ``check_constraint`` on the distinct (left, right) value pairs and
+    broadcast, so regexp/version affinities cost O(distinct values).
+    """
+    if not affinities:
+        return None
+    total = sum(abs(a.weight) for a in affinities)
+    score = np.zeros(table.n)
+    for affinity in affinities:
+        left, right = table.column(affinity.l_target), table.column(affinity.r_target)
+        pairs = left.codes.astype(np.int64) * len(right.values) + right.codes
+        distinct, inverse = np.unique(pairs, return_inverse=True)
+        hits = np.array(
+            [
+                check_constraint(
+                    affinity.operand,
+                    left.values[p // len(right.values)], right.values[p % len(right.values)],
+                    left.found[p // len(right.values)], right.found[p % len(right.values)],
+                )
+                for p in distinct.tolist()
+            ],
+            dtype=bool,
+        )
+        score += np.where(hits[inverse], float(affinity.weight), 0.0)
+    return score / total
+
+
+@dataclass
+class SpreadSet:
+    """One spread block's property set for one group (``propertySet`` used by spread.go).
+
+    Node values not named by a target collapse into ``*`` when targets exist
+    (``targetedPropertyValue``); counts are this group's existing + placed allocations.
+    """
+
+    attribute: str
+    codes: np.ndarray          # per table node: slot index, -1 = attribute missing
+    slots: list[str]
+    counts: np.ndarray         # per slot
+    weight: int
+    desired: dict[str, float]  # per slot value; empty = even spread
+
+    def used(self) -> dict[str, int]:
+        return {self.slots[i]: int(c) for i, c in enumerate(self.counts) if c}
+
+
+def _spread_set(table: NodeTable, spread: Spread, info: Spread, count: int) -> SpreadSet:
+    column = table.column(spread.attribute) if spread.attribute else None
+    targets = [t.value for t in spread.spread_target]
+    slots: list[str] = []
+    index: dict[str, int] = {}
+    slot_of_value = []
+    for value, found in zip(column.values, column.found) if column else []:
+        if not found:
+            slot_of_value.append(-1)
+            continue
+        key = value if not targets or value in targets else IMPLICIT_TARGET
+        slot_of_value.append(index.setdefault(key, len(index)))
+    for key in [*targets, IMPLICIT_TARGET]:
+        index.setdefault(key, len(index))
+    slots = list(index)
+    codes = (
+        np.array(slot_of_value, dtype=np.int64)[column.codes] if column
+        else np.full(table.n, -1, dtype=np.int64)
+    )
+    desired = {t.value: t.percent / 100 * count for t in info.spread_target}
+    total = sum(desired.values())
+    if 0 < total < count:
+        desired[IMPLICIT_TARGET] = count - total
+    return SpreadSet(spread.attribute, codes, slots, np.zeros(len(slots), dtype=np.int64),
+                     info.weight, desired)
+
+
+@dataclass
+class SpreadScorer:
+    """``SpreadIterator`` for one job evaluation; shared by the job's groups.
+
+    Reproduced quirks (scheduler/feasible/spread.go): the per-attribute info is keyed by
+    attribute, so a job spread on the same attribute as a group spread overrides the group's
+    targets and weight; ``sumSpreadWeights`` grows with every group set up in the evaluation;
+    ``lowestSpreadBoost`` is a running minimum over every boost computed so far and is what a
+    target with desired count 0 receives.
+    """
+
+    sum_weights: int = 0
+    lowest: float = -1.0
+    sets: dict[str, list[SpreadSet]] = field(default_factory=dict)
+
+    def setup(self, table: NodeTable, job: Job, group: TaskGroup) -> list[SpreadSet]:
+        if group.name in self.sets:
+            return self.sets[group.name]
+        info: dict[str, Spread] = {}
+        for spread in [*group.spreads, *job.spreads]:
+            info[spread.attribute] = spread
+            self.sum_weights += spread.weight
+        sets = [
+            _spread_set(table, s, info[s.attribute], group.count)
+            for s in [*job.spreads, *group.spreads]
+        ]
+        self.sets[group.name] = sets
+        return sets
+
+    def scores(self, sets: list[SpreadSet], nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Total spread boost per option node, and the boosts that move the running minimum.
+
+        The second array (one row per node, one column per spread, +inf where no boost was
+        computed) lets the caller advance ``lowest`` only over options Nomad actually scored.
+        """
+        total = np.zeros(len(nodes))
+        moving = np.full((len(nodes), len(sets)), np.inf)
+        for k, s in enumerate(sets):
+            slot = s.codes[nodes]
+            missing = slot < 0
+            if not s.desired:
+                total += np.where(missing, -1.0, even_spread_boost(s.counts, slot))
+                continue
+            weight = s.weight / self.sum_weights if self.sum_weights else 0.0
+            want = np.array([s.desired.get(v, np.nan) for v in s.slots] + [np.nan])[slot]
+            used = np.append(s.counts, 0)[slot] + 1
+            with np.errstate(divide="ignore", invalid="ignore"):
+                boost = (want - used) / want * weight
+            positive = ~missing & ~np.isnan(want) & (want != 0)
+            moving[:, k] = np.where(positive, boost, np.inf)
+            total += np.where(missing | np.isnan(want), -1.0, np.where(positive, boost, 0.0))
+        zero_desired = [
+            k for k, s in enumerate(sets) if s.desired and any(v == 0 for v in s.desired.values())
+        ]
+        if zero_desired:
+            total += self._zero_desired_boosts(sets, nodes, moving, zero_desired)
+        return total, moving
+
+    def _zero_desired_boosts(
+        self, sets: list[SpreadSet], nodes: np.ndarray, moving: np.ndarray, ks: list[int]
+    ) -> np.ndarray:
+        """A target with desired 0 gets the running minimum at the moment it is scored."""
+        flat = moving.ravel()
+        before = np.minimum.accumulate(np.concatenate(([self.lowest], flat)))[:-1]
+        before = before.reshape(moving.shape)
+        out = np.zeros(len(nodes))
+        for k in ks:
+            s = sets[k]
+            slot = s.codes[nodes]
+            want = np.array([s.desired.get(v, np.nan) for v in s.slots] + [np.nan])[slot]
+            out += np.where((slot >= 0) & (want == 0), before[:, k], 0.0)
+        return out
+
+    def advance(self, moving: np.ndarray) -> None:
+        """Lower the running minimum by the boosts of options that were actually scored."""
+        if moving.size:
+            self.lowest = min(self.lowest, float(moving.min()))
+
+
+def even_spread_boost(counts: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """``evenSpreadScoreBoost``: boost from the node value's count against the min and max.
+
+    The current count is the value's use so far (without this placement); nothing placed yet
+    scores 0; a node on the least used value gets (max−min)/min, or −1 when all are equal.
+    """
+    used = counts[counts > 0]
+    if not len(used):
+        return np.zeros(len(slot))
+    low, high = int(used.min()), int(used.max())
+    current = np.append(counts, 0)[slot]
+    delta = (low - current) / low
+    at_min = np.where(low == high, -1.0, (high - low) / low)
+    return np.where(current != low, delta, at_min)
+
+
+def limit_for(job_type: str, candidates: int) -> int:
+    """``GenericStack.SetNodes``: batch 2; service max(2, ceil(log2 n))."""
+    if job_type == "batch" or candidates <= 0:
+        return 2
+    return max(2, math.ceil(math.log2(candidates)))
+
+
+def scored_limit(count: int, feasibility_node_limit: int = 100) -> int:
+    """With any affinity or spread: the node limit (100) when count is below it, else count."""
+    return feasibility_node_limit if count < feasibility_node_limit else count

@@ -1,0 +1,307 @@
+"""One ``GenericStack.Select``: walk the shuffled nodes, score, limit, keep the max (spec §e.5, §f).
+
+Nomad pulls nodes one at a time through its iterator chain. Here the same walk is done a
+window at a time: verdicts, distinct rules, fit and scores for the whole window are vector
+operations, then the limit iterator's rule picks how far into the window Nomad would have
+pulled. Only that prefix counts (NodesEvaluated, the spread running minimum, the static
+iterator position), so the result is the node-by-node one, at O(limit) work per Select.
+
+Reproduced from scheduler/feasible/select.go and feasible.go:
+- ``StaticIterator`` keeps its offset between Selects and wraps; each Select pulls every
+  node at most once; the class cache is warm on the second visit of a node.
+- ``LimitIterator``: returns ``limit`` options; the first 3 options with a final score ≤ 0
+  are set aside and only come back after the source runs dry (in Nomad's slightly odd
+  order, reproduced in ``_drain_skipped``).
+- ``MaxScoreIterator``: highest final score, ties to the first returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models import Job, TaskGroup
+
+from ..feasibility.reasons import PASS, ReasonTable
+from ..metrics import AllocMetric
+from ..nodetable import NodeTable
+from .distinct import DistinctRules, distinct_mask, distinct_verdicts
+from .resources import FIT, NUMERIC_DIMS, GroupAsk, Ledger
+from .scoring import SpreadScorer, SpreadSet, anti_affinity, fit_score
+
+MAX_SKIP = 3
+SKIP_THRESHOLD = 0.0
+TOP_SCORES = 5  # MaxRetainedNodeScores
+
+
+@dataclass
+class Cursor:
+    """The static iterator of one evaluation: visit order, offset, pulls so far."""
+
+    order: np.ndarray
+    offset: int = 0
+    pulls: int = 0
+
+    @property
+    def n(self) -> int:
+        return len(self.order)
+
+
+@dataclass
+class AllocCounts:
+    """Allocations per table node, by job and by (job, group): anti-affinity and distinct_hosts."""
+
+    n: int
+    by_job: dict[str, np.ndarray] = field(default_factory=dict)
+    by_group: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+
+    def job(self, job_id: str) -> np.ndarray:
+        return self.by_job.setdefault(job_id, np.zeros(self.n, dtype=np.int64))
+
+    def group(self, job_id: str, group: str) -> np.ndarray:
+        return self.by_group.setdefault((job_id, group), np.zeros(self.n, dtype=np.int64))
+
+    def add(self, job_id: str, group: str, node: int) -> None:
+        self.job(job_id)[node] += 1
+        self.group(job_id, group)[node] += 1
+
+
+@dataclass
+class GroupState:
+    """Everything a Select of one group needs; built once per group per evaluation."""
+
+    table: NodeTable
+    job: Job
+    group: TaskGroup
+    ask: GroupAsk
+    cold: np.ndarray          # verdict per visit position, first visit in the evaluation
+    warm: np.ndarray          # verdict per visit position, class cache already filled
+    reasons: ReasonTable
+    rules: DistinctRules
+    ledger: Ledger
+    counts: AllocCounts
+    algorithm: str
+    limit: int
+    affinity: np.ndarray | None
+    spreads: list[SpreadSet]
+    spread: SpreadScorer
+
+    @property
+    def job_count(self) -> np.ndarray:
+        return self.counts.job(self.job.id)
+
+    @property
+    def group_count(self) -> np.ndarray:
+        return self.counts.group(self.job.id, self.group.name)
+
+    def cpu_ask(self, nodes: np.ndarray) -> np.ndarray | float:
+        if not self.ask.cores:
+            return self.ask.cpu_on(0.0)
+        return self.ask.cpu_on(self.ledger.capacity.mhz_per_core[nodes])
+
+    def verdicts_at(self, positions: np.ndarray, pulls: np.ndarray) -> np.ndarray:
+        return np.where(pulls < len(self.cold), self.cold[positions], self.warm[positions])
+
+    def extra_failure(self, node: int) -> str | None:
+        """Network, then devices: the binpack checks that need per-node sets."""
+        if self.ask.has_ports:
+            failure = self.ledger.port_failure(node, self.ask)
+            if failure:
+                return failure
+        if self.ask.devices:
+            return self.ledger.device_failure(self.table.nodes[node], node, self.ask)
+        return None
+
+
+@dataclass
+class Options:
+    """Scored options of one window, in pull order."""
+
+    pulls: np.ndarray   # pull index within the window
+    nodes: np.ndarray
+    final: np.ndarray
+    parts: np.ndarray   # (k, 4): binpack, job-anti-affinity, node-affinity, spread; NaN = absent
+    moving: np.ndarray  # spread boosts that move the running minimum
+
+
+def _fits(state: GroupState, nodes: np.ndarray) -> np.ndarray:
+    ok = state.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes)) == FIT
+    if state.ask.has_ports or state.ask.devices:
+        for i in np.flatnonzero(ok).tolist():
+            ok[i] = state.extra_failure(int(nodes[i])) is None
+    return ok
+
+
+def _score(state: GroupState, pulls: np.ndarray, nodes: np.ndarray) -> Options:
+    ledger, cap = state.ledger, state.ledger.capacity
+    binpack = fit_score(
+        state.algorithm, ledger.cpu[nodes] + state.cpu_ask(nodes), cap.cpu[nodes],
+        ledger.memory_mb[nodes] + state.ask.memory_mb, cap.memory_mb[nodes],
+    )
+    anti = anti_affinity(state.group_count[nodes], state.group.count)
+    parts = np.full((len(nodes), 4), np.nan)
+    parts[:, 0] = binpack
+    parts[:, 1] = anti
+    if state.affinity is not None:
+        parts[:, 2] = state.affinity[nodes]
+    moving = np.empty((len(nodes), 0))
+    if state.spreads:
+        total, moving = state.spread.scores(state.spreads, nodes)
+        parts[:, 3] = np.where(total != 0.0, total, np.nan)
+    final = np.nanmean(parts, axis=1)
+    return Options(pulls, nodes, final, parts, moving)
+
+
+@dataclass
+class _Limit:
+    """``LimitIterator`` + ``MaxScoreIterator`` state across windows of one Select."""
+
+    limit: int
+    returned: int = 0
+    best: tuple[float, int, int] | None = None  # (score, window, index)
+    skipped: list[tuple[int, int]] = field(default_factory=list)  # (window, index)
+
+    def offer(self, w: int, scores: np.ndarray) -> int | None:
+        """Consume options in order; return how many were pulled if the limit was reached."""
+        nonpos = scores <= SKIP_THRESHOLD
+        skip = nonpos & (np.cumsum(nonpos) <= MAX_SKIP - len(self.skipped))
+        cum = np.cumsum(~skip)
+        need = self.limit - self.returned
+        done = bool(len(cum)) and int(cum[-1]) >= need
+        k = int(np.searchsorted(cum, need)) + 1 if done else len(scores)
+        self.skipped.extend((w, int(i)) for i in np.flatnonzero(skip[:k]))
+        taken = np.flatnonzero(~skip[:k])
+        self.returned += len(taken)
+        if len(taken):
+            i = int(taken[np.argmax(scores[taken])])
+            self._consider(float(scores[i]), w, i)
+        return k if done else None
+
+    def _consider(self, score: float, w: int, i: int) -> None:
+        if self.best is None or score > self.best[0]:
+            self.best = (score, w, i)
+
+    def drain_skipped(self, score_of) -> None:
+        """The source ran dry: hand back set-aside options exactly as ``LimitIterator.Next``.
+
+        With fewer than ``maxSkip`` set aside, a returned one is set aside again and the next
+        one is handed out instead, so ties among them may resolve to a later option.
+        """
+        skipped, index = list(self.skipped), 0
+        while self.returned < self.limit:
+            if index >= len(skipped):
+                return
+            option, index = skipped[index], index + 1
+            while option is not None and score_of(option) <= SKIP_THRESHOLD and len(skipped) < MAX_SKIP:
+                skipped.append(option)
+                option = None
+            self.returned += 1
+            if option is None:
+                if index >= len(skipped):
+                    return
+                option, index = skipped[index], index + 1
+            self._consider(score_of(option), *option)
+
+
+@dataclass
+class Choice:
+    """A successful Select."""
+
+    node: int
+    score: float
+    parts: np.ndarray
+    nodes_evaluated: int
+    top: list[tuple[int, float, np.ndarray]]
+
+
+def select(state: GroupState, cursor: Cursor) -> Choice | None:
+    """Place one allocation of ``state.group``; None when no node fits (metric via ``failure_metric``)."""
+    n = cursor.n
+    seen, window = 0, max(16, 2 * (state.limit + MAX_SKIP))
+    limit = _Limit(state.limit)
+    consumed: list[Options] = []
+    while seen < n:
+        width = min(window, n - seen)
+        offsets = np.arange(width)
+        positions = (cursor.offset + offsets) % n
+        verdict = state.verdicts_at(positions, cursor.pulls + offsets)
+        ok = verdict == PASS
+        nodes = cursor.order[positions]
+        if state.rules.active and ok.any():
+            ok[ok] = distinct_mask(state.rules, nodes[ok], state.job_count, state.group_count)
+        idx = np.flatnonzero(ok)
+        if len(idx):
+            fit = _fits(state, nodes[idx])
+            idx = idx[fit]
+        options = _score(state, idx, nodes[idx])
+        k = limit.offer(len(consumed), options.final)
+        pulled = width if k is None else int(options.pulls[k - 1]) + 1
+        used = len(options.final) if k is None else k
+        consumed.append(Options(options.pulls[:used], options.nodes[:used], options.final[:used],
+                                options.parts[:used], options.moving[:used]))
+        if state.spreads:
+            state.spread.advance(options.moving[:used])
+        cursor.offset = (cursor.offset + pulled) % n
+        cursor.pulls += pulled
+        seen += pulled
+        if k is not None:
+            break
+        window *= 4
+    else:
+        limit.drain_skipped(lambda o: float(consumed[o[0]].final[o[1]]))
+    if limit.best is None:
+        return None
+    _, w, i = limit.best
+    chosen = consumed[w]
+    return Choice(
+        node=int(chosen.nodes[i]),
+        score=float(chosen.final[i]),
+        parts=chosen.parts[i],
+        nodes_evaluated=seen,
+        top=_top_scores(consumed),
+    )
+
+
+def _top_scores(consumed: list[Options]) -> list[tuple[int, float, np.ndarray]]:
+    """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
+    nodes = np.concatenate([o.nodes for o in consumed])
+    final = np.concatenate([o.final for o in consumed])
+    parts = np.concatenate([o.parts for o in consumed])
+    best = np.argsort(-final, kind="stable")[:TOP_SCORES]
+    return [(int(nodes[i]), float(final[i]), parts[i]) for i in best.tolist()]
+
+
+def failure_metric(state: GroupState, cursor: Cursor, pulls_before: int, metric: AllocMetric) -> None:
+    """Fill ``metric`` as a Select that pulled every node once from ``cursor.offset`` and failed.
+
+    A Select fails only when not one node fits, so the failed Select has walked the whole
+    cycle: each node is either filtered (feasibility or distinct reason) or exhausted.
+    """
+    n = cursor.n
+    offsets = np.arange(n)
+    positions = (cursor.offset + offsets) % n
+    verdict = state.verdicts_at(positions, pulls_before + offsets)
+    nodes = cursor.order[positions]
+    open_ = np.flatnonzero(verdict == PASS)
+    if state.rules.active and len(open_):
+        verdict[open_] = distinct_verdicts(
+            state.rules, nodes[open_], state.job_count, state.group_count, state.reasons
+        )
+    metric.nodes_evaluated += n
+    user_class = state.table.node_class_column
+    for i in np.flatnonzero(verdict != PASS).tolist():
+        node = int(nodes[i])
+        metric.filter_node(user_class.values[user_class.codes[node]], state.reasons.texts[verdict[i]])
+    for node in nodes[verdict == PASS].tolist():
+        metric.exhausted_node(user_class.values[user_class.codes[node]], exhausted_dimension(state, node))
+
+
+def exhausted_dimension(state: GroupState, node: int) -> str:
+    """The dimension Nomad records for a node that does not fit (network, devices, then numeric)."""
+    extra = state.extra_failure(node)
+    if extra:
+        return extra
+    nodes = np.array([node])
+    code = int(state.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes))[0])
+    return NUMERIC_DIMS[code]
