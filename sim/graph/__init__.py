@@ -1,1 +1,49 @@
-"""The bipartite task-group × node (class) graph and the analyses it answers."""
+"""The bipartite task-group × node (class) graph and the analyses it answers.
+
+>>> from sim.graph import capacity_bound, hashistack_graph
+>>> capacity_bound(hashistack_graph()).joint
+5
+"""
+
+from .analyses import (
+    CapacityBound,
+    Criticality,
+    capacity_bound,
+    cluster_scopes,
+    criticality,
+    distinct_hosts_matching,
+    feasible_by_scope,
+    fragile_groups,
+    group_vertices,
+    unplaceable_groups,
+)
+from .build import group_class_graph, group_node_graph
+from .capacity import allocations_fit, distinct_hosts_scope, group_ask
+from .draw import draw_graph
+from .examples import hashistack_graph, hashistack_jobs, hashistack_nodes
+from .export import FORMATS, export_graph, to_dot
+
+__all__ = [
+    "FORMATS",
+    "CapacityBound",
+    "Criticality",
+    "allocations_fit",
+    "capacity_bound",
+    "cluster_scopes",
+    "criticality",
+    "distinct_hosts_matching",
+    "distinct_hosts_scope",
+    "draw_graph",
+    "export_graph",
+    "feasible_by_scope",
+    "fragile_groups",
+    "group_ask",
+    "group_class_graph",
+    "group_node_graph",
+    "group_vertices",
+    "hashistack_graph",
+    "hashistack_jobs",
+    "hashistack_nodes",
+    "to_dot",
+    "unplaceable_groups",
+]

@@ -287,8 +287,9 @@ def distinct_hosts_matching(G: nx.Graph) -> dict[Vertex, list[Vertex]]:
     Needs the group × node graph. Allocations of one group (job-level ``distinct_hosts``:
     of one job) must sit on different nodes; a maximum bipartite matching (Hopcroft–Karp)
     of allocation slots × nodes that fit one allocation answers whether they can. Returns,
-    per distinct_hosts group, the nodes its allocations get: fewer than ``count`` means
-    no placement gives every allocation its own node.
+    per distinct_hosts group, the nodes its allocations get (sorted: slots are
+    interchangeable); fewer than ``count`` means no placement gives every allocation its
+    own node.
 
     >>> from sim.graph.examples import hashistack_graph
     >>> distinct_hosts_matching(hashistack_graph(resolution="node"))
@@ -326,6 +327,4 @@ def _match_domain(G: nx.Graph, groups: list[Vertex]) -> dict[Vertex, list[Vertex
             B.add_node(slot)
             B.add_edges_from((slot, v) for v in usable)
     matching = nx.bipartite.hopcroft_karp_matching(B, top_nodes=slots)
-    return {
-        g: [matching[s] for s in slots if s[1] == g and s in matching] for g in groups
-    }
+    return {g: sorted(matching[s] for s in slots if s[1] == g and s in matching) for g in groups}
