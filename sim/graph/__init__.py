@@ -3,6 +3,8 @@
 >>> from sim.graph import capacity_bound, hashistack_graph
 >>> capacity_bound(hashistack_graph()).joint
 5
+
+Drawing lives in :mod:`sim.graph.draw` so importing the graph does not import matplotlib.
 """
 
 from .analyses import (
@@ -19,7 +21,6 @@ from .analyses import (
 )
 from .build import group_class_graph, group_node_graph
 from .capacity import allocations_fit, distinct_hosts_scope, group_ask
-from .draw import draw_graph
 from .examples import hashistack_graph, hashistack_jobs, hashistack_nodes
 from .export import FORMATS, export_graph, to_dot
 
@@ -33,7 +34,6 @@ __all__ = [
     "criticality",
     "distinct_hosts_matching",
     "distinct_hosts_scope",
-    "draw_graph",
     "export_graph",
     "feasible_by_scope",
     "fragile_groups",
