@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from models import Node
@@ -67,9 +67,8 @@ def test_literal_resolves_to_itself(text: str) -> None:
 
 @given(st.dictionaries(st.text(min_size=1), st.text()), st.text(min_size=1))
 def test_attribute_lookup_matches_the_map(attributes: dict[str, str], key: str) -> None:
+    assume(not key.endswith("}"))  # such keys cannot be addressed: one brace is always trimmed
     node = Node.model_validate({"Attributes": attributes})
     expected = (attributes[key], True) if key in attributes else ("", False)
-    lookup_key = key if not key.endswith("}") else None
-    if lookup_key is not None:
-        assert resolve_target("${attr." + key + "}", node) == expected
-        assert resolve_target("${attr." + key, node) == expected
+    assert resolve_target("${attr." + key + "}", node) == expected
+    assert resolve_target("${attr." + key, node) == expected
