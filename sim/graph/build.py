@@ -61,6 +61,27 @@ def _rows(table: NodeTable, node_groups: Sequence[str] | None) -> _Rows:
     return _Rows(codes, cap.free[base], cap.klass[base], unique % len(names), names)
 
 
+class _RowsInOrder:
+    """Capacity rows in a visit order, gathered once per distinct order.
+
+    Jobs with the same candidates and seed visit nodes in the same order (as separate
+    arrays), so the 100,000-element gather runs once, not once per job.
+    """
+
+    def __init__(self, codes: np.ndarray):
+        self.codes = codes
+        self._seen: dict[tuple, list[tuple[np.ndarray, np.ndarray]]] = {}
+
+    def __call__(self, order: np.ndarray) -> np.ndarray:
+        bucket = self._seen.setdefault((len(order), *order[:4].tolist()), [])
+        for known, rows in bucket:
+            if known is order or np.array_equal(known, order):
+                return rows
+        rows = self.codes[order]
+        bucket.append((order, rows))
+        return rows
+
+
 @dataclass(frozen=True)
 class _Group:
     """One task group's verdicts reduced to what the graph needs."""
@@ -174,13 +195,11 @@ def group_class_graph(
     n_classes = table.class_count
     sizes = rows.sizes
     edge_group, edge_class, edge_weight, edge_fit, edge_ng = [], [], [], [], []
-    order_rows: dict[int, np.ndarray] = {}
+    in_order = _RowsInOrder(rows.codes)
     for gi, g in enumerate(groups):
         gf = g.feasibility
-        key = id(gf.order)
-        if key not in order_rows:
-            order_rows[key] = rows.codes[gf.order]
-        row_count = np.bincount(order_rows[key][gf.verdicts == PASS], minlength=len(sizes))
+        passed = gf.verdicts == PASS
+        row_count = np.bincount(in_order(gf.order), weights=passed, minlength=len(sizes))
         weight = np.bincount(rows.klass, weights=row_count, minlength=n_classes)
         fit = np.bincount(rows.klass, weights=row_count * g.row_fit, minlength=n_classes)
         hit = np.flatnonzero(weight)
@@ -198,21 +217,17 @@ def group_class_graph(
     slots = _joint_slots(rows, rows.klass, n_classes, ec, eg, groups)
     for code in range(n_classes):
         G.nodes[(CLASS, code)]["slots"] = int(slots[code])
-    per_ng = [d for chunk in edge_ng for d in chunk] if edge_ng else None
+    vertices = [g.vertex for g in groups]
+    columns = (eg.tolist(), ec.tolist(), np.concatenate(edge_weight).tolist(),
+               np.concatenate(edge_fit).tolist())
     G.add_edges_from(
-        (
-            groups[gi].vertex,
-            (CLASS, c),
-            {"weight": w, "fit": f} | ({"node_groups": per_ng[k]} if per_ng else {}),
-        )
-        for k, (gi, c, w, f) in enumerate(
-            zip(
-                eg.tolist(), ec.tolist(),
-                np.concatenate(edge_weight).tolist(), np.concatenate(edge_fit).tolist(),
-                strict=True,
-            )
-        )
+        (vertices[gi], (CLASS, c), {"weight": w, "fit": f})
+        for gi, c, w, f in zip(*columns, strict=True)
     )
+    if edge_ng:
+        per_ng = (d for chunk in edge_ng for d in chunk)
+        for gi, c, counts in zip(columns[0], columns[1], per_ng, strict=True):
+            G.edges[vertices[gi], (CLASS, c)]["node_groups"] = counts
     return G
 
 
