@@ -20,9 +20,9 @@ def _without_unique(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, v) for k, v in values.items() if not k.startswith(UNIQUE_PREFIX)))
 
 
-def computed_class_key(node: Node) -> tuple[Any, ...]:
-    """The fields ``ComputeClass`` hashes; device order matters, map order does not."""
-    devices = tuple(
+def device_class_key(node: Node) -> tuple[Any, ...]:
+    """Of the devices, only vendor/type/name/attributes are hashed; their order matters."""
+    return tuple(
         (
             d.vendor,
             d.type,
@@ -37,13 +37,17 @@ def computed_class_key(node: Node) -> tuple[Any, ...]:
         )
         for d in node.node_resources.devices
     )
+
+
+def computed_class_key(node: Node) -> tuple[Any, ...]:
+    """The fields ``ComputeClass`` hashes; device order matters, map order does not."""
     return (
         node.datacenter,
         _without_unique(node.attributes),
         _without_unique(node.meta),
         node.node_class,
         node.node_pool,
-        devices,
+        device_class_key(node),
     )
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 
 from models import Node
 
-from .nodeclass import computed_class_key
+from .nodeclass import UNIQUE_PREFIX, device_class_key
 from .targets import resolve_target
 
 _NODE_FIELDS: dict[str, Callable[[Node], str]] = {
@@ -36,14 +37,28 @@ class Column:
     values: tuple[str, ...]
     found: tuple[bool, ...]
 
+    @cached_property
+    def value_array(self) -> np.ndarray:
+        """The distinct values as a numpy object array, for C-speed equality tests."""
+        array = np.empty(len(self.values), dtype=object)
+        array[:] = self.values
+        return array
+
+    @cached_property
+    def found_array(self) -> np.ndarray:
+        return np.asarray(self.found, dtype=bool)
+
 
 def intern(items: Sequence[object]) -> tuple[np.ndarray, list[object]]:
     """Integer codes for hashable items in first-seen order (faster than np.unique on str)."""
-    index: dict[object, int] = {}
-    codes = np.fromiter(
-        (index.setdefault(item, len(index)) for item in items), dtype=np.int32, count=len(items)
-    )
-    return codes, list(index)
+    distinct = list(dict.fromkeys(items))
+    index = {item: i for i, item in enumerate(distinct)}
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.int32, count=len(items))
+    return codes, distinct
+
+
+_MISSING = object()
+T = TypeVar("T")
 
 
 class NodeTable:
@@ -53,7 +68,7 @@ class NodeTable:
         self.nodes: list[Node] = list(nodes)
         self.n = len(self.nodes)
         self._columns: dict[str, Column] = {}
-        self._masks: dict[object, np.ndarray] = {}
+        self._masks: dict[object, Any] = {}
 
     def column(self, target: str) -> Column:
         """The interned column for a constraint target, resolved as ``resolveTarget`` does."""
@@ -69,26 +84,35 @@ class NodeTable:
 
     def _resolved_column(self, target: str) -> Column:
         getter = _NODE_FIELDS.get(target)
+        key, source = _map_lookup(target)
         if getter is not None:
-            pairs: list[object] = [(getter(n), True) for n in self.nodes]
-        else:
-            key, source = _map_lookup(target)
-            if source is None:
-                pairs = [resolve_target(target, n) for n in self.nodes]
-            else:
-                pairs = []
-                for node in self.nodes:
-                    value = getattr(node, source).get(key)
-                    pairs.append(("", False) if value is None else (value, True))
-        codes, slots = intern(pairs)
+            codes, distinct = intern([getter(n) for n in self.nodes])
+            return Column(codes, tuple(distinct), (True,) * len(distinct))  # type: ignore[arg-type]
+        if source is None:
+            codes, slots = intern([resolve_target(target, n) for n in self.nodes])
+            return Column(codes, tuple(s[0] for s in slots), tuple(s[1] for s in slots))  # type: ignore[index]
+        codes, distinct = self._map_codes(source, key)
         return Column(
             codes,
-            tuple(s[0] for s in slots),  # type: ignore[index]
-            tuple(s[1] for s in slots),  # type: ignore[index]
+            tuple("" if v is _MISSING else v for v in distinct),  # type: ignore[misc]
+            tuple(v is not _MISSING for v in distinct),
         )
 
-    def cached_mask(self, key: object, build: Callable[[], np.ndarray]) -> np.ndarray:
-        """Memoise a per-node boolean column under ``key`` (a constraint, a driver name ...)."""
+    def _map_codes(self, source: str, key: str) -> tuple[np.ndarray, list[object]]:
+        """Codes of one attribute or meta key; a missing key is its own slot."""
+        maps = self._attribute_maps if source == "attributes" else self._meta_maps
+        return intern([m.get(key, _MISSING) for m in maps])
+
+    @cached_property
+    def _attribute_maps(self) -> list[dict[str, str]]:
+        return [n.attributes for n in self.nodes]
+
+    @cached_property
+    def _meta_maps(self) -> list[dict[str, str]]:
+        return [n.meta for n in self.nodes]
+
+    def cached_mask(self, key: object, build: Callable[[], T]) -> T:
+        """Memoise a per-node result under ``key`` (a constraint mask, a candidate set ...)."""
         mask = self._masks.get(key)
         if mask is None:
             mask = build()
@@ -101,8 +125,36 @@ class NodeTable:
 
     @cached_property
     def class_codes(self) -> np.ndarray:
-        codes, self._class_keys = intern([computed_class_key(n) for n in self.nodes])
-        return codes
+        """Computed class per node, interned column-wise instead of hashing each node.
+
+        The class key's fields (datacenter, class, pool, every non-``unique.`` attribute and
+        meta key, device identities) become code columns; equal rows are equal classes.
+        """
+        if not self.n:
+            return np.zeros(0, dtype=np.int32)
+        columns = [
+            self.column(t).codes for t in ("${node.datacenter}", "${node.class}", "${node.pool}")
+        ]
+        for source, maps in (("attributes", self._attribute_maps), ("meta", self._meta_maps)):
+            keys = set().union(*maps)
+            for key in sorted(k for k in keys if not k.startswith(UNIQUE_PREFIX)):
+                columns.append(self._map_codes(source, key)[0])
+        columns.append(intern([device_class_key(n) for n in self.nodes])[0])
+        rows = np.ascontiguousarray(np.stack(columns, axis=1))
+        _, first, codes = np.unique(
+            rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel(),
+            return_index=True,
+            return_inverse=True,
+        )
+        # Renumber so class codes follow the first appearance of each class in node order.
+        rank = np.empty(len(first), dtype=np.int32)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int32)
+        return rank[codes.ravel()]
+
+    @cached_property
+    def class_user_class(self) -> np.ndarray:
+        """User node class code (into ``node_class_column.values``) of each computed class."""
+        return self.node_class_column.codes[self.class_representatives]
 
     @property
     def class_count(self) -> int:

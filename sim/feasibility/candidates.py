@@ -24,6 +24,7 @@ class Candidates:
 
     indices: np.ndarray
     nodes_available: dict[str, int]
+    key: tuple[str, tuple[str, ...]]
 
     def shuffled(self, seed: int) -> np.ndarray:
         """The visit order: Nomad shuffles candidates once per evaluation (``ShuffleNodes``)."""
@@ -40,12 +41,19 @@ def in_datacenters(datacenter: str, patterns: list[str]) -> bool:
 
 
 def candidate_nodes(table: NodeTable, job: Job) -> Candidates:
+    """Cached per (pool, datacenters): most jobs of a cluster share them."""
+    key = (job.node_pool, tuple(job.datacenters))
+    return table.cached_mask(("candidates", key), lambda: _candidates(table, key))
+
+
+def _candidates(table: NodeTable, key: tuple[str, tuple[str, ...]]) -> Candidates:
+    job_pool, datacenters = key
     pool = table.column("${node.pool}")
-    pool_ok = np.array([in_pool(v, job.node_pool) for v in pool.values], dtype=bool)[pool.codes]
+    pool_ok = np.array([in_pool(v, job_pool) for v in pool.values], dtype=bool)[pool.codes]
     dc = table.column("${node.datacenter}")
-    dc_ok = np.array([in_datacenters(v, job.datacenters) for v in dc.values], dtype=bool)
+    dc_ok = np.array([in_datacenters(v, list(datacenters)) for v in dc.values], dtype=bool)
     keep = pool_ok & table.ready & dc_ok[dc.codes]
     indices = np.flatnonzero(keep)
     counts = np.bincount(dc.codes[indices], minlength=len(dc.values))
     available = {dc.values[i]: int(c) for i, c in enumerate(counts) if c}
-    return Candidates(indices, available)
+    return Candidates(indices, available, key)

@@ -8,7 +8,7 @@ import numpy as np
 
 from models import Constraint, Node
 
-from ..nodetable import NodeTable
+from ..nodetable import Column, NodeTable
 from ..operators import check_constraint
 from ..targets import resolve_target
 from .checker import Finding, first_failures
@@ -23,13 +23,33 @@ def constraint_mask(table: NodeTable, constraint: Constraint) -> np.ndarray:
     return table.cached_mask(key, lambda: _evaluate(table, constraint))
 
 
+_EQUAL = ("=", "==", "is")
+_NOT_EQUAL = ("!=", "not")
+
+
+def _literal_slots(op: str, left: Column, rv: str, rf: bool) -> np.ndarray:
+    """Slot results against one right-hand value; equality and presence run at C speed.
+
+    These shortcuts restate ``checkConstraint``'s rules for plain strings: ``=`` needs both
+    sides found, ``!=`` ignores found, ``is_set``/``is_not_set`` read only the left side.
+    """
+    if op in _EQUAL:
+        return (left.value_array == rv) & left.found_array & rf
+    if op in _NOT_EQUAL:
+        return left.value_array != rv
+    if op == "is_set":
+        return left.found_array.copy()
+    if op == "is_not_set":
+        return ~left.found_array
+    slots = [check_constraint(op, lv, rv, lf, rf) for lv, lf in zip(left.values, left.found)]
+    return np.asarray(slots, dtype=bool)
+
+
 def _evaluate(table: NodeTable, constraint: Constraint) -> np.ndarray:
     left, right = table.column(constraint.l_target), table.column(constraint.r_target)
     op = constraint.operand
     if len(right.values) == 1:
-        rv, rf = right.values[0], right.found[0]
-        slots = [check_constraint(op, lv, rv, lf, rf) for lv, lf in zip(left.values, left.found)]
-        return np.asarray(slots, dtype=bool)[left.codes]
+        return _literal_slots(op, left, right.values[0], right.found[0])[left.codes]
     if len(left.values) == 1:
         lv, lf = left.values[0], left.found[0]
         slots = [check_constraint(op, lv, rv, lf, rf) for rv, rf in zip(right.values, right.found)]

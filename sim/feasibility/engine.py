@@ -70,38 +70,91 @@ def run_checkers(
     return verdict
 
 
+@dataclass(frozen=True)
+class VisitOrder:
+    """Candidates in visit order with the first position of each computed class.
+
+    Arrays indexed by class code span every class of the table; ``first`` is -1 for classes
+    with no candidate. Built once per (candidate set, seed) and shared by every group.
+    """
+
+    order: np.ndarray
+    codes: np.ndarray
+    first: np.ndarray
+    present: np.ndarray
+    sizes: np.ndarray
+
+    @classmethod
+    def of(cls, table: NodeTable, order: np.ndarray) -> VisitOrder:
+        codes = table.class_codes[order]
+        first = np.full(table.class_count, -1, dtype=np.int64)
+        positions = np.arange(len(order))
+        first[codes[::-1]] = positions[::-1]
+        present = np.flatnonzero(first >= 0)
+        sizes = np.bincount(codes, minlength=table.class_count)
+        return cls(order, codes, first, present, sizes)
+
+
 def _class_cached(
-    checkers: list[Checker],
-    table: NodeTable,
-    rows: np.ndarray,
-    reasons: ReasonTable,
-    escaped: bool,
+    checkers: list[Checker], table: NodeTable, rows: np.ndarray, reasons: ReasonTable
 ) -> np.ndarray:
-    """Verdicts of one cacheable stage: per node if escaped, else decided by each class's first node."""
-    if escaped:
-        return run_checkers(checkers, table, rows, reasons)
-    codes = table.class_codes[rows]
-    classes, first = np.unique(codes, return_index=True)
+    """One cacheable stage over ``rows``: each class's first row decides for the rest."""
+    _, first, inverse = np.unique(table.class_codes[rows], return_index=True, return_inverse=True)
     first_verdict = run_checkers(checkers, table, rows[first], reasons)
-    ineligible = np.zeros(table.class_count, dtype=bool)
-    ineligible[classes] = first_verdict != PASS
-    verdict = np.where(ineligible[codes], reasons.id(COMPUTED_CLASS_INELIGIBLE), PASS)
+    return _broadcast(first_verdict != PASS, inverse.ravel(), first, first_verdict, reasons)
+
+
+def _broadcast(
+    failed: np.ndarray,
+    inverse: np.ndarray,
+    first: np.ndarray,
+    first_verdict: np.ndarray,
+    reasons: ReasonTable,
+) -> np.ndarray:
+    """Later nodes of a failed class are ``computed class ineligible``; first nodes keep theirs."""
+    if not failed.any():
+        return np.full(len(inverse), PASS, dtype=np.int32)
+    verdict = np.where(failed[inverse], reasons.id(COMPUTED_CLASS_INELIGIBLE), PASS)
     verdict = verdict.astype(np.int32)
     verdict[first] = first_verdict
     return verdict
 
 
-def evaluate_stack(
-    table: NodeTable, stack: GroupStack, order: np.ndarray, reasons: ReasonTable
+def class_verdicts(
+    table: NodeTable, stack: GroupStack, reps: np.ndarray, reasons: ReasonTable
 ) -> np.ndarray:
-    """Verdict per node of ``order``: job stage, then group stage, then available checks."""
-    verdict = _class_cached(stack.job_checkers, table, order, reasons, stack.job_escaped)
-    passed = np.flatnonzero(verdict == PASS)
-    verdict[passed] = _class_cached(
-        stack.group_checkers, table, order[passed], reasons, stack.group_escaped
-    )
-    passed = np.flatnonzero(verdict == PASS)
-    verdict[passed] = run_checkers(stack.available_checkers, table, order[passed], reasons)
+    """Job then group checkers on each class's deciding node."""
+    verdict = run_checkers(stack.job_checkers, table, reps, reasons)
+    open_ = np.flatnonzero(verdict == PASS)
+    verdict[open_] = run_checkers(stack.group_checkers, table, reps[open_], reasons)
+    return verdict
+
+
+def evaluate_stack(
+    table: NodeTable, stack: GroupStack, visit: VisitOrder, reasons: ReasonTable
+) -> np.ndarray:
+    """Verdict per node of the visit order: job stage, then group stage, then available checks."""
+    order = visit.order
+    if not (stack.job_escaped or stack.group_escaped):
+        # Both stages are decided by the same first node of each class: work per class only.
+        first = visit.first[visit.present]
+        first_verdict = class_verdicts(table, stack, order[first], reasons)
+        failed = np.zeros(len(visit.first), dtype=bool)
+        failed[visit.present] = first_verdict != PASS
+        verdict = _broadcast(failed, visit.codes, first, first_verdict, reasons)
+    else:
+        if stack.job_escaped:
+            verdict = run_checkers(stack.job_checkers, table, order, reasons)
+        else:
+            verdict = _class_cached(stack.job_checkers, table, order, reasons)
+        passed = np.flatnonzero(verdict == PASS)
+        if stack.group_escaped:
+            verdict[passed] = run_checkers(stack.group_checkers, table, order[passed], reasons)
+        else:
+            verdict[passed] = _class_cached(stack.group_checkers, table, order[passed], reasons)
+    if stack.available_checkers:
+        passed = np.flatnonzero(verdict == PASS)
+        verdict[passed] = run_checkers(stack.available_checkers, table, order[passed], reasons)
     return verdict
 
 
@@ -117,7 +170,9 @@ def filter_metric(
         nodes_available=dict(candidates.nodes_available),
     )
     filtered = verdict != PASS
-    metric.nodes_filtered = int(filtered.sum())
+    metric.nodes_filtered = int(np.count_nonzero(filtered))
+    if not metric.nodes_filtered:
+        return metric
     counts = np.bincount(verdict[filtered], minlength=len(reasons.texts))
     metric.constraint_filtered = {
         reasons.texts[i]: int(c) for i, c in enumerate(counts) if c
@@ -135,12 +190,15 @@ def filter_metric(
 def evaluate_job(table: NodeTable, job: Job, seed: int = 0) -> JobFeasibility:
     """Feasibility of every group of ``job``: one shared visit order, one class cache per group."""
     candidates = candidate_nodes(table, job)
-    order = candidates.shuffled(seed)
+    visit = table.cached_mask(
+        ("visit", candidates.key, seed), lambda: VisitOrder.of(table, candidates.shuffled(seed))
+    )
+    order = visit.order
     groups = []
     for group, network in zip(job.task_groups, network_asks(job)):
         stack = build_stack(job, group, network)
         reasons = ReasonTable()
-        verdict = evaluate_stack(table, stack, order, reasons)
+        verdict = evaluate_stack(table, stack, visit, reasons)
         metric = filter_metric(table, job, candidates, order, verdict, reasons)
         groups.append(
             GroupFeasibility(job, group, order, verdict, reasons, metric, stack, list(stack.notes))

@@ -62,15 +62,23 @@ def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
         for name, v in sorted(group.volumes.items())
         if v.type == "csi"
     ]
+    job_constraints = ConstraintChecker(list(job.constraints))
+    constraints = ConstraintChecker(group_constraints(group))
+    volumes = host_volume_requests(group.volumes)
+    group_checkers: list[Checker] = [
+        checker
+        for checker, needed in (
+            (DriverChecker(drivers), bool(drivers)),
+            (constraints, bool(constraints.constraints)),
+            (DeviceChecker(devices), bool(devices)),
+            (NetworkChecker(network), network.mode != "none"),
+        )
+        if needed
+    ]
     return GroupStack(
-        job_checkers=[ConstraintChecker(list(job.constraints))],
-        group_checkers=[
-            DriverChecker(drivers),
-            ConstraintChecker(group_constraints(group)),
-            DeviceChecker(devices),
-            NetworkChecker(network),
-        ],
-        available_checkers=[HostVolumeChecker(host_volume_requests(group.volumes))],
+        job_checkers=[job_constraints] if job_constraints.constraints else [],
+        group_checkers=group_checkers,
+        available_checkers=[HostVolumeChecker(volumes)] if volumes else [],
         job_escaped=job_escapes(job.constraints),
         group_escaped=group_escapes(group),
         notes=notes,

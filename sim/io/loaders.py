@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,25 @@ from .node_json import NodeLoad, nodes_from_api
 
 
 def load_jobs(path: str | Path, overrides: Mapping[str, Any] | None = None) -> list[Job]:
-    """Every job in a jobspec (HCL, one job) or job JSON (one object or an array)."""
+    """Every job in a jobspec (HCL, one job) or job JSON (one object or an array).
+
+    Parsed jobs are cached per (file, modification time, overrides), so what-ifs and sweeps
+    that reload a scenario do not parse its jobspecs again; treat the jobs as read-only.
+    """
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return _load_jobs(path, overrides)
+    key = json.dumps(overrides, sort_keys=True, default=str) if overrides else None
+    return list(_cached_jobs(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, key))
+
+
+@lru_cache(maxsize=256)
+def _cached_jobs(path: str, _mtime: int, _size: int, overrides: str | None) -> tuple[Job, ...]:
+    return tuple(_load_jobs(path, json.loads(overrides) if overrides else None))
+
+
+def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Job]:
     found = detect(path)
     if found.kind is Kind.HCL_JOB:
         return [job_from_hcl(found.data, found.source, overrides)]

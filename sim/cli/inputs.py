@@ -1,0 +1,62 @@
+"""Where the CLI's nodes and jobs come from: a scenario file, or Nomad-native files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from models.scenario import Scenario
+
+from ..errors import InputError
+from ..io import ResolvedScenario, load_jobs, load_nodes, load_scenario
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"
+
+
+def parse_sets(sets: list[str]) -> dict[str, object]:
+    """``--set NAME=VALUE`` pairs; values are typed later against the variable's default."""
+    out: dict[str, object] = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--set {item!r}: expected NAME=VALUE")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def scenario_path(scenario: Path | None) -> Path:
+    if scenario is not None:
+        return scenario
+    if not DEFAULT_SCENARIO.exists():
+        raise InputError(
+            "no scenario given and the bundled default is missing; pass a scenario file",
+            DEFAULT_SCENARIO,
+        )
+    return DEFAULT_SCENARIO
+
+
+def resolve(
+    scenario: Path | None,
+    sets: list[str] = (),  # type: ignore[assignment]
+    var_files: list[Path] = (),  # type: ignore[assignment]
+    jobs: list[Path] = (),  # type: ignore[assignment]
+    nodes: Path | None = None,
+) -> ResolvedScenario:
+    """A scenario, or (with ``--nodes``/``--job``) the same shape built from Nomad's own files."""
+    if nodes is not None or jobs:
+        if nodes is None or not jobs:
+            raise InputError("--nodes and --job go together (full node JSON and one or more jobs)")
+        if scenario is not None:
+            raise InputError("give either a scenario or --nodes/--job, not both")
+        loaded = load_nodes(nodes)
+        job_list = [job for path in jobs for job in load_jobs(path)]
+        return ResolvedScenario(
+            scenario=Scenario(name=nodes.stem),
+            variables={},
+            nodes=loaded.nodes,
+            node_group_of=[nodes.name] * len(loaded.nodes),
+            jobs=job_list,
+            allocations=[],
+            source=nodes,
+            warnings=list(loaded.warnings),
+        )
+    return load_scenario(scenario_path(scenario), parse_sets(list(sets)), list(var_files))

@@ -1,0 +1,147 @@
+"""What ``check``, ``whatif`` and ``diff`` print, built from ``ScenarioRun`` results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..whatif.outcome import GroupResult, ScenarioRun
+from .render import OutputFormat, table
+
+GROUP_HEADER = ["JOB/GROUP", "TYPE", "COUNT", "FEASIBLE NODES", "PLACED", "STATUS", "BLOCKED BY"]
+
+
+def group_rows(run: ScenarioRun) -> list[list[Any]]:
+    return [
+        [g.key, g.job_type, g.count, g.feasible_nodes, g.placed, g.status, g.blocking or "-"]
+        for g in run.groups
+    ]
+
+
+def failure_blocks(run: ScenarioRun) -> str:
+    """``nomad job plan``'s dry-run block for every job that does not place fully."""
+    blocks = []
+    for outcome in run.plan.jobs:
+        if outcome.failed:
+            blocks.append(f'Job "{outcome.job.id}":\n{outcome.dry_run()}')
+    return "\n\n".join(blocks)
+
+
+def risk_lines(groups: list[GroupResult]) -> list[str]:
+    return [f"WARNING {g.key}: {risk}" for g in groups for risk in g.risks]
+
+
+def deployment_lines(run: ScenarioRun) -> list[str]:
+    """Jobs whose deployment Nomad would fail, in its own words."""
+    lines = []
+    for outcome in run.plan.jobs:
+        deployment = outcome.deployment
+        if deployment.deployment_description:
+            after = f" after {deployment.after}" if deployment.after else ""
+            pending = ", ".join(deployment.pending)
+            lines.append(
+                f"{outcome.job.id}: {pending} pending on the client; deployment "
+                f'"{deployment.deployment_description}"{after}'
+            )
+    return lines
+
+
+def outcome_sections(run: ScenarioRun, label: str = "") -> list[str]:
+    """Nomad's failure blocks, then the placements that cannot start, then deployments."""
+    suffix = f" ({label})" if label else ""
+    parts = []
+    blocks = failure_blocks(run)
+    if blocks:
+        parts.append(f"Placement failures{suffix}, as `nomad job plan` prints them:\n\n{blocks}")
+    risks = risk_lines(run.groups)
+    if risks:
+        parts.append(f"Placed but cannot start{suffix} (allocations stay pending):\n" + "\n".join(risks))
+    deployments = deployment_lines(run)
+    if deployments:
+        parts.append(f"Predicted deployments{suffix}:\n" + "\n".join(deployments))
+    return parts
+
+
+def check_report(run: ScenarioRun, fmt: OutputFormat) -> str:
+    return "\n\n".join([table(fmt, GROUP_HEADER, group_rows(run)), *outcome_sections(run)])
+
+
+def check_json(run: ScenarioRun) -> dict[str, Any]:
+    """Nomad's plan response fields where they overlap (``FailedTGAllocs``), then ours."""
+    by_job: dict[str, list[GroupResult]] = {}
+    for g in run.groups:
+        by_job.setdefault(g.job, []).append(g)
+    return {
+        "Jobs": [
+            {
+                "ID": outcome.job.id,
+                "Type": outcome.job.type,
+                "FailedTGAllocs": outcome.failed_tg_allocs() or None,
+                "DryRun": outcome.dry_run(),
+                "Groups": [_group_json(g) for g in by_job.get(outcome.job.id, [])],
+                "Deployment": {
+                    "Status": outcome.deployment.status,
+                    "Description": outcome.deployment.deployment_description,
+                    "After": outcome.deployment.after,
+                },
+                "BlockedEval": (
+                    {"Status": "blocked", "StatusDescription": outcome.blocked_eval.status_description}
+                    if outcome.blocked_eval
+                    else None
+                ),
+            }
+            for outcome in run.plan.jobs
+        ],
+        "AllPlaced": run.all_placed,
+    }
+
+
+def _group_json(g: GroupResult) -> dict[str, Any]:
+    return {
+        "Name": g.group,
+        "Count": g.count,
+        "FeasibleNodes": g.feasible_nodes,
+        "Placed": g.placed,
+        "Unplaced": g.unplaced,
+        "Status": g.status,
+        "BlockedBy": g.blocking or None,
+        "Nodes": g.nodes,
+        "Risks": g.risks,
+    }
+
+
+CHANGE_HEADER = ["JOB/GROUP", "BEFORE", "AFTER", "BLOCKED BY (AFTER)", "CHANGED"]
+
+
+def change_rows(before: ScenarioRun, after: ScenarioRun) -> list[list[Any]]:
+    rows = []
+    keys = [g.key for g in before.groups] + [
+        g.key for g in after.groups if g.key not in {b.key for b in before.groups}
+    ]
+    for key in keys:
+        b, a = _maybe(before, key), _maybe(after, key)
+        b_text = _state(b)
+        a_text = _state(a)
+        rows.append([key, b_text, a_text, (a.blocking if a else "") or "-",
+                     "yes" if b_text != a_text else ""])
+    return rows
+
+
+def _maybe(run: ScenarioRun, key: str) -> GroupResult | None:
+    return next((g for g in run.groups if g.key == key), None)
+
+
+def _state(g: GroupResult | None) -> str:
+    if g is None:
+        return "(absent)"
+    where = f" on {', '.join(g.nodes[:3])}{' ...' if len(g.nodes) > 3 else ''}" if g.nodes else ""
+    return f"{g.status} {g.placed}/{g.count}{where}"
+
+
+def change_report(before: ScenarioRun, after: ScenarioRun, fmt: OutputFormat,
+                  labels: tuple[str, str] = ("before", "after")) -> str:
+    parts = [f"{labels[0]} → {labels[1]}", table(fmt, CHANGE_HEADER, change_rows(before, after))]
+    return "\n\n".join([*parts, *outcome_sections(after, labels[1])])
+
+
+def change_json(before: ScenarioRun, after: ScenarioRun) -> dict[str, Any]:
+    return {"Before": check_json(before), "After": check_json(after)}

@@ -1,0 +1,200 @@
+"""One scenario, simulated: feasibility and placement per job and group, in plain terms.
+
+This is the unit every what-if compares: ``run_scenario`` gives a ``ScenarioRun`` whose
+``GroupResult`` rows say placed or not, what blocks it (the check Nomad would name) and what
+risk a placement carries (Bug #17: a Linux image placed on a Windows Docker node).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from models import Job, Node
+
+from ..explain import format_task_group_failure
+from ..feasibility import (
+    COMPUTED_CLASS_INELIGIBLE,
+    GroupFeasibility,
+    JobFeasibility,
+    evaluate_job,
+)
+from ..io import ResolvedScenario
+from ..nodetable import NodeTable
+from ..placement import ExistingAlloc, GroupOutcome, PlacementPlan, group_ask, simulate
+from ..placement.deployment import group_start_problems
+
+PLACED = "placed"
+CANNOT_START = "placed, cannot start"
+PARTIAL = "partially placed"
+BLOCKED = "blocked"
+
+
+@dataclass
+class GroupResult:
+    """The fate of one task group in one scenario."""
+
+    job: str
+    group: str
+    job_type: str
+    count: int
+    feasible_nodes: int
+    placed: int
+    unplaced: int
+    status: str
+    blocking: str = ""
+    failure: str = ""
+    risks: list[str] = field(default_factory=list)
+    nodes: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.job}/{self.group}"
+
+
+@dataclass
+class ScenarioRun:
+    table: NodeTable
+    feasibility: list[JobFeasibility]
+    plan: PlacementPlan
+    groups: list[GroupResult]
+    variables: dict[str, object] = field(default_factory=dict)
+    node_groups: list[str] = field(default_factory=list)
+
+    def group(self, key: str) -> GroupResult:
+        for result in self.groups:
+            if result.key == key or result.job == key:
+                return result
+        raise KeyError(key)
+
+    @property
+    def all_placed(self) -> bool:
+        return all(g.unplaced == 0 for g in self.groups)
+
+    @property
+    def unplaceable(self) -> list[GroupResult]:
+        return [g for g in self.groups if g.unplaced]
+
+    @property
+    def risky(self) -> list[GroupResult]:
+        return [g for g in self.groups if g.risks]
+
+
+def blocking_reason(metric_filtered: dict[str, int], exhausted: dict[str, int]) -> str:
+    """The check that stops a group, as Nomad's metric names it (most nodes first)."""
+    named = Counter({k: v for k, v in metric_filtered.items() if k != COMPUTED_CLASS_INELIGIBLE})
+    if named:
+        reason, count = named.most_common(1)[0]
+        return f"{reason} ({count} nodes)"
+    if exhausted:
+        dimension, count = Counter(exhausted).most_common(1)[0]
+        return f"{dimension} exhausted ({count} nodes)"
+    if metric_filtered:
+        return f"{COMPUTED_CLASS_INELIGIBLE} ({sum(metric_filtered.values())} nodes)"
+    return "no nodes eligible"
+
+
+def existing_allocations(resolved: ResolvedScenario) -> list[ExistingAlloc]:
+    """Scenario ``allocations`` as occupied capacity: the job's own ask, or the stated resources."""
+    groups = {(j.id, g.name): g for j in resolved.jobs for g in j.task_groups}
+    index = {node.name: i for i, node in enumerate(resolved.nodes)}
+    out = []
+    for alloc in resolved.allocations:
+        node = index[alloc.node]
+        group = groups.get((alloc.job, alloc.group)) or next(
+            (g for (job, _), g in groups.items() if job == alloc.job), None
+        )
+        if alloc.resources is not None:
+            res = alloc.resources
+            cpu, memory, disk = res.cpu, res.memory_mb, 300
+        elif group is not None:
+            ask = group_ask(group)
+            cpu, memory, disk = ask.cpu, ask.memory_mb, ask.disk_mb
+        else:
+            continue
+        name = alloc.group or (group.name if group is not None else "")
+        out.extend(
+            ExistingAlloc(alloc.job, name, node, cpu, memory, disk) for _ in range(alloc.count)
+        )
+    return out
+
+
+def run_scenario(
+    nodes: list[Node],
+    jobs: list[Job],
+    *,
+    seed: int = 0,
+    algorithm: str = "binpack",
+    existing: list[ExistingAlloc] | None = None,
+    memory_oversubscription: bool = False,
+) -> ScenarioRun:
+    table = NodeTable(nodes)
+    feasibility = [evaluate_job(table, job, seed) for job in jobs]
+    plan = simulate(
+        table, jobs, seed=seed, algorithm=algorithm, existing=existing or (),
+        memory_oversubscription=memory_oversubscription, score_metadata=False,
+    )
+    by_job = {f.job.id: f for f in feasibility}
+    results = []
+    for outcome in plan.jobs:
+        feasible = by_job[outcome.job.id]
+        for group, fg in zip(outcome.groups, feasible.groups):
+            results.append(_group_result(table, outcome.job, group, fg))
+    return ScenarioRun(table, feasibility, plan, results)
+
+
+def _group_result(
+    table: NodeTable, job: Job, outcome: GroupOutcome, feasibility: GroupFeasibility
+) -> GroupResult:
+    placed_nodes = [table.nodes[n] for n in outcome.nodes]
+    risks = sorted({
+        f"{node.name}: {problem}"
+        for node in placed_nodes
+        for problem in group_start_problems(outcome.group, node)
+    })
+    metric = outcome.failed
+    if outcome.unplaced == 0:
+        status = CANNOT_START if risks else PLACED
+    else:
+        status = PARTIAL if outcome.placed_count else BLOCKED
+    blocking = ""
+    failure = ""
+    if metric is not None:
+        blocking = blocking_reason(metric.constraint_filtered, metric.dimension_exhausted)
+        if metric.nodes_evaluated == 0:
+            blocking = "no nodes eligible"
+        failure = format_task_group_failure(outcome.name, metric)
+    return GroupResult(
+        job=job.id,
+        group=outcome.name,
+        job_type=job.type,
+        count=(
+            outcome.placed_count + outcome.unplaced
+            if job.type in ("system", "sysbatch")
+            else outcome.group.count
+        ),
+        feasible_nodes=len(feasibility.feasible),
+        placed=outcome.placed_count,
+        unplaced=outcome.unplaced,
+        status=status,
+        blocking=blocking,
+        failure=failure,
+        risks=risks,
+        nodes=sorted({n.name for n in placed_nodes}),
+    )
+
+
+def run_resolved(resolved: ResolvedScenario, seed: int = 0) -> ScenarioRun:
+    """Simulate a loaded scenario with its scheduler settings and existing allocations."""
+    config = resolved.scenario.scheduler
+    run = run_scenario(
+        resolved.nodes,
+        resolved.jobs,
+        seed=seed,
+        algorithm=config.algorithm,
+        existing=existing_allocations(resolved),
+        memory_oversubscription=config.memory_oversubscription,
+    )
+    run.variables = dict(resolved.variables)
+    run.node_groups = list(resolved.node_group_of)
+    return run
