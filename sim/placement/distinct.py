@@ -48,13 +48,13 @@ class PropertySet:
     """One ``distinct_property`` constraint: allocations counted per node property value."""
 
     l_target: str
-    codes: np.ndarray       # per table node: slot of its property value
+    codes: np.ndarray  # per table node: slot of its property value
     values: tuple[str, ...]
-    found: np.ndarray       # per slot
-    counts: np.ndarray      # per slot: existing + placed allocations
+    found: np.ndarray  # per slot
+    counts: np.ndarray  # per slot: existing + placed allocations
     allowed: int
     error: str = ""
-    group: str = ""         # "" = job level (counts every group of the job)
+    group: str = ""  # "" = job level (counts every group of the job)
 
     @classmethod
     def of(cls, table: NodeTable, constraint: Constraint, group: str = "") -> PropertySet:
@@ -64,15 +64,25 @@ class PropertySet:
             parsed, err = parse_uint64(constraint.r_target)
             if parsed is None:
                 allowed = 0
-                error = f"failed to convert RTarget {go_quote(constraint.r_target)} to uint64: {err}"
+                error = (
+                    f"failed to convert RTarget {go_quote(constraint.r_target)} to uint64: {err}"
+                )
             else:
                 allowed = parsed
         if column is None:  # getProperty: an empty property name is not found
             codes, values, found = np.zeros(table.n, dtype=np.int32), ("",), np.array([False])
         else:
             codes, values, found = column.codes, column.values, np.array(column.found, dtype=bool)
-        return cls(constraint.l_target, codes, values, found, np.zeros(len(values), dtype=np.int64),
-                   allowed, error, group)
+        return cls(
+            constraint.l_target,
+            codes,
+            values,
+            found,
+            np.zeros(len(values), dtype=np.int64),
+            allowed,
+            error,
+            group,
+        )
 
     def counts_for(self, group: str) -> bool:
         return not self.group or self.group == group
@@ -159,7 +169,10 @@ def distinct_mask(
 
 
 def distinct_verdicts(
-    rules: DistinctRules, nodes: np.ndarray, job_count: np.ndarray, group_count: np.ndarray,
+    rules: DistinctRules,
+    nodes: np.ndarray,
+    job_count: np.ndarray,
+    group_count: np.ndarray,
     reasons: ReasonTable,
 ) -> np.ndarray:
     """First failing distinct rule per node as a reason id (-1 = satisfied)."""

@@ -58,7 +58,9 @@ class _State:
         self.allocs = np.zeros(table.n, dtype=np.int64)
         self.cores = np.array([len(c) for c in cap.usable_cores])
         self.ports: list[set[int]] = [set(p) for p in cap.reserved_ports]
-        self.devices = [[healthy_instances(d) for d in n.node_resources.devices] for n in table.nodes]
+        self.devices = [
+            [healthy_instances(d) for d in n.node_resources.devices] for n in table.nodes
+        ]
         self.jobs: list[dict[str, int]] = [{} for _ in range(table.n)]
         self.groups: list[dict[tuple[str, str], int]] = [{} for _ in range(table.n)]
 
@@ -168,11 +170,17 @@ def exact_placement(
     for job in jobs:
         feasibility = evaluate_job(table, job)
         job_sets = job_property_sets(table, job)
-        for group, result in zip(job.task_groups, feasibility.groups):
+        for group, result in zip(job.task_groups, feasibility.groups, strict=True):
             ask = group_ask(group)
             cpu = np.broadcast_to(np.asarray(ask.cpu_on(cap.mhz_per_core), dtype=float), (table.n,))
-            item = _Item(job, group.name, ask, distinct_rules(table, job, group, job_sets),
-                         sorted(result.order[result.verdicts == PASS].tolist()), cpu)
+            item = _Item(
+                job,
+                group.name,
+                ask,
+                distinct_rules(table, job, group, job_sets),
+                sorted(result.order[result.verdicts == PASS].tolist()),
+                cpu,
+            )
             items.extend((item, index) for index in range(group.count))
     items.sort(key=lambda pair: (len(pair[0].nodes), -pair[0].ask.memory_mb, id(pair[0]), pair[1]))
     state = _State(table, cap)
@@ -204,7 +212,12 @@ def exact_placement(
         return False
 
     found = search(0)
-    assignment = [
-        (item.job.id, item.group, index, node) for (item, index), node in zip(items, chosen)
-    ] if found else []
+    assignment = (
+        [
+            (item.job.id, item.group, index, node)
+            for (item, index), node in zip(items, chosen, strict=True)
+        ]
+        if found
+        else []
+    )
     return ExactResult(found, assignment, explored)

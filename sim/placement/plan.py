@@ -89,8 +89,17 @@ class GroupOutcome:
     def unplaced(self) -> int:
         return 0 if self.failed is None else self.failed.coalesced_failures + 1
 
-    def record(self, index: int, node: int, cpu: float, score: float, parts: np.ndarray,
-               evaluated: int, offer: Offer, top: list | None) -> None:
+    def record(
+        self,
+        index: int,
+        node: int,
+        cpu: float,
+        score: float,
+        parts: np.ndarray,
+        evaluated: int,
+        offer: Offer,
+        top: list | None,
+    ) -> None:
         self.indices.append(index)
         self.nodes.append(node)
         self.cpu.append(cpu)
@@ -106,17 +115,29 @@ class GroupOutcome:
         names = self.table.nodes
         for k, node in enumerate(self.nodes):
             meta = [
-                {"NodeID": names[n].id or names[n].name, "NodeName": names[n].name,
-                 "NormScore": final, "Scores": scores_dict(parts, final)}
+                {
+                    "NodeID": names[n].id or names[n].name,
+                    "NodeName": names[n].name,
+                    "NormScore": final,
+                    "Scores": scores_dict(parts, final),
+                }
                 for n, final, parts in self.top.get(k, [])
             ]
             yield PlacedAllocation(
-                job_id=self.job_id, group=self.name, index=self.indices[k], node_index=node,
-                node_name=names[node].name, cpu=self.cpu[k], memory_mb=self.ask.memory_mb,
-                memory_max_mb=self.ask.memory_max_mb, disk_mb=self.ask.disk_mb,
-                offer=self.offers.get(k, Offer()), score=self.scores[k],
+                job_id=self.job_id,
+                group=self.name,
+                index=self.indices[k],
+                node_index=node,
+                node_name=names[node].name,
+                cpu=self.cpu[k],
+                memory_mb=self.ask.memory_mb,
+                memory_max_mb=self.ask.memory_max_mb,
+                disk_mb=self.ask.disk_mb,
+                offer=self.offers.get(k, Offer()),
+                score=self.scores[k],
                 scores=scores_dict(self.parts[k], self.scores[k]),
-                nodes_evaluated=self.evaluated[k], score_metadata=meta,
+                nodes_evaluated=self.evaluated[k],
+                score_metadata=meta,
             )
 
 
@@ -210,7 +231,9 @@ class PlacementPlan:
     def summary(self) -> str:
         lines = []
         for j in self.jobs:
-            line = f"{j.job.id} ({j.job.type}): {j.placed_count} placed, {j.unplaced_count} unplaced"
+            line = (
+                f"{j.job.id} ({j.job.type}): {j.placed_count} placed, {j.unplaced_count} unplaced"
+            )
             line += f" — {j.deployment.status}"
             if j.deployment.deployment_description:
                 line += f"; deployment {j.deployment.deployment_description}"

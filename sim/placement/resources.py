@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -55,23 +56,22 @@ class GroupAsk:
     dynamic_ports: tuple[Port, ...] = ()
     devices: tuple[RequestedDevice, ...] = ()
     task_cpu_memory: tuple[tuple[str, int, int], ...] = ()
+    memory_mb: int = field(init=False)
+    memory_max_mb: int = field(init=False)
+    cpu: int = field(init=False)  # without cores; with cores see ``cpu_on``
+    has_ports: bool = field(init=False)
 
-    @property
-    def memory_mb(self) -> int:
-        return max(p.memory_mb for p in self.phases)
-
-    @property
-    def memory_max_mb(self) -> int:
-        return max(p.memory_max_mb for p in self.phases)
-
-    @property
-    def has_ports(self) -> bool:
-        return bool(self.reserved_ports or self.dynamic_ports)
+    def __post_init__(self) -> None:
+        # Frozen: the derived scalars are set once here, read on every Select.
+        object.__setattr__(self, "memory_mb", max(p.memory_mb for p in self.phases))
+        object.__setattr__(self, "memory_max_mb", max(p.memory_max_mb for p in self.phases))
+        object.__setattr__(self, "cpu", max(p.cpu for p in self.phases))
+        object.__setattr__(self, "has_ports", bool(self.reserved_ports or self.dynamic_ports))
 
     def cpu_on(self, mhz_per_core: np.ndarray | float) -> np.ndarray | float:
         """CPU MHz on nodes with the given core speed: reserved cores cost their MHz."""
         if not self.cores:
-            return max(p.cpu for p in self.phases)
+            return self.cpu
         per_phase = [p.cpu + p.cores * np.asarray(mhz_per_core) for p in self.phases]
         return np.maximum.reduce(per_phase)
 
@@ -144,29 +144,50 @@ class NodeCapacity:
     reserved_ports: list[frozenset[int]]
     dynamic_range: list[tuple[int, int]]
 
+    @property
+    def limits_allocs(self) -> bool:
+        return bool(self.max_allocs.any())
+
+    @cached_property
+    def inverse_cpu(self) -> np.ndarray:
+        """1/capacity (0 where there is none), so scoring needs no division guard."""
+        return np.divide(1.0, self.cpu, out=np.zeros_like(self.cpu), where=self.cpu > 0)
+
+    @cached_property
+    def inverse_memory(self) -> np.ndarray:
+        return np.divide(
+            1.0, self.memory_mb, out=np.zeros_like(self.memory_mb), where=self.memory_mb > 0
+        )
+
     @classmethod
     def of(cls, nodes: Iterable[Node]) -> NodeCapacity:
         nodes = list(nodes)
-        cpu, mem, disk, maxa, mhz, cores, ports, ranges = [], [], [], [], [], [], [], []
-        for node in nodes:
+        numbers = np.zeros((len(nodes), 5))
+        cores, ports, ranges = [], [], []
+        no_ports: frozenset[int] = frozenset()
+        for i, node in enumerate(nodes):
             res, rsv = node.node_resources, node.reserved_resources
-            cpu.append(res.cpu.cpu_shares - rsv.cpu.cpu_shares)
-            mem.append(res.memory.memory_mb - rsv.memory.memory_mb)
-            disk.append(res.disk.disk_mb - rsv.disk.disk_mb)
-            maxa.append(node.node_max_allocs)
-            all_cores = res.cpu.reservable_cpu_cores or list(range(res.cpu.total_cpu_cores))
-            total = res.cpu.total_cpu_cores or len(all_cores)
-            mhz.append(res.cpu.cpu_shares / total if total else 0.0)
-            held = set(rsv.cpu.reserved_cpu_cores)
+            cpu = res.cpu
+            all_cores = cpu.reservable_cpu_cores or range(cpu.total_cpu_cores)
+            total = cpu.total_cpu_cores or len(all_cores)
+            numbers[i] = (
+                cpu.cpu_shares - rsv.cpu.cpu_shares,
+                res.memory.memory_mb - rsv.memory.memory_mb,
+                res.disk.disk_mb - rsv.disk.disk_mb,
+                node.node_max_allocs,
+                cpu.cpu_shares / total if total else 0.0,
+            )
+            held = rsv.cpu.reserved_cpu_cores
             cores.append(tuple(c for c in all_cores if c not in held))
-            ports.append(frozenset(parse_port_list(rsv.networks.reserved_host_ports)))
+            spec = rsv.networks.reserved_host_ports
+            ports.append(frozenset(parse_port_list(spec)) if spec else no_ports)
             ranges.append((res.min_dynamic_port, res.max_dynamic_port))
         return cls(
-            np.array(cpu, dtype=np.float64),
-            np.array(mem, dtype=np.float64),
-            np.array(disk, dtype=np.float64),
-            np.array(maxa, dtype=np.int64),
-            np.array(mhz, dtype=np.float64),
+            numbers[:, 0].copy(),
+            numbers[:, 1].copy(),
+            numbers[:, 2].copy(),
+            numbers[:, 3].astype(np.int64),
+            numbers[:, 4].copy(),
             cores,
             ports,
             ranges,
@@ -206,9 +227,27 @@ class Ledger:
 
     @classmethod
     def for_table(cls, table: NodeTable) -> Ledger:
-        return cls(NodeCapacity.of(table.nodes))
+        """A fresh ledger; the capacity columns are built once per table and reused."""
+        return cls(
+            table.cached_mask(("placement", "capacity"), lambda: NodeCapacity.of(table.nodes))
+        )
 
-    def numeric_failures(self, nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray | float) -> np.ndarray:
+    def fits(self, nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray | float) -> np.ndarray:
+        """Nodes where every numeric dimension fits (the fast path of ``numeric_failures``)."""
+        cap = self.capacity
+        ok = self.cpu[nodes] + cpu <= cap.cpu[nodes]
+        ok &= self.memory_mb[nodes] + ask.memory_mb <= cap.memory_mb[nodes]
+        ok &= self.disk_mb[nodes] + ask.disk_mb <= cap.disk_mb[nodes]
+        if ask.cores:
+            ok &= self.free_cores[nodes] >= ask.cores
+        if cap.limits_allocs:
+            limit = cap.max_allocs[nodes]
+            ok &= (limit == 0) | (self.allocs[nodes] < limit)
+        return ok
+
+    def numeric_failures(
+        self, nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray | float
+    ) -> np.ndarray:
         """Per node the index into ``NUMERIC_DIMS`` of the first failing dimension, or FIT.
 
         Core availability is checked before ``AllocsFit`` (rank.go SELECTCORES), then max
@@ -245,7 +284,9 @@ class Ledger:
     def device_failure(self, node: Node, index: int, ask: GroupAsk) -> str | None:
         return None if self._device_offer(node, index, ask) is not None else NO_DEVICES
 
-    def _device_offer(self, node: Node, index: int, ask: GroupAsk) -> tuple[tuple[int, int], ...] | None:
+    def _device_offer(
+        self, node: Node, index: int, ask: GroupAsk
+    ) -> tuple[tuple[int, int], ...] | None:
         """Healthy unused instances for every request, first matching device group first."""
         used = dict(self.devices.get(index, {}))
         taken = []
@@ -301,8 +342,15 @@ class Ledger:
             candidate += 1
         return tuple(taken)
 
-    def occupy(self, node: int, cpu: float, memory_mb: float, disk_mb: float,
-               ports: Iterable[int] = (), cores: int = 0) -> None:
+    def occupy(
+        self,
+        node: int,
+        cpu: float,
+        memory_mb: float,
+        disk_mb: float,
+        ports: Iterable[int] = (),
+        cores: int = 0,
+    ) -> None:
         """Account an allocation that already runs on ``node`` (a scenario's starting state)."""
         self.cpu[node] += cpu
         self.memory_mb[node] += memory_mb

@@ -33,7 +33,13 @@ from ..metrics import AllocMetric
 from ..nodeclass import group_escapes, job_escapes
 from ..nodetable import NodeTable
 from .deployment import predict
-from .distinct import DistinctRules, PropertySet, distinct_rules, distinct_verdicts, job_property_sets
+from .distinct import (
+    DistinctRules,
+    PropertySet,
+    distinct_rules,
+    distinct_verdicts,
+    job_property_sets,
+)
 from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
 from .resources import FIT, GroupAsk, Ledger, group_ask
 from .scoring import (
@@ -69,14 +75,23 @@ def as_existing(item: ExistingAlloc | tuple) -> ExistingAlloc:
         return item
     job_id, group, node, resources = item
     if isinstance(resources, Resources):
-        return ExistingAlloc(job_id, group, int(node), resources.cpu, resources.memory_mb,
-                             resources.disk_mb or 300, cores=resources.cores)
+        return ExistingAlloc(
+            job_id,
+            group,
+            int(node),
+            resources.cpu,
+            resources.memory_mb,
+            resources.disk_mb or 300,
+            cores=resources.cores,
+        )
     return ExistingAlloc(job_id, group, int(node), **dict(resources or {}))
 
 
 def job_seed(seed: int, position: int) -> int:
-    """The shuffle seed of the ``position``-th input job; ``evaluate_job(table, job, job_seed(...))``
-    then shows the same visit order."""
+    """The shuffle seed of the ``position``-th input job.
+
+    ``evaluate_job(table, job, job_seed(seed, position))`` then shows the same visit order.
+    """
     return int(np.random.SeedSequence([seed, position]).generate_state(1)[0])
 
 
@@ -105,7 +120,7 @@ class World:
 
     def rules(self, job: Job, group: TaskGroup, job_sets: list[PropertySet]) -> DistinctRules:
         rules = distinct_rules(self.table, job, group, job_sets)
-        for pset in rules.property_sets[len(job_sets):]:
+        for pset in rules.property_sets[len(job_sets) :]:
             self.count_existing(pset, job.id)
         return rules
 
@@ -122,27 +137,57 @@ def exhaust_resources(metric: AllocMetric, ask: GroupAsk) -> None:
             entry["CPU"] += cpu
 
 
-def _group_state(world: World, job: Job, group: TaskGroup, cold: np.ndarray, warm: np.ndarray,
-                 reasons: ReasonTable, rules: DistinctRules, limit: int,
-                 spread: SpreadScorer) -> GroupState:
+def _group_state(
+    world: World,
+    job: Job,
+    group: TaskGroup,
+    cold: np.ndarray,
+    warm: np.ndarray,
+    reasons: ReasonTable,
+    rules: DistinctRules,
+    limit: int,
+    spread: SpreadScorer,
+) -> GroupState:
     spreads = spread.setup(world.table, job, group) if (job.spreads or group.spreads) else []
     for s in spreads:
         for alloc in world.existing:
-            if alloc.job_id == job.id and alloc.group == group.name and s.codes[alloc.node_index] >= 0:
+            if (
+                alloc.job_id == job.id
+                and alloc.group == group.name
+                and s.codes[alloc.node_index] >= 0
+            ):
                 s.counts[s.codes[alloc.node_index]] += 1
     return GroupState(
-        table=world.table, job=job, group=group,
+        table=world.table,
+        job=job,
+        group=group,
         ask=group_ask(group, world.memory_oversubscription),
-        cold=cold, warm=warm, reasons=reasons, rules=rules, ledger=world.ledger,
-        counts=world.counts, algorithm=world.algorithm, limit=limit,
+        cold=cold,
+        warm=warm,
+        reasons=reasons,
+        rules=rules,
+        ledger=world.ledger,
+        counts=world.counts,
+        algorithm=world.algorithm,
+        limit=limit,
         affinity=affinity_scores(world.table, group_affinities(job, group)),
-        spreads=spreads, spread=spread,
+        spreads=spreads,
+        spread=spread,
     )
 
 
-def _place(world: World, state: GroupState, outcome: GroupOutcome, index: int, node: int,
-           score: float, parts: np.ndarray, evaluated: int, top: list | None) -> None:
-    cpu = float(np.asarray(state.cpu_ask(np.array([node]))).reshape(-1)[0])
+def _place(
+    world: World,
+    state: GroupState,
+    outcome: GroupOutcome,
+    index: int,
+    node: int,
+    score: float,
+    parts: np.ndarray,
+    evaluated: int,
+    top: list | None,
+) -> None:
+    cpu = float(state.ask.cpu_on(state.ledger.capacity.mhz_per_core[node]))
     offer = world.ledger.commit(world.table.nodes[node], node, state.ask, cpu)
     world.counts.add(state.job.id, state.group.name, node)
     for pset in state.rules.property_sets:
@@ -151,24 +196,27 @@ def _place(world: World, state: GroupState, outcome: GroupOutcome, index: int, n
     for s in state.spreads:
         if s.codes[node] >= 0:
             s.counts[s.codes[node]] += 1
-    outcome.record(index, node, cpu, score, parts, evaluated, offer,
-                   top if world.score_metadata else None)
+    outcome.record(index, node, cpu, score, parts, evaluated, offer, top)
 
 
 def _base_metric(job: Job, candidates) -> AllocMetric:
-    return AllocMetric(nodes_in_pool=len(candidates.indices), node_pool=job.node_pool,
-                       nodes_available=dict(candidates.nodes_available))
+    return AllocMetric(
+        nodes_in_pool=len(candidates.indices),
+        node_pool=job.node_pool,
+        nodes_available=dict(candidates.nodes_available),
+    )
 
 
-def _class_eligibility(table: NodeTable, order: np.ndarray, pulls: int,
-                       colds: list[tuple[np.ndarray, ReasonTable]]) -> dict[int, bool]:
+def _class_eligibility(
+    table: NodeTable, order: np.ndarray, pulls: int, colds: list[tuple[np.ndarray, ReasonTable]]
+) -> dict[int, bool]:
     """Classes seen so far: eligible when some group's first node of the class passed the
     cached checks (``EvalEligibility.GetClasses``, approximated without job/group split)."""
     seen = order[: min(pulls, len(order))]
     codes = table.class_codes[seen]
     classes, first = np.unique(codes, return_index=True)
     out: dict[int, bool] = {}
-    for code, pos in zip(classes.tolist(), first.tolist()):
+    for code, pos in zip(classes.tolist(), first.tolist(), strict=True):
         out[code] = any(
             cold[pos] == PASS or reasons.texts[cold[pos]] == MISSING_HOST_VOLUMES
             for cold, reasons in colds
@@ -188,15 +236,24 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
     outcomes, colds = [], []
     # Twice round the order: the second lap is what a node shows once its class is cached.
     twice = VisitOrder.of(table, np.concatenate([order, order]))
-    for group, network in zip(job.task_groups, network_asks(job)):
+    for group, network in zip(job.task_groups, network_asks(job), strict=True):
         stack = build_stack(job, group, network)
         reasons = ReasonTable()
         doubled = evaluate_stack(table, stack, twice, reasons)
         colds.append((doubled[:n], reasons))
         if group_affinities(job, group) or job.spreads or group.spreads:
             limit = scored_limit(group.count)  # kept for later groups (GenericStack.Select)
-        state = _group_state(world, job, group, doubled[:n], doubled[n:], reasons,
-                             world.rules(job, group, job_sets), limit, spread)
+        state = _group_state(
+            world,
+            job,
+            group,
+            doubled[:n],
+            doubled[n:],
+            reasons,
+            world.rules(job, group, job_sets),
+            limit,
+            spread,
+        )
         outcome = GroupOutcome(group, state.ask, table, job.id)
         outcomes.append(outcome)
         for index in range(group.count):
@@ -205,7 +262,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 exhaust_resources(outcome.failed, state.ask)
                 continue
             pulls_before = cursor.pulls
-            choice = select(state, cursor) if n else None
+            choice = select(state, cursor, world.score_metadata) if n else None
             if choice is None:
                 metric = _base_metric(job, candidates)
                 if n:
@@ -213,13 +270,24 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 exhaust_resources(metric, state.ask)
                 outcome.failed = metric
                 continue
-            _place(world, state, outcome, index, choice.node, choice.score, choice.parts,
-                   choice.nodes_evaluated, choice.top)
+            _place(
+                world,
+                state,
+                outcome,
+                index,
+                choice.node,
+                choice.score,
+                choice.parts,
+                choice.nodes_evaluated,
+                choice.top,
+            )
     blocked = None
     if any(o.failed is not None for o in outcomes):
         escaped = stack_escaped(job)
         blocked = BlockedEval(
-            job.id, {} if escaped else _class_eligibility(table, order, cursor.pulls, colds), escaped
+            job.id,
+            {} if escaped else _class_eligibility(table, order, cursor.pulls, colds),
+            escaped,
         )
     return JobOutcome(job, outcomes, blocked, _deployment(world, job, outcomes), seed)
 
@@ -237,7 +305,7 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
     outcomes = []
     exhausted_any = False
     user_class = table.node_class_column
-    for group, network in zip(job.task_groups, network_asks(job)):
+    for group, network in zip(job.task_groups, network_asks(job), strict=True):
         # SystemStack.Select resets the class cache for every node: nothing is cached.
         stack = replace(build_stack(job, group, network), job_escaped=True, group_escaped=True)
         reasons = ReasonTable()
@@ -256,8 +324,11 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
             queued += 1
             code = int(verdict[pos])
             if code == PASS and rules.active:
-                code = int(distinct_verdicts(rules, np.array([node]), state.job_count,
-                                             state.group_count, reasons)[0])
+                code = int(
+                    distinct_verdicts(
+                        rules, np.array([node]), state.job_count, state.group_count, reasons
+                    )[0]
+                )
             node_class = user_class.values[user_class.codes[node]]
             if code != PASS:
                 filtered.nodes_evaluated += 1
@@ -290,8 +361,13 @@ def _system_parts(state: GroupState, node: int) -> np.ndarray:
     """The system stack scores binpack only (then normalises)."""
     nodes = np.array([node])
     ledger, cap = state.ledger, state.ledger.capacity
-    binpack = fit_score(state.algorithm, ledger.cpu[nodes] + state.cpu_ask(nodes), cap.cpu[nodes],
-                        ledger.memory_mb[nodes] + state.ask.memory_mb, cap.memory_mb[nodes])
+    binpack = fit_score(
+        state.algorithm,
+        ledger.cpu[nodes] + state.cpu_ask(nodes),
+        cap.inverse_cpu[nodes],
+        ledger.memory_mb[nodes] + state.ask.memory_mb,
+        cap.inverse_memory[nodes],
+    )
     return np.array([binpack[0], np.nan, np.nan, np.nan])
 
 
@@ -300,8 +376,14 @@ def _deployment(world: World, job: Job, outcomes: list[GroupOutcome]):
     return predict(
         job.type,
         [
-            (o.group, o.unplaced,
-             [(f"{job.id}.{o.name}[{i}]", nodes[n]) for i, n in zip(o.indices, o.nodes)])
+            (
+                o.group,
+                o.unplaced,
+                [
+                    (f"{job.id}.{o.name}[{i}]", nodes[n])
+                    for i, n in zip(o.indices, o.nodes, strict=True)
+                ],
+            )
             for o in outcomes
         ],
     )
@@ -325,12 +407,19 @@ def simulate(
     if algorithm not in ("binpack", "spread"):
         raise ValueError(f"scheduler algorithm must be 'binpack' or 'spread', not {algorithm!r}")
     table = nodes_or_table if isinstance(nodes_or_table, NodeTable) else NodeTable(nodes_or_table)
-    world = World(table, Ledger.for_table(table), AllocCounts(table.n),
-                  [as_existing(e) for e in existing], algorithm, memory_oversubscription,
-                  score_metadata)
+    world = World(
+        table,
+        Ledger.for_table(table),
+        AllocCounts(table.n),
+        [as_existing(e) for e in existing],
+        algorithm,
+        memory_oversubscription,
+        score_metadata,
+    )
     for alloc in world.existing:
-        world.ledger.occupy(alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb,
-                            alloc.ports, alloc.cores)
+        world.ledger.occupy(
+            alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb, alloc.ports, alloc.cores
+        )
         world.counts.add(alloc.job_id, alloc.group, alloc.node_index)
     jobs = list(jobs)
     ranked = sorted(range(len(jobs)), key=lambda i: -jobs[i].priority)
@@ -340,4 +429,3 @@ def simulate(
         run = run_system if job.type in SYSTEM_TYPES else run_generic
         outcomes.append(run(world, job, job_seed(seed, position)))
     return PlacementPlan(table, outcomes, algorithm, seed)
-

@@ -25,31 +25,34 @@ SCORERS = ("binpack", "job-anti-affinity", "node-affinity", "allocation-spread")
 def score_fit_binpack(free_cpu: np.ndarray | float, free_mem: np.ndarray | float) -> np.ndarray:
     """``ScoreFitBinPack`` (nomad/structs/funcs.go): 20 − (10^freeCPU + 10^freeMem), in [0, 18]."""
     total = np.power(10.0, free_cpu) + np.power(10.0, free_mem)
-    return np.clip(20.0 - total, 0.0, 18.0)
+    return np.minimum(np.maximum(20.0 - total, 0.0), 18.0)
 
 
 def score_fit_spread(free_cpu: np.ndarray | float, free_mem: np.ndarray | float) -> np.ndarray:
     """``ScoreFitSpread`` (funcs.go): (10^freeCPU + 10^freeMem) − 2, in [0, 18]."""
     total = np.power(10.0, free_cpu) + np.power(10.0, free_mem)
-    return np.clip(total - 2.0, 0.0, 18.0)
+    return np.minimum(np.maximum(total - 2.0, 0.0), 18.0)
 
 
 FIT_FUNCTIONS = {"binpack": score_fit_binpack, "spread": score_fit_spread}
 
 
 def fit_score(
-    algorithm: str, used_cpu: np.ndarray, cap_cpu: np.ndarray, used_mem: np.ndarray,
-    cap_mem: np.ndarray,
+    algorithm: str,
+    used_cpu: np.ndarray,
+    inverse_cpu: np.ndarray,
+    used_mem: np.ndarray,
+    inverse_mem: np.ndarray,
 ) -> np.ndarray:
-    """The appended ``binpack`` score: fit / 18, utilisation including the new allocation."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        free_cpu = np.where(cap_cpu > 0, 1.0 - used_cpu / cap_cpu, 0.0)
-        free_mem = np.where(cap_mem > 0, 1.0 - used_mem / cap_mem, 0.0)
+    """The appended ``binpack`` score: fit / 18; utilisation includes the new allocation and
+    capacities come as reciprocals (0 where a node has none)."""
+    free_cpu = 1.0 - used_cpu * inverse_cpu
+    free_mem = 1.0 - used_mem * inverse_mem
     return FIT_FUNCTIONS[algorithm](free_cpu, free_mem) / BINPACK_MAX_FIT
 
 
 def anti_affinity(collisions: np.ndarray, count: int) -> np.ndarray:
-    """``JobAntiAffinityIterator``: −(collisions + 1)/count, NaN (= not appended) without collisions."""
+    """``JobAntiAffinityIterator``: −(collisions + 1)/count; NaN (not appended) if no collision."""
     return np.where(collisions > 0, -(collisions + 1.0) / max(count, 1), np.nan)
 
 
@@ -79,8 +82,10 @@ def affinity_scores(table: NodeTable, affinities: list[Affinity]) -> np.ndarray 
             [
                 check_constraint(
                     affinity.operand,
-                    left.values[p // len(right.values)], right.values[p % len(right.values)],
-                    left.found[p // len(right.values)], right.found[p % len(right.values)],
+                    left.values[p // len(right.values)],
+                    right.values[p % len(right.values)],
+                    left.found[p // len(right.values)],
+                    right.found[p % len(right.values)],
                 )
                 for p in distinct.tolist()
             ],
@@ -99,9 +104,9 @@ class SpreadSet:
     """
 
     attribute: str
-    codes: np.ndarray          # per table node: slot index, -1 = attribute missing
+    codes: np.ndarray  # per table node: slot index, -1 = attribute missing
     slots: list[str]
-    counts: np.ndarray         # per slot
+    counts: np.ndarray  # per slot
     weight: int
     desired: dict[str, float]  # per slot value; empty = even spread
 
@@ -115,7 +120,7 @@ def _spread_set(table: NodeTable, spread: Spread, info: Spread, count: int) -> S
     slots: list[str] = []
     index: dict[str, int] = {}
     slot_of_value = []
-    for value, found in zip(column.values, column.found) if column else []:
+    for value, found in zip(column.values, column.found, strict=True) if column else []:
         if not found:
             slot_of_value.append(-1)
             continue
@@ -125,15 +130,17 @@ def _spread_set(table: NodeTable, spread: Spread, info: Spread, count: int) -> S
         index.setdefault(key, len(index))
     slots = list(index)
     codes = (
-        np.array(slot_of_value, dtype=np.int64)[column.codes] if column
+        np.array(slot_of_value, dtype=np.int64)[column.codes]
+        if column
         else np.full(table.n, -1, dtype=np.int64)
     )
     desired = {t.value: t.percent / 100 * count for t in info.spread_target}
     total = sum(desired.values())
     if 0 < total < count:
         desired[IMPLICIT_TARGET] = count - total
-    return SpreadSet(spread.attribute, codes, slots, np.zeros(len(slots), dtype=np.int64),
-                     info.weight, desired)
+    return SpreadSet(
+        spread.attribute, codes, slots, np.zeros(len(slots), dtype=np.int64), info.weight, desired
+    )
 
 
 @dataclass

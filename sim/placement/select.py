@@ -18,6 +18,7 @@ Reproduced from scheduler/feasible/select.go and feasible.go:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from ..feasibility.reasons import PASS, ReasonTable
 from ..metrics import AllocMetric
 from ..nodetable import NodeTable
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
-from .resources import FIT, NUMERIC_DIMS, GroupAsk, Ledger
+from .resources import NUMERIC_DIMS, GroupAsk, Ledger
 from .scoring import SpreadScorer, SpreadSet, anti_affinity, fit_score
 
 MAX_SKIP = 3
@@ -75,8 +76,8 @@ class GroupState:
     job: Job
     group: TaskGroup
     ask: GroupAsk
-    cold: np.ndarray          # verdict per visit position, first visit in the evaluation
-    warm: np.ndarray          # verdict per visit position, class cache already filled
+    cold: np.ndarray  # verdict per visit position, first visit in the evaluation
+    warm: np.ndarray  # verdict per visit position, class cache already filled
     reasons: ReasonTable
     rules: DistinctRules
     ledger: Ledger
@@ -87,21 +88,31 @@ class GroupState:
     spreads: list[SpreadSet]
     spread: SpreadScorer
 
-    @property
+    @cached_property
     def job_count(self) -> np.ndarray:
         return self.counts.job(self.job.id)
 
-    @property
+    @cached_property
     def group_count(self) -> np.ndarray:
         return self.counts.group(self.job.id, self.group.name)
 
     def cpu_ask(self, nodes: np.ndarray) -> np.ndarray | float:
         if not self.ask.cores:
-            return self.ask.cpu_on(0.0)
+            return self.ask.cpu
         return self.ask.cpu_on(self.ledger.capacity.mhz_per_core[nodes])
 
     def verdicts_at(self, positions: np.ndarray, pulls: np.ndarray) -> np.ndarray:
         return np.where(pulls < len(self.cold), self.cold[positions], self.warm[positions])
+
+    def window_verdicts(self, start: int, stop: int, pulls: int) -> np.ndarray:
+        """Verdicts of positions ``start:stop`` pulled from pull number ``pulls`` on."""
+        n = len(self.cold)
+        if pulls + stop - start <= n:
+            return self.cold[start:stop]
+        if pulls >= n:
+            return self.warm[start:stop]
+        lap = pulls + np.arange(stop - start) < n
+        return np.where(lap, self.cold[start:stop], self.warm[start:stop])
 
     def extra_failure(self, node: int) -> str | None:
         """Network, then devices: the binpack checks that need per-node sets."""
@@ -118,15 +129,15 @@ class GroupState:
 class Options:
     """Scored options of one window, in pull order."""
 
-    pulls: np.ndarray   # pull index within the window
+    pulls: np.ndarray  # pull index within the window
     nodes: np.ndarray
     final: np.ndarray
-    parts: np.ndarray   # (k, 4): binpack, job-anti-affinity, node-affinity, spread; NaN = absent
+    parts: np.ndarray  # (k, 4): binpack, job-anti-affinity, node-affinity, spread; NaN = absent
     moving: np.ndarray  # spread boosts that move the running minimum
 
 
 def _fits(state: GroupState, nodes: np.ndarray) -> np.ndarray:
-    ok = state.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes)) == FIT
+    ok = state.ledger.fits(nodes, state.ask, state.cpu_ask(nodes))
     if state.ask.has_ports or state.ask.devices:
         for i in np.flatnonzero(ok).tolist():
             ok[i] = state.extra_failure(int(nodes[i])) is None
@@ -134,23 +145,40 @@ def _fits(state: GroupState, nodes: np.ndarray) -> np.ndarray:
 
 
 def _score(state: GroupState, pulls: np.ndarray, nodes: np.ndarray) -> Options:
+    """Appended scores and their mean; NaN in ``parts`` marks a scorer that appended nothing."""
     ledger, cap = state.ledger, state.ledger.capacity
     binpack = fit_score(
-        state.algorithm, ledger.cpu[nodes] + state.cpu_ask(nodes), cap.cpu[nodes],
-        ledger.memory_mb[nodes] + state.ask.memory_mb, cap.memory_mb[nodes],
+        state.algorithm,
+        ledger.cpu[nodes] + state.cpu_ask(nodes),
+        cap.inverse_cpu[nodes],
+        ledger.memory_mb[nodes] + state.ask.memory_mb,
+        cap.inverse_memory[nodes],
     )
-    anti = anti_affinity(state.group_count[nodes], state.group.count)
     parts = np.full((len(nodes), 4), np.nan)
     parts[:, 0] = binpack
-    parts[:, 1] = anti
+    total, appended = binpack, 1.0
+    collisions = state.group_count[nodes]
+    if collisions.any():
+        anti = anti_affinity(collisions, state.group.count)
+        parts[:, 1] = anti
+        hit = collisions > 0
+        total = total + np.where(hit, anti, 0.0)
+        appended = appended + hit
     if state.affinity is not None:
         parts[:, 2] = state.affinity[nodes]
-    moving = np.empty((len(nodes), 0))
+        total = total + parts[:, 2]
+        appended = appended + 1.0
+    moving = _NO_MOVES
     if state.spreads:
-        total, moving = state.spread.scores(state.spreads, nodes)
-        parts[:, 3] = np.where(total != 0.0, total, np.nan)
-    final = np.nanmean(parts, axis=1)
-    return Options(pulls, nodes, final, parts, moving)
+        boost, moving = state.spread.scores(state.spreads, nodes)
+        nonzero = boost != 0.0
+        parts[:, 3] = np.where(nonzero, boost, np.nan)
+        total = total + boost
+        appended = appended + nonzero
+    return Options(pulls, nodes, total / appended, parts, moving)
+
+
+_NO_MOVES = np.empty((0, 0))
 
 
 @dataclass
@@ -164,12 +192,21 @@ class _Limit:
 
     def offer(self, w: int, scores: np.ndarray) -> int | None:
         """Consume options in order; return how many were pulled if the limit was reached."""
+        m, need = len(scores), self.limit - self.returned
+        if not m:
+            return None
         nonpos = scores <= SKIP_THRESHOLD
-        skip = nonpos & (np.cumsum(nonpos) <= MAX_SKIP - len(self.skipped))
+        room = MAX_SKIP - len(self.skipped)
+        if room <= 0 or not nonpos.any():
+            k = min(need, m)
+            i = int(np.argmax(scores[:k]))
+            self.returned += k
+            self._consider(float(scores[i]), w, i)
+            return k if k == need else None
+        skip = nonpos & (np.cumsum(nonpos) <= room)
         cum = np.cumsum(~skip)
-        need = self.limit - self.returned
-        done = bool(len(cum)) and int(cum[-1]) >= need
-        k = int(np.searchsorted(cum, need)) + 1 if done else len(scores)
+        done = int(cum[-1]) >= need
+        k = int(np.searchsorted(cum, need)) + 1 if done else m
         self.skipped.extend((w, int(i)) for i in np.flatnonzero(skip[:k]))
         taken = np.flatnonzero(~skip[:k])
         self.returned += len(taken)
@@ -193,7 +230,11 @@ class _Limit:
             if index >= len(skipped):
                 return
             option, index = skipped[index], index + 1
-            while option is not None and score_of(option) <= SKIP_THRESHOLD and len(skipped) < MAX_SKIP:
+            while (
+                option is not None
+                and score_of(option) <= SKIP_THRESHOLD
+                and len(skipped) < MAX_SKIP
+            ):
                 skipped.append(option)
                 option = None
             self.returned += 1
@@ -212,22 +253,24 @@ class Choice:
     score: float
     parts: np.ndarray
     nodes_evaluated: int
-    top: list[tuple[int, float, np.ndarray]]
+    top: list[tuple[int, float, np.ndarray]] | None
 
 
-def select(state: GroupState, cursor: Cursor) -> Choice | None:
-    """Place one allocation of ``state.group``; None when no node fits (metric via ``failure_metric``)."""
+def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice | None:
+    """Place one allocation of ``state.group``; None when no node fits (see ``failure_metric``).
+
+    ``keep_top`` keeps the ScoreMetaData (top 5 options) of the Select.
+    """
     n = cursor.n
     seen, window = 0, max(16, 2 * (state.limit + MAX_SKIP))
     limit = _Limit(state.limit)
     consumed: list[Options] = []
     while seen < n:
-        width = min(window, n - seen)
-        offsets = np.arange(width)
-        positions = (cursor.offset + offsets) % n
-        verdict = state.verdicts_at(positions, cursor.pulls + offsets)
+        width = min(window, n - seen, n - cursor.offset)  # a window never wraps
+        start, stop = cursor.offset, cursor.offset + width
+        verdict = state.window_verdicts(start, stop, cursor.pulls)
         ok = verdict == PASS
-        nodes = cursor.order[positions]
+        nodes = cursor.order[start:stop]
         if state.rules.active and ok.any():
             ok[ok] = distinct_mask(state.rules, nodes[ok], state.job_count, state.group_count)
         idx = np.flatnonzero(ok)
@@ -238,8 +281,15 @@ def select(state: GroupState, cursor: Cursor) -> Choice | None:
         k = limit.offer(len(consumed), options.final)
         pulled = width if k is None else int(options.pulls[k - 1]) + 1
         used = len(options.final) if k is None else k
-        consumed.append(Options(options.pulls[:used], options.nodes[:used], options.final[:used],
-                                options.parts[:used], options.moving[:used]))
+        consumed.append(
+            Options(
+                options.pulls[:used],
+                options.nodes[:used],
+                options.final[:used],
+                options.parts[:used],
+                options.moving[:used],
+            )
+        )
         if state.spreads:
             state.spread.advance(options.moving[:used])
         cursor.offset = (cursor.offset + pulled) % n
@@ -259,7 +309,7 @@ def select(state: GroupState, cursor: Cursor) -> Choice | None:
         score=float(chosen.final[i]),
         parts=chosen.parts[i],
         nodes_evaluated=seen,
-        top=_top_scores(consumed),
+        top=_top_scores(consumed) if keep_top else None,
     )
 
 
@@ -272,7 +322,9 @@ def _top_scores(consumed: list[Options]) -> list[tuple[int, float, np.ndarray]]:
     return [(int(nodes[i]), float(final[i]), parts[i]) for i in best.tolist()]
 
 
-def failure_metric(state: GroupState, cursor: Cursor, pulls_before: int, metric: AllocMetric) -> None:
+def failure_metric(
+    state: GroupState, cursor: Cursor, pulls_before: int, metric: AllocMetric
+) -> None:
     """Fill ``metric`` as a Select that pulled every node once from ``cursor.offset`` and failed.
 
     A Select fails only when not one node fits, so the failed Select has walked the whole
@@ -292,9 +344,13 @@ def failure_metric(state: GroupState, cursor: Cursor, pulls_before: int, metric:
     user_class = state.table.node_class_column
     for i in np.flatnonzero(verdict != PASS).tolist():
         node = int(nodes[i])
-        metric.filter_node(user_class.values[user_class.codes[node]], state.reasons.texts[verdict[i]])
+        metric.filter_node(
+            user_class.values[user_class.codes[node]], state.reasons.texts[verdict[i]]
+        )
     for node in nodes[verdict == PASS].tolist():
-        metric.exhausted_node(user_class.values[user_class.codes[node]], exhausted_dimension(state, node))
+        metric.exhausted_node(
+            user_class.values[user_class.codes[node]], exhausted_dimension(state, node)
+        )
 
 
 def exhausted_dimension(state: GroupState, node: int) -> str:

@@ -1,0 +1,78 @@
+"""Fit scores, the limit, the limit/max-score iterators: the spec's numbers (§e.3, §e.5, §f)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.placement import limit_for, score_fit_binpack, score_fit_spread
+from sim.placement.scoring import BINPACK_MAX_FIT, even_spread_boost, scored_limit
+from sim.placement.select import _Limit
+
+
+def _free(used_cpu: float, used_mem: float) -> tuple[float, float]:
+    # TestScoreFitBinPack: node 4096 MHz / 8192 MB, reserved 2048 / 4096.
+    return 1 - used_cpu / 2048, 1 - used_mem / 4096
+
+
+@pytest.mark.parametrize(
+    ("util", "binpack", "spread"),
+    [((2048, 4096), 18.0, 0.0), ((0, 0), 0.0, 18.0), ((1024, 2048), 13.675, 4.325)],
+)
+def test_fit_scores_match_nomad_tests(util, binpack, spread):
+    free = _free(*util)
+    assert float(score_fit_binpack(*free)) == pytest.approx(binpack, abs=1e-3)
+    assert float(score_fit_spread(*free)) == pytest.approx(spread, abs=1e-3)
+
+
+def test_mock_node_binpack_and_normalized():
+    # 4 × 3500 MHz, 8192 MB, reserved 100 MHz / 256 MB; ask 500 MHz / 256 MB on an empty node.
+    fit = float(score_fit_binpack(1 - 500 / 13900, 1 - 256 / 7936))
+    assert fit == pytest.approx(1.5107, abs=1e-4)
+    assert fit / BINPACK_MAX_FIT == pytest.approx(0.0839, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("n", "limit"),
+    [(1, 2), (4, 2), (5, 3), (8, 3), (9, 4), (16, 4), (17, 5), (100, 7), (1000, 10)],
+)
+def test_service_limit(n, limit):
+    assert limit_for("service", n) == limit
+
+
+def test_batch_limit_and_scored_limit():
+    assert limit_for("batch", 10_000) == 2
+    assert scored_limit(10) == 100
+    assert scored_limit(300) == 300
+
+
+def test_limit_sets_aside_non_positive_scores():
+    limit = _Limit(2)
+    # -0.5 and 0.0 are set aside; 0.3 and 0.2 fill the limit; 0.9 is never pulled.
+    pulled = limit.offer(0, np.array([-0.5, 0.3, 0.0, 0.2, 0.9]))
+    assert pulled == 4
+    assert limit.best == (0.3, 0, 1)
+
+
+def test_limit_returns_set_aside_options_when_dry():
+    limit = _Limit(3)
+    scores = np.array([-0.2, -0.1])
+    assert limit.offer(0, scores) is None
+    limit.drain_skipped(lambda o: float(scores[o[1]]))
+    assert limit.best[0] == -0.1
+
+
+def test_max_score_ties_keep_the_first():
+    limit = _Limit(3)
+    limit.offer(0, np.array([0.5, 0.5, 0.4]))
+    assert limit.best == (0.5, 0, 0)
+
+
+def test_even_spread_boost():
+    counts = np.array([2, 1, 0])
+    slots = np.array([0, 1, 2])
+    # value 0 above the min → (1-2)/1; value 1 at the min, spread uneven → (2-1)/1;
+    # value 2 never used → (1-0)/1.
+    assert even_spread_boost(counts, slots).tolist() == [-1.0, 1.0, 1.0]
+    assert even_spread_boost(np.array([1, 1]), np.array([0, 1])).tolist() == [-1.0, -1.0]
+    assert even_spread_boost(np.zeros(2, dtype=int), np.array([0, 1])).tolist() == [0.0, 0.0]
