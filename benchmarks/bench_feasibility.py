@@ -9,19 +9,20 @@ job evaluated. The scalar reference runs on the same cluster in the same process
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import machine, markdown_table, measure  # noqa: E402
+from timing import machine, markdown_table, measure
 
-from models import Job  # noqa: E402
-from sim.feasibility import evaluate_job  # noqa: E402
-from sim.feasibility.reference import reference_job  # noqa: E402
-from sim.nodetable import NodeTable  # noqa: E402
-from sim.synth import generate_jobs, generate_nodes  # noqa: E402
+from models import Job
+from sim.feasibility import evaluate_job
+from sim.feasibility.reference import reference_job
+from sim.nodetable import NodeTable
+from sim.synth import generate_jobs, generate_nodes
 
 
 def jobs_with_groups(groups: int, nodes: list, seed: int = 7) -> list[Job]:
@@ -62,7 +63,7 @@ def main() -> None:
         nodes = generate_nodes(n, seed=42)
         for g in group_counts:
             jobs = jobs_with_groups(g, nodes)
-            fast = measure(lambda: evaluate_all(nodes, jobs), repeats)
+            fast = measure(functools.partial(evaluate_all, nodes, jobs), repeats)
             rows.append([f"{n:,}", f"{g:,}", str(fast), f"{fast.median / g * 1e6:.0f} µs"])
     print(f"Machine: {machine()}\n")
     print("### Feasibility (cold: NodeTable built and every group evaluated)\n")
@@ -76,7 +77,10 @@ def main() -> None:
     print(
         markdown_table(
             ["engine", "median (min–max)", "speed-up"],
-            [["scalar reference", str(slow), "1×"], ["vectorized", str(fast), f"{slow.median / fast.median:.0f}×"]],
+            [
+                ["scalar reference", str(slow), "1×"],
+                ["vectorized", str(fast), f"{slow.median / fast.median:.0f}×"],
+            ],
         )
     )
 

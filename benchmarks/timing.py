@@ -20,7 +20,9 @@ class Timing:
         return f"{self.median * 1000:.1f} ms ({self.low * 1000:.1f}–{self.high * 1000:.1f})"
 
 
-def measure(work: Callable[[], object], repeats: int = 5, setup: Callable[[], object] | None = None) -> Timing:
+def measure(
+    work: Callable[[], object], repeats: int = 5, setup: Callable[[], object] | None = None
+) -> Timing:
     """Median, min and max wall time of ``work`` over ``repeats`` runs (setup untimed)."""
     samples = []
     for _ in range(repeats):
@@ -39,7 +41,9 @@ def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as fh:
-            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"

@@ -65,7 +65,9 @@ class Task(NomadModel):
     name: str = ""
     driver: str = ""
     config: dict[str, Any] = Field(default_factory=dict)
-    constraints: list[Constraint] = Field(default_factory=list, validation_alias=_plural("constraint"))
+    constraints: list[Constraint] = Field(
+        default_factory=list, validation_alias=_plural("constraint")
+    )
     affinities: list[Affinity] = Field(default_factory=list, validation_alias=_plural("affinity"))
     resources: Resources = Field(default_factory=Resources)
     lifecycle: Lifecycle | None = None
@@ -101,10 +103,14 @@ class Scaling(NomadModel):
 class TaskGroup(NomadModel):
     name: str = ""
     count: int = 1
-    constraints: list[Constraint] = Field(default_factory=list, validation_alias=_plural("constraint"))
+    constraints: list[Constraint] = Field(
+        default_factory=list, validation_alias=_plural("constraint")
+    )
     affinities: list[Affinity] = Field(default_factory=list, validation_alias=_plural("affinity"))
     spreads: list[Spread] = Field(default_factory=list, validation_alias=_plural("spread"))
-    tasks: list[Task] = Field(default_factory=list, validation_alias=AliasChoices("Tasks", "tasks", "task"))
+    tasks: list[Task] = Field(
+        default_factory=list, validation_alias=AliasChoices("Tasks", "tasks", "task")
+    )
     volumes: dict[str, VolumeRequest] = Field(
         default_factory=dict, validation_alias=AliasChoices("Volumes", "volumes", "volume")
     )
@@ -135,7 +141,7 @@ class TaskGroup(NomadModel):
 
 
 class Job(NomadModel):
-    """A job with ``Job.Canonicalize``'s defaults (type service, datacenters ``*``, pool default)."""
+    """A job with ``Job.Canonicalize``'s defaults: service, datacenters ``*``, pool default."""
 
     id: str = ""
     name: str = ""
@@ -145,7 +151,9 @@ class Job(NomadModel):
     priority: int = 50
     datacenters: list[str] = Field(default_factory=lambda: ["*"])
     node_pool: str = "default"
-    constraints: list[Constraint] = Field(default_factory=list, validation_alias=_plural("constraint"))
+    constraints: list[Constraint] = Field(
+        default_factory=list, validation_alias=_plural("constraint")
+    )
     affinities: list[Affinity] = Field(default_factory=list, validation_alias=_plural("affinity"))
     spreads: list[Spread] = Field(default_factory=list, validation_alias=_plural("spread"))
     task_groups: list[TaskGroup] = Field(

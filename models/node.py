@@ -37,7 +37,7 @@ class DeviceInstance(NomadModel):
 
 
 class DeviceAttribute(NomadModel):
-    """A typed device attribute (plugins/shared/structs ``Attribute``): one of int/float/str/bool."""
+    """A typed device attribute (plugins/shared/structs ``Attribute``): int/float/str/bool."""
 
     int_value: int | None = Field(None, validation_alias=AliasChoices("Int", "int"))
     float_value: float | None = Field(None, validation_alias=AliasChoices("Float", "float"))
@@ -162,7 +162,9 @@ class Node(NomadModel):
     name: str = ""
     datacenter: str = "dc1"
     node_class: str = Field("", validation_alias=AliasChoices("NodeClass", "node_class", "class"))
-    node_pool: str = Field("default", validation_alias=AliasChoices("NodePool", "node_pool", "pool"))
+    node_pool: str = Field(
+        "default", validation_alias=AliasChoices("NodePool", "node_pool", "pool")
+    )
     status: str = "ready"
     scheduling_eligibility: str = "eligible"
     drain: bool = False

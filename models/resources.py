@@ -26,9 +26,7 @@ class Port(NomadModel):
     host_network: str = ""
     ignore_collision: bool = False
 
-    _coerce = field_validator("value", "to", mode="before")(
-        lambda cls, v: _int_from_string(v)
-    )
+    _coerce = field_validator("value", "to", mode="before")(lambda cls, v: _int_from_string(v))
 
 
 class NetworkResource(NomadModel):
@@ -45,12 +43,13 @@ class NetworkResource(NomadModel):
 
 
 class RequestedDevice(NomadModel):
-    """``device "nvidia/gpu" { count = 2 }``: Name is ``type``, ``vendor/type`` or ``vendor/type/model``."""
+    """``device "nvidia/gpu" { count = 2 }``; Name is ``type``, ``vendor/type`` or ``.../model``."""
 
     name: str
     count: int = 1
     constraints: list[Constraint] = Field(
-        default_factory=list, validation_alias=AliasChoices("Constraints", "constraints", "constraint")
+        default_factory=list,
+        validation_alias=AliasChoices("Constraints", "constraints", "constraint"),
     )
     affinities: list[Affinity] = Field(
         default_factory=list, validation_alias=AliasChoices("Affinities", "affinities", "affinity")

@@ -36,9 +36,15 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-Scenario = Annotated[Path | None, typer.Argument(help="Scenario YAML (default: bundled hashistack).")]
-Sets = Annotated[list[str], typer.Option("--set", help="NAME=VALUE scenario variable (repeatable).")]
-VarFiles = Annotated[list[Path], typer.Option("--var-file", help="terraform.tfvars / .tfvars.json.")]
+Scenario = Annotated[
+    Path | None, typer.Argument(help="Scenario YAML (default: bundled hashistack).")
+]
+Sets = Annotated[
+    list[str], typer.Option("--set", help="NAME=VALUE scenario variable (repeatable).")
+]
+VarFiles = Annotated[
+    list[Path], typer.Option("--var-file", help="terraform.tfvars / .tfvars.json.")
+]
 Format = Annotated[OutputFormat, typer.Option("--format", help="table, json or markdown.")]
 Seed = Annotated[int, typer.Option("--seed", help="Seed of Nomad's node shuffle.")]
 
@@ -75,11 +81,15 @@ def check(
     scenario: Scenario = None,
     sets: Sets = [],  # noqa: B006
     var_files: VarFiles = [],  # noqa: B006
-    jobs: Annotated[list[Path], typer.Option("--job", help="Jobspec or job JSON (repeatable).")] = [],  # noqa: B006
+    jobs: Annotated[
+        list[Path], typer.Option("--job", help="Jobspec or job JSON (repeatable).")
+    ] = [],  # noqa: B006
     nodes: Annotated[Path | None, typer.Option("--nodes", help="Full node JSON.")] = None,
     fmt: Format = OutputFormat.table,
     seed: Seed = 0,
-    fail_on_risk: Annotated[bool, typer.Option(help="Exit 3 also when a placement cannot start.")] = False,
+    fail_on_risk: Annotated[
+        bool, typer.Option(help="Exit 3 also when a placement cannot start.")
+    ] = False,
 ) -> None:
     """Which task groups place, where, and if not, Nomad's placement failure."""
     resolved = resolve(scenario, sets, var_files, jobs, nodes)
@@ -181,7 +191,9 @@ def diff(
 @friendly
 def sweep_command(
     scenario: Scenario = None,
-    grid: Annotated[list[str], typer.Option("--grid", help="NAME=LOW..HIGH or NAME=A,B (repeatable).")] = [],  # noqa: B006
+    grid: Annotated[
+        list[str], typer.Option("--grid", help="NAME=LOW..HIGH or NAME=A,B (repeatable).")
+    ] = [],  # noqa: B006
     sets: Sets = [],  # noqa: B006
     var_files: VarFiles = [],  # noqa: B006
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a heatmap PNG/SVG.")] = None,
@@ -199,12 +211,15 @@ def sweep_command(
     for _, values in axes:
         total *= len(values)
     with typer.progressbar(length=total, label="sweeping", file=sys.stderr) as bar:
-        points = sweep(path, axes, sets=parse_sets(sets), var_files=var_files, seed=seed,
-                       progress=bar.update)
+        points = sweep(
+            path, axes, sets=parse_sets(sets), var_files=var_files, seed=seed, progress=bar.update
+        )
     names = [name for name, _ in axes]
     header = [*names, "GROUPS OK", "UNPLACED ALLOCS", "CANNOT START"]
-    rows = [[*(p.values[n] for n in names), f"{p.groups_ok}/{len(p.run.groups)}", p.unplaced, p.risky]
-            for p in points]
+    rows = [
+        [*(p.values[n] for n in names), f"{p.groups_ok}/{len(p.run.groups)}", p.unplaced, p.risky]
+        for p in points
+    ]
     if fmt is OutputFormat.json:
         typer.echo(to_json([dict(zip(header, r)) for r in rows]))
     else:
@@ -237,16 +252,22 @@ def fix(
         typer.echo(f"no count assignment up to {max_count} per variable places every job")
         raise typer.Exit(EXIT_UNPLACEABLE)
     values = ", ".join(f"{k}={v}" for k, v in found.values.items())
-    typer.echo(f"smallest counts placing every job where it can start: {values} "
-               f"({found.tried} assignments tried)")
+    typer.echo(
+        f"smallest counts placing every job where it can start: {values} "
+        f"({found.tried} assignments tried)"
+    )
 
 
 @app.command()
 @friendly
 def graph(
     scenario: Scenario = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path("graph.png"),
-    fmt: Annotated[str | None, typer.Option("--format", help="graphml, json, dot, png or svg.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path(
+        "graph.png"
+    ),
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="graphml, json, dot, png or svg.")
+    ] = None,
     resolution: Annotated[str, typer.Option(help="class or node.")] = "class",
     sets: Sets = [],  # noqa: B006
     var_files: VarFiles = [],  # noqa: B006
@@ -284,8 +305,18 @@ def nodes(
     rows: dict[tuple[str, int], list[Any]] = {}
     for i, node in enumerate(resolved.nodes):
         key = (resolved.node_group_of[i], int(table_.class_codes[i]) if table_.n else 0)
-        row = rows.setdefault(key, [key[0], f"#{key[1]}", node.node_class or "-", node.datacenter,
-                                    node.node_pool, node.attributes.get("kernel.name", "-"), 0])
+        row = rows.setdefault(
+            key,
+            [
+                key[0],
+                f"#{key[1]}",
+                node.node_class or "-",
+                node.datacenter,
+                node.node_pool,
+                node.attributes.get("kernel.name", "-"),
+                0,
+            ],
+        )
         row[-1] += 1
     header = ["NODE GROUP", "CLASS", "NODE CLASS", "DATACENTER", "POOL", "KERNEL", "NODES"]
     if fmt is OutputFormat.json:

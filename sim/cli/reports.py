@@ -54,7 +54,9 @@ def outcome_sections(run: ScenarioRun, label: str = "") -> list[str]:
         parts.append(f"Placement failures{suffix}, as `nomad job plan` prints them:\n\n{blocks}")
     risks = risk_lines(run.groups)
     if risks:
-        parts.append(f"Placed but cannot start{suffix} (allocations stay pending):\n" + "\n".join(risks))
+        parts.append(
+            f"Placed but cannot start{suffix} (allocations stay pending):\n" + "\n".join(risks)
+        )
     deployments = deployment_lines(run)
     if deployments:
         parts.append(f"Predicted deployments{suffix}:\n" + "\n".join(deployments))
@@ -84,7 +86,10 @@ def check_json(run: ScenarioRun) -> dict[str, Any]:
                     "After": outcome.deployment.after,
                 },
                 "BlockedEval": (
-                    {"Status": "blocked", "StatusDescription": outcome.blocked_eval.status_description}
+                    {
+                        "Status": "blocked",
+                        "StatusDescription": outcome.blocked_eval.status_description,
+                    }
                     if outcome.blocked_eval
                     else None
                 ),
@@ -121,8 +126,15 @@ def change_rows(before: ScenarioRun, after: ScenarioRun) -> list[list[Any]]:
         b, a = _maybe(before, key), _maybe(after, key)
         b_text = _state(b)
         a_text = _state(a)
-        rows.append([key, b_text, a_text, (a.blocking if a else "") or "-",
-                     "yes" if b_text != a_text else ""])
+        rows.append(
+            [
+                key,
+                b_text,
+                a_text,
+                (a.blocking if a else "") or "-",
+                "yes" if b_text != a_text else "",
+            ]
+        )
     return rows
 
 
@@ -137,8 +149,12 @@ def _state(g: GroupResult | None) -> str:
     return f"{g.status} {g.placed}/{g.count}{where}"
 
 
-def change_report(before: ScenarioRun, after: ScenarioRun, fmt: OutputFormat,
-                  labels: tuple[str, str] = ("before", "after")) -> str:
+def change_report(
+    before: ScenarioRun,
+    after: ScenarioRun,
+    fmt: OutputFormat,
+    labels: tuple[str, str] = ("before", "after"),
+) -> str:
     parts = [f"{labels[0]} → {labels[1]}", table(fmt, CHANGE_HEADER, change_rows(before, after))]
     return "\n\n".join([*parts, *outcome_sections(after, labels[1])])
 

@@ -39,9 +39,7 @@ class Checker(Protocol):
         ...
 
 
-def first_failures(
-    rows: np.ndarray, checks: list[tuple[np.ndarray, int]]
-) -> np.ndarray:
+def first_failures(rows: np.ndarray, checks: list[tuple[np.ndarray, int]]) -> np.ndarray:
     """Combine per-part pass masks (in order) into the id of each row's first failing part."""
     verdict = np.full(len(rows), -1, dtype=np.int32)
     for passed, reason_id in checks:

@@ -88,7 +88,8 @@ class DeviceChecker:
         if has_devices(node, self.requests):
             return []
         wanted = "; ".join(
-            f"{r.count}× {r.name}" + (f" where {', '.join(map(str, r.constraints))}" if r.constraints else "")
+            f"{r.count}× {r.name}"
+            + (f" where {', '.join(map(str, r.constraints))}" if r.constraints else "")
             for r in self.requests
         )
         return [Finding("devices", wanted, describe_devices(node))]

@@ -159,7 +159,11 @@ def evaluate_stack(
 
 
 def filter_metric(
-    table: NodeTable, job: Job, candidates: Candidates, order: np.ndarray, verdict: np.ndarray,
+    table: NodeTable,
+    job: Job,
+    candidates: Candidates,
+    order: np.ndarray,
+    verdict: np.ndarray,
     reasons: ReasonTable,
 ) -> AllocMetric:
     """The AllocMetric of one full pass over ``order`` (what Nomad reports when nothing fits)."""
@@ -174,9 +178,7 @@ def filter_metric(
     if not metric.nodes_filtered:
         return metric
     counts = np.bincount(verdict[filtered], minlength=len(reasons.texts))
-    metric.constraint_filtered = {
-        reasons.texts[i]: int(c) for i, c in enumerate(counts) if c
-    }
+    metric.constraint_filtered = {reasons.texts[i]: int(c) for i, c in enumerate(counts) if c}
     user_class = table.node_class_column
     class_counts = np.bincount(user_class.codes[order[filtered]], minlength=len(user_class.values))
     metric.class_filtered = {

@@ -45,7 +45,8 @@ def network_failure(node: Node, ask: NetworkAsk) -> str | None:
             continue
         value, found = resolve_target(port.host_network, node)
         if not found:
-            return f"invalid host network {go_quote(port.host_network)} template for port {go_quote(port.label)}"
+            network, label = go_quote(port.host_network), go_quote(port.label)
+            return f"invalid host network {network} template for port {label}"
         aliases = {a.alias for nw in node.node_resources.node_networks for a in nw.addresses}
         if value not in aliases:
             return f"missing host network {go_quote(value)} for port {go_quote(port.label)}"
@@ -72,4 +73,6 @@ class NetworkChecker:
         if failure is None:
             return []
         modes = sorted({nw.mode or "host" for nw in node.node_resources.networks})
-        return [Finding("network", f"network mode {self.ask.mode!r}", f"{failure}; node modes {modes}")]
+        return [
+            Finding("network", f"network mode {self.ask.mode!r}", f"{failure}; node modes {modes}")
+        ]

@@ -93,8 +93,9 @@ def reference_job(nodes: Sequence[Node], job: Job, order: list[int]) -> list[Ref
         for index in order:
             node = nodes[index]
             metric.nodes_evaluated += 1
-            reason = _visit(node, job, group, network, volumes, job_escaped, escaped,
-                            job_status, group_status)
+            reason = _visit(
+                node, job, group, network, volumes, job_escaped, escaped, job_status, group_status
+            )
             if reason is not None:
                 metric.filter_node(node.node_class, reason)
             verdicts.append(reason)

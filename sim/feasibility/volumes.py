@@ -65,6 +65,9 @@ class HostVolumeChecker:
         if has_host_volumes(node, self.by_source):
             return []
         have = sorted(
-            f"{name}{' (read-only)' if v.read_only else ''}" for name, v in node.host_volumes.items()
+            f"{name}{' (read-only)' if v.read_only else ''}"
+            for name, v in node.host_volumes.items()
         )
-        return [Finding("host volumes", ", ".join(sorted(self.by_source)), ", ".join(have) or "none")]
+        return [
+            Finding("host volumes", ", ".join(sorted(self.by_source)), ", ".join(have) or "none")
+        ]

@@ -55,7 +55,9 @@ def minimal_counts(
     combos = sorted(itertools.product(range(max_count + 1), repeat=len(names)), key=sum)
     for tried, combo in enumerate(combos, 1):
         values = dict(zip(names, combo))
-        run = run_resolved(load_scenario(scenario, {**(sets or {}), **values}, list(var_files)), seed)
+        run = run_resolved(
+            load_scenario(scenario, {**(sets or {}), **values}, list(var_files)), seed
+        )
         if run.all_placed and (not require_startable or not run.risky):
             return CountFix(values, run, tried)
     return None
@@ -94,7 +96,9 @@ def constraint_fixes(run: ScenarioRun, seed: int = 0) -> list[ConstraintFix]:
         candidates = [("job", "", i, c) for i, c in enumerate(job.constraints)]
         candidates += [("group", "", i, c) for i, c in enumerate(group.constraints)]
         candidates += [
-            (f"task {t.name}", t.name, i, c) for t in group.tasks for i, c in enumerate(t.constraints)
+            (f"task {t.name}", t.name, i, c)
+            for t in group.tasks
+            for i, c in enumerate(t.constraints)
         ]
         for level, task_name, index, constraint in candidates:
             if constraint.operand in ("distinct_hosts", "distinct_property"):

@@ -131,8 +131,13 @@ def run_scenario(
     table = NodeTable(nodes)
     feasibility = [evaluate_job(table, job, seed) for job in jobs]
     plan = simulate(
-        table, jobs, seed=seed, algorithm=algorithm, existing=existing or (),
-        memory_oversubscription=memory_oversubscription, score_metadata=False,
+        table,
+        jobs,
+        seed=seed,
+        algorithm=algorithm,
+        existing=existing or (),
+        memory_oversubscription=memory_oversubscription,
+        score_metadata=False,
     )
     by_job = {f.job.id: f for f in feasibility}
     results = []
@@ -147,11 +152,13 @@ def _group_result(
     table: NodeTable, job: Job, outcome: GroupOutcome, feasibility: GroupFeasibility
 ) -> GroupResult:
     placed_nodes = [table.nodes[n] for n in outcome.nodes]
-    risks = sorted({
-        f"{node.name}: {problem}"
-        for node in placed_nodes
-        for problem in group_start_problems(outcome.group, node)
-    })
+    risks = sorted(
+        {
+            f"{node.name}: {problem}"
+            for node in placed_nodes
+            for problem in group_start_problems(outcome.group, node)
+        }
+    )
     metric = outcome.failed
     if outcome.unplaced == 0:
         status = CANNOT_START if risks else PLACED

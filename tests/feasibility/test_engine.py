@@ -22,7 +22,13 @@ def job(constraints=(), group_constraints=(), driver="docker", **fields) -> Job:
                 {
                     "Name": "grafana",
                     "Constraints": list(group_constraints),
-                    "Tasks": [{"Name": "grafana", "Driver": driver, "Config": {"image": "grafana/grafana"}}],
+                    "Tasks": [
+                        {
+                            "Name": "grafana",
+                            "Driver": driver,
+                            "Config": {"image": "grafana/grafana"},
+                        }
+                    ],
                 }
             ],
             **fields,
@@ -63,7 +69,9 @@ def test_assumed_class_fails_even_with_a_linux_client():
 
 def test_later_nodes_of_a_failing_class_are_computed_class_ineligible():
     table = NodeTable([linux_node(f"lin-{i}") for i in range(3)])
-    result = only_group(table, job([{"LTarget": "${attr.kernel.name}", "RTarget": "windows", "Operand": "="}]))
+    result = only_group(
+        table, job([{"LTarget": "${attr.kernel.name}", "RTarget": "windows", "Operand": "="}])
+    )
     assert result.metric.nodes_evaluated == 3
     assert result.metric.constraint_filtered == {
         "${attr.kernel.name} = windows": 1,
@@ -98,7 +106,10 @@ def test_driver_health_is_a_class_cache_blind_spot():
     j = job()
     sick_first = only_group(table, j, visit_order_with_first(table, j, "sick"))
     assert not sick_first.placeable
-    assert sick_first.metric.constraint_filtered == {"missing drivers": 1, COMPUTED_CLASS_INELIGIBLE: 1}
+    assert sick_first.metric.constraint_filtered == {
+        "missing drivers": 1,
+        COMPUTED_CLASS_INELIGIBLE: 1,
+    }
     healthy_first = only_group(table, j, visit_order_with_first(table, j, "healthy"))
     assert sorted(table.nodes[i].name for i in healthy_first.feasible) == ["healthy", "sick"]
     [explained] = explain_group(table, healthy_first)
@@ -145,7 +156,11 @@ def test_network_checker_keeps_previous_groups_mode():
         {
             "ID": "j",
             "TaskGroups": [
-                {"Name": "bridged", "Networks": [{"Mode": "bridge"}], "Tasks": [{"Name": "t", "Driver": "docker"}]},
+                {
+                    "Name": "bridged",
+                    "Networks": [{"Mode": "bridge"}],
+                    "Tasks": [{"Name": "t", "Driver": "docker"}],
+                },
                 {"Name": "plain", "Tasks": [{"Name": "t", "Driver": "docker"}]},
             ],
         }

@@ -24,8 +24,34 @@ TARGETS = [
     "${attr.missing}",
     "${node.region}",
 ]
-OPERATORS = ["=", "!=", "<", ">=", "regexp", "version", "semver", "set_contains", "set_contains_any", "is_set", "is_not_set"]
-VALUES = ["linux", "windows", "1.9", ">= 1.7", "~> 1.9", "< 2.0", "r1", "r1,r2", "^dc[12]$", "5.10", "", "web", "node-3"]
+OPERATORS = [
+    "=",
+    "!=",
+    "<",
+    ">=",
+    "regexp",
+    "version",
+    "semver",
+    "set_contains",
+    "set_contains_any",
+    "is_set",
+    "is_not_set",
+]
+VALUES = [
+    "linux",
+    "windows",
+    "1.9",
+    ">= 1.7",
+    "~> 1.9",
+    "< 2.0",
+    "r1",
+    "r1,r2",
+    "^dc[12]$",
+    "5.10",
+    "",
+    "web",
+    "node-3",
+]
 
 
 @st.composite
@@ -45,8 +71,16 @@ def node_dicts(draw: st.DrawFn, index: int) -> dict:
     networks = [{"Mode": "host"}] if draw(st.integers(0, 9)) else []
     devices = []
     if draw(st.integers(0, 4)) == 0:
-        devices = [{"Vendor": "nvidia", "Type": "gpu", "Name": "T4",
-                    "Instances": [{"ID": f"g{index}-{i}", "Healthy": draw(st.booleans())} for i in range(2)]}]
+        devices = [
+            {
+                "Vendor": "nvidia",
+                "Type": "gpu",
+                "Name": "T4",
+                "Instances": [
+                    {"ID": f"g{index}-{i}", "Healthy": draw(st.booleans())} for i in range(2)
+                ],
+            }
+        ]
     return {
         "ID": f"id-{index}",
         "Name": f"node-{index}",
@@ -69,7 +103,11 @@ def clusters(draw: st.DrawFn) -> list[Node]:
 
 
 constraint_dicts = st.builds(
-    lambda lt, op, rv: {"LTarget": lt, "Operand": op, "RTarget": "" if op.startswith("is_") else rv},
+    lambda lt, op, rv: {
+        "LTarget": lt,
+        "Operand": op,
+        "RTarget": "" if op.startswith("is_") else rv,
+    },
     st.sampled_from(TARGETS),
     st.sampled_from(OPERATORS),
     st.sampled_from(VALUES + TARGETS[:3]),
@@ -88,9 +126,13 @@ def jobs(draw: st.DrawFn) -> Job:
         if draw(st.booleans()):
             group["Networks"] = [{"Mode": draw(st.sampled_from(["host", "bridge", "none"]))}]
         if draw(st.integers(0, 3)) == 0:
-            group["Tasks"][0]["Resources"] = {"Devices": [{"Name": "nvidia/gpu", "Count": draw(st.integers(1, 2))}]}
+            group["Tasks"][0]["Resources"] = {
+                "Devices": [{"Name": "nvidia/gpu", "Count": draw(st.integers(1, 2))}]
+            }
         if draw(st.integers(0, 3)) == 0:
-            group["Volumes"] = {"data": {"Type": "host", "Source": "data", "ReadOnly": draw(st.booleans())}}
+            group["Volumes"] = {
+                "data": {"Type": "host", "Source": "data", "ReadOnly": draw(st.booleans())}
+            }
         groups.append(group)
     return Job.model_validate(
         {

@@ -1,0 +1,168 @@
+"""The command line end to end on the bundled scenarios: output, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "real"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_default_run_checks_the_bundled_scenario():
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "grafana/grafana" in result.output
+    assert "traefik" in result.output
+
+
+def test_whatif_client_count_zero_is_bug17():
+    result = run("whatif", "--set", "client_count=0")
+    assert result.exit_code == 0, result.output
+    for job in ("grafana", "prometheus", "webapp"):
+        assert f"{job}: {job}." in result.output
+    assert "placed, cannot start 1/1 on windows-0" in result.output
+    assert 'deployment "Failed due to progress deadline" after 10m0s' in result.output
+    assert "attr.driver.docker.os_type = windows" in result.output
+
+
+def test_linux_constrained_variant_is_blocked_with_nomads_words():
+    result = run(
+        "whatif", str(SCENARIOS / "hashistack-linux-constraint.yaml"), "--set", "client_count=0"
+    )
+    assert result.exit_code == 3
+    assert (
+        '* Constraint "${node.class} = hashistack-linux": 1 nodes excluded by filter'
+        in result.output
+    )
+    assert "- WARNING: Failed to place all allocations." in result.output
+
+
+def test_assumed_hashistack_class_fails_even_with_a_linux_client():
+    result = run("check", str(SCENARIOS / "hashistack-assumed-constraint.yaml"))
+    assert result.exit_code == 3
+    assert '* Constraint "${node.class} = hashistack": 2 nodes excluded by filter' in result.output
+
+
+def test_json_follows_the_plan_api_shape():
+    result = run(
+        "check",
+        str(SCENARIOS / "hashistack-linux-constraint.yaml"),
+        "--set",
+        "client_count=0",
+        "--format",
+        "json",
+    )
+    data = json.loads(result.output)
+    grafana = next(j for j in data["Jobs"] if j["ID"] == "grafana")
+    metric = grafana["FailedTGAllocs"]["grafana"]
+    assert metric["ConstraintFiltered"] == {"${node.class} = hashistack-linux": 1}
+    assert metric["NodesEvaluated"] == 1
+    assert data["AllPlaced"] is False
+
+
+def test_explain_lists_every_failing_check_per_class():
+    result = run("explain", "grafana", str(SCENARIOS / "hashistack-assumed-constraint.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "'hashistack-linux'" in result.output and "'hashistack-windows'" in result.output
+
+
+def test_explain_one_node():
+    result = run("explain", "grafana/grafana", "--node", "windows-0")
+    assert result.exit_code == 0, result.output
+    assert "feasible" in result.output
+
+
+def test_sweep_prints_a_grid_and_plots_a_heatmap(tmp_path: Path):
+    plot = tmp_path / "sweep.png"
+    result = run(
+        "sweep",
+        "--grid",
+        "client_count=0..1",
+        "--grid",
+        "windows_client_count=0..1",
+        "--plot",
+        str(plot),
+    )
+    assert result.exit_code == 0, result.output
+    assert "4/4" in result.output
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_fix_finds_the_smallest_startable_counts():
+    result = run("fix")
+    assert result.exit_code == 0, result.output
+    assert "client_count=1, windows_client_count=0" in result.output
+
+
+def test_fix_names_the_blocking_constraint():
+    result = run("fix", str(SCENARIOS / "hashistack-assumed-constraint.yaml"), "--max-count", "1")
+    assert "removing job constraint '${node.class} = hashistack'" in result.output
+    assert result.exit_code == 3
+
+
+def test_graph_export(tmp_path: Path):
+    out = tmp_path / "g.dot"
+    result = run("graph", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text().lstrip().startswith(("graph", "digraph", "strict"))
+
+
+def test_schema_is_json_schema():
+    result = run("schema")
+    assert json.loads(result.output)["title"] == "Scenario"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "missing.yaml"], "missing.yaml: no such file"),
+        (["whatif", "--set", "nope=1"], "unknown variable 'nope'"),
+        (["whatif", "--set", "client_count=-1"], "count must be a non-negative integer"),
+        (["explain", "nojob"], "no job 'nojob'"),
+        (["sweep", "--grid", "client_count=4..1"], "the range is empty"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nnode_groups: [\n")
+    before = bad.read_bytes()
+    result = run("check", str(bad))
+    assert result.exit_code == 2
+    assert "bad.yaml:" in result.output
+    assert bad.read_bytes() == before
+
+
+@pytest.mark.skipif(not FIXTURES.exists(), reason="shared fixtures absent")
+def test_nomad_native_inputs():
+    result = run(
+        "check",
+        "--nodes",
+        str(FIXTURES / "nodes" / "api-node-read.sample.json"),
+        "--job",
+        str(FIXTURES / "jobs" / "lost_simple.nomad"),
+    )
+    assert result.exit_code == 3
+    assert (
+        "No nodes were eligible for evaluation" in result.output
+        or "excluded by filter" in result.output
+    )
