@@ -55,7 +55,7 @@ def outcome_sections(run: ScenarioRun, label: str = "") -> list[str]:
     risks = risk_lines(run.groups)
     if risks:
         parts.append(
-            f"Placed but cannot start{suffix} (allocations stay pending):\n" + "\n".join(risks)
+            f"Placed but cannot start{suffix}, allocations stay pending:\n" + "\n".join(risks)
         )
     deployments = deployment_lines(run)
     if deployments:
