@@ -5,7 +5,7 @@ and allocation slots. The slot dimension models ``Node.NodeMaxAllocs`` (every al
 asks one slot; a node without a limit has ``UNLIMITED`` slots), so one vectorized
 :func:`allocations_fit` covers ``structs.AllocsFit``'s checks that the graph can see.
 
-Nodes are interned by (computed class, free vector): tens of distinct rows even for
+Nodes are interned by (computed class, free vector): hundreds of distinct rows even for
 100,000 nodes, so per-group work is one ``np.bincount`` over nodes plus O(rows) arithmetic.
 """
 
@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models import Job, Node, TaskGroup
+from models import Job, TaskGroup
 
-from ..nodetable import NodeTable, intern
+from ..nodetable import NodeTable
+from ..placement import Ledger
+from ..placement import group_ask as placement_ask
 
 DIMENSIONS = ("cpu", "memory_mb", "disk_mb", "allocs")
 UNLIMITED = 1 << 40
@@ -26,28 +28,18 @@ _GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
 
 def group_ask(group: TaskGroup) -> np.ndarray:
-    """Per-allocation ask ``[cpu, memory_mb, disk_mb, 1]`` as ``BinPackIterator`` sums it.
+    """Per-allocation ask ``[cpu, memory_mb, disk_mb, 1]``, from the placement engine's ask.
 
-    Memory includes ``secrets``; disk is the group's ``ephemeral_disk`` once. Lifecycle
-    tasks follow §e.1: the element-wise max of prestart (non-sidecar) tasks, main tasks
-    (with sidecars and poststart), and poststop tasks. ``cores`` tasks ask 0 MHz here
-    (their MHz depend on which cores are picked), which only loosens the bounds.
+    ``sim.placement.group_ask`` follows §e.1 (lifecycle phases, ``secrets`` in memory,
+    ``ephemeral_disk`` once). Tasks with ``cores`` count 0 MHz here (their MHz depend on
+    the cores picked), which only loosens the bounds.
 
     >>> from models import TaskGroup
     >>> group_ask(TaskGroup.model_validate({"tasks": [{"resources": {"cpu": 500}}]})).tolist()
     [500, 300, 300, 1]
     """
-    phases = {"prestart": np.zeros(2, np.int64), "main": np.zeros(2, np.int64),
-              "poststop": np.zeros(2, np.int64)}
-    for task in group.tasks:
-        r = task.resources
-        lifecycle = task.lifecycle
-        phase = "main"
-        if lifecycle is not None and lifecycle.hook in ("prestart", "poststop"):
-            phase = "main" if lifecycle.sidecar else lifecycle.hook
-        phases[phase] += (r.cpu, r.memory_mb + r.secrets_mb)
-    cpu, memory = np.max(list(phases.values()), axis=0)
-    return np.array([cpu, memory, group.ephemeral_disk.size_mb, 1], dtype=np.int64)
+    ask = placement_ask(group)
+    return np.array([ask.cpu, ask.memory_mb, ask.disk_mb, 1], dtype=np.int64)
 
 
 def _enabled(constraints: list) -> bool:
@@ -67,17 +59,6 @@ def distinct_hosts_scope(job: Job, group: TaskGroup) -> str:
     if _enabled(job.constraints):
         return "job"
     return "group" if _enabled(group.constraints) else ""
-
-
-def node_free(node: Node) -> tuple[int, int, int, int]:
-    """Node resources minus reserved, and its allocation limit (no running allocations)."""
-    res, rsv = node.node_resources, node.reserved_resources
-    return (
-        max(res.cpu.cpu_shares - rsv.cpu.cpu_shares, 0),
-        max(res.memory.memory_mb - rsv.memory.memory_mb, 0),
-        max(res.disk.disk_mb - rsv.disk.disk_mb, 0),
-        node.node_max_allocs if node.node_max_allocs > 0 else UNLIMITED,
-    )
 
 
 def allocations_fit(free: np.ndarray, ask: np.ndarray, cap: int | np.ndarray) -> np.ndarray:
@@ -107,12 +88,18 @@ _CACHE: weakref.WeakKeyDictionary[NodeTable, NodeCapacity] = weakref.WeakKeyDict
 
 
 def node_capacity(table: NodeTable) -> NodeCapacity:
-    """The table's capacity rows, built once per table (one pass over the node models)."""
+    """The table's capacity rows, built once per table from the placement engine's columns.
+
+    Free = node resources minus reserved (no running allocations), clipped at 0; a node
+    without ``max_allocs`` has ``UNLIMITED`` slots.
+    """
     cached = _CACHE.get(table)
     if cached is None:
-        keys = [(int(c), node_free(n)) for c, n in zip(table.class_codes, table.nodes, strict=True)]
-        codes, rows = intern(keys)
-        free = np.array([r[1] for r in rows], dtype=np.int64).reshape(-1, len(DIMENSIONS))
-        klass = np.array([r[0] for r in rows], dtype=np.int64)
-        cached = _CACHE[table] = NodeCapacity(codes, free, klass)
+        cap = Ledger.for_table(table).capacity
+        slots = np.where(cap.max_allocs > 0, cap.max_allocs, UNLIMITED)
+        columns = [table.class_codes, cap.cpu, cap.memory_mb, cap.disk_mb, slots]
+        keys = np.maximum(np.stack(columns, axis=1).astype(np.int64), 0)
+        unique, codes = np.unique(keys, axis=0, return_inverse=True)
+        cached = NodeCapacity(codes.reshape(-1), unique[:, 1:], unique[:, 0])
+        _CACHE[table] = cached
     return cached

@@ -9,6 +9,7 @@ from models import Job, Node
 from sim.feasibility import evaluate_job
 from sim.graph import capacity_bound, group_class_graph, group_node_graph
 from sim.nodetable import NodeTable
+from sim.placement import simulate
 
 from .strategies import jobs, nodes
 
@@ -103,3 +104,16 @@ def test_bound_is_never_beaten_by_a_placement(cluster, workload, seed):
         for vertex, alone in best_alone.items():
             assert bound.per_group[vertex] >= alone
         assert bound.joint <= bound.asked
+
+
+@settings(max_examples=40, deadline=None)
+@given(nodes(max_size=5), jobs(max_jobs=3, max_count=3), st.integers(0, 2))
+def test_bound_is_never_beaten_by_the_placement_simulator(cluster, workload, seed):
+    table = NodeTable(cluster)
+    plan = simulate(table, workload, seed=seed)
+    feasibilities = [evaluate_job(table, job, seed) for job in workload]
+    bound = capacity_bound(group_class_graph(table, feasibilities))
+    assert bound.joint >= plan.placed_count
+    for outcome in plan.jobs:
+        for group in outcome.groups:
+            assert bound.per_group[("group", f"{group.job_id}/{group.name}")] >= group.placed_count
