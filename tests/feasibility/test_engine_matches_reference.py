@@ -9,6 +9,8 @@ from models import Job, Node
 from sim.feasibility import evaluate_job
 from sim.feasibility.reference import reference_job
 from sim.nodetable import NodeTable
+from sim.synth import generate_nodes
+from sim.synth.strategies import job_strategy
 
 KERNELS = ["linux", "windows", "darwin"]
 VERSIONS = ["1.6.2", "1.9.3", "1.10.0-beta.1", "5.10", "5.6", ""]
@@ -156,4 +158,24 @@ def test_vectorized_engine_equals_scalar_reference(nodes: list[Node], job: Job, 
         assert group.order.tolist() == ref.order
         fast_verdicts = [group.reason_of(i) for i in range(len(group.order))]
         assert fast_verdicts == ref.verdicts
+        assert group.metric == ref.metric
+
+
+@st.composite
+def realistic_cases(draw: st.DrawFn) -> tuple[list[Node], Job, int]:
+    """Synthetic clusters of hundreds to thousands of nodes, with jobs drawn from their values."""
+    size = draw(st.integers(200, 2000))
+    nodes = generate_nodes(size, seed=draw(st.integers(0, 10_000)))
+    return nodes, draw(job_strategy(nodes=nodes)), draw(st.integers(0, 1000))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=realistic_cases())
+def test_engine_equals_reference_on_realistic_clusters(case: tuple[list[Node], Job, int]) -> None:
+    nodes, job, seed = case
+    table = NodeTable(nodes)
+    fast = evaluate_job(table, job, seed)
+    reference = reference_job(nodes, job, fast.candidates.shuffled(seed).tolist())
+    for group, ref in zip(fast.groups, reference):
+        assert [group.reason_of(i) for i in range(len(group.order))] == ref.verdicts
         assert group.metric == ref.metric
