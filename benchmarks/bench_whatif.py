@@ -1,0 +1,61 @@
+"""What-if latency: change one node-group count on a 5,000-node scenario and re-answer.
+
+    python benchmarks/bench_whatif.py [--quick]
+
+The scenario is the bundled hashistack with ``client_count`` = 4,999 Linux clients plus one
+Windows client; each measured step loads it with one count changed (jobspecs are cached after
+the first load) and simulates every job: feasibility, placement, deployment prediction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import resource
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import machine, markdown_table, measure
+
+from sim.io import load_scenario
+from sim.whatif import run_resolved
+
+SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "hashistack.yaml"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 7
+    counts = itertools.cycle([4_999, 5_000])
+    load_scenario(SCENARIO, {"client_count": 5_000})
+    loaded = {}
+
+    def load() -> None:
+        loaded["r"] = load_scenario(SCENARIO, {"client_count": next(counts)})
+
+    def answer() -> None:
+        run_resolved(loaded["r"])
+
+    def both() -> None:
+        load()
+        answer()
+
+    rows = [
+        ["load scenario (expand 5,000 nodes)", str(measure(load, repeats))],
+        ["simulate (feasibility + placement)", str(measure(answer, repeats, setup=load))],
+        ["whole what-if", str(measure(both, repeats))],
+    ]
+    print(f"Machine: {machine()}\n")
+    print("### What-if latency, 5,000-node hashistack, one count changed\n")
+    print(markdown_table(["step", "median (min–max)"], rows))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nPeak RSS of this process: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
