@@ -121,6 +121,12 @@ _WRITERS: dict[str, Callable[[nx.Graph, Path, str], None]] = {
 }
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def export_graph(G: nx.Graph, path: str | Path, fmt: str | None = None) -> Path:
     """Write ``G`` to ``path`` as graphml, json (node-link), dot, png or svg.
 
@@ -140,6 +146,7 @@ def export_graph(G: nx.Graph, path: str | Path, fmt: str | None = None) -> Path:
     os.close(fd)
     try:
         _WRITERS[fmt](G, Path(tmp), fmt)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import networkx as nx
@@ -70,6 +71,15 @@ def test_format_defaults_to_the_suffix_and_unknown_formats_write_nothing(graph, 
         export_graph(graph, tmp_path / "g.gexf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.DOT"]
     assert FORMATS == ("graphml", "json", "dot", "png", "svg")
+
+
+def test_written_files_get_the_usual_mode(graph, tmp_path):
+    mask = os.umask(0o022)
+    try:
+        mode = export_graph(graph, tmp_path / "g.json").stat().st_mode & 0o777
+    finally:
+        os.umask(mask)
+    assert mode == 0o644
 
 
 def test_a_failing_writer_leaves_the_old_file_untouched(tmp_path):
