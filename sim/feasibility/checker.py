@@ -7,6 +7,7 @@ the check on one node, with the node's actual value, which Nomad never shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,6 +38,14 @@ class Checker(Protocol):
     def findings(self, node: Node) -> list[Finding]:
         """Every failing part of this check on ``node``."""
         ...
+
+
+def per_node_verdicts(
+    table: NodeTable, rows: np.ndarray, passes: Callable[[Node], bool], reason_id: int
+) -> np.ndarray:
+    """A scalar per-node check (devices, host volumes) as verdicts over ``rows``."""
+    ok = np.fromiter((passes(table.nodes[r]) for r in rows.tolist()), bool, len(rows))
+    return np.where(ok, -1, reason_id).astype(np.int32)
 
 
 def first_failures(rows: np.ndarray, checks: list[tuple[np.ndarray, int]]) -> np.ndarray:

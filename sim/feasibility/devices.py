@@ -16,7 +16,7 @@ from models import Node, NodeDevice, RequestedDevice
 
 from ..device_constraints import device_satisfies
 from ..nodetable import NodeTable
-from .checker import Finding
+from .checker import Finding, per_node_verdicts
 from .reasons import MISSING_DEVICES, ReasonTable
 
 
@@ -76,13 +76,9 @@ class DeviceChecker:
     family: str = "device"
 
     def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
-        if not self.requests:
-            return np.full(len(rows), -1, dtype=np.int32)
-        reason = reasons.id(MISSING_DEVICES)
-        ok = np.fromiter(
-            (has_devices(table.nodes[r], self.requests) for r in rows.tolist()), bool, len(rows)
+        return per_node_verdicts(
+            table, rows, lambda node: has_devices(node, self.requests), reasons.id(MISSING_DEVICES)
         )
-        return np.where(ok, -1, reason).astype(np.int32)
 
     def findings(self, node: Node) -> list[Finding]:
         if has_devices(node, self.requests):

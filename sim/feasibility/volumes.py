@@ -14,7 +14,7 @@ import numpy as np
 from models import Node, VolumeRequest
 
 from ..nodetable import NodeTable
-from .checker import Finding
+from .checker import Finding, per_node_verdicts
 from .reasons import MISSING_HOST_VOLUMES, ReasonTable
 
 
@@ -51,15 +51,12 @@ class HostVolumeChecker:
     family: str = "host volume"
 
     def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
-        if not self.by_source:
-            return np.full(len(rows), -1, dtype=np.int32)
-        reason = reasons.id(MISSING_HOST_VOLUMES)
-        ok = np.fromiter(
-            (has_host_volumes(table.nodes[r], self.by_source) for r in rows.tolist()),
-            bool,
-            len(rows),
+        return per_node_verdicts(
+            table,
+            rows,
+            lambda node: has_host_volumes(node, self.by_source),
+            reasons.id(MISSING_HOST_VOLUMES),
         )
-        return np.where(ok, -1, reason).astype(np.int32)
 
     def findings(self, node: Node) -> list[Finding]:
         if has_host_volumes(node, self.by_source):
