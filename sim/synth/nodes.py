@@ -348,6 +348,10 @@ def _make_fleet(
         memory={"memory_mb": itype.memory_mb - 512},
         disk={"disk_mb": int(_pick(rng, (40_000, 90_000, 190_000)))},
         devices=[_gpu_device(itype, rng)] if itype.gpu_count else [],
+        # Every client fingerprints a host network; Linux clients with the CNI bridge plugin
+        # also a bridge one. Without a host network, Nomad filters groups as "missing network".
+        networks=[{"mode": "host", "device": "eth0", "cidr": "10.0.0.0/16", "m_bits": 1000}]
+        + ([{"mode": "bridge"}] if os_key in ("linux", "gpu") else []),
     )
     reserved = ReservedResources(
         cpu={"cpu_shares": int(_pick(rng, (0, 100, 500)))},
