@@ -45,7 +45,6 @@ from .resources import FIT, GroupAsk, Ledger, group_ask
 from .scoring import (
     SpreadScorer,
     affinity_scores,
-    fit_score,
     group_affinities,
     limit_for,
     scored_limit,
@@ -359,15 +358,7 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
 
 def _system_parts(state: GroupState, node: int) -> np.ndarray:
     """The system stack scores binpack only (then normalises)."""
-    nodes = np.array([node])
-    ledger, cap = state.ledger, state.ledger.capacity
-    binpack = fit_score(
-        state.algorithm,
-        ledger.cpu[nodes] + state.cpu_ask(nodes),
-        cap.inverse_cpu[nodes],
-        ledger.memory_mb[nodes] + state.ask.memory_mb,
-        cap.inverse_memory[nodes],
-    )
+    binpack = state.binpack(np.array([node]))
     return np.array([binpack[0], np.nan, np.nan, np.nan])
 
 

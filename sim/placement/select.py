@@ -101,6 +101,17 @@ class GroupState:
             return self.ask.cpu
         return self.ask.cpu_on(self.ledger.capacity.mhz_per_core[nodes])
 
+    def binpack(self, nodes: np.ndarray) -> np.ndarray:
+        """The fit score (binpack or spread) of placing one more allocation on each node."""
+        ledger, cap = self.ledger, self.ledger.capacity
+        return fit_score(
+            self.algorithm,
+            ledger.cpu[nodes] + self.cpu_ask(nodes),
+            cap.inverse_cpu[nodes],
+            ledger.memory_mb[nodes] + self.ask.memory_mb,
+            cap.inverse_memory[nodes],
+        )
+
     def verdicts_at(self, positions: np.ndarray, pulls: np.ndarray) -> np.ndarray:
         return np.where(pulls < len(self.cold), self.cold[positions], self.warm[positions])
 
@@ -146,14 +157,7 @@ def _fits(state: GroupState, nodes: np.ndarray) -> np.ndarray:
 
 def _score(state: GroupState, pulls: np.ndarray, nodes: np.ndarray) -> Options:
     """Appended scores and their mean; NaN in ``parts`` marks a scorer that appended nothing."""
-    ledger, cap = state.ledger, state.ledger.capacity
-    binpack = fit_score(
-        state.algorithm,
-        ledger.cpu[nodes] + state.cpu_ask(nodes),
-        cap.inverse_cpu[nodes],
-        ledger.memory_mb[nodes] + state.ask.memory_mb,
-        cap.inverse_memory[nodes],
-    )
+    binpack = state.binpack(nodes)
     parts = np.full((len(nodes), 4), np.nan)
     parts[:, 0] = binpack
     total, appended = binpack, 1.0
