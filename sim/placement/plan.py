@@ -111,6 +111,22 @@ class GroupOutcome:
         if top is not None:
             self.top[len(self.nodes) - 1] = top
 
+    def record_many(
+        self, nodes: np.ndarray, cpu: np.ndarray, scores: np.ndarray, offers: list[Offer]
+    ) -> None:
+        """Placements of a system group: one per node, each evaluated alone, binpack only."""
+        start = len(self.nodes)
+        self.indices.extend(range(start, start + len(nodes)))
+        self.nodes.extend(nodes.tolist())
+        self.cpu.extend(np.broadcast_to(cpu, len(nodes)).tolist())
+        self.scores.extend(scores.tolist())
+        nan = np.nan
+        self.parts.extend(np.array([s, nan, nan, nan]) for s in scores.tolist())
+        self.evaluated.extend([1] * len(nodes))
+        for k, offer in enumerate(offers):
+            if offer.ports or offer.cores or offer.devices:
+                self.offers[start + k] = offer
+
     def allocations(self) -> Iterator[PlacedAllocation]:
         names = self.table.nodes
         for k, node in enumerate(self.nodes):

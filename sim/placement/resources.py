@@ -312,6 +312,11 @@ class Ledger:
         self.disk_mb[node] += ask.disk_mb
         self.allocs[node] += 1
         offer = Offer()
+        self._commit_sets(node_obj, node, ask, offer)
+        return offer
+
+    def _commit_sets(self, node_obj: Node, node: int, ask: GroupAsk, offer: Offer) -> None:
+        """Ports, cores and device instances of one allocation (lowest free first)."""
         if ask.has_ports:
             offer.ports = self._take_ports(node, ask)
         if ask.cores:
@@ -325,7 +330,23 @@ class Ledger:
             used_dev = self.devices.setdefault(node, {})
             for d, count in offer.devices:
                 used_dev[d] = used_dev.get(d, 0) + count
-        return offer
+
+    def commit_many(
+        self, nodes_objs: list[Node], nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray
+    ) -> list[Offer]:
+        """``commit`` on distinct nodes at once: numeric columns in one step, sets per node."""
+        self.cpu[nodes] += cpu
+        self.memory_mb[nodes] += ask.memory_mb
+        self.disk_mb[nodes] += ask.disk_mb
+        self.allocs[nodes] += 1
+        if not (ask.has_ports or ask.cores or ask.devices):
+            return [Offer()] * len(nodes)
+        offers = []
+        for node_obj, node in zip(nodes_objs, nodes.tolist()):
+            offer = Offer()
+            self._commit_sets(node_obj, node, ask, offer)
+            offers.append(offer)
+        return offers
 
     def _take_ports(self, node: int, ask: GroupAsk) -> tuple[tuple[str, int], ...]:
         used = self.ports.setdefault(node, set())

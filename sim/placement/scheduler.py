@@ -12,6 +12,7 @@ coalesced). Preemption, which the system scheduler may use, is not modelled.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -297,13 +298,18 @@ def stack_escaped(job: Job) -> bool:
 
 
 def run_system(world: World, job: Job, seed: int) -> JobOutcome:
+    """One allocation per feasible node with room (``scheduler_system.go computePlacements``).
+
+    Nodes are independent here (the system stack has no limit, spread or distinct_hosts), so
+    fit and scores are computed for all candidate nodes at once; only distinct_property
+    couples nodes, and is then applied in node order.
+    """
     table = world.table
     candidates = candidate_nodes(table, job)
     order = candidates.indices
     job_sets = world.property_sets(job)
     outcomes = []
     exhausted_any = False
-    user_class = table.node_class_column
     for group, network in zip(job.task_groups, network_asks(job), strict=True):
         # SystemStack.Select resets the class cache for every node: nothing is cached.
         stack = replace(build_stack(job, group, network), job_escaped=True, group_escaped=True)
@@ -315,51 +321,109 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
         outcome = GroupOutcome(group, state.ask, table, job.id)
         outcomes.append(outcome)
         running = world.counts.group(job.id, group.name) > 0
-        filtered = _base_metric(job, candidates)
-        queued = 0
-        for pos, node in enumerate(order.tolist()):
-            if running[node]:
-                continue
-            queued += 1
-            code = int(verdict[pos])
-            if code == PASS and rules.active:
-                code = int(
-                    distinct_verdicts(
-                        rules, np.array([node]), state.job_count, state.group_count, reasons
-                    )[0]
-                )
-            node_class = user_class.values[user_class.codes[node]]
-            if code != PASS:
-                filtered.nodes_evaluated += 1
-                filtered.filter_node(node_class, reasons.texts[code])
-                queued -= 1
-                continue
-            nodes = np.array([node])
-            if state.extra_failure(node) is not None or (
-                world.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes))[0] != FIT
-            ):
-                exhausted_any = True
-                if outcome.failed is None:
-                    metric = _base_metric(job, candidates)
-                    metric.nodes_evaluated = 1
-                    metric.exhausted_node(node_class, exhausted_dimension(state, node))
-                    outcome.failed = metric
-                else:
-                    outcome.failed.coalesced_failures += 1
-                exhaust_resources(outcome.failed, state.ask)
-                continue
-            parts = _system_parts(state, node)
-            _place(world, state, outcome, len(outcome.nodes), node, float(parts[0]), parts, 1, None)
-        if queued <= 0 and outcome.failed is None and not running.any() and filtered.nodes_filtered:
+        queued = ~running[order]
+        nodes = order[queued]
+        verdict = verdict[queued].astype(np.int32)
+        open_ = np.flatnonzero(verdict == PASS)
+        fits = _system_fits(world, state, nodes[open_])
+        if rules.active:
+            verdict[open_] = _distinct_in_order(state, nodes[open_], fits)
+            keep = verdict[open_] == PASS
+            open_, fits = open_[keep], fits[keep]
+        filtered = _filtered_metric(table, job, candidates, nodes, verdict, reasons)
+        exhausted = nodes[open_[~fits]]
+        if len(exhausted):
+            exhausted_any = True
+            outcome.failed = _exhausted_metric(table, job, candidates, state, exhausted)
+        placed = nodes[open_[fits]]
+        if len(placed):
+            _place_all(world, state, outcome, placed)
+        if (
+            not len(open_)
+            and outcome.failed is None
+            and not running.any()
+            and filtered.nodes_filtered
+        ):
             outcome.failed = filtered
     blocked = BlockedEval(job.id, {}, stack_escaped(job)) if exhausted_any else None
     return JobOutcome(job, outcomes, blocked, _deployment(world, job, outcomes), seed)
 
 
-def _system_parts(state: GroupState, node: int) -> np.ndarray:
-    """The system stack scores binpack only (then normalises)."""
-    binpack = state.binpack(np.array([node]))
-    return np.array([binpack[0], np.nan, np.nan, np.nan])
+def _system_fits(world: World, state: GroupState, nodes: np.ndarray) -> np.ndarray:
+    """Whether one more allocation fits each node: numeric dimensions, then ports/devices."""
+    fits = world.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes)) == FIT
+    if state.ask.has_ports or state.ask.devices:
+        fitting = np.flatnonzero(fits)
+        fits[fitting] = [state.extra_failure(n) is None for n in nodes[fitting].tolist()]
+    return fits
+
+
+def _distinct_in_order(state: GroupState, nodes: np.ndarray, fits: np.ndarray) -> np.ndarray:
+    """distinct_property verdicts node by node; each placement counts for the next nodes."""
+    out = np.full(len(nodes), PASS, dtype=np.int32)
+    for i, node in enumerate(nodes.tolist()):
+        one = np.array([node])
+        out[i] = distinct_verdicts(
+            state.rules, one, state.job_count, state.group_count, state.reasons
+        )[0]
+        if out[i] == PASS and fits[i]:
+            for pset in state.rules.property_sets:
+                if pset.counts_for(state.group.name):
+                    pset.add(node)
+    return out
+
+
+def _filtered_metric(
+    table: NodeTable,
+    job: Job,
+    candidates,
+    nodes: np.ndarray,
+    verdict: np.ndarray,
+    reasons: ReasonTable,
+) -> AllocMetric:
+    """The merged metric of filtered nodes (``mergeNodeFiltered``), counted in bulk."""
+    metric = _base_metric(job, candidates)
+    filtered = verdict != PASS
+    metric.nodes_evaluated = int(np.count_nonzero(filtered))
+    user_class = table.node_class_column
+    pairs = Counter(zip(user_class.codes[nodes[filtered]].tolist(), verdict[filtered].tolist()))
+    for (class_code, reason), count in pairs.items():
+        metric.filter_node(user_class.values[class_code], reasons.texts[reason], count)
+    return metric
+
+
+def _exhausted_metric(
+    table: NodeTable, job: Job, candidates, state: GroupState, exhausted: np.ndarray
+) -> AllocMetric:
+    """The first exhausted node's metric; later ones are coalesced failures."""
+    first = int(exhausted[0])
+    user_class = table.node_class_column
+    metric = _base_metric(job, candidates)
+    metric.nodes_evaluated = 1
+    metric.exhausted_node(
+        user_class.values[user_class.codes[first]], exhausted_dimension(state, first)
+    )
+    metric.coalesced_failures = len(exhausted) - 1
+    for _ in exhausted:
+        exhaust_resources(metric, state.ask)
+    return metric
+
+
+def _place_all(world: World, state: GroupState, outcome: GroupOutcome, nodes: np.ndarray) -> None:
+    """Commit one allocation on each of ``nodes`` (distinct), scored binpack-only."""
+    cpu = (
+        state.ask.cpu_on(state.ledger.capacity.mhz_per_core[nodes])
+        if state.ask.cores
+        else (np.full(len(nodes), float(state.ask.cpu)))
+    )
+    scores = state.binpack(nodes)
+    table = world.table
+    offers = world.ledger.commit_many(
+        [table.nodes[n] for n in nodes.tolist()], nodes, state.ask, cpu
+    )
+    world.counts.job(state.job.id)[nodes] += 1
+    world.counts.group(state.job.id, state.group.name)[nodes] += 1
+    outcome.record_many(nodes, cpu, scores, offers)
 
 
 def _deployment(world: World, job: Job, outcomes: list[GroupOutcome]):
