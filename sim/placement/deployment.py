@@ -53,6 +53,18 @@ def group_start_problems(group: TaskGroup, node: Node) -> list[str]:
     return [p for t in group.tasks if (p := start_problem(t, node)) is not None]
 
 
+def start_problems_per_node(group: TaskGroup, nodes: list[Node]) -> list[list[str]]:
+    """``group_start_problems`` for many nodes, computed once per Docker OS type seen."""
+    seen: dict[str, list[str]] = {}
+    out = []
+    for node in nodes:
+        daemon = node.attributes.get("driver.docker.os_type", "")
+        if daemon not in seen:
+            seen[daemon] = group_start_problems(group, node)
+        out.append(seen[daemon])
+    return out
+
+
 def go_duration(ns: int) -> str:
     """Go ``time.Duration.String`` for whole seconds and above: ``10m0s``, ``1h0m0s``."""
     seconds, rem = divmod(int(ns), 1_000_000_000)
@@ -92,8 +104,8 @@ def predict(
     placed = sum(len(a) for _, _, a in groups)
     for group, _, allocs in groups:
         stuck = False
-        for name, node in allocs:
-            problems = group_start_problems(group, node)
+        problems_per_node = start_problems_per_node(group, [node for _, node in allocs])
+        for (name, node), problems in zip(allocs, problems_per_node, strict=True):
             if problems:
                 stuck = True
                 pending.append(name)

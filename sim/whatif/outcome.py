@@ -22,7 +22,7 @@ from ..feasibility import (
 from ..io import ResolvedScenario
 from ..nodetable import NodeTable
 from ..placement import ExistingAlloc, GroupOutcome, PlacementPlan, group_ask, simulate
-from ..placement.deployment import group_start_problems
+from ..placement.deployment import start_problems_per_node
 
 PLACED = "placed"
 CANNOT_START = "placed, cannot start"
@@ -155,8 +155,10 @@ def _group_result(
     risks = sorted(
         {
             f"{node.name}: {problem}"
-            for node in placed_nodes
-            for problem in group_start_problems(outcome.group, node)
+            for node, problems in zip(
+                placed_nodes, start_problems_per_node(outcome.group, placed_nodes), strict=True
+            )
+            for problem in problems
         }
     )
     metric = outcome.failed
