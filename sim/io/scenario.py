@@ -172,7 +172,7 @@ class _Loader:
             data = _deep_merge(base, _field_names(Node, group.overrides))
             loc: tuple[Any, ...] = ("node_groups", g, "overrides")
         else:
-            data, loc = group.template or {}, ("node_groups", g, "template")
+            data, loc = _with_host_network(group.template or {}), ("node_groups", g, "template")
         data = self.render(data, loc, scope, strict=True)
         try:
             return Node.model_validate(data)
@@ -246,6 +246,22 @@ def _id_prefix(scenario: str, group: str) -> str:
     One uuid5 per group instead of per node: hashing dominated expanding 5,000 nodes.
     """
     return str(uuid.uuid5(_ID_NAMESPACE, f"{scenario}/{group}"))[:24]
+
+
+DEFAULT_HOST_NETWORK = {"mode": "host", "device": "eth0", "m_bits": 1000}
+
+
+def _with_host_network(template: dict[str, Any]) -> dict[str, Any]:
+    """A template that says nothing of networks gets the host network every client fingerprints.
+
+    Nomad's NetworkChecker filters nodes without a host-mode network as ``missing network``
+    even for groups with no ``network`` block; a real client always reports one. An explicit
+    ``networks: []`` is kept as written.
+    """
+    resources = template.get("node_resources", template.get("NodeResources")) or {}
+    if any(key in resources for key in ("networks", "Networks")):
+        return template
+    return {**template, "node_resources": {**resources, "networks": [DEFAULT_HOST_NETWORK]}}
 
 
 def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

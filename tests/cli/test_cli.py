@@ -166,3 +166,15 @@ def test_nomad_native_inputs():
         "No nodes were eligible for evaluation" in result.output
         or "excluded by filter" in result.output
     )
+
+
+def test_multi_dc_pools_places_every_group():
+    result = run("check", str(SCENARIOS / "multi-dc-pools.yaml"))
+    assert result.exit_code == 0, result.output
+
+
+def test_gpu_pool_blocks_only_the_job_asking_for_gpus_nobody_has():
+    result = run("check", str(SCENARIOS / "gpu-pool.yaml"), "--format", "json")
+    assert result.exit_code == 3
+    blocked = [j["ID"] for j in json.loads(result.output)["Jobs"] if j["FailedTGAllocs"]]
+    assert blocked == ["llm-finetune"]

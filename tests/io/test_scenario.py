@@ -204,3 +204,17 @@ def test_hashistack_bug17_shapes():
     assumed = load_scenario(SCENARIOS / "hashistack-assumed-constraint.yaml")
     assert {str(c) for j in assumed.jobs for c in j.constraints} == {"${node.class} = hashistack"}
     assert assumed.variables == {"client_count": 1, "windows_client_count": 1}
+
+
+def test_template_without_networks_gets_a_host_network(tmp_path):
+    from sim.io import load_scenario
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "name: s\nnode_groups:\n"
+        "  - {name: a, count: 1, template: {datacenter: dc1}}\n"
+        "  - {name: b, count: 1, template: {datacenter: dc1, node_resources: {networks: []}}}\n"
+    )
+    a, b = load_scenario(scenario).nodes
+    assert [nw.mode for nw in a.node_resources.networks] == ["host"]
+    assert b.node_resources.networks == []
