@@ -8,7 +8,7 @@ values), not O(nodes). The computed node class is interned the same way, one lev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -57,7 +57,7 @@ def intern(items: Sequence[object]) -> tuple[np.ndarray, list[object]]:
     return codes, distinct
 
 
-_MISSING = object()
+_HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
 T = TypeVar("T")
 
 
@@ -83,25 +83,34 @@ class NodeTable:
         return column
 
     def _resolved_column(self, target: str) -> Column:
-        getter = _NODE_FIELDS.get(target)
-        key, source = _map_lookup(target)
-        if getter is not None:
-            codes, distinct = intern([getter(n) for n in self.nodes])
-            return Column(codes, tuple(distinct), (True,) * len(distinct))  # type: ignore[arg-type]
-        if source is None:
-            codes, slots = intern([resolve_target(target, n) for n in self.nodes])
-            return Column(codes, tuple(s[0] for s in slots), tuple(s[1] for s in slots))  # type: ignore[index]
-        codes, distinct = self._map_codes(source, key)
-        return Column(
-            codes,
-            tuple("" if v is _MISSING else v for v in distinct),  # type: ignore[misc]
-            tuple(v is not _MISSING for v in distinct),
-        )
+        """Per node, or per computed class when the target is one of the hashed fields.
 
-    def _map_codes(self, source: str, key: str) -> tuple[np.ndarray, list[object]]:
-        """Codes of one attribute or meta key; a missing key is its own slot."""
+        Datacenter, class, pool and non-``unique.`` attributes and meta are constant within a
+        computed class, so they are resolved on one node per class and broadcast.
+        """
+        key, source = _map_lookup(target)
+        hashed = target in _HASHED_FIELDS or (
+            source is not None and not key.startswith(UNIQUE_PREFIX)
+        )
+        if hashed and self.n:
+            class_codes, distinct = intern(self._raw(target, self.class_representatives))
+            codes = class_codes[self.class_codes]
+        else:
+            codes, distinct = intern(self._raw(target, range(self.n)))
+        slots = [_slot(raw) for raw in distinct]
+        return Column(codes, tuple(v for v, _ in slots), tuple(f for _, f in slots))
+
+    def _raw(self, target: str, rows: Iterable[int]) -> list[object]:
+        """The target on the given node rows: a string, None when missing, or (value, found)."""
+        nodes = self.nodes
+        getter = _NODE_FIELDS.get(target)
+        if getter is not None:
+            return [getter(nodes[i]) for i in rows]
+        key, source = _map_lookup(target)
+        if source is None:
+            return [resolve_target(target, nodes[i]) for i in rows]
         maps = self._attribute_maps if source == "attributes" else self._meta_maps
-        return intern([m.get(key, _MISSING) for m in maps])
+        return [maps[i].get(key) for i in rows]
 
     @cached_property
     def _attribute_maps(self) -> list[dict[str, str]]:
@@ -125,31 +134,29 @@ class NodeTable:
 
     @cached_property
     def class_codes(self) -> np.ndarray:
-        """Computed class per node, interned column-wise instead of hashing each node.
+        """Computed class per node, in first-appearance order.
 
-        The class key's fields (datacenter, class, pool, every non-``unique.`` attribute and
-        meta key, device identities) become code columns; equal rows are equal classes.
+        The key holds the hashed fields (datacenter, class, pool, the value or absence of every
+        non-``unique.`` attribute and meta key present in the cluster, device identities) as
+        flat tuples, which is much cheaper than sorting each node's maps.
         """
-        if not self.n:
-            return np.zeros(0, dtype=np.int32)
-        columns = [
-            self.column(t).codes for t in ("${node.datacenter}", "${node.class}", "${node.pool}")
+        keys = []
+        for source in (self._attribute_maps, self._meta_maps):
+            present = set().union(*source) if source else set()
+            keys.append(sorted(k for k in present if not k.startswith(UNIQUE_PREFIX)))
+        attr_keys, meta_keys = keys
+        rows = [
+            (
+                node.datacenter,
+                node.node_class,
+                node.node_pool,
+                tuple(map(attrs.get, attr_keys)),
+                tuple(map(meta.get, meta_keys)),
+                device_class_key(node) if node.node_resources.devices else (),
+            )
+            for node, attrs, meta in zip(self.nodes, self._attribute_maps, self._meta_maps)
         ]
-        for source, maps in (("attributes", self._attribute_maps), ("meta", self._meta_maps)):
-            keys = set().union(*maps)
-            for key in sorted(k for k in keys if not k.startswith(UNIQUE_PREFIX)):
-                columns.append(self._map_codes(source, key)[0])
-        columns.append(intern([device_class_key(n) for n in self.nodes])[0])
-        rows = np.ascontiguousarray(np.stack(columns, axis=1))
-        _, first, codes = np.unique(
-            rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel(),
-            return_index=True,
-            return_inverse=True,
-        )
-        # Renumber so class codes follow the first appearance of each class in node order.
-        rank = np.empty(len(first), dtype=np.int32)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int32)
-        return rank[codes.ravel()]
+        return intern(rows)[0]
 
     @cached_property
     def class_user_class(self) -> np.ndarray:
@@ -173,6 +180,14 @@ class NodeTable:
     @cached_property
     def name_index(self) -> dict[str, int]:
         return {n.name: i for i, n in enumerate(self.nodes)}
+
+
+def _slot(raw: object) -> tuple[str, bool]:
+    if raw is None:
+        return "", False
+    if isinstance(raw, str):
+        return raw, True
+    return raw  # type: ignore[return-value]
 
 
 def _map_lookup(target: str) -> tuple[str, str | None]:

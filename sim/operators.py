@@ -159,6 +159,10 @@ def _go_only_rejects(pattern: str) -> str | None:
     return None
 
 
+_UNANCHORED = re2._Anchor.UNANCHORED
+_NO_MATCH = (-1, -1)
+
+
 @lru_cache(maxsize=4096)
 def _compile(pattern: str) -> tuple[Any, str | None]:
     """(compiled RE2 regexp or None, Go-worded error or None), once per pattern."""
@@ -185,13 +189,31 @@ def regexp_match(value: Any, pattern: Any) -> bool:
     """``checkRegexpMatch``: unanchored RE2 search; an uncompilable pattern never matches."""
     if not isinstance(value, str) or not isinstance(pattern, str):
         return False
+    matcher = regexp_matcher(pattern)
+    return matcher is not None and matcher(value)
+
+
+@lru_cache(maxsize=4096)
+def regexp_matcher(pattern: str) -> Callable[[str], bool] | None:
+    """A yes/no unanchored search for one pattern, or None when it does not compile.
+
+    The wrapper's ``search`` maps byte offsets back to str offsets, which a yes/no answer
+    does not need; matching the encoded text directly is several times faster, which counts
+    when a pattern meets thousands of distinct node values.
+    """
     compiled = _compile(pattern)[0]
     if compiled is None:
-        return False
-    try:
-        return compiled.search(value) is not None
-    except UnicodeError:
-        return False
+        return None
+    match = compiled._regexp.Match
+
+    def search(value: str) -> bool:
+        try:
+            text = value.encode("utf-8")
+        except UnicodeError:
+            return False
+        return match(_UNANCHORED, text, 0, len(text))[0] != _NO_MATCH
+
+    return search
 
 
 # --- sets --------------------------------------------------------------------------------

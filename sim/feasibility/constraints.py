@@ -9,7 +9,7 @@ import numpy as np
 from models import Constraint, Node
 
 from ..nodetable import Column, NodeTable
-from ..operators import check_constraint
+from ..operators import check_constraint, regexp_matcher
 from ..targets import resolve_target
 from .checker import Finding, first_failures
 from .reasons import ReasonTable
@@ -31,7 +31,8 @@ def _literal_slots(op: str, left: Column, rv: str, rf: bool) -> np.ndarray:
     """Slot results against one right-hand value; equality and presence run at C speed.
 
     These shortcuts restate ``checkConstraint``'s rules for plain strings: ``=`` needs both
-    sides found, ``!=`` ignores found, ``is_set``/``is_not_set`` read only the left side.
+    sides found, ``!=`` ignores found, ``is_set``/``is_not_set`` read only the left side,
+    ``regexp`` needs both found and searches with the pattern compiled once.
     """
     if op in _EQUAL:
         return (left.value_array == rv) & left.found_array & rf
@@ -41,6 +42,15 @@ def _literal_slots(op: str, left: Column, rv: str, rf: bool) -> np.ndarray:
         return left.found_array.copy()
     if op == "is_not_set":
         return ~left.found_array
+    if op == "regexp":
+        matcher = regexp_matcher(rv) if rf else None
+        if matcher is None:
+            return np.zeros(len(left.values), dtype=bool)
+        return np.fromiter(
+            (found and matcher(value) for value, found in zip(left.values, left.found)),
+            bool,
+            len(left.values),
+        )
     slots = [check_constraint(op, lv, rv, lf, rf) for lv, lf in zip(left.values, left.found)]
     return np.asarray(slots, dtype=bool)
 

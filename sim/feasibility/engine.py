@@ -134,14 +134,26 @@ def evaluate_stack(
     table: NodeTable, stack: GroupStack, visit: VisitOrder, reasons: ReasonTable
 ) -> np.ndarray:
     """Verdict per node of the visit order: job stage, then group stage, then available checks."""
+    return evaluate_group(table, stack, visit, reasons)[0]
+
+
+def evaluate_group(
+    table: NodeTable, stack: GroupStack, visit: VisitOrder, reasons: ReasonTable
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``evaluate_stack``, plus the verdict of each present class's first node when the
+    stages were decided per class (None when the job or group escapes the cache)."""
     order = visit.order
+    first_verdict = None
     if not (stack.job_escaped or stack.group_escaped):
         # Both stages are decided by the same first node of each class: work per class only.
         first = visit.first[visit.present]
         first_verdict = class_verdicts(table, stack, order[first], reasons)
-        failed = np.zeros(len(visit.first), dtype=bool)
-        failed[visit.present] = first_verdict != PASS
-        verdict = _broadcast(failed, visit.codes, first, first_verdict, reasons)
+        per_class = np.full(len(visit.first), PASS, dtype=np.int32)
+        failed = first_verdict != PASS
+        if failed.any():
+            per_class[visit.present[failed]] = reasons.id(COMPUTED_CLASS_INELIGIBLE)
+        verdict = per_class[visit.codes]
+        verdict[first] = first_verdict
     else:
         if stack.job_escaped:
             verdict = run_checkers(stack.job_checkers, table, order, reasons)
@@ -155,7 +167,47 @@ def evaluate_stack(
     if stack.available_checkers:
         passed = np.flatnonzero(verdict == PASS)
         verdict[passed] = run_checkers(stack.available_checkers, table, order[passed], reasons)
-    return verdict
+    return verdict, first_verdict
+
+
+def class_metric(
+    table: NodeTable,
+    job: Job,
+    candidates: Candidates,
+    visit: VisitOrder,
+    first_verdict: np.ndarray,
+    reasons: ReasonTable,
+) -> AllocMetric:
+    """``filter_metric`` computed per class: a failed class filters its first node with the
+    real reason and the rest as ``computed class ineligible``. Valid without available checks."""
+    metric = _empty_metric(job, candidates, len(visit.order))
+    failed = first_verdict != PASS
+    if not failed.any():
+        return metric
+    sizes = visit.sizes[visit.present[failed]]
+    metric.nodes_filtered = int(sizes.sum())
+    counts = np.bincount(first_verdict[failed], minlength=len(reasons.texts))
+    counts[reasons.id(COMPUTED_CLASS_INELIGIBLE)] += int(sizes.sum()) - len(sizes)
+    metric.constraint_filtered = {reasons.texts[i]: int(c) for i, c in enumerate(counts) if c}
+    user_class = table.node_class_column
+    per_user = np.bincount(
+        table.class_user_class[visit.present[failed]],
+        weights=sizes,
+        minlength=len(user_class.values),
+    )
+    metric.class_filtered = {
+        user_class.values[i]: int(c) for i, c in enumerate(per_user) if c and user_class.values[i]
+    }
+    return metric
+
+
+def _empty_metric(job: Job, candidates: Candidates, evaluated: int) -> AllocMetric:
+    return AllocMetric(
+        nodes_evaluated=evaluated,
+        nodes_in_pool=len(candidates.indices),
+        node_pool=job.node_pool,
+        nodes_available=dict(candidates.nodes_available),
+    )
 
 
 def filter_metric(
@@ -167,12 +219,7 @@ def filter_metric(
     reasons: ReasonTable,
 ) -> AllocMetric:
     """The AllocMetric of one full pass over ``order`` (what Nomad reports when nothing fits)."""
-    metric = AllocMetric(
-        nodes_evaluated=len(order),
-        nodes_in_pool=len(candidates.indices),
-        node_pool=job.node_pool,
-        nodes_available=dict(candidates.nodes_available),
-    )
+    metric = _empty_metric(job, candidates, len(order))
     filtered = verdict != PASS
     metric.nodes_filtered = int(np.count_nonzero(filtered))
     if not metric.nodes_filtered:
@@ -200,8 +247,11 @@ def evaluate_job(table: NodeTable, job: Job, seed: int = 0) -> JobFeasibility:
     for group, network in zip(job.task_groups, network_asks(job)):
         stack = build_stack(job, group, network)
         reasons = ReasonTable()
-        verdict = evaluate_stack(table, stack, visit, reasons)
-        metric = filter_metric(table, job, candidates, order, verdict, reasons)
+        verdict, first_verdict = evaluate_group(table, stack, visit, reasons)
+        if first_verdict is not None and not stack.available_checkers:
+            metric = class_metric(table, job, candidates, visit, first_verdict, reasons)
+        else:
+            metric = filter_metric(table, job, candidates, order, verdict, reasons)
         groups.append(
             GroupFeasibility(job, group, order, verdict, reasons, metric, stack, list(stack.notes))
         )

@@ -9,6 +9,7 @@ of a node network address.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -16,10 +17,12 @@ from models import Node, Port
 
 from ..gofmt import go_quote
 from ..nodetable import NodeTable
-from ..operators import check_constraint
 from ..targets import resolve_target
+from ..versions import VersionError, parse_constraint, parse_semver
 from .checker import Finding
 from .reasons import MISSING_NETWORK, ReasonTable
+
+_BEFORE_BRIDGE = parse_constraint("< 0.12")
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,34 @@ class NetworkAsk:
     ports: tuple[Port, ...] = field(default_factory=tuple)
 
 
+def node_modes(node: Node) -> set[str]:
+    return {nw.mode or "host" for nw in node.node_resources.networks}
+
+
+@lru_cache(maxsize=1024)
+def _predates_bridge(nomad_version: str) -> bool:
+    try:
+        version = parse_semver(nomad_version)
+    except VersionError:
+        return False
+    return all(term(version) for term in _BEFORE_BRIDGE)
+
+
+def predates_bridge_fingerprint(node: Node) -> bool:
+    """A client older than 0.12 never fingerprints ``bridge``: such nodes pass a bridge ask.
+
+    ``NetworkChecker.Feasible`` parses ``nomad.version`` strictly (``NewSemver``) and checks it
+    against the go-version constraint ``< 0.12`` (so a prerelease client does not qualify).
+    """
+    return _predates_bridge(node.attributes.get("nomad.version", ""))
+
+
 def network_failure(node: Node, ask: NetworkAsk) -> str | None:
     """The reason Nomad records, or None when the node passes."""
     if ask.mode == "none":
         return None
-    modes = {nw.mode or "host" for nw in node.node_resources.networks}
-    if ask.mode not in modes:
-        nomad_version = node.attributes.get("nomad.version", "")
-        if ask.mode == "bridge" and check_constraint("semver", nomad_version, "< 0.12"):
+    if ask.mode not in node_modes(node):
+        if ask.mode == "bridge" and predates_bridge_fingerprint(node):
             return None
         return MISSING_NETWORK
     for port in ask.ports:
@@ -53,14 +76,31 @@ def network_failure(node: Node, ask: NetworkAsk) -> str | None:
     return None
 
 
+def mode_mask(table: NodeTable, mode: str) -> np.ndarray:
+    """Nodes offering network ``mode`` (or, for ``bridge``, predating its fingerprint)."""
+
+    def build() -> np.ndarray:
+        return np.fromiter(
+            (
+                mode in node_modes(n) or (mode == "bridge" and predates_bridge_fingerprint(n))
+                for n in table.nodes
+            ),
+            bool,
+            table.n,
+        )
+
+    return table.cached_mask(("network mode", mode), build)
+
+
 @dataclass
 class NetworkChecker:
     ask: NetworkAsk
     family: str = "network"
 
     def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
-        if self.ask.mode == "none":
-            return np.full(len(rows), -1, dtype=np.int32)
+        if not any(port.host_network for port in self.ask.ports):
+            ok = mode_mask(table, self.ask.mode)[rows]
+            return np.where(ok, -1, reasons.id(MISSING_NETWORK)).astype(np.int32)
         out = np.full(len(rows), -1, dtype=np.int32)
         for i, row in enumerate(rows.tolist()):
             failure = network_failure(table.nodes[row], self.ask)
@@ -72,7 +112,7 @@ class NetworkChecker:
         failure = network_failure(node, self.ask)
         if failure is None:
             return []
-        modes = sorted({nw.mode or "host" for nw in node.node_resources.networks})
+        modes = sorted(node_modes(node))
         return [
             Finding("network", f"network mode {self.ask.mode!r}", f"{failure}; node modes {modes}")
         ]

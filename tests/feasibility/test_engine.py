@@ -217,3 +217,25 @@ def test_why_not_lists_every_failing_check_with_actual_values():
     ]
     assert explained.findings[0].actual == "'hashistack-windows'"
     assert np.array_equal(result.verdicts != -1, [True])
+
+
+def test_bridge_ask_passes_only_clients_strictly_older_than_0_12():
+    def node(name: str, version: str) -> Node:
+        attributes = {"kernel.name": "linux", "nomad.version": version, "unique.hostname": name}
+        return linux_node(name, Attributes=attributes)
+
+    table = NodeTable([node("old", "0.11.2"), node("pre", "0.11.0-beta1"), node("new", "1.9.3")])
+    j = Job.model_validate(
+        {
+            "ID": "j",
+            "TaskGroups": [
+                {
+                    "Name": "g",
+                    "Networks": [{"Mode": "bridge"}],
+                    "Tasks": [{"Name": "t", "Driver": "docker"}],
+                }
+            ],
+        }
+    )
+    result = only_group(table, j)
+    assert [table.nodes[i].name for i in result.feasible] == ["old"]
