@@ -128,6 +128,19 @@ class NodeTable:
             self._masks[key] = mask
         return mask
 
+    def node_test(self, key: object, test: Callable[[Node], bool], rows: np.ndarray) -> np.ndarray:
+        """``test`` on ``rows``, for per-node facts outside the class key (driver health ...).
+
+        A few rows (class representatives) are tested directly; many rows build the whole
+        column once, cached under ``key``.
+        """
+        mask = self._masks.get(key)
+        if mask is None:
+            if len(rows) * 8 < self.n:
+                return np.fromiter((test(self.nodes[r]) for r in rows.tolist()), bool, len(rows))
+            mask = self._masks[key] = np.fromiter(map(test, self.nodes), bool, self.n)
+        return mask[rows]
+
     @cached_property
     def ready(self) -> np.ndarray:
         return np.fromiter((n.ready() for n in self.nodes), dtype=bool, count=self.n)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -34,13 +35,6 @@ def driver_status(node: Node, driver: str) -> str:
     return "not fingerprinted" if value is None else f"attr.driver.{driver}={value!r}"
 
 
-def driver_mask(table: NodeTable, driver: str) -> np.ndarray:
-    return table.cached_mask(
-        ("driver", driver),
-        lambda: np.fromiter((driver_ok(n, driver) for n in table.nodes), bool, table.n),
-    )
-
-
 @dataclass
 class DriverChecker:
     drivers: list[str]
@@ -48,7 +42,11 @@ class DriverChecker:
 
     def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
         reason = reasons.id(MISSING_DRIVERS)
-        return first_failures(rows, [(driver_mask(table, d)[rows], reason) for d in self.drivers])
+        checks = [
+            (table.node_test(("driver", d), partial(driver_ok, driver=d), rows), reason)
+            for d in self.drivers
+        ]
+        return first_failures(rows, checks)
 
     def findings(self, node: Node) -> list[Finding]:
         return [

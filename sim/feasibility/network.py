@@ -9,7 +9,7 @@ of a node network address.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -76,20 +76,9 @@ def network_failure(node: Node, ask: NetworkAsk) -> str | None:
     return None
 
 
-def mode_mask(table: NodeTable, mode: str) -> np.ndarray:
-    """Nodes offering network ``mode`` (or, for ``bridge``, predating its fingerprint)."""
-
-    def build() -> np.ndarray:
-        return np.fromiter(
-            (
-                mode in node_modes(n) or (mode == "bridge" and predates_bridge_fingerprint(n))
-                for n in table.nodes
-            ),
-            bool,
-            table.n,
-        )
-
-    return table.cached_mask(("network mode", mode), build)
+def offers_mode(node: Node, mode: str) -> bool:
+    """The node has a network of ``mode`` (or, for ``bridge``, predates its fingerprint)."""
+    return mode in node_modes(node) or (mode == "bridge" and predates_bridge_fingerprint(node))
 
 
 @dataclass
@@ -99,7 +88,8 @@ class NetworkChecker:
 
     def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
         if not any(port.host_network for port in self.ask.ports):
-            ok = mode_mask(table, self.ask.mode)[rows]
+            mode = self.ask.mode
+            ok = table.node_test(("network mode", mode), partial(offers_mode, mode=mode), rows)
             return np.where(ok, -1, reasons.id(MISSING_NETWORK)).astype(np.int32)
         out = np.full(len(rows), -1, dtype=np.int32)
         for i, row in enumerate(rows.tolist()):
