@@ -25,6 +25,7 @@ import re2
 
 from models import Constraint, Node
 
+from .regexp_shapes import shortcut
 from .targets import resolve_target
 from .versions import parse_int64, version_matches
 
@@ -213,7 +214,7 @@ def regexp_matcher(pattern: str) -> Callable[[str], bool] | None:
             return False
         return match(_UNANCHORED, text, 0, len(text))[0] != _NO_MATCH
 
-    return search
+    return shortcut(pattern, search)
 
 
 # --- sets --------------------------------------------------------------------------------
