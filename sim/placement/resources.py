@@ -20,7 +20,7 @@ import numpy as np
 from models import Node, Port, RequestedDevice, Resources, TaskGroup
 
 from ..feasibility.devices import device_matches, healthy_instances
-from ..nodetable import NodeTable
+from ..nodetable import NodeTable, intern
 
 DIM_MAX_ALLOCS = "max allocation exceeded"
 DIM_CORES = "cores"
@@ -161,37 +161,58 @@ class NodeCapacity:
 
     @classmethod
     def of(cls, nodes: Iterable[Node]) -> NodeCapacity:
+        """Read once per distinct (resources, reserved, max allocs) object triple.
+
+        Nodes expanded from one template or fleet share their resource objects, so a
+        100,000-node table is read in a few hundred node visits, then gathered.
+        """
         nodes = list(nodes)
-        numbers = np.zeros((len(nodes), 5))
-        cores, ports, ranges = [], [], []
-        no_ports: frozenset[int] = frozenset()
-        for i, node in enumerate(nodes):
-            res, rsv = node.node_resources, node.reserved_resources
-            cpu = res.cpu
-            all_cores = cpu.reservable_cpu_cores or range(cpu.total_cpu_cores)
-            total = cpu.total_cpu_cores or len(all_cores)
-            numbers[i] = (
-                cpu.cpu_shares - rsv.cpu.cpu_shares,
-                res.memory.memory_mb - rsv.memory.memory_mb,
-                res.disk.disk_mb - rsv.disk.disk_mb,
-                node.node_max_allocs,
-                cpu.cpu_shares / total if total else 0.0,
-            )
-            held = rsv.cpu.reserved_cpu_cores
-            cores.append(tuple(c for c in all_cores if c not in held))
-            spec = rsv.networks.reserved_host_ports
-            ports.append(frozenset(parse_port_list(spec)) if spec else no_ports)
-            ranges.append((res.min_dynamic_port, res.max_dynamic_port))
+        keys = [(id(n.node_resources), id(n.reserved_resources), n.node_max_allocs) for n in nodes]
+        codes, distinct = intern(keys)
+        first = np.empty(len(distinct), dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(nodes) - 1, -1, -1)
+        entries = [_capacity_entry(nodes[i]) for i in first.tolist()]
+        numbers = np.array([e[0] for e in entries], dtype=float).reshape(-1, 5)[codes]
+        picked = codes.tolist()
         return cls(
             numbers[:, 0].copy(),
             numbers[:, 1].copy(),
             numbers[:, 2].copy(),
             numbers[:, 3].astype(np.int64),
             numbers[:, 4].copy(),
-            cores,
-            ports,
-            ranges,
+            [entries[c][1] for c in picked],
+            [entries[c][2] for c in picked],
+            [entries[c][3] for c in picked],
         )
+
+
+_NO_PORTS: frozenset[int] = frozenset()
+
+
+def _capacity_entry(
+    node: Node,
+) -> tuple[tuple[float, ...], tuple[int, ...], frozenset[int], tuple[int, int]]:
+    """Numbers (cpu, memory, disk, max allocs, MHz per core), usable cores, reserved ports
+    and the dynamic port range of one node."""
+    res, rsv = node.node_resources, node.reserved_resources
+    cpu = res.cpu
+    all_cores = cpu.reservable_cpu_cores or range(cpu.total_cpu_cores)
+    total = cpu.total_cpu_cores or len(all_cores)
+    numbers = (
+        cpu.cpu_shares - rsv.cpu.cpu_shares,
+        res.memory.memory_mb - rsv.memory.memory_mb,
+        res.disk.disk_mb - rsv.disk.disk_mb,
+        node.node_max_allocs,
+        cpu.cpu_shares / total if total else 0.0,
+    )
+    held = rsv.cpu.reserved_cpu_cores
+    spec = rsv.networks.reserved_host_ports
+    return (
+        numbers,
+        tuple(c for c in all_cores if c not in held),
+        frozenset(parse_port_list(spec)) if spec else _NO_PORTS,
+        (res.min_dynamic_port, res.max_dynamic_port),
+    )
 
 
 @dataclass
