@@ -24,6 +24,7 @@ from .node import (
     ReservedResources,
 )
 from .resources import NetworkResource, Port, RequestedDevice, VolumeRequest
+from .scenario import NodeGroup, Scenario
 
 __all__ = [
     "Affinity",
@@ -40,6 +41,7 @@ __all__ = [
     "NetworkResource",
     "Node",
     "NodeDevice",
+    "NodeGroup",
     "NodeResources",
     "NomadModel",
     "Port",
@@ -47,6 +49,7 @@ __all__ = [
     "ReservedResources",
     "Resources",
     "Scaling",
+    "Scenario",
     "Spread",
     "SpreadTarget",
     "Task",

@@ -1,15 +1,36 @@
 """nomad-sim's engine: Nomad's constraint semantics, feasibility, placement and what-ifs."""
 
 from .errors import InputError, NomadSimError
+from .explain import explain_group, format_dry_run
+from .feasibility import evaluate_job
+from .io import load_job, load_jobs, load_nodes, load_scenario
+from .nodetable import NodeTable
 from .operators import check_constraint, node_satisfies
+from .placement import PlacementPlan, exact_placement, simulate
 from .targets import resolve_target
-from .validation import validate_constraint
+from .validation import validate_affinity, validate_constraint, validate_spread
+from .whatif import run_resolved, sweep
 
 __all__ = [
     "InputError",
+    "NodeTable",
     "NomadSimError",
+    "PlacementPlan",
     "check_constraint",
+    "evaluate_job",
+    "exact_placement",
+    "explain_group",
+    "format_dry_run",
+    "load_job",
+    "load_jobs",
+    "load_nodes",
+    "load_scenario",
     "node_satisfies",
     "resolve_target",
+    "run_resolved",
+    "simulate",
+    "sweep",
+    "validate_affinity",
     "validate_constraint",
+    "validate_spread",
 ]
