@@ -120,11 +120,41 @@ def _broadcast(
     return verdict
 
 
+@dataclass
+class JobEligibility:
+    """Classes an earlier group of the same evaluation found ineligible for the job.
+
+    ``EvalEligibility`` keeps one job status per computed class for the whole evaluation
+    (context.go), so once any group's pass has seen a class fail the job's constraints, every
+    node of that class, its first one included, is ``computed class ineligible`` for the
+    groups that follow.
+    """
+
+    ineligible: np.ndarray
+
+    @classmethod
+    def fresh(cls, table: NodeTable) -> JobEligibility:
+        return cls(np.zeros(table.class_count, dtype=bool))
+
+    def apply(self, codes: np.ndarray, verdict: np.ndarray, reasons: ReasonTable) -> None:
+        """Mark classes known ineligible in ``verdict``, then learn the classes failing now."""
+        known = self.ineligible[codes]
+        if known.any():
+            verdict[known] = reasons.id(COMPUTED_CLASS_INELIGIBLE)
+        self.ineligible[codes[verdict != PASS]] = True
+
+
 def class_verdicts(
-    table: NodeTable, stack: GroupStack, reps: np.ndarray, reasons: ReasonTable
+    table: NodeTable,
+    stack: GroupStack,
+    reps: np.ndarray,
+    reasons: ReasonTable,
+    job_eligibility: JobEligibility | None = None,
 ) -> np.ndarray:
     """Job then group checkers on each class's deciding node."""
     verdict = run_checkers(stack.job_checkers, table, reps, reasons)
+    if job_eligibility is not None:
+        job_eligibility.apply(table.class_codes[reps], verdict, reasons)
     open_ = np.flatnonzero(verdict == PASS)
     verdict[open_] = run_checkers(stack.group_checkers, table, reps[open_], reasons)
     return verdict
@@ -138,16 +168,25 @@ def evaluate_stack(
 
 
 def evaluate_group(
-    table: NodeTable, stack: GroupStack, visit: VisitOrder, reasons: ReasonTable
+    table: NodeTable,
+    stack: GroupStack,
+    visit: VisitOrder,
+    reasons: ReasonTable,
+    job_eligibility: JobEligibility | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """``evaluate_stack``, plus the verdict of each present class's first node when the
-    stages were decided per class (None when the job or group escapes the cache)."""
+    stages were decided per class (None when the job or group escapes the cache).
+
+    ``job_eligibility`` carries the job-level class cache from one group to the next.
+    """
+    if stack.job_escaped:
+        job_eligibility = None
     order = visit.order
     first_verdict = None
     if not (stack.job_escaped or stack.group_escaped):
         # Both stages are decided by the same first node of each class: work per class only.
         first = visit.first[visit.present]
-        first_verdict = class_verdicts(table, stack, order[first], reasons)
+        first_verdict = class_verdicts(table, stack, order[first], reasons, job_eligibility)
         per_class = np.full(len(visit.first), PASS, dtype=np.int32)
         failed = first_verdict != PASS
         if failed.any():
@@ -159,6 +198,8 @@ def evaluate_group(
             verdict = run_checkers(stack.job_checkers, table, order, reasons)
         else:
             verdict = _class_cached(stack.job_checkers, table, order, reasons)
+            if job_eligibility is not None:
+                job_eligibility.apply(table.class_codes[order], verdict, reasons)
         passed = np.flatnonzero(verdict == PASS)
         if stack.group_escaped:
             verdict[passed] = run_checkers(stack.group_checkers, table, order[passed], reasons)
@@ -237,17 +278,19 @@ def filter_metric(
 
 
 def evaluate_job(table: NodeTable, job: Job, seed: int = 0) -> JobFeasibility:
-    """Feasibility of every group of ``job``: one shared visit order, one class cache per group."""
+    """Feasibility of every group of ``job``: one shared visit order, a full pass per group,
+    the job-level class cache shared by the groups and a group-level one per group."""
     candidates = candidate_nodes(table, job)
     visit = table.cached_mask(
         ("visit", candidates.key, seed), lambda: VisitOrder.of(table, candidates.shuffled(seed))
     )
     order = visit.order
     groups = []
+    job_eligibility = JobEligibility.fresh(table)
     for group, network in zip(job.task_groups, network_asks(job)):
         stack = build_stack(job, group, network)
         reasons = ReasonTable()
-        verdict, first_verdict = evaluate_group(table, stack, visit, reasons)
+        verdict, first_verdict = evaluate_group(table, stack, visit, reasons, job_eligibility)
         if first_verdict is not None and not stack.available_checkers:
             metric = class_metric(table, job, candidates, visit, first_verdict, reasons)
         else:

@@ -77,14 +77,14 @@ def _group_check(node: Node, group: TaskGroup, network: NetworkAsk) -> str | Non
 
 
 def reference_job(nodes: Sequence[Node], job: Job, order: list[int]) -> list[ReferenceResult]:
-    """Each group of ``job`` over ``order`` with one EvalEligibility per group, as b.3 says."""
+    """Each group of ``job`` over ``order``; job statuses per class shared, group ones not (b.3)."""
     _, per_dc = reference_candidates(nodes, job)
     results = []
     job_escaped = job_escapes(job.constraints)
+    job_status: dict[object, str] = {}  # one per evaluation, shared by the groups
     for group, network in zip(job.task_groups, network_asks(job)):
         escaped = group_escapes(group)
         volumes = host_volume_requests(group.volumes)
-        job_status: dict[object, str] = {}
         group_status: dict[object, str] = {}
         metric = AllocMetric(
             nodes_in_pool=len(order), node_pool=job.node_pool, nodes_available=dict(per_dc)

@@ -239,3 +239,23 @@ def test_bridge_ask_passes_only_clients_strictly_older_than_0_12():
     )
     result = only_group(table, j)
     assert [table.nodes[i].name for i in result.feasible] == ["old"]
+
+
+def test_job_level_class_cache_carries_into_later_groups():
+    table = NodeTable([windows_node("win-1"), windows_node("win-2")])
+    j = Job.model_validate(
+        {
+            "ID": "j",
+            "Constraints": [CLASS_IS_HASHISTACK],
+            "TaskGroups": [
+                {"Name": "first", "Tasks": [{"Name": "t", "Driver": "docker"}]},
+                {"Name": "second", "Tasks": [{"Name": "t", "Driver": "docker"}]},
+            ],
+        }
+    )
+    first, second = evaluate_job(table, j).groups
+    assert first.metric.constraint_filtered == {
+        "${node.class} = hashistack": 1,
+        COMPUTED_CLASS_INELIGIBLE: 1,
+    }
+    assert second.metric.constraint_filtered == {COMPUTED_CLASS_INELIGIBLE: 2}
