@@ -266,7 +266,8 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     ``keep_top`` keeps the ScoreMetaData (top 5 options) of the Select.
     """
     n = cursor.n
-    seen, window = 0, max(16, 2 * (state.limit + MAX_SKIP))
+    # Room for the limit, the set-aside options and some filtered nodes; grows ×4 if short.
+    seen, window = 0, max(32, state.limit + MAX_SKIP + state.limit // 4)
     limit = _Limit(state.limit)
     consumed: list[Options] = []
     while seen < n:
