@@ -323,7 +323,13 @@ def _top_scores(consumed: list[Options]) -> list[tuple[int, float, np.ndarray]]:
     nodes = np.concatenate([o.nodes for o in consumed])
     final = np.concatenate([o.final for o in consumed])
     parts = np.concatenate([o.parts for o in consumed])
-    best = np.argsort(-final, kind="stable")[:TOP_SCORES]
+    if len(final) > TOP_SCORES:
+        # Only options scoring at least the 5th best can be among the top; sort just those.
+        fifth = np.partition(final, len(final) - TOP_SCORES)[len(final) - TOP_SCORES]
+        near = np.flatnonzero(final >= fifth)
+        best = near[np.argsort(-final[near], kind="stable")][:TOP_SCORES]
+    else:
+        best = np.argsort(-final, kind="stable")
     return [(int(nodes[i]), float(final[i]), parts[i]) for i in best.tolist()]
 
 
