@@ -1,11 +1,12 @@
-"""Small hand-built nodes for feasibility tests: Linux and Windows hashistack clients."""
+"""Hand-built hashistack pieces for tests: Linux and Windows clients, the grafana job."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from models import Node
+from models import Job, Node
 
+CLASS_IS_HASHISTACK = {"LTarget": "${node.class}", "RTarget": "hashistack", "Operand": "="}
 _HOST_NETWORK = [{"Mode": "host", "Device": "eth0", "IP": "10.0.0.1", "CIDR": "10.0.0.1/32"}]
 
 
@@ -54,3 +55,28 @@ def windows_node(name: str, **overrides: Any) -> Node:
     }
     data.update(overrides)
     return linux_node(name, **data)
+
+
+def grafana_job(constraints=(), group_constraints=(), driver="docker", **fields) -> Job:
+    """The demo's grafana job: docker, a Linux image, dc1, optional constraints."""
+    return Job.model_validate(
+        {
+            "ID": "grafana",
+            "Datacenters": ["dc1"],
+            "Constraints": list(constraints),
+            "TaskGroups": [
+                {
+                    "Name": "grafana",
+                    "Constraints": list(group_constraints),
+                    "Tasks": [
+                        {
+                            "Name": "grafana",
+                            "Driver": driver,
+                            "Config": {"image": "grafana/grafana"},
+                        }
+                    ],
+                }
+            ],
+            **fields,
+        }
+    )

@@ -9,34 +9,8 @@ from sim.explain import explain_group, format_alloc_metrics, format_dry_run
 from sim.feasibility import COMPUTED_CLASS_INELIGIBLE, evaluate_job
 from sim.nodetable import NodeTable
 
-from .nodes import linux_node, windows_node
-
-
-def job(constraints=(), group_constraints=(), driver="docker", **fields) -> Job:
-    return Job.model_validate(
-        {
-            "ID": "grafana",
-            "Datacenters": ["dc1"],
-            "Constraints": list(constraints),
-            "TaskGroups": [
-                {
-                    "Name": "grafana",
-                    "Constraints": list(group_constraints),
-                    "Tasks": [
-                        {
-                            "Name": "grafana",
-                            "Driver": driver,
-                            "Config": {"image": "grafana/grafana"},
-                        }
-                    ],
-                }
-            ],
-            **fields,
-        }
-    )
-
-
-CLASS_IS_HASHISTACK = {"LTarget": "${node.class}", "RTarget": "hashistack", "Operand": "="}
+from .nodes import CLASS_IS_HASHISTACK, linux_node, windows_node
+from .nodes import grafana_job as job
 
 
 def only_group(table: NodeTable, j: Job, seed: int = 0):

@@ -4,33 +4,10 @@ from __future__ import annotations
 
 from models import Job
 from sim.placement import ExistingAlloc, exact_placement, simulate
-from tests.feasibility.nodes import windows_node
+from tests.feasibility.nodes import CLASS_IS_HASHISTACK, windows_node
+from tests.feasibility.nodes import grafana_job as grafana
 
 from .helpers import job, node
-
-CLASS_IS_HASHISTACK = {"LTarget": "${node.class}", "RTarget": "hashistack", "Operand": "="}
-
-
-def grafana(constraints=()) -> Job:
-    return Job.model_validate(
-        {
-            "ID": "grafana",
-            "Datacenters": ["dc1"],
-            "Constraints": list(constraints),
-            "TaskGroups": [
-                {
-                    "Name": "grafana",
-                    "Tasks": [
-                        {
-                            "Name": "grafana",
-                            "Driver": "docker",
-                            "Config": {"image": "grafana/grafana"},
-                        }
-                    ],
-                }
-            ],
-        }
-    )
 
 
 def test_bug17_without_constraint_placed_on_windows_but_cannot_start():
