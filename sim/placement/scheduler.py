@@ -42,7 +42,7 @@ from .distinct import (
     job_property_sets,
 )
 from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
-from .resources import FIT, GroupAsk, Ledger, group_ask
+from .resources import GroupAsk, Ledger, group_ask
 from .scoring import (
     SpreadScorer,
     affinity_scores,
@@ -189,6 +189,7 @@ def _place(
 ) -> None:
     cpu = float(state.ask.cpu_on(state.ledger.capacity.mhz_per_core[node]))
     offer = world.ledger.commit(world.table.nodes[node], node, state.ask, cpu)
+    state.forget(node)
     world.counts.add(state.job.id, state.group.name, node)
     for pset in state.rules.property_sets:
         if pset.counts_for(state.group.name):
@@ -325,7 +326,7 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
         nodes = order[queued]
         verdict = verdict[queued].astype(np.int32)
         open_ = np.flatnonzero(verdict == PASS)
-        fits = _system_fits(world, state, nodes[open_])
+        fits = state.fits(nodes[open_])
         if rules.active:
             verdict[open_] = _distinct_in_order(state, nodes[open_], fits)
             keep = verdict[open_] == PASS
@@ -347,15 +348,6 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
             outcome.failed = filtered
     blocked = BlockedEval(job.id, {}, stack_escaped(job)) if exhausted_any else None
     return JobOutcome(job, outcomes, blocked, _deployment(world, job, outcomes), seed)
-
-
-def _system_fits(world: World, state: GroupState, nodes: np.ndarray) -> np.ndarray:
-    """Whether one more allocation fits each node: numeric dimensions, then ports/devices."""
-    fits = world.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes)) == FIT
-    if state.ask.has_ports or state.ask.devices:
-        fitting = np.flatnonzero(fits)
-        fits[fitting] = [state.extra_failure(n) is None for n in nodes[fitting].tolist()]
-    return fits
 
 
 def _distinct_in_order(state: GroupState, nodes: np.ndarray, fits: np.ndarray) -> np.ndarray:

@@ -89,6 +89,52 @@ class GroupState:
     spread: SpreadScorer
 
     @cached_property
+    def _fit_memo(self) -> np.ndarray:
+        """Per node: 1 fits, 0 does not, -1 not known yet (see ``forget``)."""
+        return np.full(self.table.n, -1, dtype=np.int8)
+
+    @cached_property
+    def _score_memo(self) -> np.ndarray:
+        return np.full(self.table.n, np.nan)
+
+    def fits(self, nodes: np.ndarray) -> np.ndarray:
+        """Whether one more allocation fits each node, remembered between Selects.
+
+        Within one group's Selects only its own placements change the ledger, and ``forget``
+        is called for each, so a node's answer stays valid until then.
+        """
+        memo = self._fit_memo
+        known = memo[nodes]
+        unknown = known < 0
+        if unknown.any():
+            fresh = nodes[unknown]
+            ok = self.ledger.fits(fresh, self.ask, self.cpu_ask(fresh))
+            if self.ask.has_ports or self.ask.devices:
+                for i in np.flatnonzero(ok).tolist():
+                    ok[i] = self.extra_failure(int(fresh[i])) is None
+            memo[fresh] = ok
+            known = memo[nodes]
+        return known == 1
+
+    def fit_scores(self, nodes: np.ndarray) -> np.ndarray:
+        """``binpack`` remembered between Selects, like ``fits``."""
+        memo = self._score_memo
+        scores = memo[nodes]
+        unknown = np.isnan(scores)
+        if unknown.any():
+            fresh = nodes[unknown]
+            memo[fresh] = self.binpack(fresh)
+            scores = memo[nodes]
+        return scores
+
+    def forget(self, node: int) -> None:
+        """``node`` got an allocation: its fit and score must be computed again."""
+        if "_fit_memo" in self.__dict__:
+            self._fit_memo[node] = -1
+        if "_score_memo" in self.__dict__:
+            self._score_memo[node] = np.nan
+
+    @cached_property
     def job_count(self) -> np.ndarray:
         return self.counts.job(self.job.id)
 
@@ -147,17 +193,9 @@ class Options:
     moving: np.ndarray  # spread boosts that move the running minimum
 
 
-def _fits(state: GroupState, nodes: np.ndarray) -> np.ndarray:
-    ok = state.ledger.fits(nodes, state.ask, state.cpu_ask(nodes))
-    if state.ask.has_ports or state.ask.devices:
-        for i in np.flatnonzero(ok).tolist():
-            ok[i] = state.extra_failure(int(nodes[i])) is None
-    return ok
-
-
 def _score(state: GroupState, pulls: np.ndarray, nodes: np.ndarray) -> Options:
     """Appended scores and their mean; NaN in ``parts`` marks a scorer that appended nothing."""
-    binpack = state.binpack(nodes)
+    binpack = state.fit_scores(nodes)
     parts = np.full((len(nodes), 4), np.nan)
     parts[:, 0] = binpack
     total, appended = binpack, 1.0
@@ -280,7 +318,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
             ok[ok] = distinct_mask(state.rules, nodes[ok], state.job_count, state.group_count)
         idx = np.flatnonzero(ok)
         if len(idx):
-            fit = _fits(state, nodes[idx])
+            fit = state.fits(nodes[idx])
             idx = idx[fit]
         options = _score(state, idx, nodes[idx])
         k = limit.offer(len(consumed), options.final)
