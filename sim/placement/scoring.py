@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -113,6 +114,11 @@ class SpreadSet:
     def used(self) -> dict[str, int]:
         return {self.slots[i]: int(c) for i, c in enumerate(self.counts) if c}
 
+    @cached_property
+    def desired_by_slot(self) -> np.ndarray:
+        """Desired count per slot, NaN for values without a target and for a missing value."""
+        return np.array([self.desired.get(v, np.nan) for v in self.slots] + [np.nan])
+
 
 def _spread_set(table: NodeTable, spread: Spread, info: Spread, count: int) -> SpreadSet:
     column = table.column(spread.attribute) if spread.attribute else None
@@ -182,18 +188,18 @@ class SpreadScorer:
         moving = np.full((len(nodes), len(sets)), np.inf)
         for k, s in enumerate(sets):
             slot = s.codes[nodes]
-            missing = slot < 0
             if not s.desired:
-                total += np.where(missing, -1.0, even_spread_boost(s.counts, slot))
+                total += even_spread_table(s.counts)[slot]
                 continue
+            # Per attribute value (the last entry: the node lacks the attribute), then gathered.
             weight = s.weight / self.sum_weights if self.sum_weights else 0.0
-            want = np.array([s.desired.get(v, np.nan) for v in s.slots] + [np.nan])[slot]
-            used = np.append(s.counts, 0)[slot] + 1
+            want = s.desired_by_slot
+            used = np.append(s.counts, 0) + 1
             with np.errstate(divide="ignore", invalid="ignore"):
                 boost = (want - used) / want * weight
-            positive = ~missing & ~np.isnan(want) & (want != 0)
-            moving[:, k] = np.where(positive, boost, np.inf)
-            total += np.where(missing | np.isnan(want), -1.0, np.where(positive, boost, 0.0))
+            positive = ~np.isnan(want) & (want != 0)
+            moving[:, k] = np.where(positive, boost, np.inf)[slot]
+            total += np.where(np.isnan(want), -1.0, np.where(positive, boost, 0.0))[slot]
         zero_desired = [
             k for k, s in enumerate(sets) if s.desired and any(v == 0 for v in s.desired.values())
         ]
@@ -228,14 +234,21 @@ def even_spread_boost(counts: np.ndarray, slot: np.ndarray) -> np.ndarray:
     The current count is the value's use so far (without this placement); nothing placed yet
     scores 0; a node on the least used value gets (max−min)/min, or −1 when all are equal.
     """
+    return even_spread_table(counts)[slot]
+
+
+def even_spread_table(counts: np.ndarray) -> np.ndarray:
+    """``evenSpreadScoreBoost`` per attribute value, plus a last entry (-1) for a node that
+    lacks the attribute, so a window of nodes needs one gather."""
+    table = np.full(len(counts) + 1, -1.0)
     used = counts[counts > 0]
     if not len(used):
-        return np.zeros(len(slot))
+        table[:-1] = 0.0
+        return table
     low, high = int(used.min()), int(used.max())
-    current = np.append(counts, 0)[slot]
-    delta = (low - current) / low
-    at_min = np.where(low == high, -1.0, (high - low) / low)
-    return np.where(current != low, delta, at_min)
+    at_min = -1.0 if low == high else (high - low) / low
+    table[:-1] = np.where(counts != low, (low - counts) / low, at_min)
+    return table
 
 
 def limit_for(job_type: str, candidates: int) -> int:
