@@ -35,6 +35,9 @@ class GroupFeasibility:
     metric: AllocMetric
     stack: GroupStack
     notes: list[str] = field(default_factory=list)
+    # Per computed class code, when every candidate node of a class shares its verdict
+    # (class-level path, no per-node checks): whether the class is feasible. Else None.
+    feasible_classes: np.ndarray | None = None
 
     @property
     def feasible(self) -> np.ndarray:
@@ -291,11 +294,24 @@ def evaluate_job(table: NodeTable, job: Job, seed: int = 0) -> JobFeasibility:
         stack = build_stack(job, group, network)
         reasons = ReasonTable()
         verdict, first_verdict = evaluate_group(table, stack, visit, reasons, job_eligibility)
+        feasible_classes = None
         if first_verdict is not None and not stack.available_checkers:
             metric = class_metric(table, job, candidates, visit, first_verdict, reasons)
+            feasible_classes = np.zeros(table.class_count, dtype=bool)
+            feasible_classes[visit.present[first_verdict == PASS]] = True
         else:
             metric = filter_metric(table, job, candidates, order, verdict, reasons)
         groups.append(
-            GroupFeasibility(job, group, order, verdict, reasons, metric, stack, list(stack.notes))
+            GroupFeasibility(
+                job,
+                group,
+                order,
+                verdict,
+                reasons,
+                metric,
+                stack,
+                list(stack.notes),
+                feasible_classes,
+            )
         )
     return JobFeasibility(job, candidates, groups)

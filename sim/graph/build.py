@@ -71,6 +71,7 @@ class _RowsInOrder:
     def __init__(self, codes: np.ndarray):
         self.codes = codes
         self._seen: dict[tuple, list[tuple[np.ndarray, np.ndarray]]] = {}
+        self._counts: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def __call__(self, order: np.ndarray) -> np.ndarray:
         bucket = self._seen.setdefault((len(order), *order[:4].tolist()), [])
@@ -80,6 +81,14 @@ class _RowsInOrder:
         rows = self.codes[order]
         bucket.append((order, rows))
         return rows
+
+    def counts(self, order: np.ndarray, n_rows: int) -> np.ndarray:
+        """Nodes of ``order`` per capacity row, once per distinct order."""
+        key = ("counts", id(order))
+        cached = self._counts.get(key)
+        if cached is None or cached[0] is not order:
+            cached = self._counts[key] = (order, np.bincount(self(order), minlength=n_rows))
+        return cached[1]
 
 
 @dataclass(frozen=True)
@@ -198,8 +207,12 @@ def group_class_graph(
     in_order = _RowsInOrder(rows.codes)
     for gi, g in enumerate(groups):
         gf = g.feasibility
-        passed = gf.verdicts == PASS
-        row_count = np.bincount(in_order(gf.order), weights=passed, minlength=len(sizes))
+        if gf.feasible_classes is not None:
+            # Every candidate of a feasible class is feasible: count candidates per row.
+            row_count = in_order.counts(gf.order, len(sizes)) * gf.feasible_classes[rows.klass]
+        else:
+            passed = gf.verdicts == PASS
+            row_count = np.bincount(in_order(gf.order), weights=passed, minlength=len(sizes))
         weight = np.bincount(rows.klass, weights=row_count, minlength=n_classes)
         fit = np.bincount(rows.klass, weights=row_count * g.row_fit, minlength=n_classes)
         hit = np.flatnonzero(weight)

@@ -159,6 +159,9 @@ def test_vectorized_engine_equals_scalar_reference(nodes: list[Node], job: Job, 
         fast_verdicts = [group.reason_of(i) for i in range(len(group.order))]
         assert fast_verdicts == ref.verdicts
         assert group.metric == ref.metric
+        if group.feasible_classes is not None:
+            by_class = group.feasible_classes[table.class_codes[group.order]]
+            assert by_class.tolist() == [v is None for v in ref.verdicts]
 
 
 @st.composite
