@@ -97,9 +97,17 @@ def node_capacity(table: NodeTable) -> NodeCapacity:
     if cached is None:
         cap = Ledger.for_table(table).capacity
         slots = np.where(cap.max_allocs > 0, cap.max_allocs, UNLIMITED)
-        columns = [table.class_codes, cap.cpu, cap.memory_mb, cap.disk_mb, slots]
-        keys = np.maximum(np.stack(columns, axis=1).astype(np.int64), 0)
-        unique, codes = np.unique(keys, axis=0, return_inverse=True)
-        cached = NodeCapacity(codes.reshape(-1), unique[:, 1:], unique[:, 0])
+        free = np.maximum(
+            np.stack([cap.cpu, cap.memory_mb, cap.disk_mb, slots], axis=1).astype(np.int64), 0
+        )
+        # Distinct free vectors found per resource description (few), then per node, so the
+        # row key is a 1-D (computed class, free vector) code.
+        shape_first = np.zeros(int(cap.shapes.max()) + 1 if table.n else 0, dtype=np.int64)
+        shape_first[cap.shapes[::-1]] = np.arange(table.n - 1, -1, -1)
+        _, shape_value = np.unique(free[shape_first], axis=0, return_inverse=True)
+        value = shape_value.reshape(-1)[cap.shapes]
+        combined = table.class_codes.astype(np.int64) * (int(value.max(initial=0)) + 1) + value
+        _, first, codes = np.unique(combined, return_index=True, return_inverse=True)
+        cached = NodeCapacity(codes.reshape(-1), free[first], table.class_codes[first])
         _CACHE[table] = cached
     return cached

@@ -143,6 +143,7 @@ class NodeCapacity:
     usable_cores: list[tuple[int, ...]]
     reserved_ports: list[frozenset[int]]
     dynamic_range: list[tuple[int, int]]
+    shapes: np.ndarray  # per node: which distinct resource description it was read from
 
     @property
     def limits_allocs(self) -> bool:
@@ -183,6 +184,7 @@ class NodeCapacity:
             [entries[c][1] for c in picked],
             [entries[c][2] for c in picked],
             [entries[c][3] for c in picked],
+            codes,
         )
 
 
