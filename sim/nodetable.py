@@ -57,6 +57,13 @@ def intern(items: Sequence[object]) -> tuple[np.ndarray, list[object]]:
     return codes, distinct
 
 
+def first_positions(codes: np.ndarray, count: int) -> np.ndarray:
+    """Index of the first occurrence of each code ``0..count-1`` in ``codes`` (-1 if absent)."""
+    first = np.full(count, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
+
+
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
 T = TypeVar("T")
 
@@ -183,8 +190,7 @@ class NodeTable:
     @cached_property
     def class_representatives(self) -> np.ndarray:
         """The first node of each computed class, indexed by class code."""
-        _, first = np.unique(self.class_codes, return_index=True)
-        return first
+        return first_positions(self.class_codes, self.class_count)
 
     @cached_property
     def node_class_column(self) -> Column:

@@ -15,7 +15,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from ..errors import NomadSimError
+from models import Scenario as ScenarioModel
+
+from ..errors import InputError, NomadSimError
 from ..explain import explain_group
 from ..feasibility import evaluate_job
 from ..nodetable import NodeTable
@@ -114,8 +116,6 @@ def explain(
     seed: Seed = 0,
 ) -> None:
     """Every check that fails, per node class (or for one node), with the node's values."""
-    from ..errors import InputError
-
     resolved = resolve(scenario, sets, var_files, jobs, nodes)
     job_id, _, group_name = target.partition("/")
     job = next((j for j in resolved.jobs if j.id == job_id), None)
@@ -201,8 +201,6 @@ def sweep_command(
     seed: Seed = 0,
 ) -> None:
     """Outcomes over a grid of variable values, with a progress bar."""
-    from ..errors import InputError
-
     if not grid:
         raise InputError("sweep needs at least one --grid NAME=LOW..HIGH")
     axes = [parse_grid(spec) for spec in grid]
@@ -274,7 +272,6 @@ def graph(
     seed: Seed = 0,
 ) -> None:
     """Export the task-group × node-class (or × node) graph."""
-    from ..errors import InputError
     from ..graph import export_graph, group_class_graph, group_node_graph
 
     resolved = resolve(scenario, sets, var_files)
@@ -328,8 +325,6 @@ def nodes(
 @app.command()
 def schema() -> None:
     """The scenario file's JSON Schema, for editors."""
-    from models.scenario import Scenario as ScenarioModel
-
     typer.echo(json.dumps(ScenarioModel.model_json_schema(), indent=2))
 
 

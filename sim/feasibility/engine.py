@@ -16,7 +16,7 @@ import numpy as np
 from models import Job, TaskGroup
 
 from ..metrics import AllocMetric
-from ..nodetable import NodeTable
+from ..nodetable import NodeTable, first_positions
 from .candidates import Candidates, candidate_nodes
 from .checker import Checker
 from .reasons import COMPUTED_CLASS_INELIGIBLE, PASS, ReasonTable
@@ -90,9 +90,7 @@ class VisitOrder:
     @classmethod
     def of(cls, table: NodeTable, order: np.ndarray) -> VisitOrder:
         codes = table.class_codes[order]
-        first = np.full(table.class_count, -1, dtype=np.int64)
-        positions = np.arange(len(order))
-        first[codes[::-1]] = positions[::-1]
+        first = first_positions(codes, table.class_count)
         present = np.flatnonzero(first >= 0)
         sizes = np.bincount(codes, minlength=table.class_count)
         return cls(order, codes, first, present, sizes)

@@ -18,7 +18,7 @@ import numpy as np
 
 from models import Job, TaskGroup
 
-from ..nodetable import NodeTable
+from ..nodetable import NodeTable, first_positions
 from ..placement import Ledger
 from ..placement import group_ask as placement_ask
 
@@ -102,8 +102,7 @@ def node_capacity(table: NodeTable) -> NodeCapacity:
         )
         # Distinct free vectors found per resource description (few), then per node, so the
         # row key is a 1-D (computed class, free vector) code.
-        shape_first = np.zeros(int(cap.shapes.max()) + 1 if table.n else 0, dtype=np.int64)
-        shape_first[cap.shapes[::-1]] = np.arange(table.n - 1, -1, -1)
+        shape_first = first_positions(cap.shapes, int(cap.shapes.max(initial=-1)) + 1)
         _, shape_value = np.unique(free[shape_first], axis=0, return_inverse=True)
         value = shape_value.reshape(-1)[cap.shapes]
         combined = table.class_codes.astype(np.int64) * (int(value.max(initial=0)) + 1) + value

@@ -20,7 +20,7 @@ import numpy as np
 from models import Node, Port, RequestedDevice, Resources, TaskGroup
 
 from ..feasibility.devices import device_matches, healthy_instances
-from ..nodetable import NodeTable, intern
+from ..nodetable import NodeTable, first_positions, intern
 
 DIM_MAX_ALLOCS = "max allocation exceeded"
 DIM_CORES = "cores"
@@ -170,8 +170,7 @@ class NodeCapacity:
         nodes = list(nodes)
         keys = [(id(n.node_resources), id(n.reserved_resources), n.node_max_allocs) for n in nodes]
         codes, distinct = intern(keys)
-        first = np.empty(len(distinct), dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(nodes) - 1, -1, -1)
+        first = first_positions(codes, len(distinct))
         entries = [_capacity_entry(nodes[i]) for i in first.tolist()]
         numbers = np.array([e[0] for e in entries], dtype=float).reshape(-1, 5)[codes]
         picked = codes.tolist()

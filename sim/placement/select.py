@@ -34,6 +34,10 @@ from .scoring import SpreadScorer, SpreadSet, anti_affinity, fit_score
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
 TOP_SCORES = 5  # MaxRetainedNodeScores
+# Remembering fit and score per node, and a partial sort for the top scores, pay off when a
+# Select scores many nodes (the limit of a group with affinities or spreads); for a handful
+# of nodes they only add work.
+MEMO_FROM_LIMIT = 64
 
 
 @dataclass
@@ -103,21 +107,28 @@ class GroupState:
         Within one group's Selects only its own placements change the ledger, and ``forget``
         is called for each, so a node's answer stays valid until then.
         """
+        if self.limit < MEMO_FROM_LIMIT:
+            return self._fits_now(nodes)
         memo = self._fit_memo
         known = memo[nodes]
         unknown = known < 0
         if unknown.any():
             fresh = nodes[unknown]
-            ok = self.ledger.fits(fresh, self.ask, self.cpu_ask(fresh))
-            if self.ask.has_ports or self.ask.devices:
-                for i in np.flatnonzero(ok).tolist():
-                    ok[i] = self.extra_failure(int(fresh[i])) is None
-            memo[fresh] = ok
+            memo[fresh] = self._fits_now(fresh)
             known = memo[nodes]
         return known == 1
 
+    def _fits_now(self, nodes: np.ndarray) -> np.ndarray:
+        ok = self.ledger.fits(nodes, self.ask, self.cpu_ask(nodes))
+        if self.ask.has_ports or self.ask.devices:
+            for i in np.flatnonzero(ok).tolist():
+                ok[i] = self.extra_failure(int(nodes[i])) is None
+        return ok
+
     def fit_scores(self, nodes: np.ndarray) -> np.ndarray:
         """``binpack`` remembered between Selects, like ``fits``."""
+        if self.limit < MEMO_FROM_LIMIT:
+            return self.binpack(nodes)
         memo = self._score_memo
         scores = memo[nodes]
         unknown = np.isnan(scores)
@@ -361,13 +372,13 @@ def _top_scores(consumed: list[Options]) -> list[tuple[int, float, np.ndarray]]:
     nodes = np.concatenate([o.nodes for o in consumed])
     final = np.concatenate([o.final for o in consumed])
     parts = np.concatenate([o.parts for o in consumed])
-    if len(final) > TOP_SCORES:
+    if len(final) > MEMO_FROM_LIMIT:
         # Only options scoring at least the 5th best can be among the top; sort just those.
         fifth = np.partition(final, len(final) - TOP_SCORES)[len(final) - TOP_SCORES]
         near = np.flatnonzero(final >= fifth)
         best = near[np.argsort(-final[near], kind="stable")][:TOP_SCORES]
     else:
-        best = np.argsort(-final, kind="stable")
+        best = np.argsort(-final, kind="stable")[:TOP_SCORES]
     return [(int(nodes[i]), float(final[i]), parts[i]) for i in best.tolist()]
 
 
