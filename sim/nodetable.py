@@ -135,18 +135,35 @@ class NodeTable:
             self._masks[key] = mask
         return mask
 
-    def node_test(self, key: object, test: Callable[[Node], bool], rows: np.ndarray) -> np.ndarray:
+    def node_test(
+        self,
+        key: object,
+        test: Callable[[Node], bool],
+        rows: np.ndarray,
+        column: Callable[[], np.ndarray],
+    ) -> np.ndarray:
         """``test`` on ``rows``, for per-node facts outside the class key (driver health ...).
 
         A few rows (class representatives) are tested directly; many rows build the whole
-        column once, cached under ``key``.
+        column once with ``column`` (equal to ``test`` on every node), cached under ``key``.
         """
         mask = self._masks.get(key)
         if mask is None:
             if len(rows) * 8 < self.n:
                 return np.fromiter((test(self.nodes[r]) for r in rows.tolist()), bool, len(rows))
-            mask = self._masks[key] = np.fromiter(map(test, self.nodes), bool, self.n)
+            mask = self._masks[key] = column()
         return mask[rows]
+
+    def per_object(self, objects: list[object], test: Callable[[object], bool]) -> np.ndarray:
+        """``test`` per node on one object each node holds, run once per distinct object.
+
+        Nodes built from one template or fleet share nested objects (driver info, network
+        lists), so a 100,000-node column costs a few hundred tests.
+        """
+        codes, distinct = intern(list(map(id, objects)))
+        first = first_positions(codes, len(distinct))
+        results = np.fromiter((test(objects[i]) for i in first.tolist()), bool, len(first))
+        return results[codes]
 
     @cached_property
     def ready(self) -> np.ndarray:

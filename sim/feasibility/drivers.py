@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from operator import methodcaller
 
 import numpy as np
 
-from models import Node
+from models import DriverInfo, Node
 
 from ..nodetable import NodeTable
 from .checker import Finding, first_failures
@@ -22,6 +23,19 @@ def driver_ok(node: Node, driver: str) -> bool:
         info = node.drivers[driver]
         return info is not None and info.detected and info.healthy
     return node.attributes.get(f"driver.{driver}") in _GO_TRUE
+
+
+_ABSENT = DriverInfo()
+
+
+def driver_column(table: NodeTable, driver: str) -> np.ndarray:
+    """``driver_ok`` on every node: once per distinct DriverInfo, per node only where the
+    node has no DriverInfo for ``driver`` and the attribute decides."""
+    infos = list(map(methodcaller("get", driver, _ABSENT), (n.drivers for n in table.nodes)))
+    mask = table.per_object(infos, lambda info: info is not None and info.detected and info.healthy)
+    for i in np.flatnonzero([info is _ABSENT for info in infos]).tolist():
+        mask[i] = table.nodes[i].attributes.get(f"driver.{driver}") in _GO_TRUE
+    return mask
 
 
 def driver_status(node: Node, driver: str) -> str:
@@ -43,7 +57,15 @@ class DriverChecker:
     def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
         reason = reasons.id(MISSING_DRIVERS)
         checks = [
-            (table.node_test(("driver", d), partial(driver_ok, driver=d), rows), reason)
+            (
+                table.node_test(
+                    ("driver", d),
+                    partial(driver_ok, driver=d),
+                    rows,
+                    partial(driver_column, table, d),
+                ),
+                reason,
+            )
             for d in self.drivers
         ]
         return first_failures(rows, checks)

@@ -9,7 +9,9 @@ escapes the cache, and the verdicts are broadcast back in visit order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -30,7 +32,7 @@ class GroupFeasibility:
     job: Job
     group: TaskGroup
     order: np.ndarray
-    verdicts: np.ndarray
+    verdict_source: Callable[[], np.ndarray]
     reasons: ReasonTable
     metric: AllocMetric
     stack: GroupStack
@@ -38,6 +40,12 @@ class GroupFeasibility:
     # Per computed class code, when every candidate node of a class shares its verdict
     # (class-level path, no per-node checks): whether the class is feasible. Else None.
     feasible_classes: np.ndarray | None = None
+
+    @cached_property
+    def verdicts(self) -> np.ndarray:
+        """Reason id per node of ``order`` (``PASS`` = feasible), built on first use: when
+        classes decide, the metric and ``feasible_classes`` need no per-node array."""
+        return self.verdict_source()
 
     @property
     def feasible(self) -> np.ndarray:
@@ -100,23 +108,31 @@ def _class_cached(
     checkers: list[Checker], table: NodeTable, rows: np.ndarray, reasons: ReasonTable
 ) -> np.ndarray:
     """One cacheable stage over ``rows``: each class's first row decides for the rest."""
-    _, first, inverse = np.unique(table.class_codes[rows], return_index=True, return_inverse=True)
+    codes = table.class_codes[rows]
+    first_by_class = first_positions(codes, table.class_count)
+    present = np.flatnonzero(first_by_class >= 0)
+    first = first_by_class[present]
     first_verdict = run_checkers(checkers, table, rows[first], reasons)
-    return _broadcast(first_verdict != PASS, inverse.ravel(), first, first_verdict, reasons)
+    failed = np.zeros(table.class_count, dtype=bool)
+    failed[present] = first_verdict != PASS
+    return _broadcast(failed, codes, first, first_verdict, reasons)
 
 
 def _broadcast(
     failed: np.ndarray,
-    inverse: np.ndarray,
+    codes: np.ndarray,
     first: np.ndarray,
     first_verdict: np.ndarray,
     reasons: ReasonTable,
 ) -> np.ndarray:
-    """Later nodes of a failed class are ``computed class ineligible``; first nodes keep theirs."""
-    if not failed.any():
-        return np.full(len(inverse), PASS, dtype=np.int32)
-    verdict = np.where(failed[inverse], reasons.id(COMPUTED_CLASS_INELIGIBLE), PASS)
-    verdict = verdict.astype(np.int32)
+    """Later nodes of a failed class are ``computed class ineligible``; first nodes keep theirs.
+
+    ``failed`` is indexed by class code, ``codes`` gives each row's class.
+    """
+    per_class = np.full(len(failed), PASS, dtype=np.int32)
+    if failed.any():
+        per_class[failed] = reasons.id(COMPUTED_CLASS_INELIGIBLE)
+    verdict = per_class[codes]
     verdict[first] = first_verdict
     return verdict
 
@@ -165,7 +181,7 @@ def evaluate_stack(
     table: NodeTable, stack: GroupStack, visit: VisitOrder, reasons: ReasonTable
 ) -> np.ndarray:
     """Verdict per node of the visit order: job stage, then group stage, then available checks."""
-    return evaluate_group(table, stack, visit, reasons)[0]
+    return evaluate_group(table, stack, visit, reasons)[0]()
 
 
 def evaluate_group(
@@ -174,9 +190,10 @@ def evaluate_group(
     visit: VisitOrder,
     reasons: ReasonTable,
     job_eligibility: JobEligibility | None = None,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """``evaluate_stack``, plus the verdict of each present class's first node when the
-    stages were decided per class (None when the job or group escapes the cache).
+) -> tuple[Callable[[], np.ndarray], np.ndarray | None]:
+    """``evaluate_stack`` as a function giving the verdicts, plus the verdict of each present
+    class's first node when the stages were decided per class (None when the job or group
+    escapes the cache). With classes deciding, the per-node array is only built on demand.
 
     ``job_eligibility`` carries the job-level class cache from one group to the next.
     """
@@ -188,12 +205,12 @@ def evaluate_group(
         # Both stages are decided by the same first node of each class: work per class only.
         first = visit.first[visit.present]
         first_verdict = class_verdicts(table, stack, order[first], reasons, job_eligibility)
-        per_class = np.full(len(visit.first), PASS, dtype=np.int32)
-        failed = first_verdict != PASS
-        if failed.any():
-            per_class[visit.present[failed]] = reasons.id(COMPUTED_CLASS_INELIGIBLE)
-        verdict = per_class[visit.codes]
-        verdict[first] = first_verdict
+        failed = np.zeros(len(visit.first), dtype=bool)
+        failed[visit.present] = first_verdict != PASS
+        source = partial(_broadcast, failed, visit.codes, first, first_verdict, reasons)
+        if not stack.available_checkers:
+            return source, first_verdict
+        verdict = source()
     else:
         if stack.job_escaped:
             verdict = run_checkers(stack.job_checkers, table, order, reasons)
@@ -209,7 +226,11 @@ def evaluate_group(
     if stack.available_checkers:
         passed = np.flatnonzero(verdict == PASS)
         verdict[passed] = run_checkers(stack.available_checkers, table, order[passed], reasons)
-    return verdict, first_verdict
+    return partial(_identity, verdict), first_verdict
+
+
+def _identity(verdict: np.ndarray) -> np.ndarray:
+    return verdict
 
 
 def class_metric(
@@ -228,8 +249,9 @@ def class_metric(
         return metric
     sizes = visit.sizes[visit.present[failed]]
     metric.nodes_filtered = int(sizes.sum())
+    ineligible = reasons.id(COMPUTED_CLASS_INELIGIBLE)
     counts = np.bincount(first_verdict[failed], minlength=len(reasons.texts))
-    counts[reasons.id(COMPUTED_CLASS_INELIGIBLE)] += int(sizes.sum()) - len(sizes)
+    counts[ineligible] += int(sizes.sum()) - len(sizes)
     metric.constraint_filtered = {reasons.texts[i]: int(c) for i, c in enumerate(counts) if c}
     user_class = table.node_class_column
     per_user = np.bincount(
@@ -291,20 +313,20 @@ def evaluate_job(table: NodeTable, job: Job, seed: int = 0) -> JobFeasibility:
     for group, network in zip(job.task_groups, network_asks(job)):
         stack = build_stack(job, group, network)
         reasons = ReasonTable()
-        verdict, first_verdict = evaluate_group(table, stack, visit, reasons, job_eligibility)
+        source, first_verdict = evaluate_group(table, stack, visit, reasons, job_eligibility)
         feasible_classes = None
         if first_verdict is not None and not stack.available_checkers:
             metric = class_metric(table, job, candidates, visit, first_verdict, reasons)
             feasible_classes = np.zeros(table.class_count, dtype=bool)
             feasible_classes[visit.present[first_verdict == PASS]] = True
         else:
-            metric = filter_metric(table, job, candidates, order, verdict, reasons)
+            metric = filter_metric(table, job, candidates, order, source(), reasons)
         groups.append(
             GroupFeasibility(
                 job,
                 group,
                 order,
-                verdict,
+                source,
                 reasons,
                 metric,
                 stack,

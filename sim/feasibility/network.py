@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from operator import attrgetter
 
 import numpy as np
 
@@ -81,6 +82,17 @@ def offers_mode(node: Node, mode: str) -> bool:
     return mode in node_modes(node) or (mode == "bridge" and predates_bridge_fingerprint(node))
 
 
+def mode_column(table: NodeTable, mode: str) -> np.ndarray:
+    """``offers_mode`` on every node, once per distinct networks list (and Nomad version)."""
+    networks = list(map(attrgetter("node_resources.networks"), table.nodes))
+    mask = table.per_object(networks, lambda nws: mode in {nw.mode or "host" for nw in nws})
+    if mode == "bridge" and not mask.all():
+        version = table.column("${attr.nomad.version}")
+        old = np.array([_predates_bridge(v) for v in version.values], dtype=bool)
+        mask |= old[version.codes]
+    return mask
+
+
 @dataclass
 class NetworkChecker:
     ask: NetworkAsk
@@ -89,7 +101,12 @@ class NetworkChecker:
     def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
         if not any(port.host_network for port in self.ask.ports):
             mode = self.ask.mode
-            ok = table.node_test(("network mode", mode), partial(offers_mode, mode=mode), rows)
+            ok = table.node_test(
+                ("network mode", mode),
+                partial(offers_mode, mode=mode),
+                rows,
+                partial(mode_column, table, mode),
+            )
             return np.where(ok, -1, reasons.id(MISSING_NETWORK)).astype(np.int32)
         out = np.full(len(rows), -1, dtype=np.int32)
         for i, row in enumerate(rows.tolist()):
