@@ -154,16 +154,23 @@ class NodeTable:
             mask = self._masks[key] = column()
         return mask[rows]
 
-    def per_object(self, objects: list[object], test: Callable[[object], bool]) -> np.ndarray:
+    def per_object(
+        self, objects: list[object], test: Callable[[object], bool]
+    ) -> tuple[np.ndarray, np.ndarray, list[object]]:
         """``test`` per node on one object each node holds, run once per distinct object.
 
         Nodes built from one template or fleet share nested objects (driver info, network
-        lists), so a 100,000-node column costs a few hundred tests.
+        lists), so a 100,000-node column costs a few hundred tests. Returns the per-node
+        results, each node's object code and one object per code.
         """
         codes, distinct = intern(list(map(id, objects)))
-        first = first_positions(codes, len(distinct))
-        results = np.fromiter((test(objects[i]) for i in first.tolist()), bool, len(first))
-        return results[codes]
+        first = first_positions(codes, len(distinct)).tolist()
+        results = np.fromiter((test(objects[i]) for i in first), bool, len(first))
+        return results[codes], codes, [objects[i] for i in first]
+
+    @cached_property
+    def driver_maps(self) -> list[dict]:
+        return [n.drivers for n in self.nodes]
 
     @cached_property
     def ready(self) -> np.ndarray:

@@ -31,10 +31,15 @@ _ABSENT = DriverInfo()
 def driver_column(table: NodeTable, driver: str) -> np.ndarray:
     """``driver_ok`` on every node: once per distinct DriverInfo, per node only where the
     node has no DriverInfo for ``driver`` and the attribute decides."""
-    infos = list(map(methodcaller("get", driver, _ABSENT), (n.drivers for n in table.nodes)))
-    mask = table.per_object(infos, lambda info: info is not None and info.detected and info.healthy)
-    for i in np.flatnonzero([info is _ABSENT for info in infos]).tolist():
-        mask[i] = table.nodes[i].attributes.get(f"driver.{driver}") in _GO_TRUE
+    infos = list(map(methodcaller("get", driver, _ABSENT), table.driver_maps))
+    mask, codes, objects = table.per_object(
+        infos,
+        lambda info: info is not _ABSENT and info is not None and info.healthy and info.detected,
+    )
+    if any(o is _ABSENT for o in objects):
+        absent = next(k for k, o in enumerate(objects) if o is _ABSENT)
+        for i in np.flatnonzero(codes == absent).tolist():
+            mask[i] = table.nodes[i].attributes.get(f"driver.{driver}") in _GO_TRUE
     return mask
 
 

@@ -85,7 +85,7 @@ def offers_mode(node: Node, mode: str) -> bool:
 def mode_column(table: NodeTable, mode: str) -> np.ndarray:
     """``offers_mode`` on every node, once per distinct networks list (and Nomad version)."""
     networks = list(map(attrgetter("node_resources.networks"), table.nodes))
-    mask = table.per_object(networks, lambda nws: mode in {nw.mode or "host" for nw in nws})
+    mask = table.per_object(networks, lambda nws: mode in {nw.mode or "host" for nw in nws})[0]
     if mode == "bridge" and not mask.all():
         version = table.column("${attr.nomad.version}")
         old = np.array([_predates_bridge(v) for v in version.values], dtype=bool)
