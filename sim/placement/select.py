@@ -193,42 +193,62 @@ class GroupState:
         return None
 
 
+Column = np.ndarray | None
+
+
 @dataclass
 class Options:
-    """Scored options of one window, in pull order."""
+    """Scored options of one window, in pull order.
+
+    The per-scorer columns (binpack, job-anti-affinity with NaN where nothing collided,
+    node-affinity, spread boost) are kept apart; a row of ``parts`` is assembled only for the
+    options a Select reports (the chosen one and the top 5).
+    """
 
     pulls: np.ndarray  # pull index within the window
     nodes: np.ndarray
     final: np.ndarray
-    parts: np.ndarray  # (k, 4): binpack, job-anti-affinity, node-affinity, spread; NaN = absent
+    columns: tuple[Column, Column, Column, Column]
     moving: np.ndarray  # spread boosts that move the running minimum
+
+    def prefix(self, k: int) -> Options:
+        columns = tuple(None if c is None else c[:k] for c in self.columns)
+        return Options(self.pulls[:k], self.nodes[:k], self.final[:k], columns, self.moving[:k])  # type: ignore[arg-type]
+
+    def parts(self, i: int) -> np.ndarray:
+        """Scores of option ``i`` per scorer; NaN for a scorer that appended nothing."""
+        binpack, anti, affinity, spread = self.columns
+        row = [float(binpack[i])] + [np.nan] * 3  # type: ignore[index]
+        if anti is not None:
+            row[1] = float(anti[i])
+        if affinity is not None:
+            row[2] = float(affinity[i])
+        if spread is not None and spread[i] != 0.0:
+            row[3] = float(spread[i])
+        return np.array(row)
 
 
 def _score(state: GroupState, pulls: np.ndarray, nodes: np.ndarray) -> Options:
-    """Appended scores and their mean; NaN in ``parts`` marks a scorer that appended nothing."""
+    """Appended scores and their mean (``ScoreNormalizationIterator``)."""
     binpack = state.fit_scores(nodes)
-    parts = np.full((len(nodes), 4), np.nan)
-    parts[:, 0] = binpack
     total, appended = binpack, 1.0
+    anti = affinity = boost = None
     collisions = state.group_count[nodes]
     if collisions.any():
         anti = anti_affinity(collisions, state.group.count)
-        parts[:, 1] = anti
         hit = collisions > 0
         total = total + np.where(hit, anti, 0.0)
         appended = appended + hit
     if state.affinity is not None:
-        parts[:, 2] = state.affinity[nodes]
-        total = total + parts[:, 2]
+        affinity = state.affinity[nodes]
+        total = total + affinity
         appended = appended + 1.0
     moving = _NO_MOVES
     if state.spreads:
         boost, moving = state.spread.scores(state.spreads, nodes)
-        nonzero = boost != 0.0
-        parts[:, 3] = np.where(nonzero, boost, np.nan)
         total = total + boost
-        appended = appended + nonzero
-    return Options(pulls, nodes, total / appended, parts, moving)
+        appended = appended + (boost != 0.0)
+    return Options(pulls, nodes, total / appended, (binpack, anti, affinity, boost), moving)
 
 
 _NO_MOVES = np.empty((0, 0))
@@ -335,15 +355,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
         k = limit.offer(len(consumed), options.final)
         pulled = width if k is None else int(options.pulls[k - 1]) + 1
         used = len(options.final) if k is None else k
-        consumed.append(
-            Options(
-                options.pulls[:used],
-                options.nodes[:used],
-                options.final[:used],
-                options.parts[:used],
-                options.moving[:used],
-            )
-        )
+        consumed.append(options.prefix(used))
         if state.spreads:
             state.spread.advance(options.moving[:used])
         cursor.offset = (cursor.offset + pulled) % n
@@ -361,7 +373,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     return Choice(
         node=int(chosen.nodes[i]),
         score=float(chosen.final[i]),
-        parts=chosen.parts[i],
+        parts=chosen.parts(i),
         nodes_evaluated=seen,
         top=_top_scores(consumed) if keep_top else None,
     )
@@ -371,7 +383,7 @@ def _top_scores(consumed: list[Options]) -> list[tuple[int, float, np.ndarray]]:
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
     nodes = np.concatenate([o.nodes for o in consumed])
     final = np.concatenate([o.final for o in consumed])
-    parts = np.concatenate([o.parts for o in consumed])
+    starts = np.cumsum([0] + [len(o.final) for o in consumed])
     if len(final) > MEMO_FROM_LIMIT:
         # Only options scoring at least the 5th best can be among the top; sort just those.
         fifth = np.partition(final, len(final) - TOP_SCORES)[len(final) - TOP_SCORES]
@@ -379,7 +391,11 @@ def _top_scores(consumed: list[Options]) -> list[tuple[int, float, np.ndarray]]:
         best = near[np.argsort(-final[near], kind="stable")][:TOP_SCORES]
     else:
         best = np.argsort(-final, kind="stable")[:TOP_SCORES]
-    return [(int(nodes[i]), float(final[i]), parts[i]) for i in best.tolist()]
+    top = []
+    for i in best.tolist():
+        w = int(np.searchsorted(starts, i, side="right")) - 1
+        top.append((int(nodes[i]), float(final[i]), consumed[w].parts(i - int(starts[w]))))
+    return top
 
 
 def failure_metric(
