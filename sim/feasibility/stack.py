@@ -54,6 +54,12 @@ def network_asks(job: Job) -> list[NetworkAsk]:
     return asks
 
 
+def job_stage(job: Job) -> list[Checker]:
+    """The job-level checkers: the job's own constraints."""
+    checker = ConstraintChecker(list(job.constraints))
+    return [checker] if checker.constraints else []
+
+
 def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
     drivers = sorted({t.driver for t in group.tasks if t.driver})
     devices = [d for t in group.tasks for d in t.resources.devices]
@@ -62,7 +68,6 @@ def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
         for name, v in sorted(group.volumes.items())
         if v.type == "csi"
     ]
-    job_constraints = ConstraintChecker(list(job.constraints))
     constraints = ConstraintChecker(group_constraints(group))
     volumes = host_volume_requests(group.volumes)
     group_checkers: list[Checker] = [
@@ -76,7 +81,7 @@ def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
         if needed
     ]
     return GroupStack(
-        job_checkers=[job_constraints] if job_constraints.constraints else [],
+        job_checkers=job_stage(job),
         group_checkers=group_checkers,
         available_checkers=[HostVolumeChecker(volumes)] if volumes else [],
         job_escaped=job_escapes(job.constraints),

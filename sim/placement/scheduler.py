@@ -22,17 +22,19 @@ from models import Job, Node, Resources, TaskGroup
 
 from ..feasibility import (
     PASS,
+    GroupStack,
     ReasonTable,
     build_stack,
     candidate_nodes,
     evaluate_stack,
     network_asks,
 )
-from ..feasibility.engine import VisitOrder
+from ..feasibility.engine import JobEligibility, VisitOrder, evaluate_group, run_checkers
 from ..feasibility.reasons import MISSING_HOST_VOLUMES
+from ..feasibility.stack import job_stage
 from ..metrics import AllocMetric
 from ..nodeclass import group_escapes, job_escapes
-from ..nodetable import NodeTable
+from ..nodetable import NodeTable, first_positions
 from .deployment import predict
 from .distinct import (
     DistinctRules,
@@ -235,26 +237,27 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
     spread = SpreadScorer()
     job_sets = world.property_sets(job)
     outcomes, colds = [], []
-    # Twice round the order: the second lap is what a node shows once its class is cached.
-    twice = VisitOrder.of(table, np.concatenate([order, order]))
+    job_cache = _JobCache.start(table, job, order)
     for group, network in zip(job.task_groups, network_asks(job), strict=True):
         stack = build_stack(job, group, network)
         reasons = ReasonTable()
-        doubled = evaluate_stack(table, stack, twice, reasons)
-        colds.append((doubled[:n], reasons))
+        start, first_pull = cursor.offset, cursor.pulls
+        cold, warm = _group_verdicts(table, stack, order, start, reasons, job_cache)
+        colds.append((cold, reasons))
         if group_affinities(job, group) or job.spreads or group.spreads:
             limit = scored_limit(group.count)  # kept for later groups (GenericStack.Select)
         state = _group_state(
             world,
             job,
             group,
-            doubled[:n],
-            doubled[n:],
+            cold,
+            warm,
             reasons,
             world.rules(job, group, job_sets),
             limit,
             spread,
         )
+        state.first_pull = first_pull
         outcome = GroupOutcome(group, state.ask, table, job.id)
         outcomes.append(outcome)
         for index in range(group.count):
@@ -282,6 +285,8 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 choice.nodes_evaluated,
                 choice.top,
             )
+        if job_cache is not None:
+            job_cache.learn(order, start, cursor.pulls - first_pull)
     blocked = None
     if any(o.failed is not None for o in outcomes):
         escaped = stack_escaped(job)
@@ -291,6 +296,56 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
             escaped,
         )
     return JobOutcome(job, outcomes, blocked, _deployment(world, job, outcomes), seed)
+
+
+@dataclass
+class _JobCache:
+    """The job-level class cache of one evaluation: classes whose nodes fail the job's own
+    constraints become ``computed class ineligible`` for every later group, once any group's
+    Selects have pulled a node of them (``EvalEligibility`` job status, context.go)."""
+
+    eligibility: JobEligibility
+    fails: np.ndarray  # per computed class: fails the job constraints
+    class_codes: np.ndarray
+
+    @classmethod
+    def start(cls, table: NodeTable, job: Job, order: np.ndarray) -> _JobCache | None:
+        if job_escapes(job.constraints):
+            return None
+        fails = np.zeros(table.class_count, dtype=bool)
+        first = first_positions(table.class_codes[order], table.class_count)
+        present = np.flatnonzero(first >= 0)
+        verdict = run_checkers(job_stage(job), table, order[first[present]], ReasonTable())
+        fails[present] = verdict != PASS
+        return cls(JobEligibility.fresh(table), fails, table.class_codes)
+
+    def learn(self, order: np.ndarray, start: int, pulls: int) -> None:
+        """Classes of the nodes this group's Selects pulled, from ``start`` on, are now known."""
+        n = len(order)
+        if not n or pulls <= 0:
+            return
+        pulled = order[(start + np.arange(min(pulls, n))) % n]
+        classes = np.unique(self.class_codes[pulled])
+        self.eligibility.ineligible[classes[self.fails[classes]]] = True
+
+
+def _group_verdicts(
+    table: NodeTable,
+    stack: GroupStack,
+    order: np.ndarray,
+    start: int,
+    reasons: ReasonTable,
+    job_cache: _JobCache | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Verdicts per visit position the first time this group pulls a node (cold) and after
+    its class is cached (warm): the group's Selects start at ``start``, so its first node of
+    each class is the first one from there, going round."""
+    n = len(order)
+    rotated = np.roll(order, -start)
+    twice = VisitOrder.of(table, np.concatenate([rotated, rotated]))
+    known = None if job_cache is None else JobEligibility(job_cache.eligibility.ineligible.copy())
+    doubled = evaluate_group(table, stack, twice, reasons, known)[0]()
+    return np.roll(doubled[:n], start), np.roll(doubled[n:], start)
 
 
 def stack_escaped(job: Job) -> bool:

@@ -80,7 +80,7 @@ class GroupState:
     job: Job
     group: TaskGroup
     ask: GroupAsk
-    cold: np.ndarray  # verdict per visit position, first visit in the evaluation
+    cold: np.ndarray  # verdict per visit position, first visit by this group
     warm: np.ndarray  # verdict per visit position, class cache already filled
     reasons: ReasonTable
     rules: DistinctRules
@@ -91,6 +91,7 @@ class GroupState:
     affinity: np.ndarray | None
     spreads: list[SpreadSet]
     spread: SpreadScorer
+    first_pull: int = 0  # the cursor's pull count when this group's first Select began
 
     @cached_property
     def _fit_memo(self) -> np.ndarray:
@@ -170,10 +171,16 @@ class GroupState:
         )
 
     def verdicts_at(self, positions: np.ndarray, pulls: np.ndarray) -> np.ndarray:
+        pulls = pulls - self.first_pull
         return np.where(pulls < len(self.cold), self.cold[positions], self.warm[positions])
 
     def window_verdicts(self, start: int, stop: int, pulls: int) -> np.ndarray:
-        """Verdicts of positions ``start:stop`` pulled from pull number ``pulls`` on."""
+        """Verdicts of positions ``start:stop`` pulled from pull number ``pulls`` on.
+
+        A node is cold the first time this group pulls it (its group-level class cache starts
+        empty), warm afterwards; ``first_pull`` makes the count this group's own.
+        """
+        pulls -= self.first_pull
         n = len(self.cold)
         if pulls + stop - start <= n:
             return self.cold[start:stop]

@@ -164,3 +164,51 @@ def test_exact_search_finds_what_the_heuristic_misses():
     assert exact.feasible is True
     assert sorted(exact.assignment) == [("big", "big", 0, 0), ("small", "small", 0, 1)]
     assert exact_placement(nodes, [job("huge", memory=2000)]).feasible is False
+
+
+def two_group_job(job_constraints: list, second_constraints: list, first_count: int) -> Job:
+    def group(name: str, count: int, constraints: list) -> dict:
+        return {
+            "Name": name,
+            "Count": count,
+            "Constraints": constraints,
+            "Tasks": [
+                {"Name": name, "Driver": "docker", "Resources": {"CPU": 100, "MemoryMB": 64}}
+            ],
+        }
+
+    return Job.model_validate(
+        {
+            "ID": "two",
+            "Constraints": job_constraints,
+            "TaskGroups": [
+                group("first", first_count, []),
+                group("second", 1, second_constraints),
+            ],
+        }
+    )
+
+
+def test_later_groups_inherit_the_job_level_class_cache():
+    nodes = [windows_node("win-1"), windows_node("win-2")]
+    linux_only = {"LTarget": "${attr.kernel.name}", "RTarget": "linux", "Operand": "="}
+    outcome = simulate(nodes, [two_group_job([linux_only], [], 1)]).job("two")
+    first, second = (outcome.failed[name] for name in ("first", "second"))
+    assert first.constraint_filtered == {
+        "${attr.kernel.name} = linux": 1,
+        "computed class ineligible": 1,
+    }
+    assert second.constraint_filtered == {"computed class ineligible": 2}
+
+
+def test_a_later_group_starts_with_its_own_group_level_cache():
+    nodes = [node(f"n{i}") for i in range(2)]
+    windows_only = {"LTarget": "${attr.kernel.name}", "RTarget": "windows", "Operand": "="}
+    # The first group pulls every node more than once; the second still visits each class
+    # afresh, so its first node of the class shows the constraint itself.
+    outcome = simulate(nodes, [two_group_job([], [windows_only], 5)]).job("two")
+    assert outcome.groups[0].placed_count == 5
+    assert outcome.failed["second"].constraint_filtered == {
+        "${attr.kernel.name} = windows": 1,
+        "computed class ineligible": 1,
+    }
