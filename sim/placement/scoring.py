@@ -185,6 +185,10 @@ class SpreadScorer:
         computed) lets the caller advance ``lowest`` only over options Nomad actually scored.
         """
         total = np.zeros(len(nodes))
+        if not any(s.desired for s in sets):  # even spreads never move the running minimum
+            for s in sets:
+                total += even_spread_table(s.counts)[s.codes[nodes]]
+            return total, NO_MOVES
         moving = np.full((len(nodes), len(sets)), np.inf)
         for k, s in enumerate(sets):
             slot = s.codes[nodes]
@@ -226,6 +230,9 @@ class SpreadScorer:
         """Lower the running minimum by the boosts of options that were actually scored."""
         if moving.size:
             self.lowest = min(self.lowest, float(moving.min()))
+
+
+NO_MOVES = np.empty((0, 0))  # spread scored without targets: nothing moves the minimum
 
 
 def even_spread_boost(counts: np.ndarray, slot: np.ndarray) -> np.ndarray:

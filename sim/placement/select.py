@@ -29,7 +29,7 @@ from ..metrics import AllocMetric
 from ..nodetable import NodeTable
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger
-from .scoring import SpreadScorer, SpreadSet, anti_affinity, fit_score
+from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
 
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
@@ -99,8 +99,8 @@ class GroupState:
         return np.full(self.table.n, -1, dtype=np.int8)
 
     @cached_property
-    def _score_memo(self) -> np.ndarray:
-        return np.full(self.table.n, np.nan)
+    def _base_memo(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.full(self.table.n, np.nan), np.zeros(self.table.n), np.zeros(self.table.n)
 
     def fits(self, nodes: np.ndarray) -> np.ndarray:
         """Whether one more allocation fits each node, remembered between Selects.
@@ -126,25 +126,51 @@ class GroupState:
                 ok[i] = self.extra_failure(int(nodes[i])) is None
         return ok
 
-    def fit_scores(self, nodes: np.ndarray) -> np.ndarray:
-        """``binpack`` remembered between Selects, like ``fits``."""
+    def base_scores(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sum and number of the appended scores other than spread, and the binpack score,
+        remembered like ``fits``.
+
+        Binpack, job anti-affinity and node affinity of a node change only when this group
+        places on it; spread boosts change with every placement and are added per Select.
+        """
         if self.limit < MEMO_FROM_LIMIT:
-            return self.binpack(nodes)
-        memo = self._score_memo
-        scores = memo[nodes]
-        unknown = np.isnan(scores)
+            return self._base_now(nodes)
+        total, appended, binpack = self._base_memo
+        known = total[nodes]
+        unknown = np.isnan(known)
         if unknown.any():
             fresh = nodes[unknown]
-            memo[fresh] = self.binpack(fresh)
-            scores = memo[nodes]
-        return scores
+            total[fresh], appended[fresh], binpack[fresh] = self._base_now(fresh)
+            known = total[nodes]
+        return known, appended[nodes], binpack[nodes]
+
+    def _base_now(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        binpack = self.binpack(nodes)
+        total = binpack
+        appended = np.ones(len(nodes))
+        collisions = self.group_count[nodes]
+        if collisions.any():
+            hit = collisions > 0
+            total = total + np.where(hit, anti_affinity(collisions, self.group.count), 0.0)
+            appended = appended + hit
+        if self.affinity is not None:
+            total = total + self.affinity[nodes]
+            appended = appended + 1.0
+        return total, appended, binpack
+
+    def score_parts(self, node: int, binpack: float, spread: float) -> np.ndarray:
+        """Per-scorer scores of one option (``ScoreMetaData``); NaN where nothing was appended."""
+        collisions = int(self.group_count[node])
+        anti = -(collisions + 1.0) / max(self.group.count, 1) if collisions else np.nan
+        affinity = np.nan if self.affinity is None else float(self.affinity[node])
+        return np.array([binpack, anti, affinity, spread if spread != 0.0 else np.nan])
 
     def forget(self, node: int) -> None:
-        """``node`` got an allocation: its fit and score must be computed again."""
+        """``node`` got an allocation: its fit and scores must be computed again."""
         if "_fit_memo" in self.__dict__:
             self._fit_memo[node] = -1
-        if "_score_memo" in self.__dict__:
-            self._score_memo[node] = np.nan
+        if "_base_memo" in self.__dict__:
+            self._base_memo[0][node] = np.nan
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -200,65 +226,41 @@ class GroupState:
         return None
 
 
-Column = np.ndarray | None
-
-
 @dataclass
 class Options:
     """Scored options of one window, in pull order.
 
-    The per-scorer columns (binpack, job-anti-affinity with NaN where nothing collided,
-    node-affinity, spread boost) are kept apart; a row of ``parts`` is assembled only for the
-    options a Select reports (the chosen one and the top 5).
+    Per-scorer values are not kept: ``parts`` rebuilds them for the few options a Select
+    reports (the chosen one, the top 5), before anything on their nodes changes.
     """
 
     pulls: np.ndarray  # pull index within the window
     nodes: np.ndarray
     final: np.ndarray
-    columns: tuple[Column, Column, Column, Column]
+    binpack: np.ndarray
+    boost: np.ndarray | None  # spread boost per option
     moving: np.ndarray  # spread boosts that move the running minimum
 
     def prefix(self, k: int) -> Options:
-        columns = tuple(None if c is None else c[:k] for c in self.columns)
-        return Options(self.pulls[:k], self.nodes[:k], self.final[:k], columns, self.moving[:k])  # type: ignore[arg-type]
+        boost = None if self.boost is None else self.boost[:k]
+        return Options(
+            self.pulls[:k], self.nodes[:k], self.final[:k], self.binpack[:k], boost, self.moving[:k]
+        )
 
-    def parts(self, i: int) -> np.ndarray:
-        """Scores of option ``i`` per scorer; NaN for a scorer that appended nothing."""
-        binpack, anti, affinity, spread = self.columns
-        row = [float(binpack[i])] + [np.nan] * 3  # type: ignore[index]
-        if anti is not None:
-            row[1] = float(anti[i])
-        if affinity is not None:
-            row[2] = float(affinity[i])
-        if spread is not None and spread[i] != 0.0:
-            row[3] = float(spread[i])
-        return np.array(row)
+    def parts(self, state: GroupState, i: int) -> np.ndarray:
+        spread = 0.0 if self.boost is None else float(self.boost[i])
+        return state.score_parts(int(self.nodes[i]), float(self.binpack[i]), spread)
 
 
 def _score(state: GroupState, pulls: np.ndarray, nodes: np.ndarray) -> Options:
     """Appended scores and their mean (``ScoreNormalizationIterator``)."""
-    binpack = state.fit_scores(nodes)
-    total, appended = binpack, 1.0
-    anti = affinity = boost = None
-    collisions = state.group_count[nodes]
-    if collisions.any():
-        anti = anti_affinity(collisions, state.group.count)
-        hit = collisions > 0
-        total = total + np.where(hit, anti, 0.0)
-        appended = appended + hit
-    if state.affinity is not None:
-        affinity = state.affinity[nodes]
-        total = total + affinity
-        appended = appended + 1.0
-    moving = _NO_MOVES
-    if state.spreads:
-        boost, moving = state.spread.scores(state.spreads, nodes)
-        total = total + boost
-        appended = appended + (boost != 0.0)
-    return Options(pulls, nodes, total / appended, (binpack, anti, affinity, boost), moving)
+    total, appended, binpack = state.base_scores(nodes)
+    if not state.spreads:
+        return Options(pulls, nodes, total / appended, binpack, None, NO_MOVES)
+    boost, moving = state.spread.scores(state.spreads, nodes)
+    final = (total + boost) / (appended + (boost != 0.0))
+    return Options(pulls, nodes, final, binpack, boost, moving)
 
-
-_NO_MOVES = np.empty((0, 0))
 
 
 @dataclass
@@ -380,13 +382,15 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     return Choice(
         node=int(chosen.nodes[i]),
         score=float(chosen.final[i]),
-        parts=chosen.parts(i),
+        parts=chosen.parts(state, i),
         nodes_evaluated=seen,
-        top=_top_scores(consumed) if keep_top else None,
+        top=_top_scores(state, consumed) if keep_top else None,
     )
 
 
-def _top_scores(consumed: list[Options]) -> list[tuple[int, float, np.ndarray]]:
+def _top_scores(
+    state: GroupState, consumed: list[Options]
+) -> list[tuple[int, float, np.ndarray]]:
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
     nodes = np.concatenate([o.nodes for o in consumed])
     final = np.concatenate([o.final for o in consumed])
@@ -401,7 +405,7 @@ def _top_scores(consumed: list[Options]) -> list[tuple[int, float, np.ndarray]]:
     top = []
     for i in best.tolist():
         w = int(np.searchsorted(starts, i, side="right")) - 1
-        top.append((int(nodes[i]), float(final[i]), consumed[w].parts(i - int(starts[w]))))
+        top.append((int(nodes[i]), float(final[i]), consumed[w].parts(state, i - int(starts[w]))))
     return top
 
 
