@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from models import Job
 from sim.placement import ExistingAlloc, exact_placement, simulate
 from tests.feasibility.nodes import CLASS_IS_HASHISTACK, windows_node
@@ -212,3 +215,28 @@ def test_a_later_group_starts_with_its_own_group_level_cache():
         "${attr.kernel.name} = windows": 1,
         "computed class ineligible": 1,
     }
+
+
+def test_normalized_score_is_the_mean_of_the_appended_scores():
+    """``ScoreNormalizationIterator``: the final score averages exactly the appended scores."""
+    nodes = [node(f"n{i}", Meta={"rack": f"r{i % 3}"}) for i in range(12)]
+    resources = {"CPU": 500, "MemoryMB": 256}
+    spread_job = Job.model_validate(
+        {
+            "ID": "web",
+            "Spreads": [{"Attribute": "${meta.rack}"}],
+            "Affinities": [{"LTarget": "${meta.rack}", "RTarget": "r1", "Operand": "="}],
+            "TaskGroups": [
+                {
+                    "Name": "web",
+                    "Count": 20,
+                    "Tasks": [{"Name": "t", "Driver": "docker", "Resources": resources}],
+                }
+            ],
+        }
+    )
+    [group] = simulate(nodes, [spread_job]).job("web").groups
+    assert group.placed_count == 20
+    assert any(not np.isnan(parts[1]) for parts in group.parts)  # some anti-affinity appended
+    for final, parts in zip(group.scores, group.parts, strict=True):
+        assert final == pytest.approx(float(np.nanmean(parts)))
