@@ -392,9 +392,18 @@ def _top_scores(
     state: GroupState, consumed: list[Options]
 ) -> list[tuple[int, float, np.ndarray]]:
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
-    nodes = np.concatenate([o.nodes for o in consumed])
-    final = np.concatenate([o.final for o in consumed])
-    starts = np.cumsum([0] + [len(o.final) for o in consumed])
+    if len(consumed) == 1:
+        merged = consumed[0]
+    else:
+        merged = Options(
+            np.concatenate([o.pulls for o in consumed]),
+            np.concatenate([o.nodes for o in consumed]),
+            np.concatenate([o.final for o in consumed]),
+            np.concatenate([o.binpack for o in consumed]),
+            None if consumed[0].boost is None else np.concatenate([o.boost for o in consumed]),
+            NO_MOVES,
+        )
+    final = merged.final
     if len(final) > MEMO_FROM_LIMIT:
         # Only options scoring at least the 5th best can be among the top; sort just those.
         fifth = np.partition(final, len(final) - TOP_SCORES)[len(final) - TOP_SCORES]
@@ -402,11 +411,7 @@ def _top_scores(
         best = near[np.argsort(-final[near], kind="stable")][:TOP_SCORES]
     else:
         best = np.argsort(-final, kind="stable")[:TOP_SCORES]
-    top = []
-    for i in best.tolist():
-        w = int(np.searchsorted(starts, i, side="right")) - 1
-        top.append((int(nodes[i]), float(final[i]), consumed[w].parts(state, i - int(starts[w]))))
-    return top
+    return [(int(merged.nodes[i]), float(final[i]), merged.parts(state, i)) for i in best.tolist()]
 
 
 def failure_metric(
