@@ -61,6 +61,14 @@ class Lifecycle(NomadModel):
     sidecar: bool = False
 
 
+class Secret(NomadModel):
+    """A task ``secret "name" { provider = ... }`` block; placement needs the provider."""
+
+    name: str = ""
+    provider: str = ""
+    path: str = ""
+
+
 class Task(NomadModel):
     name: str = ""
     driver: str = ""
@@ -72,6 +80,9 @@ class Task(NomadModel):
     resources: Resources = Field(default_factory=Resources)
     lifecycle: Lifecycle | None = None
     meta: StringMap = Field(default_factory=dict)
+    secrets: list[Secret] = Field(
+        default_factory=list, validation_alias=AliasChoices("Secrets", "secrets", "secret")
+    )
 
 
 class EphemeralDisk(NomadModel):

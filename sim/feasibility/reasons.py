@@ -7,6 +7,7 @@ MISSING_DRIVERS = "missing drivers"
 MISSING_DEVICES = "missing devices"
 MISSING_NETWORK = "missing network"
 MISSING_HOST_VOLUMES = "missing compatible host volumes"
+MISSING_SECRETS_PROVIDER = "missing secrets provider"
 PASS = -1
 
 

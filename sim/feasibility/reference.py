@@ -24,8 +24,9 @@ from .reasons import (
     MISSING_DEVICES,
     MISSING_DRIVERS,
     MISSING_HOST_VOLUMES,
+    MISSING_SECRETS_PROVIDER,
 )
-from .stack import group_constraints, network_asks
+from .stack import group_constraints, network_asks, secret_providers
 from .volumes import has_host_volumes, host_volume_requests
 
 _UNKNOWN, _ELIGIBLE, _INELIGIBLE = "unknown", "eligible", "ineligible"
@@ -73,7 +74,13 @@ def _group_check(node: Node, group: TaskGroup, network: NetworkAsk) -> str | Non
         return failed
     if not has_devices(node, [d for t in group.tasks for d in t.resources.devices]):
         return MISSING_DEVICES
-    return network_failure(node, network)
+    failed = network_failure(node, network)
+    if failed is not None:
+        return failed
+    for provider in secret_providers(group):
+        if f"plugins.secrets.{provider}.version" not in node.attributes:
+            return MISSING_SECRETS_PROVIDER
+    return None
 
 
 def reference_job(nodes: Sequence[Node], job: Job, order: list[int]) -> list[ReferenceResult]:

@@ -1,8 +1,9 @@
 """The one place that shows the order of Nomad's feasibility checks for a task group.
 
 ``NewGenericStack`` (scheduler/feasible/stack.go): job constraints; then the class-cacheable
-group checkers — drivers, group and task constraints, devices, network; then the "available"
-checkers that run on every node — host volumes (CSI volumes are not modelled).
+group checkers — drivers, group and task constraints, devices, network, secrets providers;
+then the "available" checkers that run on every node — host volumes (CSI volumes are not
+modelled).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .constraints import ConstraintChecker
 from .devices import DeviceChecker
 from .drivers import DriverChecker
 from .network import NetworkAsk, NetworkChecker
+from .secrets import SecretsProviderChecker
 from .volumes import HostVolumeChecker, host_volume_requests
 
 
@@ -54,6 +56,11 @@ def network_asks(job: Job) -> list[NetworkAsk]:
     return asks
 
 
+def secret_providers(group: TaskGroup) -> list[str]:
+    """The providers named by the group's task ``secret`` blocks (``TaskGroupConstraints``)."""
+    return sorted({s.provider for t in group.tasks for s in t.secrets if s.provider})
+
+
 def job_stage(job: Job) -> list[Checker]:
     """The job-level checkers: the job's own constraints."""
     checker = ConstraintChecker(list(job.constraints))
@@ -62,6 +69,7 @@ def job_stage(job: Job) -> list[Checker]:
 
 def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
     drivers = sorted({t.driver for t in group.tasks if t.driver})
+    providers = secret_providers(group)
     devices = [d for t in group.tasks for d in t.resources.devices]
     notes = [
         f"CSI volume {v.source or name!r} is not modelled: assumed available on every node"
@@ -77,6 +85,7 @@ def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
             (constraints, bool(constraints.constraints)),
             (DeviceChecker(devices), bool(devices)),
             (NetworkChecker(network), network.mode != "none"),
+            (SecretsProviderChecker(providers), bool(providers)),
         )
         if needed
     ]

@@ -222,6 +222,7 @@ _TASK = Spec(
         "lifecycle": Spec(
             "Lifecycle", "block", {"hook": Spec("Hook"), "sidecar": Spec("Sidecar", "bool")}
         ),
+        "secret": Spec("Secrets", "labelled", {"provider": Spec("Provider"), "path": Spec("Path")}),
         "volume_mount": Spec(
             "VolumeMounts",
             "blocks",

@@ -233,3 +233,30 @@ def test_job_level_class_cache_carries_into_later_groups():
         COMPUTED_CLASS_INELIGIBLE: 1,
     }
     assert second.metric.constraint_filtered == {COMPUTED_CLASS_INELIGIBLE: 2}
+
+
+def test_secrets_provider_must_be_fingerprinted():
+    with_vault = linux_node(
+        "vault", Attributes={"kernel.name": "linux", "plugins.secrets.vault.version": "1.0.0"}
+    )
+    table = NodeTable([with_vault, linux_node("plain")])
+    j = Job.model_validate(
+        {
+            "ID": "j",
+            "TaskGroups": [
+                {
+                    "Name": "g",
+                    "Tasks": [
+                        {
+                            "Name": "t",
+                            "Driver": "docker",
+                            "Secrets": [{"Name": "db", "Provider": "vault"}],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    result = only_group(table, j)
+    assert [table.nodes[i].name for i in result.feasible] == ["vault"]
+    assert result.metric.constraint_filtered == {"missing secrets provider": 1}

@@ -65,6 +65,8 @@ def node_dicts(draw: st.DrawFn, index: int) -> dict:
     version = draw(st.sampled_from(VERSIONS))
     if version:
         attributes["nomad.version"] = version
+    if draw(st.booleans()):
+        attributes["plugins.secrets.vault.version"] = "1.0.0"
     meta = {}
     rack = draw(st.sampled_from(RACKS))
     if rack:
@@ -131,6 +133,8 @@ def jobs(draw: st.DrawFn) -> Job:
             group["Tasks"][0]["Resources"] = {
                 "Devices": [{"Name": "nvidia/gpu", "Count": draw(st.integers(1, 2))}]
             }
+        if draw(st.integers(0, 3)) == 0:
+            group["Tasks"][0]["Secrets"] = [{"Name": "db", "Provider": "vault"}]
         if draw(st.integers(0, 3)) == 0:
             group["Volumes"] = {
                 "data": {"Type": "host", "Source": "data", "ReadOnly": draw(st.booleans())}

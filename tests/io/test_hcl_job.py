@@ -266,3 +266,12 @@ def test_syntax_error_has_file_and_line(write):
         load_job(path)
     assert info.value.line == 3
     assert str(info.value).startswith(f"{path}:3: HCL syntax error")
+
+
+def test_task_secret_blocks_name_their_provider(write):
+    body = (
+        'job "j" { group "g" { task "t" {\n driver = "docker"\n'
+        ' secret "db" {\n provider = "vault"\n path = "kv/db"\n }\n} } }'
+    )
+    task = load_job(write("j.nomad", body)).task_groups[0].tasks[0]
+    assert [(s.name, s.provider, s.path) for s in task.secrets] == [("db", "vault", "kv/db")]
