@@ -121,7 +121,7 @@ class GroupOutcome:
         self.cpu.extend(np.broadcast_to(cpu, len(nodes)).tolist())
         self.scores.extend(scores.tolist())
         nan = np.nan
-        self.parts.extend(np.array([s, nan, nan, nan]) for s in scores.tolist())
+        self.parts.extend((s, nan, nan, nan) for s in scores.tolist())
         self.evaluated.extend([1] * len(nodes))
         for k, offer in enumerate(offers):
             if offer.ports or offer.cores or offer.devices:

@@ -145,7 +145,7 @@ class NodeCapacity:
     dynamic_range: list[tuple[int, int]]
     shapes: np.ndarray  # per node: which distinct resource description it was read from
 
-    @property
+    @cached_property
     def limits_allocs(self) -> bool:
         return bool(self.max_allocs.any())
 

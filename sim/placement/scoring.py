@@ -52,9 +52,9 @@ def fit_score(
     return FIT_FUNCTIONS[algorithm](free_cpu, free_mem) / BINPACK_MAX_FIT
 
 
-def anti_affinity(collisions: np.ndarray, count: int) -> np.ndarray:
-    """``JobAntiAffinityIterator``: −(collisions + 1)/count; NaN (not appended) if no collision."""
-    return np.where(collisions > 0, -(collisions + 1.0) / max(count, 1), np.nan)
+def anti_affinity(collisions, count: int):
+    """``JobAntiAffinityIterator``: −(collisions + 1)/count, appended only when collisions > 0."""
+    return -(collisions + 1.0) / max(count, 1)
 
 
 def group_affinities(job: Job, group: TaskGroup) -> list[Affinity]:
@@ -178,20 +178,21 @@ class SpreadScorer:
         self.sets[group.name] = sets
         return sets
 
-    def scores(self, sets: list[SpreadSet], nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Total spread boost per option node, and the boosts that move the running minimum.
+    def scores(
+        self, sets: list[SpreadSet], slots: list[np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Total spread boost per option, given each option's slot in every set, and the
+        boosts that move the running minimum.
 
-        The second array (one row per node, one column per spread, +inf where no boost was
+        The second array (one row per option, one column per spread, +inf where no boost was
         computed) lets the caller advance ``lowest`` only over options Nomad actually scored.
         """
-        total = np.zeros(len(nodes))
         if not any(s.desired for s in sets):  # even spreads never move the running minimum
-            for s in sets:
-                total += even_spread_table(s.counts)[s.codes[nodes]]
-            return total, NO_MOVES
-        moving = np.full((len(nodes), len(sets)), np.inf)
-        for k, s in enumerate(sets):
-            slot = s.codes[nodes]
+            boosts = [even_spread_table(s.counts)[slot] for s, slot in zip(sets, slots)]
+            return sum(boosts[1:], boosts[0]), NO_MOVES
+        total = np.zeros(len(slots[0]))
+        moving = np.full((len(total), len(sets)), np.inf)
+        for k, (s, slot) in enumerate(zip(sets, slots)):
             if not s.desired:
                 total += even_spread_table(s.counts)[slot]
                 continue
@@ -208,21 +209,20 @@ class SpreadScorer:
             k for k, s in enumerate(sets) if s.desired and any(v == 0 for v in s.desired.values())
         ]
         if zero_desired:
-            total += self._zero_desired_boosts(sets, nodes, moving, zero_desired)
+            total += self._zero_desired_boosts(sets, slots, moving, zero_desired)
         return total, moving
 
     def _zero_desired_boosts(
-        self, sets: list[SpreadSet], nodes: np.ndarray, moving: np.ndarray, ks: list[int]
+        self, sets: list[SpreadSet], slots: list[np.ndarray], moving: np.ndarray, ks: list[int]
     ) -> np.ndarray:
         """A target with desired 0 gets the running minimum at the moment it is scored."""
         flat = moving.ravel()
         before = np.minimum.accumulate(np.concatenate(([self.lowest], flat)))[:-1]
         before = before.reshape(moving.shape)
-        out = np.zeros(len(nodes))
+        out = np.zeros(len(moving))
         for k in ks:
-            s = sets[k]
-            slot = s.codes[nodes]
-            want = np.array([s.desired.get(v, np.nan) for v in s.slots] + [np.nan])[slot]
+            slot = slots[k]
+            want = sets[k].desired_by_slot[slot]
             out += np.where((slot >= 0) & (want == 0), before[:, k], 0.0)
         return out
 
@@ -246,16 +246,17 @@ def even_spread_boost(counts: np.ndarray, slot: np.ndarray) -> np.ndarray:
 
 def even_spread_table(counts: np.ndarray) -> np.ndarray:
     """``evenSpreadScoreBoost`` per attribute value, plus a last entry (-1) for a node that
-    lacks the attribute, so a window of nodes needs one gather."""
-    table = np.full(len(counts) + 1, -1.0)
-    used = counts[counts > 0]
-    if not len(used):
-        table[:-1] = 0.0
-        return table
-    low, high = int(used.min()), int(used.max())
+    lacks the attribute, so a window of nodes needs one gather.
+
+    Computed on a Python list: there are few values, and a Select needs the table once.
+    """
+    values = counts.tolist()
+    used = [c for c in values if c > 0]
+    if not used:
+        return np.array([0.0] * len(values) + [-1.0])
+    low, high = min(used), max(used)
     at_min = -1.0 if low == high else (high - low) / low
-    table[:-1] = np.where(counts != low, (low - counts) / low, at_min)
-    return table
+    return np.array([at_min if c == low else (low - c) / low for c in values] + [-1.0])
 
 
 def limit_for(job_type: str, candidates: int) -> int:

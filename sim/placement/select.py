@@ -34,10 +34,9 @@ from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
 TOP_SCORES = 5  # MaxRetainedNodeScores
-# Remembering fit and score per node, and a partial sort for the top scores, pay off when a
-# Select scores many nodes (the limit of a group with affinities or spreads); for a handful
-# of nodes they only add work.
-MEMO_FROM_LIMIT = 64
+PARTIAL_SORT_FROM = 64  # options in a Select from which a partial sort finds the top scores faster
+
+Parts = tuple[float, float, float, float]  # binpack, anti-affinity, affinity, spread (NaN: absent)
 
 
 @dataclass
@@ -62,14 +61,80 @@ class AllocCounts:
     by_group: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     def job(self, job_id: str) -> np.ndarray:
-        return self.by_job.setdefault(job_id, np.zeros(self.n, dtype=np.int64))
+        counts = self.by_job.get(job_id)
+        if counts is None:
+            counts = self.by_job[job_id] = np.zeros(self.n, dtype=np.int64)
+        return counts
 
     def group(self, job_id: str, group: str) -> np.ndarray:
-        return self.by_group.setdefault((job_id, group), np.zeros(self.n, dtype=np.int64))
+        counts = self.by_group.get((job_id, group))
+        if counts is None:
+            counts = self.by_group[job_id, group] = np.zeros(self.n, dtype=np.int64)
+        return counts
 
     def add(self, job_id: str, group: str, node: int) -> None:
         self.job(job_id)[node] += 1
         self.group(job_id, group)[node] += 1
+
+
+@dataclass
+class Memo:
+    """What a group's Selects know of each visit position, kept twice round the visit order
+    so that a window that wraps is still one slice.
+
+    Within one group's Selects only its own placements change a node's fit and its scores
+    other than spread (binpack, job anti-affinity, node affinity), so each is computed the
+    first time the node is pulled and again only after the node receives an allocation
+    (``forget``). Spread boosts change with every placement and are added per Select.
+    """
+
+    ring: np.ndarray  # node per position, the visit order twice
+    position: np.ndarray  # per table node: its position in the visit order, -1 if absent
+    # Rows: fits (1 yes, 0 no, -1 not known yet), sum of the appended scores other than
+    # spread, how many were appended, the binpack score.
+    values: np.ndarray
+    slots: list[np.ndarray]  # per spread set: the node's slot
+
+    @classmethod
+    def of(cls, table_n: int, order: np.ndarray, spreads: list[SpreadSet]) -> Memo:
+        ring = np.concatenate([order, order])
+        position = np.full(table_n, -1, dtype=np.int64)
+        position[order] = np.arange(len(order))
+        values = np.zeros((4, len(ring)))
+        values[0] = -1.0
+        return cls(ring, position, values, [s.codes[ring] for s in spreads])
+
+    @property
+    def fit(self) -> np.ndarray:
+        return self.values[0]
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.values[1]
+
+    @property
+    def appended(self) -> np.ndarray:
+        return self.values[2]
+
+    @property
+    def binpack(self) -> np.ndarray:
+        return self.values[3]
+
+    def store(self, positions: np.ndarray | int, fits, scores: tuple) -> None:
+        """Record fit and scores at positions of the first round (and so of the second)."""
+        n = len(self.ring) // 2
+        if isinstance(positions, int):
+            for row, value in enumerate((fits, *scores)):
+                self.values[row, positions] = self.values[row, positions + n] = value
+            return
+        rounds = self.values.reshape(4, 2, n)
+        for row, value in enumerate((fits, *scores)):
+            rounds[row][:, positions] = value
+
+    def forget(self, node: int) -> None:
+        position = int(self.position[node])
+        if position >= 0:
+            self.values[0, position] = self.values[0, position + len(self.ring) // 2] = -1.0
 
 
 @dataclass
@@ -92,85 +157,67 @@ class GroupState:
     spreads: list[SpreadSet]
     spread: SpreadScorer
     first_pull: int = 0  # the cursor's pull count when this group's first Select began
+    memo: Memo | None = None  # set by ``remember`` before the group's Selects
+
+    def remember(self, order: np.ndarray) -> None:
+        """Start the per-position memo of the group's Selects over visit ``order``."""
+        self.memo = Memo.of(self.table.n, order, self.spreads)
 
     @cached_property
-    def _fit_memo(self) -> np.ndarray:
-        """Per node: 1 fits, 0 does not, -1 not known yet (see ``forget``)."""
-        return np.full(self.table.n, -1, dtype=np.int8)
+    def _rings(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.concatenate([self.cold, self.cold]), np.concatenate([self.warm, self.warm])
 
-    @cached_property
-    def _base_memo(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return np.full(self.table.n, np.nan), np.zeros(self.table.n), np.zeros(self.table.n)
-
-    def fits(self, nodes: np.ndarray) -> np.ndarray:
-        """Whether one more allocation fits each node, remembered between Selects.
-
-        Within one group's Selects only its own placements change the ledger, and ``forget``
-        is called for each, so a node's answer stays valid until then.
-        """
-        if self.limit < MEMO_FROM_LIMIT:
-            return self._fits_now(nodes)
-        memo = self._fit_memo
-        known = memo[nodes]
-        unknown = known < 0
-        if unknown.any():
-            fresh = nodes[unknown]
-            memo[fresh] = self._fits_now(fresh)
-            known = memo[nodes]
-        return known == 1
-
-    def _fits_now(self, nodes: np.ndarray) -> np.ndarray:
+    def fits(self, nodes: np.ndarray | int) -> np.ndarray | bool:
+        """Whether one more allocation fits each node (or the one node), now."""
         ok = self.ledger.fits(nodes, self.ask, self.cpu_ask(nodes))
-        if self.ask.has_ports or self.ask.devices:
-            for i in np.flatnonzero(ok).tolist():
-                ok[i] = self.extra_failure(int(nodes[i])) is None
+        if not (self.ask.has_ports or self.ask.devices):
+            return ok
+        if isinstance(nodes, int):
+            return bool(ok) and self.extra_failure(nodes) is None
+        for i in np.flatnonzero(ok).tolist():
+            ok[i] = self.extra_failure(int(nodes[i])) is None
         return ok
 
-    def base_scores(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sum and number of the appended scores other than spread, and the binpack score,
-        remembered like ``fits``.
-
-        Binpack, job anti-affinity and node affinity of a node change only when this group
-        places on it; spread boosts change with every placement and are added per Select.
-        """
-        if self.limit < MEMO_FROM_LIMIT:
-            return self._base_now(nodes)
-        total, appended, binpack = self._base_memo
-        known = total[nodes]
-        unknown = np.isnan(known)
-        if unknown.any():
-            fresh = nodes[unknown]
-            total[fresh], appended[fresh], binpack[fresh] = self._base_now(fresh)
-            known = total[nodes]
-        return known, appended[nodes], binpack[nodes]
-
-    def _base_now(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def base_scores(self, nodes: np.ndarray | int) -> tuple:
+        """Sum and number of the appended scores other than spread, and the binpack score."""
         binpack = self.binpack(nodes)
-        total = binpack
-        appended = np.ones(len(nodes))
         collisions = self.group_count[nodes]
-        if collisions.any():
-            hit = collisions > 0
-            total = total + np.where(hit, anti_affinity(collisions, self.group.count), 0.0)
-            appended = appended + hit
+        hit = collisions > 0
+        total = binpack + hit * anti_affinity(collisions, self.group.count)
+        appended = hit + 1.0
         if self.affinity is not None:
             total = total + self.affinity[nodes]
             appended = appended + 1.0
         return total, appended, binpack
 
-    def score_parts(self, node: int, binpack: float, spread: float) -> np.ndarray:
-        """Per-scorer scores of one option (``ScoreMetaData``); NaN where nothing was appended."""
-        collisions = int(self.group_count[node])
-        anti = -(collisions + 1.0) / max(self.group.count, 1) if collisions else np.nan
-        affinity = np.nan if self.affinity is None else float(self.affinity[node])
-        return np.array([binpack, anti, affinity, spread if spread != 0.0 else np.nan])
+    def fitting(self, start: int, stop: int, ok: np.ndarray) -> np.ndarray:
+        """``ok`` narrowed to the positions where one more allocation fits (memoised)."""
+        memo = self.memo
+        fit = memo.fit[start:stop]
+        if fit.min() < 0:
+            fresh = np.flatnonzero((fit < 0) & ok)
+            if len(fresh):
+                n = len(self.cold)
+                positions = (fresh + start) % n
+                if len(positions) == 1:  # typically the node just placed on: scalar is cheaper
+                    positions = int(positions[0])
+                    nodes = int(memo.ring[positions])
+                else:
+                    nodes = memo.ring[positions]
+                memo.store(positions, self.fits(nodes), self.base_scores(nodes))
+        return ok & (fit == 1)
 
     def forget(self, node: int) -> None:
-        """``node`` got an allocation: its fit and scores must be computed again."""
-        if "_fit_memo" in self.__dict__:
-            self._fit_memo[node] = -1
-        if "_base_memo" in self.__dict__:
-            self._base_memo[0][node] = np.nan
+        """``node`` got an allocation: its fit and scores are computed again when next seen."""
+        if self.memo is not None:
+            self.memo.forget(node)
+
+    def score_parts(self, node: int, binpack: float, spread: float) -> Parts:
+        """Per-scorer scores of one option (``ScoreMetaData``); NaN where nothing was appended."""
+        collisions = int(self.group_count[node])
+        anti = anti_affinity(collisions, self.group.count) if collisions else np.nan
+        affinity = np.nan if self.affinity is None else float(self.affinity[node])
+        return (binpack, anti, affinity, spread if spread != 0.0 else np.nan)
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -180,12 +227,12 @@ class GroupState:
     def group_count(self) -> np.ndarray:
         return self.counts.group(self.job.id, self.group.name)
 
-    def cpu_ask(self, nodes: np.ndarray) -> np.ndarray | float:
+    def cpu_ask(self, nodes: np.ndarray | int) -> np.ndarray | float:
         if not self.ask.cores:
             return self.ask.cpu
         return self.ask.cpu_on(self.ledger.capacity.mhz_per_core[nodes])
 
-    def binpack(self, nodes: np.ndarray) -> np.ndarray:
+    def binpack(self, nodes: np.ndarray | int) -> np.ndarray:
         """The fit score (binpack or spread) of placing one more allocation on each node."""
         ledger, cap = self.ledger, self.ledger.capacity
         return fit_score(
@@ -201,19 +248,21 @@ class GroupState:
         return np.where(pulls < len(self.cold), self.cold[positions], self.warm[positions])
 
     def window_verdicts(self, start: int, stop: int, pulls: int) -> np.ndarray:
-        """Verdicts of positions ``start:stop`` pulled from pull number ``pulls`` on.
+        """Verdicts of positions ``start:stop`` (of the doubled order) pulled from pull number
+        ``pulls`` on.
 
         A node is cold the first time this group pulls it (its group-level class cache starts
         empty), warm afterwards; ``first_pull`` makes the count this group's own.
         """
         pulls -= self.first_pull
         n = len(self.cold)
+        cold, warm = self._rings
         if pulls + stop - start <= n:
-            return self.cold[start:stop]
+            return cold[start:stop]
         if pulls >= n:
-            return self.warm[start:stop]
+            return warm[start:stop]
         lap = pulls + np.arange(stop - start) < n
-        return np.where(lap, self.cold[start:stop], self.warm[start:stop])
+        return np.where(lap, cold[start:stop], warm[start:stop])
 
     def extra_failure(self, node: int) -> str | None:
         """Network, then devices: the binpack checks that need per-node sets."""
@@ -226,41 +275,74 @@ class GroupState:
         return None
 
 
+def _take(column: np.ndarray, start: int, stop: int, picked: np.ndarray | None) -> np.ndarray:
+    """Positions ``start:stop`` of a column, narrowed to ``picked``."""
+    window = column[start:stop]
+    return window if picked is None else window[picked]
+
+
 @dataclass
 class Options:
     """Scored options of one window, in pull order.
 
-    Per-scorer values are not kept: ``parts`` rebuilds them for the few options a Select
+    ``picked`` holds each option's index in the window (None: every pulled node is one).
+    Per-scorer values are not kept: ``report`` reads them for the few options a Select
     reports (the chosen one, the top 5), before anything on their nodes changes.
     """
 
-    pulls: np.ndarray  # pull index within the window
-    nodes: np.ndarray
+    start: int  # the window's first position in the doubled visit order
+    picked: np.ndarray | None
     final: np.ndarray
-    binpack: np.ndarray
     boost: np.ndarray | None  # spread boost per option
     moving: np.ndarray  # spread boosts that move the running minimum
 
+    def pulled(self, k: int) -> int:
+        """Nodes pulled up to and including the ``k``-th option."""
+        return k if self.picked is None else int(self.picked[k - 1]) + 1
+
     def prefix(self, k: int) -> Options:
+        picked = None if self.picked is None else self.picked[:k]
         boost = None if self.boost is None else self.boost[:k]
-        return Options(
-            self.pulls[:k], self.nodes[:k], self.final[:k], self.binpack[:k], boost, self.moving[:k]
-        )
+        return Options(self.start, picked, self.final[:k], boost, self.moving[:k])
 
-    def parts(self, state: GroupState, i: int) -> np.ndarray:
-        spread = 0.0 if self.boost is None else float(self.boost[i])
-        return state.score_parts(int(self.nodes[i]), float(self.binpack[i]), spread)
+    def report(
+        self, state: GroupState, indices: np.ndarray | list[int]
+    ) -> list[tuple[int, float, Parts]]:
+        """(node, final score, per-scorer scores) of the given options, read before anything
+        on their nodes changes."""
+        indices = np.asarray(indices)
+        positions = self.start + (indices if self.picked is None else self.picked[indices])
+        nodes = state.memo.ring[positions]
+        spread = [0.0] * len(indices) if self.boost is None else self.boost[indices].tolist()
+        return [
+            (node, final, state.score_parts(node, binpack, boost))
+            for node, final, binpack, boost in zip(
+                nodes.tolist(),
+                self.final[indices].tolist(),
+                state.memo.binpack[positions].tolist(),
+                spread,
+            )
+        ]
 
 
-def _score(state: GroupState, pulls: np.ndarray, nodes: np.ndarray) -> Options:
-    """Appended scores and their mean (``ScoreNormalizationIterator``)."""
-    total, appended, binpack = state.base_scores(nodes)
+def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
+    """The options among positions ``start:stop`` and their appended scores' mean
+    (``ScoreNormalizationIterator``)."""
+    memo = state.memo
+    ok = state.window_verdicts(start, stop, pulls) == PASS
+    if state.rules.active and ok.any():
+        nodes = memo.ring[start:stop][ok]
+        ok[ok] = distinct_mask(state.rules, nodes, state.job_count, state.group_count)
+    ok = state.fitting(start, stop, ok)
+    picked = None if ok.all() else np.flatnonzero(ok)
+    total = _take(memo.total, start, stop, picked)
+    appended = _take(memo.appended, start, stop, picked)
     if not state.spreads:
-        return Options(pulls, nodes, total / appended, binpack, None, NO_MOVES)
-    boost, moving = state.spread.scores(state.spreads, nodes)
+        return Options(start, picked, total / appended, None, NO_MOVES)
+    slots = [_take(column, start, stop, picked) for column in memo.slots]
+    boost, moving = state.spread.scores(state.spreads, slots)
     final = (total + boost) / (appended + (boost != 0.0))
-    return Options(pulls, nodes, final, binpack, boost, moving)
-
+    return Options(start, picked, final, boost, moving)
 
 
 @dataclass
@@ -285,15 +367,22 @@ class _Limit:
             self.returned += k
             self._consider(float(scores[i]), w, i)
             return k if k == need else None
-        skip = nonpos & (np.cumsum(nonpos) <= room)
-        cum = np.cumsum(~skip)
-        done = int(cum[-1]) >= need
-        k = int(np.searchsorted(cum, need)) + 1 if done else m
-        self.skipped.extend((w, int(i)) for i in np.flatnonzero(skip[:k]))
-        taken = np.flatnonzero(~skip[:k])
-        self.returned += len(taken)
-        if len(taken):
-            i = int(taken[np.argmax(scores[taken])])
+        # The first ``room`` non-positive options are set aside; each one before the limit is
+        # reached lets the limit reach one option further.
+        skips = np.flatnonzero(nonpos)[:room].tolist()
+        k = need
+        for index in skips:
+            if index < k:
+                k += 1
+        done = k <= m
+        k = min(k, m)
+        skips = [i for i in skips if i < k]
+        self.skipped.extend((w, i) for i in skips)
+        self.returned += k - len(skips)
+        if k > len(skips):
+            taken = scores[:k].copy()
+            taken[skips] = -np.inf
+            i = int(np.argmax(taken))
             self._consider(float(scores[i]), w, i)
         return k if done else None
 
@@ -333,9 +422,9 @@ class Choice:
 
     node: int
     score: float
-    parts: np.ndarray
+    parts: Parts
     nodes_evaluated: int
-    top: list[tuple[int, float, np.ndarray]] | None
+    top: list[tuple[int, float, Parts]] | None
 
 
 def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice | None:
@@ -343,26 +432,19 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
 
     ``keep_top`` keeps the ScoreMetaData (top 5 options) of the Select.
     """
+    if state.memo is None:
+        state.remember(cursor.order)
     n = cursor.n
     # Room for the limit, the set-aside options and some filtered nodes; grows ×4 if short.
     seen, window = 0, max(32, state.limit + MAX_SKIP + state.limit // 4)
     limit = _Limit(state.limit)
     consumed: list[Options] = []
     while seen < n:
-        width = min(window, n - seen, n - cursor.offset)  # a window never wraps
-        start, stop = cursor.offset, cursor.offset + width
-        verdict = state.window_verdicts(start, stop, cursor.pulls)
-        ok = verdict == PASS
-        nodes = cursor.order[start:stop]
-        if state.rules.active and ok.any():
-            ok[ok] = distinct_mask(state.rules, nodes[ok], state.job_count, state.group_count)
-        idx = np.flatnonzero(ok)
-        if len(idx):
-            fit = state.fits(nodes[idx])
-            idx = idx[fit]
-        options = _score(state, idx, nodes[idx])
+        start = cursor.offset
+        stop = start + min(window, n - seen)
+        options = _window(state, start, stop, cursor.pulls)
         k = limit.offer(len(consumed), options.final)
-        pulled = width if k is None else int(options.pulls[k - 1]) + 1
+        pulled = stop - start if k is None else options.pulled(k)
         used = len(options.final) if k is None else k
         consumed.append(options.prefix(used))
         if state.spreads:
@@ -377,41 +459,34 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
         limit.drain_skipped(lambda o: float(consumed[o[0]].final[o[1]]))
     if limit.best is None:
         return None
-    _, w, i = limit.best
-    chosen = consumed[w]
-    return Choice(
-        node=int(chosen.nodes[i]),
-        score=float(chosen.final[i]),
-        parts=chosen.parts(state, i),
-        nodes_evaluated=seen,
-        top=_top_scores(state, consumed) if keep_top else None,
-    )
+    best, w, i = limit.best
+    top = _top_scores(state, consumed) if keep_top else None
+    # A positive best is also the first of the top scores (both keep the first of equals);
+    # set-aside options, which may be missing from the best, all score ≤ 0.
+    chosen = top[0] if top and best > SKIP_THRESHOLD else consumed[w].report(state, [i])[0]
+    node, score, parts = chosen
+    return Choice(node=node, score=score, parts=parts, nodes_evaluated=seen, top=top)
 
 
-def _top_scores(
-    state: GroupState, consumed: list[Options]
-) -> list[tuple[int, float, np.ndarray]]:
+def _top_scores(state: GroupState, consumed: list[Options]) -> list[tuple[int, float, Parts]]:
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
-    if len(consumed) == 1:
-        merged = consumed[0]
-    else:
-        merged = Options(
-            np.concatenate([o.pulls for o in consumed]),
-            np.concatenate([o.nodes for o in consumed]),
-            np.concatenate([o.final for o in consumed]),
-            np.concatenate([o.binpack for o in consumed]),
-            None if consumed[0].boost is None else np.concatenate([o.boost for o in consumed]),
-            NO_MOVES,
-        )
-    final = merged.final
-    if len(final) > MEMO_FROM_LIMIT:
+    final = np.concatenate([o.final for o in consumed]) if len(consumed) > 1 else consumed[0].final
+    if len(final) >= PARTIAL_SORT_FROM:
         # Only options scoring at least the 5th best can be among the top; sort just those.
         fifth = np.partition(final, len(final) - TOP_SCORES)[len(final) - TOP_SCORES]
         near = np.flatnonzero(final >= fifth)
         best = near[np.argsort(-final[near], kind="stable")][:TOP_SCORES]
     else:
         best = np.argsort(-final, kind="stable")[:TOP_SCORES]
-    return [(int(merged.nodes[i]), float(final[i]), merged.parts(state, i)) for i in best.tolist()]
+    if len(consumed) == 1:
+        return consumed[0].report(state, best)
+    ends = np.cumsum([len(o.final) for o in consumed])
+    windows = np.searchsorted(ends, best, side="right")
+    starts = ends - [len(o.final) for o in consumed]
+    return [
+        consumed[w].report(state, [flat - starts[w]])[0]
+        for w, flat in zip(windows.tolist(), best.tolist())
+    ]
 
 
 def failure_metric(
