@@ -188,8 +188,10 @@ class SpreadScorer:
         computed) lets the caller advance ``lowest`` only over options Nomad actually scored.
         """
         if not any(s.desired for s in sets):  # even spreads never move the running minimum
-            boosts = [even_spread_table(s.counts)[slot] for s, slot in zip(sets, slots)]
-            return sum(boosts[1:], boosts[0]), NO_MOVES
+            total = even_spread_table(sets[0].counts)[slots[0]]
+            for s, slot in zip(sets[1:], slots[1:]):
+                total += even_spread_table(s.counts)[slot]
+            return total, NO_MOVES
         total = np.zeros(len(slots[0]))
         moving = np.full((len(total), len(sets)), np.inf)
         for k, (s, slot) in enumerate(zip(sets, slots)):

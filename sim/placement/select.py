@@ -212,12 +212,12 @@ class GroupState:
         if self.memo is not None:
             self.memo.forget(node)
 
-    def score_parts(self, node: int, binpack: float, spread: float) -> Parts:
+    def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
         """Per-scorer scores of one option (``ScoreMetaData``); NaN where nothing was appended."""
         collisions = int(self.group_count[node])
         anti = anti_affinity(collisions, self.group.count) if collisions else np.nan
         affinity = np.nan if self.affinity is None else float(self.affinity[node])
-        return (binpack, anti, affinity, spread if spread != 0.0 else np.nan)
+        return (binpack, anti, affinity, spread if spread else np.nan)
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -313,7 +313,7 @@ class Options:
         indices = np.asarray(indices)
         positions = self.start + (indices if self.picked is None else self.picked[indices])
         nodes = state.memo.ring[positions]
-        spread = [0.0] * len(indices) if self.boost is None else self.boost[indices].tolist()
+        spread = [None] * len(indices) if self.boost is None else self.boost[indices].tolist()
         return [
             (node, final, state.score_parts(node, binpack, boost))
             for node, final, binpack, boost in zip(
