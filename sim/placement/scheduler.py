@@ -12,7 +12,7 @@ coalesced). Preemption, which the system scheduler may use, is not modelled.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -35,6 +35,7 @@ from ..feasibility.stack import job_stage
 from ..metrics import AllocMetric
 from ..nodeclass import group_escapes, job_escapes
 from ..nodetable import NodeTable, first_positions
+from .batch import select_many
 from .deployment import predict
 from .distinct import (
     DistinctRules,
@@ -52,7 +53,15 @@ from .scoring import (
     limit_for,
     scored_limit,
 )
-from .select import AllocCounts, Cursor, GroupState, exhausted_dimension, failure_metric, select
+from .select import (
+    AllocCounts,
+    Choice,
+    Cursor,
+    GroupState,
+    exhausted_dimension,
+    failure_metric,
+    select,
+)
 
 SYSTEM_TYPES = ("system", "sysbatch")
 
@@ -260,13 +269,19 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
         state.first_pull = first_pull
         outcome = GroupOutcome(group, state.ask, table, job.id)
         outcomes.append(outcome)
+        ready: deque[Choice] = deque()
         for index in range(group.count):
             if outcome.failed is not None:
                 outcome.failed.coalesced_failures += 1
                 exhaust_resources(outcome.failed, state.ask)
                 continue
+            if not ready and n:
+                ready.extend(select_many(state, cursor, group.count - index, world.score_metadata))
             pulls_before = cursor.pulls
-            choice = select(state, cursor, world.score_metadata) if n else None
+            if ready:
+                choice = ready.popleft()
+            else:
+                choice = select(state, cursor, world.score_metadata) if n else None
             if choice is None:
                 metric = _base_metric(job, candidates)
                 if n:

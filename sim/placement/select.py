@@ -158,6 +158,7 @@ class GroupState:
     spread: SpreadScorer
     first_pull: int = 0  # the cursor's pull count when this group's first Select began
     memo: Memo | None = None  # set by ``remember`` before the group's Selects
+    batch_from: int = 0  # cursor pulls from which ``select_many`` looks for a batch again
 
     def remember(self, order: np.ndarray) -> None:
         """Start the per-position memo of the group's Selects over visit ``order``."""
@@ -435,8 +436,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     if state.memo is None:
         state.remember(cursor.order)
     n = cursor.n
-    # Room for the limit, the set-aside options and some filtered nodes; grows ×4 if short.
-    seen, window = 0, max(32, state.limit + MAX_SKIP + state.limit // 4)
+    seen, window = 0, window_for(state.limit)  # grows ×4 if short
     limit = _Limit(state.limit)
     consumed: list[Options] = []
     while seen < n:
@@ -468,16 +468,26 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     return Choice(node=node, score=score, parts=parts, nodes_evaluated=seen, top=top)
 
 
+def best_five(final: np.ndarray) -> np.ndarray:
+    """Indices of the 5 highest scores, highest first, the earlier of equal scores first."""
+    if len(final) < PARTIAL_SORT_FROM:
+        return np.argsort(-final, kind="stable")[:TOP_SCORES]
+    # Only options scoring at least the 5th best can be among the top; sort just those.
+    fifth = np.partition(final, len(final) - TOP_SCORES)[len(final) - TOP_SCORES]
+    near = np.flatnonzero(final >= fifth)
+    return near[np.argsort(-final[near], kind="stable")][:TOP_SCORES]
+
+
+def window_for(limit: int) -> int:
+    """Positions a Select looks at first: the limit, the set-aside options and some filtered
+    nodes."""
+    return max(32, limit + MAX_SKIP + limit // 4)
+
+
 def _top_scores(state: GroupState, consumed: list[Options]) -> list[tuple[int, float, Parts]]:
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
     final = np.concatenate([o.final for o in consumed]) if len(consumed) > 1 else consumed[0].final
-    if len(final) >= PARTIAL_SORT_FROM:
-        # Only options scoring at least the 5th best can be among the top; sort just those.
-        fifth = np.partition(final, len(final) - TOP_SCORES)[len(final) - TOP_SCORES]
-        near = np.flatnonzero(final >= fifth)
-        best = near[np.argsort(-final[near], kind="stable")][:TOP_SCORES]
-    else:
-        best = np.argsort(-final, kind="stable")[:TOP_SCORES]
+    best = best_five(final)
     if len(consumed) == 1:
         return consumed[0].report(state, best)
     ends = np.cumsum([len(o.final) for o in consumed])

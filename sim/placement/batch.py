@@ -1,0 +1,72 @@
+"""Consecutive Selects of one group at once, while none of them can see another's placement.
+
+A Select's placement changes only the chosen node (its resources, its allocation counts, its
+memo) unless the group has spreads (every boost moves) or distinct rules (distinct_property
+counts move for every node sharing the value). Without those, the Selects that follow one
+another along the visit order look at disjoint stretches of it, so within one round of the
+order each sees exactly what it would have seen after the earlier ones placed. Their
+windows are then rows of one array: the limit iterator's cut is every ``limit``-th option
+and ``MaxScoreIterator`` is a row-wise argmax. Only stretches without any score ≤ 0 are
+taken this way (those options would be set aside, see ``select``); the Select that meets one
+runs on its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .select import (
+    SKIP_THRESHOLD,
+    Choice,
+    Cursor,
+    GroupState,
+    Options,
+    _window,
+    best_five,
+    window_for,
+)
+
+
+def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) -> list[Choice]:
+    """Up to ``wanted`` Selects in one pass, as ``select`` would make them one by one; an
+    empty list when the group's Selects depend on each other or none fits in one round."""
+    if wanted < 2 or state.spreads or state.rules.active or cursor.pulls < state.batch_from:
+        return []
+    if state.memo is None:
+        state.remember(cursor.order)
+    n, limit = cursor.n, state.limit
+    start, span = cursor.offset, min(n, wanted * window_for(limit))
+    options = _window(state, start, start + span, cursor.pulls)
+    final = options.final
+    rows = min(wanted, len(final) // limit)
+    low = np.flatnonzero(final[: rows * limit] <= SKIP_THRESHOLD)
+    if len(low):
+        rows = int(low[0]) // limit
+    if rows < 2:
+        # The Selects over this stretch go one by one; look again once they have passed it.
+        state.batch_from = cursor.pulls + span
+        return []
+    last = np.arange(1, rows + 1) * limit  # options pulled by the end of each Select
+    ends = last if options.picked is None else options.picked[last - 1] + 1
+    evaluated = np.diff(ends, prepend=0).tolist()
+    cursor.offset = (start + int(ends[-1])) % n
+    cursor.pulls += int(ends[-1])
+    table = final[: rows * limit].reshape(rows, limit)
+    if not keep_top:
+        chosen = table.argmax(axis=1) + last - limit
+        reports = options.report(state, chosen)
+        return [
+            Choice(node, score, parts, count, None)
+            for (node, score, parts), count in zip(reports, evaluated, strict=True)
+        ]
+    return [
+        _with_top(state, options, row, first, count)
+        for row, first, count in zip(table, (last - limit).tolist(), evaluated, strict=True)
+    ]
+
+
+def _with_top(state: GroupState, options: Options, row: np.ndarray, first: int, count: int):
+    """Every score here is positive, so the best is the first of the top five."""
+    top = options.report(state, best_five(row) + first)
+    node, score, parts = top[0]
+    return Choice(node, score, parts, count, top)
