@@ -131,10 +131,8 @@ class Memo:
         for row, value in enumerate((fits, *scores)):
             rounds[row][:, positions] = value
 
-    def forget(self, node: int) -> None:
-        position = int(self.position[node])
-        if position >= 0:
-            self.values[0, position] = self.values[0, position + len(self.ring) // 2] = -1.0
+    def forget(self, position: int) -> None:
+        self.values[0, position] = self.values[0, position + len(self.ring) // 2] = -1.0
 
 
 @dataclass
@@ -209,9 +207,21 @@ class GroupState:
         return ok & (fit == 1)
 
     def forget(self, node: int) -> None:
-        """``node`` got an allocation: its fit and scores are computed again when next seen."""
-        if self.memo is not None:
-            self.memo.forget(node)
+        """``node`` got an allocation: its fit and scores are computed again.
+
+        With spreads every Select looks at most of the visit order, so the node is soon seen
+        again and is computed now; otherwise when (and if) it is next seen.
+        """
+        memo = self.memo
+        if memo is None:
+            return
+        position = int(memo.position[node])
+        if position < 0:
+            return
+        if self.spreads:
+            memo.store(position, self.fits(node), self.base_scores(node))
+        else:
+            memo.forget(position)
 
     def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
         """Per-scorer scores of one option (``ScoreMetaData``); NaN where nothing was appended."""
