@@ -91,8 +91,8 @@ def timed(work: Callable[[], int], repeats: int) -> tuple[float, float, float, i
 
 
 def grid(quick: bool, repeats: int) -> list[str]:
-    """Each row also times the same job with every Select made alone (``select_many`` off),
-    in the same run: with a spread block nothing is batched, so the two agree there."""
+    """Spread-off rows also time the same job with every Select made alone (``select_many``
+    off), in the same run; with a spread block Selects are never batched."""
     sizes = (1000,) if quick else (1000, 5000, 10000)
     counts = (300, 1200) if quick else (300, 600, 900, 1200)
     rows = [
@@ -112,12 +112,15 @@ def grid(quick: bool, repeats: int) -> list[str]:
                     return simulate(t, [j]).placed_count
 
                 med, low, high, placed = timed(run, repeats)
-                with mock.patch("sim.placement.scheduler.select_many", return_value=[]):
-                    alone = timed(run, repeats)[0]
+                one_by_one = "— | —"
+                if not spread:
+                    with mock.patch("sim.placement.scheduler.select_many", return_value=[]):
+                        alone = timed(run, repeats)[0]
+                    one_by_one = f"{alone:.3f} | {alone / med:.1f}×"
                 rows.append(
                     f"| {size} | {racks} | {count} | {'on' if spread else 'off'} | "
                     f"{med:.3f} ({low:.3f}–{high:.3f}) | {placed} | {placed / med:,.0f} | "
-                    f"{alone:.3f} | {alone / med:.1f}× |"
+                    f"{one_by_one} |"
                 )
     return rows
 

@@ -200,7 +200,8 @@ def _place(
 ) -> None:
     cpu = float(state.ask.cpu_on(state.ledger.capacity.mhz_per_core[node]))
     offer = world.ledger.commit(world.table.nodes[node], node, state.ask, cpu)
-    world.counts.add(state.job.id, state.group.name, node)
+    state.job_count[node] += 1
+    state.group_count[node] += 1
     state.forget(node)
     for pset in state.rules.property_sets:
         if pset.counts_for(state.group.name):

@@ -163,8 +163,10 @@ class GroupState:
         self.memo = Memo.of(self.table.n, order, self.spreads)
 
     @cached_property
-    def _rings(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.concatenate([self.cold, self.cold]), np.concatenate([self.warm, self.warm])
+    def _open_rings(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cold and warm PASS masks, twice round the visit order."""
+        cold, warm = self.cold == PASS, self.warm == PASS
+        return np.concatenate([cold, cold]), np.concatenate([warm, warm])
 
     def fits(self, nodes: np.ndarray | int) -> np.ndarray | bool:
         """Whether one more allocation fits each node (or the one node), now."""
@@ -258,16 +260,16 @@ class GroupState:
         pulls = pulls - self.first_pull
         return np.where(pulls < len(self.cold), self.cold[positions], self.warm[positions])
 
-    def window_verdicts(self, start: int, stop: int, pulls: int) -> np.ndarray:
-        """Verdicts of positions ``start:stop`` (of the doubled order) pulled from pull number
-        ``pulls`` on.
+    def window_open(self, start: int, stop: int, pulls: int) -> np.ndarray:
+        """Whether positions ``start:stop`` (of the doubled order), pulled from pull number
+        ``pulls`` on, pass the feasibility checks (a read-only view where possible).
 
         A node is cold the first time this group pulls it (its group-level class cache starts
         empty), warm afterwards; ``first_pull`` makes the count this group's own.
         """
         pulls -= self.first_pull
         n = len(self.cold)
-        cold, warm = self._rings
+        cold, warm = self._open_rings
         if pulls + stop - start <= n:
             return cold[start:stop]
         if pulls >= n:
@@ -311,11 +313,6 @@ class Options:
         """Nodes pulled up to and including the ``k``-th option."""
         return k if self.picked is None else int(self.picked[k - 1]) + 1
 
-    def prefix(self, k: int) -> Options:
-        picked = None if self.picked is None else self.picked[:k]
-        boost = None if self.boost is None else self.boost[:k]
-        return Options(self.start, picked, self.final[:k], boost, self.moving[:k])
-
     def report(
         self, state: GroupState, indices: np.ndarray | list[int]
     ) -> list[tuple[int, float, Parts]]:
@@ -340,8 +337,9 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     """The options among positions ``start:stop`` and their appended scores' mean
     (``ScoreNormalizationIterator``)."""
     memo = state.memo
-    ok = state.window_verdicts(start, stop, pulls) == PASS
+    ok = state.window_open(start, stop, pulls)
     if state.rules.active and ok.any():
+        ok = ok.copy()
         nodes = memo.ring[start:stop][ok]
         ok[ok] = distinct_mask(state.rules, nodes, state.job_count, state.group_count)
     ok = state.fitting(start, stop, ok)
@@ -370,9 +368,8 @@ class _Limit:
         m, need = len(scores), self.limit - self.returned
         if not m:
             return None
-        nonpos = scores <= SKIP_THRESHOLD
         room = MAX_SKIP - len(self.skipped)
-        if room <= 0 or not nonpos.any():
+        if room <= 0 or scores.min() > SKIP_THRESHOLD:
             k = min(need, m)
             i = int(np.argmax(scores[:k]))
             self.returned += k
@@ -380,7 +377,7 @@ class _Limit:
             return k if k == need else None
         # The first ``room`` non-positive options are set aside; each one before the limit is
         # reached lets the limit reach one option further.
-        skips = np.flatnonzero(nonpos)[:room].tolist()
+        skips = np.flatnonzero(scores <= SKIP_THRESHOLD)[:room].tolist()
         k = need
         for index in skips:
             if index < k:
@@ -448,7 +445,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     n = cursor.n
     seen, window = 0, window_for(state.limit)  # grows ×4 if short
     limit = _Limit(state.limit)
-    consumed: list[Options] = []
+    consumed: list[tuple[Options, int]] = []  # each window and how many of its options count
     while seen < n:
         start = cursor.offset
         stop = start + min(window, n - seen)
@@ -456,7 +453,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
         k = limit.offer(len(consumed), options.final)
         pulled = stop - start if k is None else options.pulled(k)
         used = len(options.final) if k is None else k
-        consumed.append(options.prefix(used))
+        consumed.append((options, used))
         if state.spreads:
             state.spread.advance(options.moving[:used])
         cursor.offset = (cursor.offset + pulled) % n
@@ -466,14 +463,14 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
             break
         window *= 4
     else:
-        limit.drain_skipped(lambda o: float(consumed[o[0]].final[o[1]]))
+        limit.drain_skipped(lambda o: float(consumed[o[0]][0].final[o[1]]))
     if limit.best is None:
         return None
     best, w, i = limit.best
     top = _top_scores(state, consumed) if keep_top else None
     # A positive best is also the first of the top scores (both keep the first of equals);
     # set-aside options, which may be missing from the best, all score ≤ 0.
-    chosen = top[0] if top and best > SKIP_THRESHOLD else consumed[w].report(state, [i])[0]
+    chosen = top[0] if top and best > SKIP_THRESHOLD else consumed[w][0].report(state, [i])[0]
     node, score, parts = chosen
     return Choice(node=node, score=score, parts=parts, nodes_evaluated=seen, top=top)
 
@@ -494,17 +491,19 @@ def window_for(limit: int) -> int:
     return max(32, limit + MAX_SKIP + limit // 4)
 
 
-def _top_scores(state: GroupState, consumed: list[Options]) -> list[tuple[int, float, Parts]]:
+def _top_scores(
+    state: GroupState, consumed: list[tuple[Options, int]]
+) -> list[tuple[int, float, Parts]]:
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
-    final = np.concatenate([o.final for o in consumed]) if len(consumed) > 1 else consumed[0].final
-    best = best_five(final)
     if len(consumed) == 1:
-        return consumed[0].report(state, best)
-    ends = np.cumsum([len(o.final) for o in consumed])
+        options, used = consumed[0]
+        return options.report(state, best_five(options.final[:used]))
+    best = best_five(np.concatenate([o.final[:used] for o, used in consumed]))
+    ends = np.cumsum([used for _, used in consumed])
     windows = np.searchsorted(ends, best, side="right")
-    starts = ends - [len(o.final) for o in consumed]
+    starts = ends - [used for _, used in consumed]
     return [
-        consumed[w].report(state, [flat - starts[w]])[0]
+        consumed[w][0].report(state, [flat - starts[w]])[0]
         for w, flat in zip(windows.tolist(), best.tolist())
     ]
 
