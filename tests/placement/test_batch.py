@@ -12,7 +12,7 @@ from sim.nodetable import NodeTable
 from sim.placement import simulate
 from sim.placement.batch import select_many
 
-from .helpers import node
+from .helpers import job, node
 from .test_properties import clusters, jobs
 
 
@@ -40,46 +40,20 @@ def busy_jobs(draw) -> list[Job]:
     out = []
     for k in range(draw(st.integers(1, 3))):
         weight = draw(st.sampled_from([0, 40, -40]))
+        rack_affinity = {"LTarget": "${meta.rack}", "RTarget": "r1", "Operand": "="}
+        linux_only = {"LTarget": "${node.class}", "Operand": "=", "RTarget": "linux"}
         out.append(
-            Job.model_validate(
-                {
-                    "ID": f"busy{k}",
-                    "Type": draw(st.sampled_from(["service", "batch"])),
-                    "Affinities": [
-                        {
-                            "LTarget": "${meta.rack}",
-                            "RTarget": "r1",
-                            "Operand": "=",
-                            "Weight": weight,
-                        }
-                    ]
-                    if weight
-                    else [],
-                    "TaskGroups": [
-                        {
-                            "Name": "g",
-                            "Count": draw(st.integers(2, 150)),
-                            "Constraints": [
-                                {"LTarget": "${node.class}", "Operand": "=", "RTarget": "linux"}
-                            ]
-                            if draw(st.booleans())
-                            else [],
-                            "Networks": [{"ReservedPorts": [{"Label": "http", "Value": 8080}]}]
-                            if draw(st.booleans())
-                            else [],
-                            "Tasks": [
-                                {
-                                    "Name": "t",
-                                    "Driver": "docker",
-                                    "Resources": {
-                                        "CPU": draw(st.sampled_from([100, 500, 1500])),
-                                        "MemoryMB": draw(st.sampled_from([64, 256, 1024])),
-                                    },
-                                }
-                            ],
-                        }
-                    ],
-                }
+            job(
+                f"busy{k}",
+                count=draw(st.integers(2, 150)),
+                cpu=draw(st.sampled_from([100, 500, 1500])),
+                memory=draw(st.sampled_from([64, 256, 1024])),
+                group_constraints=[linux_only] if draw(st.booleans()) else [],
+                type_=draw(st.sampled_from(["service", "batch"])),
+                Affinities=[{**rack_affinity, "Weight": weight}] if weight else [],
+                Networks=[{"ReservedPorts": [{"Label": "http", "Value": 8080}]}]
+                if draw(st.booleans())
+                else [],
             )
         )
     return out
@@ -88,12 +62,13 @@ def busy_jobs(draw) -> list[Job]:
 def _snapshot(nodes: list[Node], js: list[Job], seed: int, keep_top: bool) -> list:
     plan = simulate(NodeTable(nodes), js, seed=seed, score_metadata=keep_top)
     out = []
-    for job in plan.jobs:
-        for group in job.groups:
+    for outcome in plan.jobs:
+        for group in outcome.groups:
             failed = None if group.failed is None else group.failed.to_nomad()
             out.append((group.nodes, group.scores, group.evaluated, failed))
         out.extend(
-            (a.name, a.scores, [m["NodeName"] for m in a.score_metadata]) for a in job.allocations()
+            (a.name, a.scores, [m["NodeName"] for m in a.score_metadata])
+            for a in outcome.allocations()
         )
     return out
 
@@ -122,26 +97,7 @@ def test_batches_are_taken_for_a_plain_service_group():
     # 200 nodes: 25 Selects of 8 nodes fill one round of the visit order; after it every node
     # holds an allocation of the group, anti-affinity makes scores ≤ 0 and Selects go alone.
     nodes = [node(f"n{i}", cpu=8000, memory=8192) for i in range(200)]
-    js = [
-        Job.model_validate(
-            {
-                "ID": "web",
-                "TaskGroups": [
-                    {
-                        "Name": "g",
-                        "Count": 30,
-                        "Tasks": [
-                            {
-                                "Name": "t",
-                                "Driver": "docker",
-                                "Resources": {"CPU": 100, "MemoryMB": 64},
-                            }
-                        ],
-                    }
-                ],
-            }
-        )
-    ]
+    js = [job("web", count=30, cpu=100, memory=64)]
     sizes = []
 
     def spy(*args):
