@@ -5,13 +5,15 @@ window at a time: verdicts, distinct rules, fit and scores for the whole window 
 operations, then the limit iterator's rule picks how far into the window Nomad would have
 pulled. Only that prefix counts (NodesEvaluated, the spread running minimum, the static
 iterator position), so the result is the node-by-node one, at O(limit) work per Select.
+Fit and the scores other than spread are remembered per visit position (``Memo``), and
+Selects that cannot see each other's placements are made together (``batch.select_many``).
 
 Reproduced from scheduler/feasible/select.go and feasible.go:
 - ``StaticIterator`` keeps its offset between Selects and wraps; each Select pulls every
   node at most once; the class cache is warm on the second visit of a node.
 - ``LimitIterator``: returns ``limit`` options; the first 3 options with a final score ≤ 0
   are set aside and only come back after the source runs dry (in Nomad's slightly odd
-  order, reproduced in ``_drain_skipped``).
+  order, reproduced in ``_Limit.drain_skipped``).
 - ``MaxScoreIterator``: highest final score, ties to the first returned.
 """
 
