@@ -36,7 +36,7 @@ from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
 TOP_SCORES = 5  # MaxRetainedNodeScores
-PARTIAL_SORT_FROM = 64  # options in a Select from which a partial sort finds the top scores faster
+PARTIAL_SORT_FROM = 64  # options from which repeated argmax finds the top scores faster
 
 Parts = tuple[float, float, float, float]  # binpack, anti-affinity, affinity, spread (NaN: absent)
 
@@ -481,10 +481,12 @@ def best_five(final: np.ndarray) -> np.ndarray:
     """Indices of the 5 highest scores, highest first, the earlier of equal scores first."""
     if len(final) < PARTIAL_SORT_FROM:
         return np.argsort(-final, kind="stable")[:TOP_SCORES]
-    # Only options scoring at least the 5th best can be among the top; sort just those.
-    fifth = np.partition(final, len(final) - TOP_SCORES)[len(final) - TOP_SCORES]
-    near = np.flatnonzero(final >= fifth)
-    return near[np.argsort(-final[near], kind="stable")][:TOP_SCORES]
+    # Five argmax passes (each finds the first of the highest) cost less than a sort.
+    left, best = final.copy(), []
+    for _ in range(TOP_SCORES):
+        best.append(int(left.argmax()))
+        left[best[-1]] = -np.inf
+    return np.array(best)
 
 
 def window_for(limit: int) -> int:
