@@ -198,7 +198,7 @@ def _place(
     evaluated: int,
     top: list | None,
 ) -> None:
-    cpu = float(state.ask.cpu_on(state.ledger.capacity.mhz_per_core[node]))
+    cpu = float(state.cpu_ask(node))
     offer = world.ledger.commit(world.table.nodes[node], node, state.ask, cpu)
     state.job_count[node] += 1
     state.group_count[node] += 1
@@ -207,8 +207,9 @@ def _place(
         if pset.counts_for(state.group.name):
             pset.add(node)
     for s in state.spreads:
-        if s.codes[node] >= 0:
-            s.counts[s.codes[node]] += 1
+        slot = s.codes.item(node)
+        if slot >= 0:
+            s.counts[slot] += 1
     outcome.record(index, node, cpu, score, parts, evaluated, offer, top)
 
 

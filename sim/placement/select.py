@@ -30,7 +30,7 @@ from ..feasibility.reasons import PASS, ReasonTable
 from ..metrics import AllocMetric
 from ..nodetable import NodeTable
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
-from .resources import NUMERIC_DIMS, GroupAsk, Ledger
+from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
 from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
 
 MAX_SKIP = 3
@@ -184,12 +184,12 @@ class GroupState:
     def base_scores(self, nodes: np.ndarray | int) -> tuple:
         """Sum and number of the appended scores other than spread, and the binpack score."""
         binpack = self.binpack(nodes)
-        collisions = self.group_count[nodes]
+        collisions = at(self.group_count, nodes)
         hit = collisions > 0
         total = binpack + hit * anti_affinity(collisions, self.group.count)
         appended = hit + 1.0
         if self.affinity is not None:
-            total = total + self.affinity[nodes]
+            total = total + at(self.affinity, nodes)
             appended = appended + 1.0
         return total, appended, binpack
 
@@ -245,17 +245,17 @@ class GroupState:
     def cpu_ask(self, nodes: np.ndarray | int) -> np.ndarray | float:
         if not self.ask.cores:
             return self.ask.cpu
-        return self.ask.cpu_on(self.ledger.capacity.mhz_per_core[nodes])
+        return self.ask.cpu_on(at(self.ledger.capacity.mhz_per_core, nodes))
 
     def binpack(self, nodes: np.ndarray | int) -> np.ndarray:
         """The fit score (binpack or spread) of placing one more allocation on each node."""
         ledger, cap = self.ledger, self.ledger.capacity
         return fit_score(
             self.algorithm,
-            ledger.cpu[nodes] + self.cpu_ask(nodes),
-            cap.inverse_cpu[nodes],
-            ledger.memory_mb[nodes] + self.ask.memory_mb,
-            cap.inverse_memory[nodes],
+            at(ledger.cpu, nodes) + self.cpu_ask(nodes),
+            at(cap.inverse_cpu, nodes),
+            at(ledger.memory_mb, nodes) + self.ask.memory_mb,
+            at(cap.inverse_memory, nodes),
         )
 
     def verdicts_at(self, positions: np.ndarray, pulls: np.ndarray) -> np.ndarray:
