@@ -20,7 +20,6 @@ from .select import (
     Choice,
     Cursor,
     GroupState,
-    Options,
     _window,
     best_five,
     window_for,
@@ -37,8 +36,9 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
     n, limit = cursor.n, state.limit
     start, span = cursor.offset, min(n, wanted * window_for(limit))
     options = _window(state, start, start + span, cursor.pulls)
-    final = options.final
-    rows = min(wanted, len(final) // limit)
+    picked = options.positions()
+    final = options.final if picked is None else options.final[picked]
+    rows = min(wanted, options.count // limit)
     low = np.flatnonzero(final[: rows * limit] <= SKIP_THRESHOLD)
     if len(low):
         rows = int(low[0]) // limit
@@ -47,26 +47,25 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
         state.batch_from = cursor.pulls + span
         return []
     last = np.arange(1, rows + 1) * limit  # options pulled by the end of each Select
-    ends = last if options.picked is None else options.picked[last - 1] + 1
+    ends = last if picked is None else picked[last - 1] + 1
     evaluated = np.diff(ends, prepend=0).tolist()
     cursor.offset = (start + int(ends[-1])) % n
     cursor.pulls += int(ends[-1])
     table = final[: rows * limit].reshape(rows, limit)
+
+    def where(option_indices: np.ndarray) -> np.ndarray:
+        return option_indices if picked is None else picked[option_indices]
+
     if not keep_top:
-        chosen = table.argmax(axis=1) + last - limit
-        reports = options.report(state, chosen)
+        reports = options.report(state, where(table.argmax(axis=1) + last - limit))
         return [
             Choice(node, score, parts, count, None)
             for (node, score, parts), count in zip(reports, evaluated, strict=True)
         ]
-    return [
-        _with_top(state, options, row, first, count)
-        for row, first, count in zip(table, (last - limit).tolist(), evaluated, strict=True)
-    ]
-
-
-def _with_top(state: GroupState, options: Options, row: np.ndarray, first: int, count: int):
-    """Every score here is positive, so the best is the first of the top five."""
-    top = options.report(state, best_five(row) + first)
-    node, score, parts = top[0]
-    return Choice(node, score, parts, count, top)
+    choices = []
+    for row, first, count in zip(table, (last - limit).tolist(), evaluated, strict=True):
+        # Every score here is positive, so the best is the first of the top five.
+        top = options.report(state, where(best_five(row) + first))
+        node, score, parts = top[0]
+        choices.append(Choice(node, score, parts, count, top))
+    return choices

@@ -179,13 +179,14 @@ class SpreadScorer:
         return sets
 
     def scores(
-        self, sets: list[SpreadSet], slots: list[np.ndarray]
+        self, sets: list[SpreadSet], slots: list[np.ndarray], options: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Total spread boost per option, given each option's slot in every set, and the
-        boosts that move the running minimum.
+        """Total spread boost per node, given each node's slot in every set, and the boosts
+        that move the running minimum.
 
-        The second array (one row per option, one column per spread, +inf where no boost was
-        computed) lets the caller advance ``lowest`` only over options Nomad actually scored.
+        The second array (one row per node, one column per spread, +inf where no boost was
+        computed or the node is not among ``options``) lets the caller advance ``lowest``
+        only over options Nomad actually scored.
         """
         if not any(s.desired for s in sets):  # even spreads never move the running minimum
             total = even_spread_table(sets[0].counts)[slots[0]]
@@ -207,6 +208,8 @@ class SpreadScorer:
             positive = ~np.isnan(want) & (want != 0)
             moving[:, k] = np.where(positive, boost, np.inf)[slot]
             total += np.where(np.isnan(want), -1.0, np.where(positive, boost, 0.0))[slot]
+        if options is not None:
+            moving[~options] = np.inf
         zero_desired = [
             k for k, s in enumerate(sets) if s.desired and any(v == 0 for v in s.desired.values())
         ]

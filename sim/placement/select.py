@@ -104,6 +104,7 @@ class Memo:
         position[order] = np.arange(len(order))
         values = np.zeros((4, len(ring)))
         values[0] = -1.0
+        values[2] = 1.0  # appended: never 0, so scores of positions not yet known stay finite
         return cls(ring, position, values, [s.codes[ring] for s in spreads])
 
     @property
@@ -290,38 +291,38 @@ class GroupState:
         return None
 
 
-def _take(column: np.ndarray, start: int, stop: int, picked: np.ndarray | None) -> np.ndarray:
-    """Positions ``start:stop`` of a column, narrowed to ``picked``."""
-    window = column[start:stop]
-    return window if picked is None else window[picked]
-
-
 @dataclass
 class Options:
-    """Scored options of one window, in pull order.
+    """Scored positions of one window, in pull order.
 
-    ``picked`` holds each option's index in the window (None: every pulled node is one).
+    ``final`` has one entry per pulled position, -inf where the node is not an option
+    (filtered, distinct rule, does not fit); ``mask`` marks the options (None: all are).
     Per-scorer values are not kept: ``report`` reads them for the few options a Select
     reports (the chosen one, the top 5), before anything on their nodes changes.
     """
 
     start: int  # the window's first position in the doubled visit order
-    picked: np.ndarray | None
     final: np.ndarray
-    boost: np.ndarray | None  # spread boost per option
-    moving: np.ndarray  # spread boosts that move the running minimum
+    mask: np.ndarray | None
+    count: int  # options in the window
+    boost: np.ndarray | None  # spread boost per position
+    moving: np.ndarray  # spread boosts that move the running minimum, +inf for non-options
 
-    def pulled(self, k: int) -> int:
-        """Nodes pulled up to and including the ``k``-th option."""
-        return k if self.picked is None else int(self.picked[k - 1]) + 1
+    def positions(self) -> np.ndarray | None:
+        """Window index of each option (None: every position is one)."""
+        return None if self.mask is None else np.flatnonzero(self.mask)
+
+    def after(self, k: int) -> int:
+        """Positions pulled up to and including the ``k``-th option."""
+        return k if self.mask is None else int(np.flatnonzero(self.mask)[k - 1]) + 1
 
     def report(
         self, state: GroupState, indices: np.ndarray | list[int]
     ) -> list[tuple[int, float, Parts]]:
-        """(node, final score, per-scorer scores) of the given options, read before anything
-        on their nodes changes."""
+        """(node, final score, per-scorer scores) at the given window indices, read before
+        anything on their nodes changes."""
         indices = np.asarray(indices)
-        positions = self.start + (indices if self.picked is None else self.picked[indices])
+        positions = self.start + indices
         nodes = state.memo.ring[positions]
         spread = [None] * len(indices) if self.boost is None else self.boost[indices].tolist()
         return [
@@ -336,8 +337,11 @@ class Options:
 
 
 def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
-    """The options among positions ``start:stop`` and their appended scores' mean
-    (``ScoreNormalizationIterator``)."""
+    """Positions ``start:stop`` scored: the mean of the appended scores
+    (``ScoreNormalizationIterator``) where the node is an option.
+
+    Scores are computed over the whole window, which costs less than gathering the options
+    first."""
     memo = state.memo
     ok = state.window_open(start, stop, pulls)
     if state.rules.active and ok.any():
@@ -345,15 +349,19 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
         nodes = memo.ring[start:stop][ok]
         ok[ok] = distinct_mask(state.rules, nodes, state.job_count, state.group_count)
     ok = state.fitting(start, stop, ok)
-    picked = None if ok.all() else np.flatnonzero(ok)
-    total = _take(memo.total, start, stop, picked)
-    appended = _take(memo.appended, start, stop, picked)
-    if not state.spreads:
-        return Options(start, picked, total / appended, None, NO_MOVES)
-    slots = [_take(column, start, stop, picked) for column in memo.slots]
-    boost, moving = state.spread.scores(state.spreads, slots)
-    final = (total + boost) / (appended + (boost != 0.0))
-    return Options(start, picked, final, boost, moving)
+    count = int(np.count_nonzero(ok))
+    mask = None if count == stop - start else ok
+    total, appended = memo.total[start:stop], memo.appended[start:stop]
+    boost, moving = None, NO_MOVES
+    if state.spreads:
+        slots = [column[start:stop] for column in memo.slots]
+        boost, moving = state.spread.scores(state.spreads, slots, mask)
+        final = (total + boost) / (appended + (boost != 0.0))
+    else:
+        final = total / appended
+    if mask is not None:
+        final = np.where(mask, final, -np.inf)
+    return Options(start, final, mask, count, boost, moving)
 
 
 @dataclass
@@ -362,39 +370,44 @@ class _Limit:
 
     limit: int
     returned: int = 0
-    best: tuple[float, int, int] | None = None  # (score, window, index)
-    skipped: list[tuple[int, int]] = field(default_factory=list)  # (window, index)
+    best: tuple[float, int, int] | None = None  # (score, window, window index)
+    skipped: list[tuple[int, int]] = field(default_factory=list)  # (window, window index)
 
-    def offer(self, w: int, scores: np.ndarray) -> int | None:
-        """Consume options in order; return how many were pulled if the limit was reached."""
-        m, need = len(scores), self.limit - self.returned
-        if not m:
+    def offer(self, w: int, options: Options) -> int | None:
+        """Consume the window's options in order; return how many positions were pulled if
+        the limit was reached."""
+        scores, count, need = options.final, options.count, self.limit - self.returned
+        if not count:
             return None
         room = MAX_SKIP - len(self.skipped)
-        if room <= 0 or scores.min() > SKIP_THRESHOLD:
-            k = min(need, m)
+        if room <= 0 or _all_positive(options):
+            k = len(scores) if count < need else options.after(need)
             i = int(np.argmax(scores[:k]))
-            self.returned += k
+            self.returned += min(count, need)
             self._consider(float(scores[i]), w, i)
-            return k if k == need else None
+            return k if count >= need else None
         # The first ``room`` non-positive options are set aside; each one before the limit is
         # reached lets the limit reach one option further.
-        skips = np.flatnonzero(scores <= SKIP_THRESHOLD)[:room].tolist()
+        picked = options.positions()
+        if picked is None:
+            picked = np.arange(len(scores))
+        values = scores[picked]
+        skips = np.flatnonzero(values <= SKIP_THRESHOLD)[:room].tolist()
         k = need
         for index in skips:
             if index < k:
                 k += 1
-        done = k <= m
-        k = min(k, m)
+        done = k <= count
+        k = min(k, count)
         skips = [i for i in skips if i < k]
-        self.skipped.extend((w, i) for i in skips)
+        self.skipped.extend((w, int(picked[i])) for i in skips)
         self.returned += k - len(skips)
         if k > len(skips):
-            taken = scores[:k].copy()
+            taken = values[:k].copy()
             taken[skips] = -np.inf
-            i = int(np.argmax(taken))
+            i = int(picked[int(np.argmax(taken))])
             self._consider(float(scores[i]), w, i)
-        return k if done else None
+        return int(picked[k - 1]) + 1 if done else None
 
     def _consider(self, score: float, w: int, i: int) -> None:
         if self.best is None or score > self.best[0]:
@@ -447,17 +460,16 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     n = cursor.n
     seen, window = 0, window_for(state.limit)  # grows ×4 if short
     limit = _Limit(state.limit)
-    consumed: list[tuple[Options, int]] = []  # each window and how many of its options count
+    consumed: list[tuple[Options, int]] = []  # each window and how many positions were pulled
     while seen < n:
         start = cursor.offset
         stop = start + min(window, n - seen)
         options = _window(state, start, stop, cursor.pulls)
-        k = limit.offer(len(consumed), options.final)
-        pulled = stop - start if k is None else options.pulled(k)
-        used = len(options.final) if k is None else k
-        consumed.append((options, used))
+        k = limit.offer(len(consumed), options)
+        pulled = stop - start if k is None else k
+        consumed.append((options, pulled))
         if state.spreads:
-            state.spread.advance(options.moving[:used])
+            state.spread.advance(options.moving[:pulled])
         cursor.offset = (cursor.offset + pulled) % n
         cursor.pulls += pulled
         seen += pulled
@@ -475,6 +487,14 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     chosen = top[0] if top and best > SKIP_THRESHOLD else consumed[w][0].report(state, [i])[0]
     node, score, parts = chosen
     return Choice(node=node, score=score, parts=parts, nodes_evaluated=seen, top=top)
+
+
+def _all_positive(options: Options) -> bool:
+    """No option scores ≤ 0 (non-options, at -inf, are counted apart)."""
+    if options.mask is None:
+        return bool(options.final.min() > SKIP_THRESHOLD)
+    low = int(np.count_nonzero(options.final <= SKIP_THRESHOLD))
+    return low == len(options.final) - options.count
 
 
 def best_five(final: np.ndarray) -> np.ndarray:
@@ -501,8 +521,11 @@ def _top_scores(
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
     if len(consumed) == 1:
         options, used = consumed[0]
-        return options.report(state, best_five(options.final[:used]))
-    best = best_five(np.concatenate([o.final[:used] for o, used in consumed]))
+        best = best_five(options.final[:used])
+        return options.report(state, best[options.final[best] > -np.inf])
+    final = np.concatenate([o.final[:used] for o, used in consumed])
+    best = best_five(final)
+    best = best[final[best] > -np.inf]
     ends = np.cumsum([used for _, used in consumed])
     windows = np.searchsorted(ends, best, side="right")
     starts = ends - [used for _, used in consumed]

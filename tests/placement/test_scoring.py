@@ -6,8 +6,18 @@ import numpy as np
 import pytest
 
 from sim.placement import limit_for, score_fit_binpack, score_fit_spread
-from sim.placement.scoring import BINPACK_MAX_FIT, even_spread_boost, scored_limit
-from sim.placement.select import _Limit
+from sim.placement.scoring import BINPACK_MAX_FIT, NO_MOVES, even_spread_boost, scored_limit
+from sim.placement.select import Options, _Limit
+
+
+def _window(scores: list[float], options: list[bool] | None = None) -> Options:
+    """A window whose positions score ``scores``; ``options`` marks which are options."""
+    mask = None if options is None else np.array(options)
+    final = np.array(scores, dtype=float)
+    if mask is not None:
+        final[~mask] = -np.inf
+    count = len(scores) if mask is None else int(mask.sum())
+    return Options(0, final, mask, count, None, NO_MOVES)
 
 
 def _free(used_cpu: float, used_mem: float) -> tuple[float, float]:
@@ -49,22 +59,40 @@ def test_batch_limit_and_scored_limit():
 def test_limit_sets_aside_non_positive_scores():
     limit = _Limit(2)
     # -0.5 and 0.0 are set aside; 0.3 and 0.2 fill the limit; 0.9 is never pulled.
-    pulled = limit.offer(0, np.array([-0.5, 0.3, 0.0, 0.2, 0.9]))
+    pulled = limit.offer(0, _window([-0.5, 0.3, 0.0, 0.2, 0.9]))
     assert pulled == 4
     assert limit.best == (0.3, 0, 1)
+    assert limit.skipped == [(0, 0), (0, 2)]
+
+
+def test_limit_counts_options_not_pulled_nodes():
+    limit = _Limit(2)
+    # Position 1 is filtered and position 2 set aside: the two options are positions 0 and 3,
+    # so four nodes are pulled and the best is the first one.
+    window = _window([0.4, 0.0, -0.5, 0.3, 0.2], [True, False, True, True, True])
+    assert limit.offer(0, window) == 4
+    assert limit.best == (0.4, 0, 0)
+    assert limit.skipped == [(0, 2)]
+
+
+def test_limit_not_reached_pulls_the_whole_window():
+    limit = _Limit(5)
+    window = _window([0.1, 0.0, 0.3], [True, False, True])
+    assert limit.offer(0, window) is None
+    assert (limit.returned, limit.best) == (2, (0.3, 0, 2))
 
 
 def test_limit_returns_set_aside_options_when_dry():
     limit = _Limit(3)
     scores = np.array([-0.2, -0.1])
-    assert limit.offer(0, scores) is None
+    assert limit.offer(0, _window(scores.tolist())) is None
     limit.drain_skipped(lambda o: float(scores[o[1]]))
     assert limit.best[0] == -0.1
 
 
 def test_max_score_ties_keep_the_first():
     limit = _Limit(3)
-    limit.offer(0, np.array([0.5, 0.5, 0.4]))
+    limit.offer(0, _window([0.5, 0.5, 0.4]))
     assert limit.best == (0.5, 0, 0)
 
 
