@@ -104,7 +104,10 @@ class Memo:
         position[order] = np.arange(len(order))
         values = np.zeros((4, len(ring)))
         values[0] = -1.0
-        values[2] = 1.0  # appended: never 0, so scores of positions not yet known stay finite
+        # Where a node is not known to fit, the sum of scores is -inf: its final score is
+        # then already what a non-option gets.
+        values[1] = -np.inf
+        values[2] = 1.0
         return cls(ring, position, values, [s.codes[ring] for s in spreads])
 
     @property
@@ -126,12 +129,18 @@ class Memo:
     def store(self, positions: np.ndarray | int, fits, scores: tuple) -> None:
         """Record fit and scores at positions of the first round (and so of the second)."""
         n = len(self.ring) // 2
+        total, appended, binpack = scores
+        total = (
+            np.where(fits, total, -np.inf)
+            if isinstance(fits, np.ndarray)
+            else (total if fits else -np.inf)
+        )
         if isinstance(positions, int):
-            for row, value in enumerate((fits, *scores)):
+            for row, value in enumerate((fits, total, appended, binpack)):
                 self.values[row, positions] = self.values[row, positions + n] = value
             return
         rounds = self.values.reshape(4, 2, n)
-        for row, value in enumerate((fits, *scores)):
+        for row, value in enumerate((fits, total, appended, binpack)):
             rounds[row][:, positions] = value
 
     def forget(self, position: int) -> None:
@@ -359,7 +368,9 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
         final = (total + boost) / (appended + (boost != 0.0))
     else:
         final = total / appended
-    if mask is not None:
+    # Nodes not known to fit already score -inf; only nodes that fit but are filtered here
+    # (a feasibility or distinct rule) need masking.
+    if mask is not None and np.count_nonzero(final == -np.inf) != len(final) - count:
         final = np.where(mask, final, -np.inf)
     return Options(start, final, mask, count, boost, moving)
 
