@@ -57,7 +57,7 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
         return option_indices if picked is None else picked[option_indices]
 
     if not keep_top:
-        reports = options.report(state, where(table.argmax(axis=1) + last - limit))
+        reports = options.report(state, where(table.argmax(axis=1) + last - limit).tolist())
         return [
             Choice(node, score, parts, count, None)
             for (node, score, parts), count in zip(reports, evaluated, strict=True)
@@ -65,7 +65,7 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
     choices = []
     for row, first, count in zip(table, (last - limit).tolist(), evaluated, strict=True):
         # Every score here is positive, so the best is the first of the top five.
-        top = options.report(state, where(best_five(row) + first))
+        top = options.report(state, where(np.array(best_five(row)) + first).tolist())
         node, score, parts = top[0]
         choices.append(Choice(node, score, parts, count, top))
     return choices

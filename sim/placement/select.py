@@ -325,24 +325,18 @@ class Options:
         """Positions pulled up to and including the ``k``-th option."""
         return k if self.mask is None else int(np.flatnonzero(self.mask)[k - 1]) + 1
 
-    def report(
-        self, state: GroupState, indices: np.ndarray | list[int]
-    ) -> list[tuple[int, float, Parts]]:
+    def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
         """(node, final score, per-scorer scores) at the given window indices, read before
-        anything on their nodes changes."""
-        indices = np.asarray(indices)
-        positions = self.start + indices
-        nodes = state.memo.ring[positions]
-        spread = [None] * len(indices) if self.boost is None else self.boost[indices].tolist()
-        return [
-            (node, final, state.score_parts(node, binpack, boost))
-            for node, final, binpack, boost in zip(
-                nodes.tolist(),
-                self.final[indices].tolist(),
-                state.memo.binpack[positions].tolist(),
-                spread,
-            )
-        ]
+        anything on their nodes changes; a handful of indices, so element by element."""
+        ring, binpack, final = state.memo.ring, state.memo.binpack, self.final
+        out = []
+        for i in indices:
+            position = self.start + i
+            node = int(ring[position])
+            boost = None if self.boost is None else float(self.boost[i])
+            parts = state.score_parts(node, float(binpack[position]), boost)
+            out.append((node, float(final[i]), parts))
+        return out
 
 
 def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
@@ -508,16 +502,21 @@ def _all_positive(options: Options) -> bool:
     return low == len(options.final) - options.count
 
 
-def best_five(final: np.ndarray) -> np.ndarray:
-    """Indices of the 5 highest scores, highest first, the earlier of equal scores first."""
+def best_five(final: np.ndarray) -> list[int]:
+    """Indices of the 5 highest scores above -inf, highest first, the earlier of equal
+    scores first."""
     if len(final) < PARTIAL_SORT_FROM:
-        return np.argsort(-final, kind="stable")[:TOP_SCORES]
+        best = np.argsort(-final, kind="stable")[:TOP_SCORES].tolist()
+        return [i for i in best if final[i] > -np.inf]
     # Five argmax passes (each finds the first of the highest) cost less than a sort.
     left, best = final.copy(), []
     for _ in range(TOP_SCORES):
-        best.append(int(left.argmax()))
-        left[best[-1]] = -np.inf
-    return np.array(best)
+        i = int(left.argmax())
+        if left[i] == -np.inf:
+            break
+        best.append(i)
+        left[i] = -np.inf
+    return best
 
 
 def window_for(limit: int) -> int:
@@ -532,11 +531,9 @@ def _top_scores(
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
     if len(consumed) == 1:
         options, used = consumed[0]
-        best = best_five(options.final[:used])
-        return options.report(state, best[options.final[best] > -np.inf])
+        return options.report(state, best_five(options.final[:used]))
     final = np.concatenate([o.final[:used] for o, used in consumed])
-    best = best_five(final)
-    best = best[final[best] > -np.inf]
+    best = np.array(best_five(final), dtype=np.int64)
     ends = np.cumsum([used for _, used in consumed])
     windows = np.searchsorted(ends, best, side="right")
     starts = ends - [used for _, used in consumed]
