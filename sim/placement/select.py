@@ -144,7 +144,10 @@ class Memo:
             rounds[row][:, positions] = value
 
     def forget(self, position: int) -> None:
-        self.values[0, position] = self.values[0, position + len(self.ring) // 2] = -1.0
+        """Not known to fit any more (fit -1, scores -inf) until computed again."""
+        second = position + len(self.ring) // 2
+        self.values[0, position] = self.values[0, second] = -1.0
+        self.values[1, position] = self.values[1, second] = -np.inf
 
 
 @dataclass
