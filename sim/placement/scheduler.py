@@ -167,7 +167,7 @@ def _group_state(
                 and alloc.group == group.name
                 and s.codes[alloc.node_index] >= 0
             ):
-                s.counts[s.codes[alloc.node_index]] += 1
+                s.add(int(s.codes[alloc.node_index]))
     return GroupState(
         table=world.table,
         job=job,
@@ -209,7 +209,7 @@ def _place(
     for s in state.spreads:
         slot = s.codes.item(node)
         if slot >= 0:
-            s.counts[slot] += 1
+            s.add(slot)
     outcome.record(index, node, cpu, score, parts, evaluated, offer, top)
 
 

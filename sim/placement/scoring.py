@@ -111,8 +111,39 @@ class SpreadSet:
     weight: int
     desired: dict[str, float]  # per slot value; empty = even spread
 
+    even: tuple[np.ndarray, int, int, int] | None = None  # table, low, high, values at low
+
     def used(self) -> dict[str, int]:
         return {self.slots[i]: int(c) for i, c in enumerate(self.counts) if c}
+
+    def even_table(self) -> np.ndarray:
+        """``even_spread_table`` of the current counts, kept up to date by ``add``."""
+        if self.even is None:
+            used = [c for c in self.counts.tolist() if c > 0]
+            low, high = (min(used), max(used)) if used else (0, 0)
+            self.even = (even_spread_table(self.counts), low, high, used.count(low))
+        return self.even[0]
+
+    def add(self, slot: int) -> None:
+        """One more allocation on the value at ``slot``.
+
+        The even-spread table changes in that value's entry only, unless the lowest or
+        highest count moves (then every entry may change and it is computed again).
+        """
+        before = int(self.counts[slot])
+        self.counts[slot] = before + 1
+        if self.even is None:
+            return
+        table, low, high, at_low = self.even
+        after = before + 1
+        if before == 0 and low == 1:
+            table[slot] = -1.0 if low == high else (high - low) / low
+            self.even = (table, low, high, at_low + 1)
+        elif before == 0 or after > high or (before == low and at_low == 1):
+            self.even = None
+        else:
+            table[slot] = (low - after) / low
+            self.even = (table, low, high, at_low - (before == low))
 
     @cached_property
     def desired_by_slot(self) -> np.ndarray:
@@ -189,15 +220,15 @@ class SpreadScorer:
         only over options Nomad actually scored.
         """
         if not any(s.desired for s in sets):  # even spreads never move the running minimum
-            total = even_spread_table(sets[0].counts)[slots[0]]
+            total = sets[0].even_table()[slots[0]]
             for s, slot in zip(sets[1:], slots[1:]):
-                total += even_spread_table(s.counts)[slot]
+                total += s.even_table()[slot]
             return total, NO_MOVES
         total = np.zeros(len(slots[0]))
         moving = np.full((len(total), len(sets)), np.inf)
         for k, (s, slot) in enumerate(zip(sets, slots)):
             if not s.desired:
-                total += even_spread_table(s.counts)[slot]
+                total += s.even_table()[slot]
                 continue
             # Per attribute value (the last entry: the node lacks the attribute), then gathered.
             weight = s.weight / self.sum_weights if self.sum_weights else 0.0

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.placement import limit_for, score_fit_binpack, score_fit_spread
-from sim.placement.scoring import BINPACK_MAX_FIT, NO_MOVES, even_spread_boost, scored_limit
+from sim.placement.scoring import (
+    BINPACK_MAX_FIT,
+    NO_MOVES,
+    SpreadSet,
+    even_spread_boost,
+    even_spread_table,
+    scored_limit,
+)
 from sim.placement.select import Options, _Limit
 
 
@@ -104,3 +113,21 @@ def test_even_spread_boost():
     assert even_spread_boost(counts, slots).tolist() == [-1.0, 1.0, 1.0]
     assert even_spread_boost(np.array([1, 1]), np.array([0, 1])).tolist() == [-1.0, -1.0]
     assert even_spread_boost(np.zeros(2, dtype=int), np.array([0, 1])).tolist() == [0.0, 0.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(0, 3), min_size=n, max_size=n),
+            st.lists(st.integers(0, n - 1), max_size=40),
+        )
+    )
+)
+def test_even_table_kept_by_add_equals_a_fresh_one(start_and_adds):
+    start, adds = start_and_adds
+    spread_set = SpreadSet("${meta.rack}", np.zeros(0, dtype=np.int64), [], np.array(start), 0, {})
+    for slot in adds:
+        spread_set.even_table()
+        spread_set.add(slot)
+        assert spread_set.even_table().tolist() == even_spread_table(spread_set.counts).tolist()
