@@ -261,15 +261,28 @@ class GroupState:
         return self.ask.cpu_on(at(self.ledger.capacity.mhz_per_core, nodes))
 
     def binpack(self, nodes: np.ndarray | int) -> np.ndarray:
-        """The fit score (binpack or spread) of placing one more allocation on each node."""
+        """The fit score (binpack or spread) of placing one more allocation on each node.
+
+        For one node the score is looked up by its inputs: usage and capacity repeat across
+        nodes of one shape, and numpy's scalar power costs more than the lookup.
+        """
         ledger, cap = self.ledger, self.ledger.capacity
-        return fit_score(
-            self.algorithm,
+        inputs = (
             at(ledger.cpu, nodes) + self.cpu_ask(nodes),
             at(cap.inverse_cpu, nodes),
             at(ledger.memory_mb, nodes) + self.ask.memory_mb,
             at(cap.inverse_memory, nodes),
         )
+        if not isinstance(nodes, int):
+            return fit_score(self.algorithm, *inputs)
+        score = self._fit_scores.get(inputs)
+        if score is None:
+            score = self._fit_scores[inputs] = float(fit_score(self.algorithm, *inputs))
+        return score
+
+    @cached_property
+    def _fit_scores(self) -> dict[tuple, float]:
+        return {}
 
     def verdicts_at(self, positions: np.ndarray, pulls: np.ndarray) -> np.ndarray:
         pulls = pulls - self.first_pull
