@@ -242,9 +242,9 @@ class GroupState:
 
     def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
         """Per-scorer scores of one option (``ScoreMetaData``); NaN where nothing was appended."""
-        collisions = int(self.group_count[node])
+        collisions = self.group_count.item(node)
         anti = anti_affinity(collisions, self.group.count) if collisions else np.nan
-        affinity = np.nan if self.affinity is None else float(self.affinity[node])
+        affinity = np.nan if self.affinity is None else self.affinity.item(node)
         return (binpack, anti, affinity, spread if spread else np.nan)
 
     @cached_property
@@ -347,11 +347,11 @@ class Options:
         ring, binpack, final = state.memo.ring, state.memo.binpack, self.final
         out = []
         for i in indices:
-            position = self.start + i
-            node = int(ring[position])
-            boost = None if self.boost is None else float(self.boost[i])
-            parts = state.score_parts(node, float(binpack[position]), boost)
-            out.append((node, float(final[i]), parts))
+            position = self.start + int(i)
+            node = ring.item(position)
+            boost = None if self.boost is None else self.boost.item(i)
+            parts = state.score_parts(node, binpack.item(position), boost)
+            out.append((node, final.item(i), parts))
         return out
 
 
