@@ -502,7 +502,9 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     if limit.best is None:
         return None
     best, w, i = limit.best
-    top = _top_scores(state, consumed) if keep_top else None
+    # A positive best is the first highest of its window (set-aside options score ≤ 0).
+    first = i if best > SKIP_THRESHOLD and len(consumed) == 1 else None
+    top = _top_scores(state, consumed, first) if keep_top else None
     # A positive best is also the first of the top scores (both keep the first of equals);
     # set-aside options, which may be missing from the best, all score ≤ 0.
     chosen = top[0] if top and best > SKIP_THRESHOLD else consumed[w][0].report(state, [i])[0]
@@ -518,17 +520,20 @@ def _all_positive(options: Options) -> bool:
     return low == len(options.final) - options.count
 
 
-def best_five(final: np.ndarray) -> list[int]:
+def best_five(final: np.ndarray, first: int | None = None) -> list[int]:
     """Indices of the 5 highest scores above -inf, highest first, the earlier of equal
-    scores first."""
+    scores first; ``first``, when known, is the index of the first highest."""
     if len(final) < PARTIAL_SORT_FROM:
         best = np.argsort(-final, kind="stable")[:TOP_SCORES].tolist()
         return [i for i in best if final[i] > -np.inf]
-    # Five argmax passes (each finds the first of the highest) cost less than a sort.
+    # Argmax passes (each finds the first of the highest) cost less than a sort.
     left, best = final.copy(), []
-    for _ in range(TOP_SCORES):
+    if first is not None:
+        best.append(first)
+        left[first] = -np.inf
+    while len(best) < TOP_SCORES:
         i = int(left.argmax())
-        if left[i] == -np.inf:
+        if left.item(i) == -np.inf:
             break
         best.append(i)
         left[i] = -np.inf
@@ -542,12 +547,12 @@ def window_for(limit: int) -> int:
 
 
 def _top_scores(
-    state: GroupState, consumed: list[tuple[Options, int]]
+    state: GroupState, consumed: list[tuple[Options, int]], first: int | None = None
 ) -> list[tuple[int, float, Parts]]:
     """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
     if len(consumed) == 1:
         options, used = consumed[0]
-        return options.report(state, best_five(options.final[:used]))
+        return options.report(state, best_five(options.final[:used], first))
     final = np.concatenate([o.final[:used] for o, used in consumed])
     best = np.array(best_five(final), dtype=np.int64)
     ends = np.cumsum([used for _, used in consumed])
