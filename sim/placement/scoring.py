@@ -119,9 +119,7 @@ class SpreadSet:
     def even_table(self) -> np.ndarray:
         """``even_spread_table`` of the current counts, kept up to date by ``add``."""
         if self.even is None:
-            used = [c for c in self.counts.tolist() if c > 0]
-            low, high = (min(used), max(used)) if used else (0, 0)
-            self.even = (even_spread_table(self.counts), low, high, used.count(low))
+            self.even = _even_state(self.counts)
         return self.even[0]
 
     def add(self, slot: int) -> None:
@@ -282,17 +280,24 @@ def even_spread_boost(counts: np.ndarray, slot: np.ndarray) -> np.ndarray:
 
 def even_spread_table(counts: np.ndarray) -> np.ndarray:
     """``evenSpreadScoreBoost`` per attribute value, plus a last entry (-1) for a node that
-    lacks the attribute, so a window of nodes needs one gather.
+    lacks the attribute, so a window of nodes needs one gather."""
+    return _even_state(counts)[0]
 
-    Computed on a Python list: there are few values, and a Select needs the table once.
+
+def _even_state(counts: np.ndarray) -> tuple[np.ndarray, int, int, int]:
+    """The even-spread table with the lowest and highest used count and how many values are
+    at the lowest (0, 0, 0 when nothing is used yet).
+
+    Computed on a Python list: there are few values.
     """
     values = counts.tolist()
     used = [c for c in values if c > 0]
     if not used:
-        return np.array([0.0] * len(values) + [-1.0])
+        return np.array([0.0] * len(values) + [-1.0]), 0, 0, 0
     low, high = min(used), max(used)
     at_min = -1.0 if low == high else (high - low) / low
-    return np.array([at_min if c == low else (low - c) / low for c in values] + [-1.0])
+    table = np.array([at_min if c == low else (low - c) / low for c in values] + [-1.0])
+    return table, low, high, used.count(low)
 
 
 def limit_for(job_type: str, candidates: int) -> int:

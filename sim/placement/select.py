@@ -36,7 +36,7 @@ from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
 TOP_SCORES = 5  # MaxRetainedNodeScores
-PARTIAL_SORT_FROM = 64  # options from which repeated argmax finds the top scores faster
+ARGMAX_TOP_FROM = 64  # options from which repeated argmax finds the top scores faster than a sort
 
 Parts = tuple[float, float, float, float]  # binpack, anti-affinity, affinity, spread (NaN: absent)
 
@@ -523,7 +523,7 @@ def _all_positive(options: Options) -> bool:
 def best_five(final: np.ndarray, first: int | None = None) -> list[int]:
     """Indices of the 5 highest scores above -inf, highest first, the earlier of equal
     scores first; ``first``, when known, is the index of the first highest."""
-    if len(final) < PARTIAL_SORT_FROM:
+    if len(final) < ARGMAX_TOP_FROM:
         best = np.argsort(-final, kind="stable")[:TOP_SCORES].tolist()
         return [i for i in best if final[i] > -np.inf]
     # Argmax passes (each finds the first of the highest) cost less than a sort.
