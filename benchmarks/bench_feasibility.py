@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import machine, markdown_table, measure
 
 from models import Job
+from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
 from sim.feasibility.reference import reference_job
-from sim.nodetable import NodeTable
 from sim.synth import generate_jobs, generate_nodes
 
 

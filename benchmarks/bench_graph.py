@@ -27,6 +27,7 @@ import numpy as np
 from timing import machine, markdown_table, measure
 
 from models import Job, Node
+from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
 from sim.graph import (
     capacity_bound,
@@ -35,7 +36,6 @@ from sim.graph import (
     group_class_graph,
     unplaceable_groups,
 )
-from sim.nodetable import NodeTable
 from sim.synth import generate_nodes
 
 _TARGETS = {

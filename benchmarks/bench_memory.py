@@ -20,7 +20,7 @@ STAGE = """
 import resource, sys
 sys.path[:0] = [{root!r}, {bench!r}]
 from sim.synth import generate_nodes
-from sim.nodetable import NodeTable
+from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
 from bench_feasibility import jobs_with_groups
 nodes = generate_nodes({nodes}, seed=42)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from unittest import mock
 
 from models import Job, Node
-from sim.nodetable import NodeTable
+from sim.core.nodetable import NodeTable
 from sim.placement import simulate
 
 

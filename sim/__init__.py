@@ -1,14 +1,14 @@
 """nomad-sim's engine: Nomad's constraint semantics, feasibility, placement and what-ifs."""
 
-from .errors import InputError, NomadSimError
+from .core.errors import InputError, NomadSimError
+from .core.nodetable import NodeTable
+from .core.operators import check_constraint, node_satisfies
+from .core.targets import resolve_target
+from .core.validation import validate_affinity, validate_constraint, validate_spread
 from .explain import explain_group, format_dry_run
 from .feasibility import evaluate_job
 from .io import load_job, load_jobs, load_nodes, load_scenario
-from .nodetable import NodeTable
-from .operators import check_constraint, node_satisfies
 from .placement import PlacementPlan, exact_placement, simulate
-from .targets import resolve_target
-from .validation import validate_affinity, validate_constraint, validate_spread
 from .whatif import run_resolved, sweep
 
 __all__ = [

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models import Constraint, DeviceAttribute, Node, NodeDevice
-from sim.device_constraints import (
+from sim.core.device_constraints import (
     UNITS,
     check_attribute_constraint,
     compare_attributes,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from models import Constraint, Node
 from sim import check_constraint, node_satisfies
-from sim.operators import GO_SPACE, go_trim_space, parse_float64, regexp_error
+from sim.core.operators import GO_SPACE, go_trim_space, parse_float64, regexp_error
 
 # --- equality and found flags ----------------------------------------------------------------
 

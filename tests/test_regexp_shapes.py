@@ -6,8 +6,8 @@ import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.operators import regexp_matcher
-from sim.regexp_shapes import exact_values, required_prefix
+from sim.core.operators import regexp_matcher
+from sim.core.regexp_shapes import exact_values, required_prefix
 
 ALPHABET = "ab-1|^$()*+?{}.\n é"
 WORDS = st.text(alphabet="ab-1 é", min_size=1, max_size=4)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from models import Affinity, Constraint, Spread
 from sim import validate_constraint
-from sim.validation import validate_affinity, validate_attribute, validate_spread
+from sim.core.validation import validate_affinity, validate_attribute, validate_spread
 
 TABLES = json.loads(
     (Path(__file__).parent / "conformance" / "nomad_structs_validate_test.json").read_text()

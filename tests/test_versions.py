@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.versions import (
+from sim.core.versions import (
     VersionError,
     cached_constraint,
     lenient_version,

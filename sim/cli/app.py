@@ -17,10 +17,10 @@ import typer
 
 from models import Scenario as ScenarioModel
 
-from ..errors import InputError, NomadSimError
+from ..core.errors import InputError, NomadSimError
+from ..core.nodetable import NodeTable
 from ..explain import explain_group
 from ..feasibility import evaluate_job
-from ..nodetable import NodeTable
 from ..whatif import constraint_fixes, minimal_counts, parse_grid, run_resolved, sweep
 from .inputs import parse_sets, resolve, scenario_path
 from .render import OutputFormat, table, to_json

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from models.scenario import Scenario
 
-from ..errors import InputError
+from ..core.errors import InputError
 from ..io import ResolvedScenario, load_jobs, load_nodes, load_scenario
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"

@@ -1,6 +1,6 @@
 """Explanations: Nomad-worded placement failures, then the why-not table Nomad lacks."""
 
-from .nomad_text import format_alloc_metrics, format_dry_run, format_task_group_failure
+from ..core.nomad_text import format_alloc_metrics, format_dry_run, format_task_group_failure
 from .whynot import ClassExplanation, explain_group, node_findings
 
 __all__ = [

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 
 from models import Node
 
-from ..feasibility.candidates import in_datacenters, in_pool
-from ..feasibility.checker import Finding
-from ..feasibility.engine import GroupFeasibility
-from ..nodetable import NodeTable
+from ..core.nodetable import NodeTable
+from ..feasibility import Finding, GroupFeasibility, in_datacenters, in_pool
 
 _UNHASHED_FAMILIES = ("driver", "device", "network")
 

@@ -1,25 +1,45 @@
 """Feasibility: which nodes each task group may use, and why every other node may not."""
 
-from .candidates import Candidates, candidate_nodes
+from .candidates import Candidates, candidate_nodes, in_datacenters, in_pool
 from .checker import Checker, Finding
-from .engine import GroupFeasibility, JobFeasibility, evaluate_job, evaluate_stack
-from .reasons import COMPUTED_CLASS_INELIGIBLE, PASS, ReasonTable
-from .stack import GroupStack, build_stack, group_constraints, network_asks
+from .devices import device_matches, healthy_instances
+from .engine import (
+    GroupFeasibility,
+    JobEligibility,
+    JobFeasibility,
+    VisitOrder,
+    evaluate_group,
+    evaluate_job,
+    evaluate_stack,
+    run_checkers,
+)
+from .reasons import COMPUTED_CLASS_INELIGIBLE, MISSING_HOST_VOLUMES, PASS, ReasonTable
+from .stack import GroupStack, build_stack, group_constraints, job_stage, network_asks
 
 __all__ = [
     "COMPUTED_CLASS_INELIGIBLE",
+    "MISSING_HOST_VOLUMES",
     "PASS",
     "Candidates",
     "Checker",
     "Finding",
     "GroupFeasibility",
     "GroupStack",
+    "JobEligibility",
     "JobFeasibility",
     "ReasonTable",
+    "VisitOrder",
     "build_stack",
     "candidate_nodes",
+    "device_matches",
+    "evaluate_group",
     "evaluate_job",
     "evaluate_stack",
     "group_constraints",
+    "healthy_instances",
+    "in_datacenters",
+    "in_pool",
+    "job_stage",
     "network_asks",
+    "run_checkers",
 ]

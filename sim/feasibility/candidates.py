@@ -12,8 +12,8 @@ import numpy as np
 
 from models import Job
 
-from ..globs import glob_match
-from ..nodetable import NodeTable
+from ..core.globs import glob_match
+from ..core.nodetable import NodeTable
 
 ALL_POOLS = "all"
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from models import Node
 
-from ..nodetable import NodeTable
+from ..core.nodetable import NodeTable
 from .reasons import ReasonTable
 
 

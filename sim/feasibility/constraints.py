@@ -8,9 +8,9 @@ import numpy as np
 
 from models import Constraint, Node
 
-from ..nodetable import Column, NodeTable
-from ..operators import check_constraint, regexp_matcher
-from ..targets import resolve_target
+from ..core.nodetable import Column, NodeTable
+from ..core.operators import check_constraint, regexp_matcher
+from ..core.targets import resolve_target
 from .checker import Finding, first_failures
 from .reasons import ReasonTable
 

@@ -14,8 +14,8 @@ import numpy as np
 
 from models import Node, NodeDevice, RequestedDevice
 
-from ..device_constraints import device_satisfies
-from ..nodetable import NodeTable
+from ..core.device_constraints import device_satisfies
+from ..core.nodetable import NodeTable
 from .checker import Finding, per_node_verdicts
 from .reasons import MISSING_DEVICES, ReasonTable
 

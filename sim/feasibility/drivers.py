@@ -10,7 +10,7 @@ import numpy as np
 
 from models import DriverInfo, Node
 
-from ..nodetable import NodeTable
+from ..core.nodetable import NodeTable
 from .checker import Finding, first_failures
 from .reasons import MISSING_DRIVERS, ReasonTable
 

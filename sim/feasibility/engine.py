@@ -17,8 +17,8 @@ import numpy as np
 
 from models import Job, TaskGroup
 
-from ..metrics import AllocMetric
-from ..nodetable import NodeTable, first_positions
+from ..core.metrics import AllocMetric
+from ..core.nodetable import NodeTable, first_positions
 from .candidates import Candidates, candidate_nodes
 from .checker import Checker
 from .reasons import COMPUTED_CLASS_INELIGIBLE, PASS, ReasonTable

@@ -16,10 +16,10 @@ import numpy as np
 
 from models import Node, Port
 
-from ..gofmt import go_quote
-from ..nodetable import NodeTable
-from ..targets import resolve_target
-from ..versions import VersionError, parse_constraint, parse_semver
+from ..core.gofmt import go_quote
+from ..core.nodetable import NodeTable
+from ..core.targets import resolve_target
+from ..core.versions import VersionError, parse_constraint, parse_semver
 from .checker import Finding
 from .reasons import MISSING_NETWORK, ReasonTable
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from models import Job, Node, TaskGroup
 
-from ..globs import glob_match
-from ..metrics import AllocMetric
-from ..nodeclass import computed_class_key, group_escapes, job_escapes
-from ..operators import node_satisfies
+from ..core.globs import glob_match
+from ..core.metrics import AllocMetric
+from ..core.nodeclass import computed_class_key, group_escapes, job_escapes
+from ..core.operators import node_satisfies
 from .devices import has_devices
 from .drivers import driver_ok
 from .network import NetworkAsk, network_failure

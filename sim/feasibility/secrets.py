@@ -13,7 +13,7 @@ import numpy as np
 
 from models import Node
 
-from ..nodetable import NodeTable
+from ..core.nodetable import NodeTable
 from .checker import Finding, first_failures
 from .reasons import MISSING_SECRETS_PROVIDER, ReasonTable
 

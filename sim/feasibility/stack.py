@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from models import Job, TaskGroup
 
-from ..nodeclass import group_escapes, job_escapes
+from ..core.nodeclass import group_escapes, job_escapes
 from .checker import Checker
 from .constraints import ConstraintChecker
 from .devices import DeviceChecker

@@ -13,7 +13,7 @@ import numpy as np
 
 from models import Node, VolumeRequest
 
-from ..nodetable import NodeTable
+from ..core.nodetable import NodeTable
 from .checker import Finding, per_node_verdicts
 from .reasons import MISSING_HOST_VOLUMES, ReasonTable
 

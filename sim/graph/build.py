@@ -22,8 +22,8 @@ import numpy as np
 
 from models import Node
 
+from ..core.nodetable import NodeTable, intern
 from ..feasibility import PASS, GroupFeasibility, JobFeasibility
-from ..nodetable import NodeTable, intern
 from .capacity import UNLIMITED, allocations_fit, distinct_hosts_scope, group_ask, node_capacity
 
 GROUP, CLASS, NODE = "group", "class", "node"

@@ -18,7 +18,7 @@ import numpy as np
 
 from models import Job, TaskGroup
 
-from ..nodetable import NodeTable, first_positions
+from ..core.nodetable import NodeTable, first_positions
 from ..placement import Ledger
 from ..placement import group_ask as placement_ask
 

@@ -15,8 +15,8 @@ import networkx as nx
 
 from models import Job, Node
 
+from ..core.nodetable import NodeTable
 from ..feasibility import evaluate_job
-from ..nodetable import NodeTable
 from .build import group_class_graph, group_node_graph
 
 _OS = {

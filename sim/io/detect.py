@@ -12,8 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError
-
+from ..core.errors import InputError
 from .files import looks_like_json, parse_json, read_text
 from .hcl import parse_hcl
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError
+from ..core.errors import InputError
 
 
 def read_text(path: str | Path) -> str:

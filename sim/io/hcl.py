@@ -12,7 +12,7 @@ from typing import Any
 import hcl2
 from lark.exceptions import LarkError
 
-from sim.errors import InputError
+from ..core.errors import InputError
 
 PLAIN = hcl2.SerializationOptions(
     strip_string_quotes=True,

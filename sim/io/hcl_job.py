@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from models import Job, parse_go_duration
 from models.base import go_string
-from sim.errors import InputError
 
+from ..core.errors import InputError
 from .hcl import block_bodies, labelled
 from .interpolate import ExpressionError, Scope, render_tree
 from .pydantic_errors import input_error

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from models import Job
-from sim.errors import InputError
 
+from ..core.errors import InputError
 from .detect import Detected, Kind, detect
 from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api

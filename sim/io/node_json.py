@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from models import Node
-from sim.errors import InputError
 
+from ..core.errors import InputError
 from .detect import NODE_CAPTURE_RECIPE
 from .pydantic_errors import input_error
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.errors import InputError
+from ..core.errors import InputError
 
 _EXPECTED = {
     "int_parsing": "expected an integer",

@@ -18,8 +18,8 @@ from pydantic import AliasChoices, BaseModel, ValidationError
 
 from models import Job, Node
 from models.scenario import Allocation, JobFile, NodeGroup, Scenario, count_error
-from sim.errors import InputError
 
+from ..core.errors import InputError
 from .files import read_text
 from .interpolate import ExpressionError, Scope, render_tree
 from .loaders import load_jobs, load_nodes

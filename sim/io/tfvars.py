@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError
-
+from ..core.errors import InputError
 from .detect import Kind, detect
 from .interpolate import ExpressionError, render_tree
 from .variables import declared_variables

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError
-
+from ..core.errors import InputError
 from .hcl import labelled
 from .interpolate import ExpressionError, render_tree
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from sim.errors import InputError
+from ..core.errors import InputError
 
 # libyaml when available: the pure-Python composer is most of a scenario's load time.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

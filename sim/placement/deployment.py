@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from models import Node, Task, TaskGroup
 
-from ..gofmt import go_quote
+from ..core.gofmt import go_quote
 
 WINDOWS_IMAGE_HINTS = ("mcr.microsoft.com/windows", "nanoserver", "servercore")
 PLACED = "placed"

@@ -14,9 +14,9 @@ import numpy as np
 
 from models import Constraint, Job, TaskGroup
 
-from ..feasibility.reasons import ReasonTable
-from ..gofmt import go_quote
-from ..nodetable import NodeTable
+from ..core.gofmt import go_quote
+from ..core.nodetable import NodeTable
+from ..feasibility import ReasonTable
 
 DISTINCT_HOSTS = "distinct_hosts"
 DISTINCT_PROPERTY = "distinct_property"

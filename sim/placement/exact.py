@@ -17,9 +17,8 @@ import numpy as np
 
 from models import Job, Node
 
-from ..feasibility import PASS, evaluate_job
-from ..feasibility.devices import device_matches, healthy_instances
-from ..nodetable import NodeTable
+from ..core.nodetable import NodeTable
+from ..feasibility import PASS, device_matches, evaluate_job, healthy_instances
 from .distinct import DistinctRules, distinct_rules, job_property_sets
 from .resources import GroupAsk, NodeCapacity, group_ask
 

@@ -14,9 +14,9 @@ import numpy as np
 
 from models import Job, TaskGroup
 
-from ..explain.nomad_text import format_dry_run, format_task_group_failure
-from ..metrics import AllocMetric
-from ..nodetable import NodeTable
+from ..core.metrics import AllocMetric
+from ..core.nodetable import NodeTable
+from ..core.nomad_text import format_dry_run, format_task_group_failure
 from .deployment import DeploymentOutcome
 from .resources import GroupAsk, Offer
 from .scoring import SCORERS

@@ -19,8 +19,8 @@ import numpy as np
 
 from models import Node, Port, RequestedDevice, Resources, TaskGroup
 
-from ..feasibility.devices import device_matches, healthy_instances
-from ..nodetable import NodeTable, first_positions, intern
+from ..core.nodetable import NodeTable, first_positions, intern
+from ..feasibility import device_matches, healthy_instances
 
 DIM_MAX_ALLOCS = "max allocation exceeded"
 DIM_CORES = "cores"

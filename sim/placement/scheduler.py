@@ -20,21 +20,24 @@ import numpy as np
 
 from models import Job, Node, Resources, TaskGroup
 
+from ..core.metrics import AllocMetric
+from ..core.nodeclass import group_escapes, job_escapes
+from ..core.nodetable import NodeTable, first_positions
 from ..feasibility import (
+    MISSING_HOST_VOLUMES,
     PASS,
     GroupStack,
+    JobEligibility,
     ReasonTable,
+    VisitOrder,
     build_stack,
     candidate_nodes,
+    evaluate_group,
     evaluate_stack,
+    job_stage,
     network_asks,
+    run_checkers,
 )
-from ..feasibility.engine import JobEligibility, VisitOrder, evaluate_group, run_checkers
-from ..feasibility.reasons import MISSING_HOST_VOLUMES
-from ..feasibility.stack import job_stage
-from ..metrics import AllocMetric
-from ..nodeclass import group_escapes, job_escapes
-from ..nodetable import NodeTable, first_positions
 from .batch import select_many
 from .deployment import predict
 from .distinct import (

@@ -15,8 +15,8 @@ import numpy as np
 
 from models import Affinity, Job, Spread, TaskGroup
 
-from ..nodetable import NodeTable
-from ..operators import check_constraint
+from ..core.nodetable import NodeTable
+from ..core.operators import check_constraint
 
 BINPACK_MAX_FIT = 18.0
 IMPLICIT_TARGET = "*"

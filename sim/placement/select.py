@@ -26,9 +26,9 @@ import numpy as np
 
 from models import Job, TaskGroup
 
-from ..feasibility.reasons import PASS, ReasonTable
-from ..metrics import AllocMetric
-from ..nodetable import NodeTable
+from ..core.metrics import AllocMetric
+from ..core.nodetable import NodeTable
+from ..feasibility import PASS, ReasonTable
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
 from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score

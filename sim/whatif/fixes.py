@@ -9,9 +9,9 @@ from pathlib import Path
 
 from models import Job
 
+from ..core.nodetable import NodeTable
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario, load_scenario
-from ..nodetable import NodeTable
 from .outcome import ScenarioRun, run_resolved
 
 _VAR = re.compile(r"var\.([A-Za-z_][\w-]*)")

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from models import Job, Node
 
-from ..explain import format_task_group_failure
+from ..core.nodetable import NodeTable
+from ..core.nomad_text import format_task_group_failure
 from ..feasibility import (
     COMPUTED_CLASS_INELIGIBLE,
     GroupFeasibility,
@@ -20,7 +21,6 @@ from ..feasibility import (
     evaluate_job,
 )
 from ..io import ResolvedScenario
-from ..nodetable import NodeTable
 from ..placement import ExistingAlloc, GroupOutcome, PlacementPlan, group_ask, simulate
 from ..placement.deployment import start_problems_per_node
 

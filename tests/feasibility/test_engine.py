@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from models import Job, Node
+from sim.core.nodetable import NodeTable
 from sim.explain import explain_group, format_alloc_metrics, format_dry_run
 from sim.feasibility import COMPUTED_CLASS_INELIGIBLE, evaluate_job
-from sim.nodetable import NodeTable
 
 from .nodes import CLASS_IS_HASHISTACK, linux_node, windows_node
 from .nodes import grafana_job as job

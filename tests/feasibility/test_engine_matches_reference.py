@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import Job, Node
+from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
 from sim.feasibility.reference import reference_job
-from sim.nodetable import NodeTable
 from sim.synth import generate_nodes
 from sim.synth.strategies import job_strategy
 

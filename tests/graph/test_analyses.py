@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import Job, TaskGroup
+from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
 from sim.graph import (
     capacity_bound,
@@ -20,7 +21,6 @@ from sim.graph import (
     unplaceable_groups,
 )
 from sim.graph.examples import hashistack_node
-from sim.nodetable import NodeTable
 
 WEB, GRAFANA, CONSUL, LEGACY = (
     ("group", f"{job}/app") for job in ("web", "grafana", "consul", "legacy")

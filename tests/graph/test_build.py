@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.core.nodetable import NodeTable
 from sim.feasibility import PASS, evaluate_job
 from sim.graph import group_class_graph, group_node_graph
-from sim.nodetable import NodeTable
 
 from .strategies import jobs, nodes
 

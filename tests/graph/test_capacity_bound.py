@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models import Job, Node
+from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
 from sim.graph import capacity_bound, group_class_graph, group_node_graph
-from sim.nodetable import NodeTable
 from sim.placement import simulate
 
 from .strategies import jobs, nodes

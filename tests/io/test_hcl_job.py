@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.errors import InputError
+from sim.core.errors import InputError
 from sim.io import detect, hcl_to_api, load_job
 
 

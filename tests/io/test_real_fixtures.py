@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from sim.errors import InputError
+from sim.core.errors import InputError
 from sim.io import load_job, load_nodes, load_tfvars, load_variables_tf
 from sim.io.detect import NODE_CAPTURE_RECIPE
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from models.scenario import Scenario
-from sim.errors import InputError
+from sim.core.errors import InputError
 from sim.io import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import Job, Node
-from sim.nodetable import NodeTable
+from sim.core.nodetable import NodeTable
 from sim.placement import simulate
 from sim.placement.batch import select_many
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from models import Job, Node
 from sim import node_satisfies
+from sim.core.nodetable import NodeTable
 from sim.feasibility import PASS, evaluate_job
-from sim.nodetable import NodeTable
 from sim.placement import job_seed, simulate
 from sim.placement.resources import NodeCapacity
 

@@ -8,9 +8,9 @@ import pytest
 
 from models import Constraint, Job, Node
 from sim import node_satisfies, validate_constraint
+from sim.core.validation import validate_affinity, validate_spread
 from sim.synth import generate_jobs, generate_nodes
 from sim.synth.jobs import OPERATORS
-from sim.validation import validate_affinity, validate_spread
 
 
 @pytest.fixture(scope="module")

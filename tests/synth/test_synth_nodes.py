@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from models import Node
-from sim.nodeclass import computed_class_key
+from sim.core.nodeclass import computed_class_key
 from sim.synth import NodeProfile, generate_nodes
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from models import Job, Node
-from sim.nodeclass import computed_class_key
+from sim.core.nodeclass import computed_class_key
 from sim.synth import generate_jobs, generate_nodes, write_scenario
 
 NODES, JOBS, SEED = 400, 30, 13

@@ -7,8 +7,8 @@ deterministic. Colour codes are omitted.
 
 from __future__ import annotations
 
-from ..gofmt import go_quote
-from ..metrics import AllocMetric
+from .gofmt import go_quote
+from .metrics import AllocMetric
 
 
 def format_alloc_metrics(metric: AllocMetric, prefix: str = "") -> str:

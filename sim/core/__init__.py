@@ -1,0 +1,6 @@
+"""Nomad's semantics, one node and one rule at a time: the bottom layer every other imports.
+
+Constraint targets and operators, version and semver matching, globs, computed node classes,
+the node table, AllocMetric and Nomad's wording of it, job validation and the error family.
+Nothing here imports any other part of `sim`.
+"""
