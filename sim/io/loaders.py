@@ -12,8 +12,10 @@ from models import Job
 
 from ..core.errors import InputError
 from .detect import Detected, Kind, detect
+from .files import read_utf8_bytes
 from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api
+from .node_decode import decode_nodes
 from .node_json import NodeLoad, nodes_from_api
 
 
@@ -58,7 +60,16 @@ def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Jo
 
 
 def load_nodes(path: str | Path) -> NodeLoad:
-    """Full node JSON (one object or an array); list stubs load with a warning."""
+    """Full node JSON (one object or an array); list stubs load with a warning.
+
+    Full nodes in Nomad's API shape take the bulk path (``sim.io.node_decode``); anything
+    else, including every malformed file, goes through detection and ``Node.model_validate``.
+    """
+    if not str(path).endswith(".tpl"):
+        data = read_utf8_bytes(path)
+        nodes = decode_nodes(data) if data is not None else None
+        if nodes is not None:
+            return NodeLoad(nodes)
     found = detect(path)
     if found.kind in (Kind.NODES, Kind.NODE_STUBS, Kind.EMPTY):
         return nodes_from_api(found.data, found.source, stubs=found.kind is Kind.NODE_STUBS)

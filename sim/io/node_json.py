@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models import Node
+from models import DeviceAttribute, Node
 
 from ..core.errors import InputError
 from .detect import NODE_CAPTURE_RECIPE
@@ -50,3 +50,35 @@ def nodes_from_api(items: list[Any], source: str | Path, *, stubs: bool = False)
             raise InputError(f"node[{i}].ID {node.id!r} repeats node[{seen[node.id]}]", source)
         seen[node.id] = i
     return NodeLoad(nodes, [stub_warning(source, len(nodes))] if stubs else [])
+
+
+def node_to_api(node: Node) -> dict[str, Any]:
+    """The node in Nomad's API shape (``GET /v1/node/:id`` keys), the inverse of the loader.
+
+    Device attributes are written as Nomad's ``structs.Attribute`` JSON does: only the
+    set one of ``Int``/``Float``/``String``/``Bool``, and ``Unit`` when not empty.
+    """
+    data = node.model_dump(by_alias=True)
+    for device, source in zip(
+        data["NodeResources"]["Devices"], node.node_resources.devices, strict=True
+    ):
+        device["Attributes"] = {
+            name: _device_attribute(attr) for name, attr in source.attributes.items()
+        }
+    return data
+
+
+def _device_attribute(attr: DeviceAttribute) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("Int", attr.int_value),
+            ("Float", attr.float_value),
+            ("String", attr.string_value),
+            ("Bool", attr.bool_value),
+        )
+        if value is not None
+    }
+    if attr.unit:
+        out["Unit"] = attr.unit
+    return out

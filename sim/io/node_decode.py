@@ -1,0 +1,322 @@
+"""Node JSON in bulk: decoded and type-checked in C (msgspec), built into pydantic Nodes
+without running a Python validator per node.
+
+``Node.model_validate`` stays the definition of a node. The msgspec structs here are derived
+from the pydantic models field by field (the same JSON keys, the same types, ``null`` meaning
+unset), so the two cannot drift apart silently: a model validator or field annotation this
+module does not know makes the import fail. Whatever the structs do not take exactly as the
+models would (a snake_case or alternative key, a number in a string, a scalar device
+attribute, a pre-0.9 node, a stub, a job) makes ``decode_nodes`` return ``None``, and the
+caller reads the file through ``Node.model_validate``, which then decides and words the error.
+
+Equal sub-objects (a fleet's CPU and memory, a healthy docker driver, a host NIC without its
+address) are built once and shared between nodes, as ``sim.synth`` shares them: treat loaded
+nodes as read-only, or ``model_copy(deep=True)`` one before mutating nested fields.
+"""
+
+from __future__ import annotations
+
+import gc
+import types
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from functools import partial
+from typing import Any, Union
+
+import msgspec
+from pydantic import AliasChoices, BaseModel
+
+from models import Node
+from models.base import NomadModel
+
+# Validators the wire structs reproduce: nulls are dropped (every model), a string map takes
+# strings as they are, a numeric port string is refused (the structs ask for an int), and a
+# scalar device attribute is refused (the structs ask for an object). Node's canonicalization
+# is reproduced in `_node_values`.
+_KNOWN_MODEL_VALIDATORS = {"_nulls_mean_unset", "_canonicalize", "_from_scalar"}
+_KNOWN_FIELD_VALIDATORS = {"_coerce"}
+_KNOWN_BEFORE_VALIDATORS = {"_string_map"}
+
+
+class _Refused:
+    """The type of a key the fast path leaves to pydantic (another spelling, a job's key)."""
+
+
+def _refuse(_type: type, _value: object) -> object:
+    raise ValueError("left to the pydantic path")
+
+
+_REFUSED = _Refused | msgspec.UnsetType
+_NULL = object()  # a raw JSON field that held null: unset, like an absent key
+
+
+class _RawField:
+    """Marks a field kept as raw JSON (a dict inside an interned model) until first built."""
+
+
+# Keys that make a file something other than full node JSON (sim.io.detect decides then).
+_NOT_NODE_KEYS = ("TaskGroups", "JobSummary", "ParentID", "Job", "job")
+
+
+def _accepted_names(name: str, info: Any) -> list[str]:
+    """The JSON keys pydantic accepts for a field, the canonical (PascalCase) one first."""
+    if isinstance(info.validation_alias, AliasChoices):
+        names = [str(choice) for choice in info.validation_alias.choices]
+    else:
+        names = [info.validation_alias or info.alias or name]
+    return [*names, name] if name not in names else names
+
+
+def _check_validators(model: type[BaseModel]) -> None:
+    decorators = model.__pydantic_decorators__
+    unknown = (set(decorators.model_validators) - _KNOWN_MODEL_VALIDATORS) | (
+        set(decorators.field_validators) - _KNOWN_FIELD_VALIDATORS
+    )
+    for info in model.model_fields.values():
+        for meta in info.metadata:
+            func = getattr(meta, "func", None)
+            if func is None or func.__name__ not in _KNOWN_BEFORE_VALIDATORS:
+                unknown.add(repr(meta))
+    if unknown:
+        raise TypeError(f"{model.__name__}: no fast-path rule for {sorted(unknown)}")
+
+
+Convert = Callable[[Any, dict], Any]
+
+
+@dataclass(eq=False)
+class _Plan:
+    """How one pydantic model is read: its wire struct and, per field, key, converter and
+    default. ``key`` turns a wire struct into a hashable stand-in (itself when it holds no
+    raw JSON) for interning."""
+
+    model: type[BaseModel]
+    struct: type[msgspec.Struct] = msgspec.Struct
+    fields: list[tuple[str, Convert | None, Any, Callable[[], Any] | None]] = dc_field(
+        default_factory=list
+    )
+    key: Callable[[Any], Any] | None = None
+    values: Callable[[Any, dict], tuple[dict[str, Any], set[str]]] = lambda wire, memo: ({}, set())
+
+
+class _Planner:
+    """Wire struct types and converters for the node models, derived from their fields.
+
+    Every model but Node is interned: built once per distinct wire value. Their dict-typed
+    fields are kept as raw JSON and decoded on the first build, and lists arrive as tuples,
+    so that most wire structs hash in C.
+    """
+
+    def __init__(self) -> None:
+        self.plans: dict[type[BaseModel], _Plan] = {}
+
+    def plan(self, model: type[BaseModel], interned: bool = True) -> _Plan:
+        if model in self.plans:
+            return self.plans[model]
+        _check_validators(model)
+        plan = self.plans[model] = _Plan(model)
+        fields: list[tuple[str, Any, Any]] = []
+        refused: list[tuple[str, Any, Any]] = []  # after the model's own: zip() stops there
+        key_parts: list[Callable[[Any], Any] | None] = []
+        for name, info in model.model_fields.items():
+            canonical, *others = _accepted_names(name, info)
+            wire, convert, key_part = self._field(info.annotation, interned)
+            fields.append((name, wire, msgspec.field(name=canonical, default=None)))
+            key_parts.append(key_part)
+            factory = info.default_factory
+            plan.fields.append((name, convert, None if factory else info.default, factory))
+            refused += [
+                (f"other_{name}_{i}", _REFUSED, msgspec.field(name=other, default=msgspec.UNSET))
+                for i, other in enumerate(others)
+            ]
+        if model is Node:
+            refused += [
+                (f"not_node_{i}", _REFUSED, msgspec.field(name=key, default=msgspec.UNSET))
+                for i, key in enumerate(_NOT_NODE_KEYS)
+            ]
+        plan.struct = msgspec.defstruct(
+            f"{model.__name__}Wire", fields + refused, frozen=interned, kw_only=True
+        )
+        if any(key_parts):
+            plan.key = _struct_key(key_parts)
+        plan.values = _values_function(plan)
+        return plan
+
+    def _field(
+        self, annotation: Any, interned: bool
+    ) -> tuple[Any, Convert | None, Callable[[Any], Any] | None]:
+        """Wire type, converter and key part of one field (``null`` always means unset)."""
+        wire, convert, key_part = self._type(annotation)
+        if not (interned and typing.get_origin(annotation) is dict):
+            return wire | None, convert, key_part
+        decode = msgspec.json.Decoder(wire | None, dec_hook=_refuse).decode
+
+        def from_raw(raw: msgspec.Raw, memo: dict) -> Any:
+            value = decode(raw)
+            if value is None:
+                return _NULL
+            return convert(value, memo) if convert else value
+
+        return msgspec.Raw, from_raw, bytes
+
+    def _type(self, annotation: Any) -> tuple[Any, Convert | None, Callable[[Any], Any] | None]:
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, NomadModel):
+            plan = self.plan(annotation)
+            return plan.struct, partial(_build, plan), plan.key
+        if annotation in (str, int, float, bool) or annotation is Any:
+            return annotation, None, None
+        if origin in (Union, types.UnionType):
+            parts = [a for a in args if a is not type(None)]
+            if len(parts) != 1:
+                raise TypeError(f"no fast-path rule for {annotation}")
+            return self._type(parts[0])
+        if origin is list:
+            item, convert, key_part = self._type(args[0])
+            list_key = None if key_part is None else partial(_map_tuple, key_part)
+            if convert is None:
+                return tuple[item, ...], _as_list, list_key
+            return tuple[item, ...], partial(_build_list, convert, list_key), list_key
+        if origin is dict and args[0] is str:
+            nullable = type(None) in typing.get_args(args[1])
+            value, convert, _ = self._type(args[1])
+            value = value | None if nullable else value
+            return dict[str, value], convert and partial(_build_dict, convert), None
+        raise TypeError(f"no fast-path rule for {annotation}")
+
+
+def _struct_key(parts: list[Callable[[Any], Any] | None]) -> Callable[[Any], Any]:
+    def key(wire: Any) -> tuple[Any, ...]:
+        return tuple(
+            v if part is None or v is None else part(v)
+            for part, v in zip(parts, msgspec.structs.astuple(wire))
+        )
+
+    return key
+
+
+def _map_tuple(key_part: Callable[[Any], Any], items: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(map(key_part, items))
+
+
+def _as_list(items: tuple[Any, ...], _memo: dict) -> list[Any]:
+    return list(items)
+
+
+def _build_list(
+    convert: Convert, key: Callable[[Any], Any] | None, items: tuple[Any, ...], memo: dict
+) -> list[Any]:
+    """A list of built models; equal lists are shared, as the models in them are."""
+    cache = memo.setdefault(convert, {})
+    k = items if key is None else key(items)
+    built = cache.get(k)
+    if built is None:
+        built = cache[k] = [convert(item, memo) for item in items]
+    return built
+
+
+def _build_dict(convert: Convert, items: dict[str, Any], memo: dict) -> dict[str, Any]:
+    return {k: None if v is None else convert(v, memo) for k, v in items.items()}
+
+
+def _values_function(plan: _Plan) -> Callable[[Any, dict], tuple[dict[str, Any], set[str]]]:
+    """A function from wire struct to (field values, fields set), written out per model.
+
+    Set fields are converted, unset ones (absent or ``null``) take the model's default. The
+    function is generated, as ``dataclasses`` generates ``__init__``, because a loop over the
+    fields costs several times more per node than straight-line code.
+    """
+    env: dict[str, Any] = {"NULL": _NULL}
+    lines = ["def values(wire, memo):", "    fields_set = set()"]
+    for i, (name, convert, default, factory) in enumerate(plan.fields):
+        env[f"convert{i}"], env[f"default{i}"], env[f"factory{i}"] = convert, default, factory
+        lines.append(f"    v{i} = wire.{name}")
+        if convert is not None:
+            lines.append(f"    if v{i} is not None: v{i} = convert{i}(v{i}, memo)")
+        unset = f"v{i} is None or v{i} is NULL" if convert is not None else f"v{i} is None"
+        lines.append(f"    if {unset}: v{i} = " + (f"factory{i}()" if factory else f"default{i}"))
+        lines.append(f"    else: fields_set.add({name!r})")
+    pairs = ", ".join(f"{name!r}: v{i}" for i, (name, *_) in enumerate(plan.fields))
+    lines.append(f"    return {{{pairs}}}, fields_set")
+    exec("\n".join(lines), env)  # the source is built from field names only
+    return env["values"]
+
+
+def _build(plan: _Plan, wire: Any, memo: dict) -> BaseModel:
+    """The model for a wire struct, built once per distinct value within one file."""
+    cache = memo.setdefault(plan, {})
+    key = wire if plan.key is None else plan.key(wire)
+    built = cache.get(key)
+    if built is None:
+        built = cache[key] = instantiate(plan.model, *plan.values(wire, memo))
+    return built
+
+
+def instantiate(model: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> Any:
+    """What ``model.model_construct`` leaves for a model without extras or private attributes,
+    without its per-field Python loop: the values are already validated and complete."""
+    obj = model.__new__(model)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+_NODE_PLAN = _Planner().plan(Node, interned=False)
+_NODE_WIRE = _NODE_PLAN.struct
+_DECODER = msgspec.json.Decoder(list[_NODE_WIRE] | _NODE_WIRE, dec_hook=_refuse)  # type: ignore[valid-type]
+
+
+def decode_nodes(data: bytes) -> list[Node] | None:
+    """Full nodes from node JSON bytes, or ``None`` when the file is not plainly full nodes in
+    Nomad's API shape (then ``Node.model_validate`` must read it, and word any error)."""
+    try:
+        decoded = _DECODER.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    wires = decoded if isinstance(decoded, list) else [decoded]
+    if not all(map(_plainly_full_node, wires)):
+        return None
+    nodes = []
+    memo: dict[Any, Any] = {}
+    with _gc_paused():
+        for i, wire in enumerate(wires):
+            wires[i] = None  # type: ignore[call-overload]
+            nodes.append(_node(wire, memo))
+    if len({n.id for n in nodes}) != len(nodes):
+        return None  # a repeated ID: the pydantic path names both nodes
+    return nodes
+
+
+def _plainly_full_node(wire: Any) -> bool:
+    """A full node for ``sim.io.detect`` (not a stub), with no pre-0.9 resources to convert."""
+    resources = wire.node_resources
+    return (
+        wire.id is not None
+        and resources is not None
+        and any(v is not None for v in msgspec.structs.astuple(resources))
+        and len(wire.attributes or ()) > 1
+    )
+
+
+def _node(wire: Any, memo: dict) -> Node:
+    values, fields_set = _NODE_PLAN.values(wire, memo)
+    if values["node_pool"] == "":  # Node.Canonicalize: no pool means "default"
+        values["node_pool"] = "default"
+    return instantiate(Node, values, fields_set)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The build allocates acyclic objects only; cyclic GC passes over them would cost time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
