@@ -12,7 +12,7 @@ from models import Job
 
 from ..core.errors import InputError
 from .detect import Detected, Kind, detect
-from .files import read_utf8_bytes
+from .files import MappedText
 from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api
 from .node_decode import decode_nodes
@@ -65,9 +65,12 @@ def load_nodes(path: str | Path) -> NodeLoad:
     Full nodes in Nomad's API shape take the bulk path (``sim.io.node_decode``); anything
     else, including every malformed file, goes through detection and ``Node.model_validate``.
     """
-    if not str(path).endswith(".tpl"):
-        data = read_utf8_bytes(path)
-        nodes = decode_nodes(data) if data is not None else None
+    mapped = None if str(path).endswith(".tpl") else MappedText.open(path)
+    if mapped is not None:
+        try:
+            nodes = decode_nodes(mapped.data, mapped.release)
+        finally:
+            mapped.close()
         if nodes is not None:
             return NodeLoad(nodes)
     found = detect(path)

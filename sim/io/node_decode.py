@@ -50,6 +50,7 @@ def _refuse(_type: type, _value: object) -> object:
 
 
 _REFUSED = _Refused | msgspec.UnsetType
+_CACHE_BOUND = 4096
 _NULL = object()  # a raw JSON field that held null: unset, like an absent key
 
 
@@ -141,7 +142,7 @@ class _Planner:
             f"{model.__name__}Wire", fields + refused, frozen=interned, kw_only=True
         )
         if any(key_parts):
-            plan.key = _struct_key(key_parts)
+            plan.key = _struct_key(list(model.model_fields), key_parts)
         plan.values = _values_function(plan)
         return plan
 
@@ -188,14 +189,16 @@ class _Planner:
         raise TypeError(f"no fast-path rule for {annotation}")
 
 
-def _struct_key(parts: list[Callable[[Any], Any] | None]) -> Callable[[Any], Any]:
-    def key(wire: Any) -> tuple[Any, ...]:
-        return tuple(
-            v if part is None or v is None else part(v)
-            for part, v in zip(parts, msgspec.structs.astuple(wire))
-        )
-
-    return key
+def _struct_key(names: list[str], parts: list[Callable[[Any], Any] | None]) -> Callable[[Any], Any]:
+    """The hashable stand-in of a wire struct holding raw JSON, as straight-line code."""
+    env: dict[str, Any] = {}
+    items = []
+    for i, (name, part) in enumerate(zip(names, parts)):
+        env[f"part{i}"] = part
+        value = f"wire.{name}"
+        items.append(value if part is None else f"None if {value} is None else part{i}({value})")
+    exec(f"def key(wire):\n    return ({', '.join(items)},)", env)  # built from field names
+    return env["key"]
 
 
 def _map_tuple(key_part: Callable[[Any], Any], items: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -214,7 +217,7 @@ def _build_list(
     k = items if key is None else key(items)
     built = cache.get(k)
     if built is None:
-        built = cache[k] = [convert(item, memo) for item in items]
+        built = _remember(cache, k, [convert(item, memo) for item in items])
     return built
 
 
@@ -229,8 +232,8 @@ def _values_function(plan: _Plan) -> Callable[[Any, dict], tuple[dict[str, Any],
     function is generated, as ``dataclasses`` generates ``__init__``, because a loop over the
     fields costs several times more per node than straight-line code.
     """
-    env: dict[str, Any] = {"NULL": _NULL}
-    lines = ["def values(wire, memo):", "    fields_set = set()"]
+    env: dict[str, Any] = {"NULL": _NULL, "_field_sets": _field_sets}
+    lines = ["def values(wire, memo):", "    mask = 0"]
     for i, (name, convert, default, factory) in enumerate(plan.fields):
         env[f"convert{i}"], env[f"default{i}"], env[f"factory{i}"] = convert, default, factory
         lines.append(f"    v{i} = wire.{name}")
@@ -238,11 +241,22 @@ def _values_function(plan: _Plan) -> Callable[[Any, dict], tuple[dict[str, Any],
             lines.append(f"    if v{i} is not None: v{i} = convert{i}(v{i}, memo)")
         unset = f"v{i} is None or v{i} is NULL" if convert is not None else f"v{i} is None"
         lines.append(f"    if {unset}: v{i} = " + (f"factory{i}()" if factory else f"default{i}"))
-        lines.append(f"    else: fields_set.add({name!r})")
+        lines.append(f"    else: mask |= {1 << i}")
     pairs = ", ".join(f"{name!r}: v{i}" for i, (name, *_) in enumerate(plan.fields))
-    lines.append(f"    return {{{pairs}}}, fields_set")
+    env["names"] = [name for name, *_ in plan.fields]
+    lines.append(f"    return {{{pairs}}}, _field_sets(memo, names, mask)")
     exec("\n".join(lines), env)  # the source is built from field names only
     return env["values"]
+
+
+def _field_sets(memo: dict, names: list[str], mask: int) -> set[str]:
+    """One fields-set object per distinct set of fields within a file: a set costs ~0.5 KB,
+    several per node; shared like the sub-objects, so loaded nodes are read-only."""
+    key = (id(names), mask)
+    shared = memo.get(key)
+    if shared is None:
+        shared = memo[key] = {name for i, name in enumerate(names) if mask >> i & 1}
+    return shared
 
 
 def _build(plan: _Plan, wire: Any, memo: dict) -> BaseModel:
@@ -251,7 +265,16 @@ def _build(plan: _Plan, wire: Any, memo: dict) -> BaseModel:
     key = wire if plan.key is None else plan.key(wire)
     built = cache.get(key)
     if built is None:
-        built = cache[key] = instantiate(plan.model, *plan.values(wire, memo))
+        built = _remember(cache, key, instantiate(plan.model, *plan.values(wire, memo)))
+    return built
+
+
+def _remember(cache: dict, key: Any, built: Any) -> Any:
+    """Cache ``built``; a cache past its bound is emptied, so values unique to each node (a
+    NIC with the node's address) do not pile up while repeated ones come straight back."""
+    if len(cache) >= _CACHE_BOUND:
+        cache.clear()
+    cache[key] = built
     return built
 
 
@@ -268,25 +291,42 @@ def instantiate(model: type[BaseModel], values: dict[str, Any], fields_set: set[
 
 _NODE_PLAN = _Planner().plan(Node, interned=False)
 _NODE_WIRE = _NODE_PLAN.struct
-_DECODER = msgspec.json.Decoder(list[_NODE_WIRE] | _NODE_WIRE, dec_hook=_refuse)  # type: ignore[valid-type]
+_NODE_DECODER = msgspec.json.Decoder(_NODE_WIRE, dec_hook=_refuse)
+_SPLITTER = msgspec.json.Decoder(list[msgspec.Raw])
+_RELEASE_EVERY = 1 << 25
 
 
-def decode_nodes(data: bytes) -> list[Node] | None:
-    """Full nodes from node JSON bytes, or ``None`` when the file is not plainly full nodes in
-    Nomad's API shape (then ``Node.model_validate`` must read it, and word any error)."""
+def decode_nodes(
+    data: bytes | memoryview, release: Callable[[int], None] | None = None
+) -> list[Node] | None:
+    """Full nodes from node JSON, or ``None`` when it is not plainly full nodes in Nomad's
+    API shape (then ``Node.model_validate`` must read it, and word any error).
+
+    An array is split into raw nodes first and decoded node by node, so the wire structs of
+    only one node exist at a time; ``release(n)`` is told, every 32 MB, that fewer than the
+    first ``n`` bytes of ``data`` are needed again (a memory map hands those pages back).
+    """
+    head = bytes(data[:64]).lstrip()
     try:
-        decoded = _DECODER.decode(data)
+        raws = _SPLITTER.decode(data) if head.startswith(b"[") else [data]
     except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
-    wires = decoded if isinstance(decoded, list) else [decoded]
-    if not all(map(_plainly_full_node, wires)):
         return None
     nodes = []
     memo: dict[Any, Any] = {}
+    consumed = released = 0
     with _gc_paused():
-        for i, wire in enumerate(wires):
-            wires[i] = None  # type: ignore[call-overload]
+        for i, raw in enumerate(raws):
+            raws[i] = None  # type: ignore[call-overload]
+            try:
+                wire = _NODE_DECODER.decode(raw)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                return None
+            if not _plainly_full_node(wire):
+                return None
             nodes.append(_node(wire, memo))
+            consumed += len(raw)
+            if release is not None and consumed - released > _RELEASE_EVERY:
+                release(released := consumed)
     if len({n.id for n in nodes}) != len(nodes):
         return None  # a repeated ID: the pydantic path names both nodes
     return nodes
