@@ -73,6 +73,12 @@ def load_nodes(path: str | Path) -> NodeLoad:
             mapped.close()
         if nodes is not None:
             return NodeLoad(nodes)
+    return load_nodes_validated(path)
+
+
+def load_nodes_validated(path: str | Path) -> NodeLoad:
+    """``load_nodes`` with every node through ``Node.model_validate``: the reference the bulk
+    path is tested against, and the path that words every error."""
     found = detect(path)
     if found.kind in (Kind.NODES, Kind.NODE_STUBS, Kind.EMPTY):
         return nodes_from_api(found.data, found.source, stubs=found.kind is Kind.NODE_STUBS)

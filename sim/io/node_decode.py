@@ -317,13 +317,13 @@ def decode_nodes(
     with _gc_paused():
         for i, raw in enumerate(raws):
             raws[i] = None  # type: ignore[call-overload]
-            try:
+            try:  # raw parts are decoded while building, so their errors arrive here too
                 wire = _NODE_DECODER.decode(raw)
+                if not _plainly_full_node(wire):
+                    return None
+                nodes.append(_node(wire, memo))
             except (msgspec.DecodeError, msgspec.ValidationError):
                 return None
-            if not _plainly_full_node(wire):
-                return None
-            nodes.append(_node(wire, memo))
             consumed += len(raw)
             if release is not None and consumed - released > _RELEASE_EVERY:
                 release(released := consumed)

@@ -43,13 +43,28 @@ def nodes_from_api(items: list[Any], source: str | Path, *, stubs: bool = False)
         try:
             nodes.append(Node.model_validate(item))
         except ValidationError as exc:
-            raise input_error(exc, source, ("node", i) if many else ()) from None
+            raise _node_error(exc, source, item, i if many else None) from None
     seen: dict[str, int] = {}
     for i, node in enumerate(nodes):
         if node.id in seen:
             raise InputError(f"node[{i}].ID {node.id!r} repeats node[{seen[node.id]}]", source)
         seen[node.id] = i
     return NodeLoad(nodes, [stub_warning(source, len(nodes))] if stubs else [])
+
+
+def _node_error(
+    exc: ValidationError, source: str | Path, item: Any, index: int | None
+) -> InputError:
+    """One line naming the node (index, Name, ID), the field and what was expected."""
+    where = "node" if index is None else f"node[{index}]"
+    named = [
+        f"{key} {item[key]!r}"
+        for key in ("Name", "ID")
+        if isinstance(item, dict) and isinstance(item.get(key), str) and item[key]
+    ]
+    if named:
+        where += f" ({', '.join(named)})"
+    return InputError(f"{where}: {input_error(exc, source).message}", source)
 
 
 def node_to_api(node: Node) -> dict[str, Any]:
