@@ -102,9 +102,14 @@ def peer_venv() -> Path:
     tool = venv / "bin" / "nomadtools"
     if not tool.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "--quiet", PEER], check=True, timeout=900
+        done = subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "--quiet", PEER],
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
+        if done.returncode:
+            raise RuntimeError(f"pip install {PEER} failed: {done.stderr[-2000:]}")
     return tool
 
 
