@@ -17,6 +17,7 @@ nodes as read-only, or ``model_copy(deep=True)`` one before mutating nested fiel
 from __future__ import annotations
 
 import gc
+import threading
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -85,14 +86,22 @@ def _check_validators(model: type[BaseModel]) -> None:
         raise TypeError(f"{model.__name__}: no fast-path rule for {sorted(unknown)}")
 
 
-Convert = Callable[[Any, dict], Any]
+Convert = Callable[[Any], Any]
+# Every intern cache, emptied before and after each file: sharing stays within one file.
+_CACHES: list[dict[Any, Any]] = []
+_CACHES_IN_USE = threading.Lock()
+
+
+def _new_cache() -> dict[Any, Any]:
+    cache: dict[Any, Any] = {}
+    _CACHES.append(cache)
+    return cache
 
 
 @dataclass(eq=False)
 class _Plan:
-    """How one pydantic model is read: its wire struct and, per field, key, converter and
-    default. ``key`` turns a wire struct into a hashable stand-in (itself when it holds no
-    raw JSON) for interning."""
+    """How one pydantic model is read: its wire struct and, per field, converter and default;
+    ``key`` turns a wire struct into a hashable stand-in (itself when it holds no raw JSON)."""
 
     model: type[BaseModel]
     struct: type[msgspec.Struct] = msgspec.Struct
@@ -100,7 +109,7 @@ class _Plan:
         default_factory=list
     )
     key: Callable[[Any], Any] | None = None
-    values: Callable[[Any, dict], tuple[dict[str, Any], set[str]]] = lambda wire, memo: ({}, set())
+    build: Convert = lambda wire: None
 
 
 class _Planner:
@@ -120,7 +129,7 @@ class _Planner:
         _check_validators(model)
         plan = self.plans[model] = _Plan(model)
         fields: list[tuple[str, Any, Any]] = []
-        refused: list[tuple[str, Any, Any]] = []  # after the model's own: zip() stops there
+        refused: list[tuple[str, Any, Any]] = []  # after the model's own fields
         key_parts: list[Callable[[Any], Any] | None] = []
         for name, info in model.model_fields.items():
             canonical, *others = _accepted_names(name, info)
@@ -143,7 +152,7 @@ class _Planner:
         )
         if any(key_parts):
             plan.key = _struct_key(list(model.model_fields), key_parts)
-        plan.values = _values_function(plan)
+        plan.build = _build_function(plan, interned)
         return plan
 
     def _field(
@@ -155,11 +164,11 @@ class _Planner:
             return wire | None, convert, key_part
         decode = msgspec.json.Decoder(wire | None, dec_hook=_refuse).decode
 
-        def from_raw(raw: msgspec.Raw, memo: dict) -> Any:
+        def from_raw(raw: msgspec.Raw) -> Any:
             value = decode(raw)
             if value is None:
                 return _NULL
-            return convert(value, memo) if convert else value
+            return convert(value) if convert else value
 
         return msgspec.Raw, from_raw, bytes
 
@@ -167,7 +176,7 @@ class _Planner:
         origin, args = typing.get_origin(annotation), typing.get_args(annotation)
         if isinstance(annotation, type) and issubclass(annotation, NomadModel):
             plan = self.plan(annotation)
-            return plan.struct, partial(_build, plan), plan.key
+            return plan.struct, plan.build, plan.key
         if annotation in (str, int, float, bool) or annotation is Any:
             return annotation, None, None
         if origin in (Union, types.UnionType):
@@ -179,8 +188,8 @@ class _Planner:
             item, convert, key_part = self._type(args[0])
             list_key = None if key_part is None else partial(_map_tuple, key_part)
             if convert is None:
-                return tuple[item, ...], _as_list, list_key
-            return tuple[item, ...], partial(_build_list, convert, list_key), list_key
+                return tuple[item, ...], list, list_key
+            return tuple[item, ...], _list_builder(convert, list_key), list_key
         if origin is dict and args[0] is str:
             nullable = type(None) in typing.get_args(args[1])
             value, convert, _ = self._type(args[1])
@@ -205,68 +214,74 @@ def _map_tuple(key_part: Callable[[Any], Any], items: tuple[Any, ...]) -> tuple[
     return tuple(map(key_part, items))
 
 
-def _as_list(items: tuple[Any, ...], _memo: dict) -> list[Any]:
-    return list(items)
+def _list_builder(convert: Convert, key: Callable[[Any], Any] | None) -> Convert:
+    """Lists of built models; equal lists are shared, as the models in them are."""
+    cache = _new_cache()
+
+    def build_list(items: tuple[Any, ...]) -> list[Any]:
+        k = items if key is None else key(items)
+        built = cache.get(k)
+        if built is None:
+            built = _remember(cache, k, [convert(item) for item in items])
+        return built
+
+    return build_list
 
 
-def _build_list(
-    convert: Convert, key: Callable[[Any], Any] | None, items: tuple[Any, ...], memo: dict
-) -> list[Any]:
-    """A list of built models; equal lists are shared, as the models in them are."""
-    cache = memo.setdefault(convert, {})
-    k = items if key is None else key(items)
-    built = cache.get(k)
-    if built is None:
-        built = _remember(cache, k, [convert(item, memo) for item in items])
-    return built
+def _build_dict(convert: Convert, items: dict[str, Any]) -> dict[str, Any]:
+    return {k: None if v is None else convert(v) for k, v in items.items()}
 
 
-def _build_dict(convert: Convert, items: dict[str, Any], memo: dict) -> dict[str, Any]:
-    return {k: None if v is None else convert(v, memo) for k, v in items.items()}
+def _build_function(plan: _Plan, interned: bool) -> Convert:
+    """From wire struct to model instance, written out per model.
 
-
-def _values_function(plan: _Plan) -> Callable[[Any, dict], tuple[dict[str, Any], set[str]]]:
-    """A function from wire struct to (field values, fields set), written out per model.
-
-    Set fields are converted, unset ones (absent or ``null``) take the model's default. The
-    function is generated, as ``dataclasses`` generates ``__init__``, because a loop over the
-    fields costs several times more per node than straight-line code.
+    Set fields are converted, unset ones (absent or ``null``) take the model's default; the
+    instance is then made as ``model_construct`` makes it (``__dict__``, fields set, no
+    extras, no private attributes), without its per-field loop: the values are validated and
+    complete. Interned models are looked up first and remembered. The function is generated,
+    as ``dataclasses`` generates ``__init__``: a loop over the fields costs several times more
+    per node than straight-line code. Fields-set objects are shared per distinct set (a set
+    costs ~0.5 KB, several per node), like the sub-objects: loaded nodes are read-only.
     """
-    env: dict[str, Any] = {"NULL": _NULL, "_field_sets": _field_sets}
-    lines = ["def values(wire, memo):", "    mask = 0"]
+    names = [name for name, *_ in plan.fields]
+    env: dict[str, Any] = {
+        "NULL": _NULL,
+        "model": plan.model,
+        "new": plan.model.__new__,
+        "setattr_": object.__setattr__,
+        "key": plan.key,
+        "cache": _new_cache(),
+        "field_sets": _new_cache(),
+        "names": names,
+        "remember": _remember,
+    }
+    lines = ["def build(wire):"]
+    if interned:
+        lines.append("    k = wire" if plan.key is None else "    k = key(wire)")
+        lines += ["    built = cache.get(k)", "    if built is not None: return built"]
+    lines.append("    mask = 0")
     for i, (name, convert, default, factory) in enumerate(plan.fields):
         env[f"convert{i}"], env[f"default{i}"], env[f"factory{i}"] = convert, default, factory
         lines.append(f"    v{i} = wire.{name}")
         if convert is not None:
-            lines.append(f"    if v{i} is not None: v{i} = convert{i}(v{i}, memo)")
+            lines.append(f"    if v{i} is not None: v{i} = convert{i}(v{i})")
         unset = f"v{i} is None or v{i} is NULL" if convert is not None else f"v{i} is None"
         lines.append(f"    if {unset}: v{i} = " + (f"factory{i}()" if factory else f"default{i}"))
         lines.append(f"    else: mask |= {1 << i}")
-    pairs = ", ".join(f"{name!r}: v{i}" for i, (name, *_) in enumerate(plan.fields))
-    env["names"] = [name for name, *_ in plan.fields]
-    lines.append(f"    return {{{pairs}}}, _field_sets(memo, names, mask)")
+    pairs = ", ".join(f"{name!r}: v{i}" for i, name in enumerate(names))
+    lines += [
+        "    fields_set = field_sets.get(mask)",
+        "    if fields_set is None:",
+        "        fields_set = field_sets[mask] = {n for i, n in enumerate(names) if mask >> i & 1}",
+        "    obj = new(model)",
+        f"    setattr_(obj, '__dict__', {{{pairs}}})",
+        "    setattr_(obj, '__pydantic_fields_set__', fields_set)",
+        "    setattr_(obj, '__pydantic_extra__', None)",
+        "    setattr_(obj, '__pydantic_private__', None)",
+        "    return remember(cache, k, obj)" if interned else "    return obj",
+    ]
     exec("\n".join(lines), env)  # the source is built from field names only
-    return env["values"]
-
-
-def _field_sets(memo: dict, names: list[str], mask: int) -> set[str]:
-    """One fields-set object per distinct set of fields within a file: a set costs ~0.5 KB,
-    several per node; shared like the sub-objects, so loaded nodes are read-only."""
-    key = (id(names), mask)
-    shared = memo.get(key)
-    if shared is None:
-        shared = memo[key] = {name for i, name in enumerate(names) if mask >> i & 1}
-    return shared
-
-
-def _build(plan: _Plan, wire: Any, memo: dict) -> BaseModel:
-    """The model for a wire struct, built once per distinct value within one file."""
-    cache = memo.setdefault(plan, {})
-    key = wire if plan.key is None else plan.key(wire)
-    built = cache.get(key)
-    if built is None:
-        built = _remember(cache, key, instantiate(plan.model, *plan.values(wire, memo)))
-    return built
+    return env["build"]
 
 
 def _remember(cache: dict, key: Any, built: Any) -> Any:
@@ -276,17 +291,6 @@ def _remember(cache: dict, key: Any, built: Any) -> Any:
         cache.clear()
     cache[key] = built
     return built
-
-
-def instantiate(model: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> Any:
-    """What ``model.model_construct`` leaves for a model without extras or private attributes,
-    without its per-field Python loop: the values are already validated and complete."""
-    obj = model.__new__(model)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
 
 
 _NODE_PLAN = _Planner().plan(Node, interned=False)
@@ -311,24 +315,34 @@ def decode_nodes(
         raws = _SPLITTER.decode(data) if head.startswith(b"[") else [data]
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    nodes = []
-    memo: dict[Any, Any] = {}
-    consumed = released = 0
-    with _gc_paused():
-        for i, raw in enumerate(raws):
-            raws[i] = None  # type: ignore[call-overload]
-            try:  # raw parts are decoded while building, so their errors arrive here too
-                wire = _NODE_DECODER.decode(raw)
-                if not _plainly_full_node(wire):
-                    return None
-                nodes.append(_node(wire, memo))
-            except (msgspec.DecodeError, msgspec.ValidationError):
-                return None
-            consumed += len(raw)
-            if release is not None and consumed - released > _RELEASE_EVERY:
-                release(released := consumed)
+    with _CACHES_IN_USE, _gc_paused():
+        try:
+            nodes = _build_nodes(raws, release)
+        finally:
+            for cache in _CACHES:
+                cache.clear()
+    if nodes is None:
+        return None
     if len({n.id for n in nodes}) != len(nodes):
         return None  # a repeated ID: the pydantic path names both nodes
+    return nodes
+
+
+def _build_nodes(raws: list[Any], release: Callable[[int], None] | None) -> list[Node] | None:
+    nodes = []
+    consumed = released = 0
+    for i, raw in enumerate(raws):
+        raws[i] = None
+        try:  # raw parts are decoded while building, so their errors arrive here too
+            wire = _NODE_DECODER.decode(raw)
+            if not _plainly_full_node(wire):
+                return None
+            nodes.append(_node(wire))
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        consumed += len(raw)
+        if release is not None and consumed - released > _RELEASE_EVERY:
+            release(released := consumed)
     return nodes
 
 
@@ -343,11 +357,11 @@ def _plainly_full_node(wire: Any) -> bool:
     )
 
 
-def _node(wire: Any, memo: dict) -> Node:
-    values, fields_set = _NODE_PLAN.values(wire, memo)
-    if values["node_pool"] == "":  # Node.Canonicalize: no pool means "default"
-        values["node_pool"] = "default"
-    return instantiate(Node, values, fields_set)
+def _node(wire: Any) -> Node:
+    node = _NODE_PLAN.build(wire)
+    if node.node_pool == "":  # Node.Canonicalize: no pool means "default"
+        node.__dict__["node_pool"] = "default"
+    return node
 
 
 @contextmanager
