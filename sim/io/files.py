@@ -44,7 +44,6 @@ class MappedText:
         self._map = mapped
         self.data = memoryview(mapped)[start:]
         self._start = start
-        self._released = 0
 
     @classmethod
     def open(cls, path: str | Path) -> MappedText | None:
@@ -68,9 +67,8 @@ class MappedText:
 
     def release(self, upto: int) -> None:
         end = (self._start + upto) // mmap.PAGESIZE * mmap.PAGESIZE
-        if end > self._released and hasattr(self._map, "madvise"):
-            self._map.madvise(mmap.MADV_DONTNEED, self._released, end - self._released)
-            self._released = end
+        if end > 0 and hasattr(self._map, "madvise"):
+            self._map.madvise(mmap.MADV_DONTNEED, 0, end)
 
     def close(self) -> None:
         self.data.release()
