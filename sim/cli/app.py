@@ -7,6 +7,7 @@ with ``--fail-on-risk`` also a placement that cannot start); 2 invalid input or 
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -61,6 +62,8 @@ def friendly(command: F) -> F:
         except NomadSimError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
+        finally:
+            gc.unfreeze()  # the inputs `resolve` froze go back to the collector
 
     return wrapper  # type: ignore[return-value]
 

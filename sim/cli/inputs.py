@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from models.scenario import Scenario
@@ -41,7 +42,24 @@ def resolve(
     jobs: list[Path] = (),  # type: ignore[assignment]
     nodes: Path | None = None,
 ) -> ResolvedScenario:
-    """A scenario, or (with ``--nodes``/``--job``) the same shape built from Nomad's own files."""
+    """A scenario, or (with ``--nodes``/``--job``) the same shape built from Nomad's own files.
+
+    The inputs live as long as the command: they are moved out of the cyclic GC's sight
+    (``gc.freeze``), so the collections the engine triggers do not rescan a million node
+    objects each time (a third of a 10,000-node check's engine time).
+    """
+    resolved = _resolve(scenario, sets, var_files, jobs, nodes)
+    gc.freeze()
+    return resolved
+
+
+def _resolve(
+    scenario: Path | None,
+    sets: list[str],
+    var_files: list[Path],
+    jobs: list[Path],
+    nodes: Path | None,
+) -> ResolvedScenario:
     if nodes is not None or jobs:
         if nodes is None or not jobs:
             raise InputError("--nodes and --job go together (full node JSON and one or more jobs)")
