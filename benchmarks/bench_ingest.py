@@ -5,7 +5,8 @@ with nomad-tools `constrainteval` (the only Python peer), and alone at 100,000 n
 
 Everything runs as a separate process and is timed from the outside (wall clock, peak RSS of
 that process from ``os.wait4``), alternating the tools repetition by repetition so that
-machine load hits them alike; medians with min–max.
+machine load hits them alike; medians with min–max. CPU is the process's own user+system
+time, which machine load inflates less than wall time.
 
 The peer reads nodes from a live cluster: ``GET /v1/nodes``, then ``GET /v1/node/:id`` per node
 (20 in parallel), then caches them in its own JSON file for 10 minutes. It is timed both ways:
@@ -48,6 +49,7 @@ SIM = "import sys; from sim.cli import main; sys.argv[0] = 'nomad-sim'; main()"
 @dataclass(frozen=True)
 class Run:
     wall: float
+    cpu: float  # user + system time of the process itself
     peak_mb: float
     answer: int
 
@@ -64,7 +66,8 @@ def run(argv: Sequence[str], env: dict[str, str], answer: Callable[[str], int]) 
         err.seek(0)
         if proc.returncode not in (0, 3):
             raise RuntimeError(f"{argv[:3]} exited {proc.returncode}: {err.read()[-500:]!r}")
-        return Run(wall, usage.ru_maxrss / 1024, answer(out.read().decode()))
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(wall, cpu, usage.ru_maxrss / 1024, answer(out.read().decode()))
 
 
 def sim_answer(out: str) -> int:
@@ -161,11 +164,20 @@ def serve(nodes_file: Path) -> ThreadingHTTPServer:
     return server
 
 
-def summary(runs: list[Run]) -> tuple[str, str, float]:
+def spread(values: list[float], unit: str = " s", digits: int = 2) -> str:
+    med = statistics.median(values)
+    return f"{med:.{digits}f}{unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def summary(runs: list[Run]) -> tuple[str, str, str, float]:
+    """Wall and CPU time, peak RSS (medians with min–max), and the median wall time."""
     walls = [r.wall for r in runs]
-    med = statistics.median(walls)
-    peak = statistics.median(r.peak_mb for r in runs)
-    return f"{med:.2f} s ({min(walls):.2f}–{max(walls):.2f})", f"{peak:.0f} MB", med
+    return (
+        spread(walls),
+        spread([r.cpu for r in runs]),
+        spread([r.peak_mb for r in runs], " MB", 0),
+        statistics.median(walls),
+    )
 
 
 def peer_comparison(count: int, repeats: int, job: Path) -> str:
@@ -197,12 +209,12 @@ def peer_comparison(count: int, repeats: int, job: Path) -> str:
                 runs[name].append(run(argv, env, answer))
     finally:
         server.shutdown()
-    sim_median = summary(runs["nomad-sim check --nodes FILE"])[2]
+    sim_median = summary(runs["nomad-sim check --nodes FILE"])[3]
     rows = []
     for name, results in runs.items():
-        wall, peak, median = summary(results)
+        wall, cpu, peak, median = summary(results)
         ratio = "1.0×" if median == sim_median else f"nomad-sim {median / sim_median:.1f}× faster"
-        rows.append([name, wall, peak, results[0].answer, ratio])
+        rows.append([name, wall, cpu, peak, results[0].answer, ratio])
     size = nodes.stat().st_size / 1e6
     title = (
         f"### {count:,} nodes ({size:.0f} MB of node JSON), one job with three constraints, "
@@ -212,7 +224,7 @@ def peer_comparison(count: int, repeats: int, job: Path) -> str:
         "feasible nodes of the group (ready, eligible, default pool, docker healthy, room for "
         "the task), the peer the nodes matching its constraints.\n\n"
     )
-    header = ["process", "wall, median (min–max)", "peak RSS", "answer (nodes)", "vs nomad-sim"]
+    header = ["process", "wall", "CPU (user+sys)", "peak RSS", "answer (nodes)", "wall vs sim"]
     return title + markdown_table(header, rows)
 
 
@@ -221,18 +233,11 @@ def at_scale(count: int, repeats: int, job: Path) -> str:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
     runs = [run(argv, env, sim_answer) for _ in range(repeats)]
-    wall, _, _ = summary(runs)
-    peaks = [r.peak_mb for r in runs]
+    wall, cpu, peak, _ = summary(runs)
     size = nodes.stat().st_size / 1e6
-    rows = [
-        [
-            f"nomad-sim check --job JOB --nodes FILE ({count:,} nodes, {size:.0f} MB)",
-            wall,
-            f"{statistics.median(peaks):.0f} MB ({min(peaks):.0f}–{max(peaks):.0f})",
-            runs[0].answer,
-        ]
-    ]
-    header = ["process", "wall, median (min–max)", "peak RSS, median (min–max)", "feasible"]
+    name = f"nomad-sim check --job JOB --nodes FILE ({count:,} nodes, {size:.0f} MB)"
+    rows = [[name, wall, cpu, peak, runs[0].answer]]
+    header = ["process", "wall", "CPU (user+sys)", "peak RSS", "feasible"]
     return f"### {count:,} nodes from node JSON, whole process, {repeats} runs\n\n" + (
         markdown_table(header, rows)
     )

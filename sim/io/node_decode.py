@@ -16,12 +16,10 @@ nodes as read-only, or ``model_copy(deep=True)`` one before mutating nested fiel
 
 from __future__ import annotations
 
-import gc
 import threading
 import types
 import typing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import partial
@@ -33,10 +31,12 @@ from pydantic import AliasChoices, BaseModel
 from models import Node
 from models.base import NomadModel
 
+from ..core.gcpause import gc_paused
+
 # Validators the wire structs reproduce: nulls are dropped (every model), a string map takes
 # strings as they are, a numeric port string is refused (the structs ask for an int), and a
 # scalar device attribute is refused (the structs ask for an object). Node's canonicalization
-# is reproduced in `_node_values`.
+# is reproduced in `_node`.
 _KNOWN_MODEL_VALIDATORS = {"_nulls_mean_unset", "_canonicalize", "_from_scalar"}
 _KNOWN_FIELD_VALIDATORS = {"_coerce"}
 _KNOWN_BEFORE_VALIDATORS = {"_string_map"}
@@ -53,10 +53,6 @@ def _refuse(_type: type, _value: object) -> object:
 _REFUSED = _Refused | msgspec.UnsetType
 _CACHE_BOUND = 4096
 _NULL = object()  # a raw JSON field that held null: unset, like an absent key
-
-
-class _RawField:
-    """Marks a field kept as raw JSON (a dict inside an interned model) until first built."""
 
 
 # Keys that make a file something other than full node JSON (sim.io.detect decides then).
@@ -315,7 +311,7 @@ def decode_nodes(
         raws = _SPLITTER.decode(data) if head.startswith(b"[") else [data]
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    with _CACHES_IN_USE, _gc_paused():
+    with _CACHES_IN_USE, gc_paused():
         try:
             nodes = _build_nodes(raws, release)
         finally:
@@ -362,15 +358,3 @@ def _node(wire: Any) -> Node:
     if node.node_pool == "":  # Node.Canonicalize: no pool means "default"
         node.__dict__["node_pool"] = "default"
     return node
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The build allocates acyclic objects only; cyclic GC passes over them would cost time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
