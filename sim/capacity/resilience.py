@@ -1,0 +1,351 @@
+"""What survives losing a failure domain: every node of a rack, datacenter, class, pool ...
+
+For each value of the domain (each pair with ``lose=2``) the cluster loses the nodes that
+carry it. Their allocations are *lost*, and Nomad's reconciler asks for one replacement per
+lost allocation of a service or batch group, whatever its reschedule policy (lost
+allocations are replaced, not rescheduled: scheduler/reconciler/reconcile_cluster.go
+``computePlacements``). The replacements are placed as one new evaluation per job, in
+priority order, on the surviving nodes, with every other allocation staying where it runs.
+A system job's allocation on a lost node is not replaced: the job runs on every eligible
+node, and that node is gone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+from math import comb
+
+import numpy as np
+
+from ..core.errors import InputError
+from ..core.nodetable import NodeTable
+from ..core.nomad_text import format_task_group_failure
+from ..io import ResolvedScenario
+from ..placement import ExistingAlloc, simulate
+from ..whatif.outcome import blocking_reason
+from .cluster import SYSTEM_TYPES, Cluster, current_cluster
+
+MAX_FAILURE_SETS = 1000  # lose=2 then covers up to 45 domain values
+DOMAIN_TARGETS = {
+    "node": "${node.unique.name}",
+    "datacenter": "${node.datacenter}",
+    "node_pool": "${node.pool}",
+    "node.class": "${node.class}",
+}
+DOMAIN_ALIASES = {
+    "dc": "datacenter",
+    "node.datacenter": "datacenter",
+    "pool": "node_pool",
+    "node.pool": "node_pool",
+    "class": "node.class",
+    "node_class": "node.class",
+}
+AGGREGATE = ""  # job id of the per-node sum of allocations no evaluation needs one by one
+
+
+def domain_target(domain: str) -> str:
+    """The node target a domain name reads: ``node``, ``datacenter``, ``node_pool``,
+    ``node.class``, ``meta.KEY`` or ``attr.KEY``."""
+    name = DOMAIN_ALIASES.get(domain, domain)
+    if name in DOMAIN_TARGETS:
+        return DOMAIN_TARGETS[name]
+    for prefix in ("meta.", "attr."):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return "${" + name + "}"
+    raise InputError(
+        f"--domain {domain!r}: expected node, datacenter, node_pool, node.class, meta.KEY "
+        "or attr.KEY"
+    )
+
+
+def domain_values(table: NodeTable, domain: str) -> tuple[np.ndarray, list[str]]:
+    """Per node the code of its domain value, and the values' labels (nodes without the
+    attribute or meta key form their own value, ``(no meta.rack)``)."""
+    column = table.column(domain_target(domain))
+    labels = [
+        value if found else f"(no {DOMAIN_ALIASES.get(domain, domain)})"
+        for value, found in zip(column.values, column.found, strict=True)
+    ]
+    return column.codes, labels
+
+
+@dataclass
+class GroupLoss:
+    """One group's allocations on the lost nodes and how many Nomad could not replace."""
+
+    job: str
+    group: str
+    lost: int
+    unplaced: int
+    reason: str = ""  # the check or dimension that stopped the replacements
+    failure: str = ""  # Nomad's placement-failure block
+
+    @property
+    def key(self) -> str:
+        return f"{self.job}/{self.group}"
+
+    @property
+    def replaced(self) -> int:
+        return self.lost - self.unplaced
+
+
+@dataclass
+class FailureCase:
+    """The cluster minus every node carrying ``values``."""
+
+    values: tuple[str, ...]
+    nodes: int
+    losses: list[GroupLoss] = field(default_factory=list)
+    system_lost: int = 0  # system-job allocations on the lost nodes (never replaced)
+
+    @property
+    def label(self) -> str:
+        return " + ".join(self.values)
+
+    @property
+    def lost(self) -> int:
+        return sum(g.lost for g in self.losses)
+
+    @property
+    def unplaced(self) -> int:
+        return sum(g.unplaced for g in self.losses)
+
+    @property
+    def survives(self) -> bool:
+        return self.unplaced == 0
+
+    def to_json(self) -> dict:
+        return {
+            "values": list(self.values),
+            "nodes": self.nodes,
+            "lost": self.lost,
+            "unplaced": self.unplaced,
+            "survives": self.survives,
+            "system_lost": self.system_lost,
+            "groups": [
+                {
+                    "group": g.key,
+                    "lost": g.lost,
+                    "replaced": g.replaced,
+                    "unplaced": g.unplaced,
+                    "reason": g.reason,
+                    "failure": g.failure,
+                }
+                for g in self.losses
+            ],
+        }
+
+
+@dataclass
+class ResilienceReport:
+    """Every failure case of one domain; ``survives`` is the N-1 (N-``lose``) verdict."""
+
+    domain: str
+    lose: int
+    cases: list[FailureCase]
+    already_unplaced: dict[str, int]  # groups short before anything is lost
+
+    @property
+    def survives(self) -> bool:
+        return all(case.survives for case in self.cases)
+
+    @property
+    def failing(self) -> list[FailureCase]:
+        return [case for case in self.cases if not case.survives]
+
+    def groups(self) -> list[str]:
+        """Groups that lose an allocation in some case, in first-seen order."""
+        return list(dict.fromkeys(g.key for case in self.cases for g in case.losses))
+
+    def matrix(self) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+        """(case labels, groups, unplaced, lost): one row per case, one column per group."""
+        groups = self.groups()
+        column = {key: j for j, key in enumerate(groups)}
+        unplaced = np.zeros((len(self.cases), len(groups)), dtype=np.int64)
+        lost = np.zeros_like(unplaced)
+        for i, case in enumerate(self.cases):
+            for g in case.losses:
+                unplaced[i, column[g.key]] = g.unplaced
+                lost[i, column[g.key]] = g.lost
+        return [case.label for case in self.cases], groups, unplaced, lost
+
+    def to_json(self) -> dict:
+        return {
+            "domain": self.domain,
+            "lose": self.lose,
+            "survives": self.survives,
+            "failing_cases": len(self.failing),
+            "already_unplaced": self.already_unplaced,
+            "cases": [case.to_json() for case in self.cases],
+        }
+
+
+@dataclass
+class _Occupancy:
+    """Per node the summed resources of every running allocation, built once per cluster,
+    so each failure case hands the scheduler one row per node for the jobs it does not
+    re-evaluate (they only occupy resources: their counts matter to no evaluation)."""
+
+    cpu: np.ndarray
+    memory_mb: np.ndarray
+    disk_mb: np.ndarray
+    cores: np.ndarray
+    ports: dict[int, set[int]]
+    itemized: np.ndarray  # nodes with max_allocs: every allocation needs its own slot
+
+    @classmethod
+    def of(cls, cluster: Cluster) -> _Occupancy:
+        n = cluster.table.n
+        running = cluster.running
+        nodes = np.fromiter((a.node_index for a in running), dtype=np.int64, count=len(running))
+
+        def total(values) -> np.ndarray:
+            weights = np.fromiter(values, dtype=float, count=len(running))
+            return np.bincount(nodes, weights=weights, minlength=n)
+
+        ports: dict[int, set[int]] = {}
+        for alloc in running:
+            if alloc.ports:
+                ports.setdefault(alloc.node_index, set()).update(alloc.ports)
+        return cls(
+            total(a.cpu for a in running),
+            total(a.memory_mb for a in running),
+            total(a.disk_mb for a in running),
+            total(a.cores for a in running),
+            ports,
+            cluster.ledger.capacity.max_allocs > 0,
+        )
+
+
+def _existing(
+    cluster: Cluster,
+    occupancy: _Occupancy,
+    kept: np.ndarray,
+    new_index: np.ndarray,
+    rerun: set[str],
+) -> list[ExistingAlloc]:
+    """Running allocations on the kept nodes, re-indexed: one by one for the re-evaluated
+    jobs and on nodes with ``max_allocs``, summed per node for the rest."""
+    cpu, memory = occupancy.cpu.copy(), occupancy.memory_mb.copy()
+    disk, cores = occupancy.disk_mb.copy(), occupancy.cores.copy()
+    ports = {node: set(p) for node, p in occupancy.ports.items()}
+    out = []
+    for alloc in cluster.running:
+        node = alloc.node_index
+        if new_index[node] < 0:
+            continue
+        if alloc.job_id in rerun or occupancy.itemized[node]:
+            out.append(replace(alloc, node_index=int(new_index[node])))
+            cpu[node] -= alloc.cpu
+            memory[node] -= alloc.memory_mb
+            disk[node] -= alloc.disk_mb
+            cores[node] -= alloc.cores
+            if alloc.ports:
+                ports[node] -= set(alloc.ports)
+    busy = kept[(memory[kept] > 0) | (cpu[kept] > 0) | (disk[kept] > 0) | (cores[kept] > 0)]
+    for node in busy.tolist():
+        if occupancy.itemized[node]:
+            continue
+        out.append(
+            ExistingAlloc(
+                AGGREGATE,
+                AGGREGATE,
+                int(new_index[node]),
+                float(cpu[node]),
+                int(memory[node]),
+                int(disk[node]),
+                tuple(sorted(ports.get(node, ()))),
+                int(cores[node]),
+            )
+        )
+    return out
+
+
+def _lose(cluster: Cluster, occupancy: _Occupancy, lost_mask: np.ndarray) -> FailureCase:
+    """Lose the masked nodes; place the lost allocations' replacements on the rest."""
+    jobs = {job.id: job for job in cluster.resolved.jobs}
+    lost: Counter[tuple[str, str]] = Counter()
+    system_lost = 0
+    for node in np.flatnonzero(lost_mask).tolist():
+        for i in cluster.by_node.get(node, ()):
+            alloc = cluster.running[i]
+            job = jobs.get(alloc.job_id)
+            if job is None or job.type in SYSTEM_TYPES:
+                system_lost += job is not None
+                continue
+            lost[alloc.job_id, alloc.group] += 1
+    case = FailureCase((), int(np.count_nonzero(lost_mask)), system_lost=system_lost)
+    if not lost:
+        return case
+    kept = np.flatnonzero(~lost_mask)
+    new_index = np.full(cluster.table.n, -1, dtype=np.int64)
+    new_index[kept] = np.arange(len(kept))
+    rerun = {job_id for job_id, _ in lost}
+    replacements = []
+    for job in cluster.resolved.jobs:  # input order: ties in priority keep it
+        if job.id not in rerun:
+            continue
+        groups = [
+            g.model_copy(update={"count": lost[job.id, g.name]})
+            for g in job.task_groups
+            if lost[job.id, g.name]
+        ]
+        replacements.append(job.model_copy(update={"task_groups": groups}))
+    table = NodeTable([cluster.table.nodes[i] for i in kept.tolist()])
+    plan = simulate(
+        table,
+        replacements,
+        seed=cluster.seed,
+        algorithm=cluster.algorithm,
+        existing=_existing(cluster, occupancy, kept, new_index, rerun),
+        memory_oversubscription=cluster.memory_oversubscription,
+        score_metadata=False,
+    )
+    for outcome in plan.jobs:
+        for group in outcome.groups:
+            metric = group.failed
+            loss = GroupLoss(outcome.job.id, group.name, lost[outcome.job.id, group.name], 0)
+            if metric is not None:
+                loss.unplaced = group.unplaced
+                loss.reason = (
+                    "no nodes eligible"
+                    if metric.nodes_evaluated == 0
+                    else blocking_reason(metric.constraint_filtered, metric.dimension_exhausted)
+                )
+                loss.failure = format_task_group_failure(group.name, metric)
+            case.losses.append(loss)
+    return case
+
+
+def resilience_of(cluster: Cluster, domain: str, lose: int = 1) -> ResilienceReport:
+    """``resilience`` on an already simulated cluster."""
+    codes, labels = domain_values(cluster.table, domain)
+    present = sorted(set(codes.tolist()), key=lambda c: labels[c])
+    if lose < 1:
+        raise InputError(f"--lose must be at least 1, not {lose}")
+    if lose > len(present):
+        raise InputError(f"--lose {lose}: the cluster has only {len(present)} value(s) of {domain}")
+    sets = comb(len(present), lose)
+    if sets > MAX_FAILURE_SETS:
+        raise InputError(
+            f"--lose {lose} over {len(present)} values of {domain} is {sets:,} failure cases; "
+            f"the limit is {MAX_FAILURE_SETS:,} (choose a coarser domain or a smaller --lose)"
+        )
+    occupancy = _Occupancy.of(cluster)
+    cases = []
+    for chosen in combinations(present, lose):
+        case = _lose(cluster, occupancy, np.isin(codes, chosen))
+        case.values = tuple(labels[c] for c in chosen)
+        cases.append(case)
+    already = {g.key: g.unplaced for g in cluster.run.groups if g.unplaced}
+    return ResilienceReport(DOMAIN_ALIASES.get(domain, domain), lose, cases, already)
+
+
+def resilience(
+    resolved: ResolvedScenario, domain: str, lose: int = 1, seed: int = 0
+) -> ResilienceReport:
+    """For each value of ``domain`` (each combination of ``lose`` values), lose its nodes and
+    report which groups cannot replace their lost allocations, how many, and why."""
+    return resilience_of(current_cluster(resolved, seed), domain, lose)
