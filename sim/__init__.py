@@ -1,5 +1,6 @@
 """nomad-sim's engine: Nomad's constraint semantics, feasibility, placement and what-ifs."""
 
+from .planning import capacity, headroom, resilience
 from .core.errors import InputError, NomadSimError
 from .core.nodetable import NodeTable
 from .core.operators import check_constraint, node_satisfies
@@ -16,16 +17,19 @@ __all__ = [
     "NodeTable",
     "NomadSimError",
     "PlacementPlan",
+    "capacity",
     "check_constraint",
     "evaluate_job",
     "exact_placement",
     "explain_group",
     "format_dry_run",
+    "headroom",
     "load_job",
     "load_jobs",
     "load_nodes",
     "load_scenario",
     "node_satisfies",
+    "resilience",
     "resolve_target",
     "run_resolved",
     "simulate",

@@ -1,0 +1,97 @@
+"""Pictures of the answers: the resilience heatmap and the headroom bar chart.
+
+matplotlib is imported inside the functions, so importing :mod:`sim.planning` does not.
+Files are written whole or not at all (a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .headroom import DIMENSIONS, HeadroomRow
+from .resilience import ResilienceReport
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=path.suffix)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", dpi=120)
+        os.replace(tmp, path)
+    finally:
+        _pyplot().close(fig)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def plot_resilience(report: ResilienceReport, path: Path) -> Path:
+    """Heatmap: one row per lost domain value (or pair), one column per group that loses an
+    allocation somewhere; colour = allocations that cannot be replaced, text = unplaced/lost."""
+    plt = _pyplot()
+    labels, groups, unplaced, lost = report.matrix()
+    if not groups:
+        groups, unplaced, lost = ["(no allocation lost)"], np.zeros((len(labels), 1)), None
+    fig, ax = plt.subplots(
+        figsize=(2.0 + 1.1 * len(groups), 1.2 + 0.35 * max(len(labels), 1)), squeeze=True
+    )
+    image = ax.imshow(
+        unplaced, cmap="Reds", vmin=0, vmax=max(int(unplaced.max()), 1), aspect="auto"
+    )
+    if lost is not None and unplaced.size <= 2500:
+        for (r, c), value in np.ndenumerate(unplaced):
+            if lost[r, c]:
+                ax.text(
+                    c, r, f"{int(value)}/{int(lost[r, c])}", ha="center", va="center", fontsize=8
+                )
+    ax.set_xticks(range(len(groups)), groups, rotation=40, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("task group")
+    ax.set_ylabel(f"lost {report.domain}")
+    verdict = "survives" if report.survives else f"fails in {len(report.failing)} case(s)"
+    ax.set_title(f"N-{report.lose} over {report.domain}: {verdict}\n(unplaced / lost allocations)")
+    fig.colorbar(image, ax=ax, shrink=0.8, label="allocations not replaced")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_headroom(rows: list[HeadroomRow], path: Path) -> Path:
+    """Grouped bars: per datacenter / pool / class, the share of each dimension allocated,
+    with the largest single-node free share marked."""
+    plt = _pyplot()
+    dims = [d for d in DIMENSIONS if any(r.use[d].capacity for r in rows)]
+    labels = [f"{r.scope}: {r.value}" if r.scope != "cluster" else "cluster" for r in rows]
+    x = np.arange(len(rows))
+    width = 0.8 / max(len(dims), 1)
+    fig, ax = plt.subplots(figsize=(2.0 + 0.9 * len(rows), 4.2))
+    for k, dim in enumerate(dims):
+        used = [100 * r.use[dim].used_share for r in rows]
+        fit = [
+            100 * r.use[dim].largest_free / r.use[dim].capacity if r.use[dim].capacity else 0
+            for r in rows
+        ]
+        offset = x - 0.4 + width * (k + 0.5)
+        ax.bar(offset, used, width, label=f"{dim} allocated")
+        ax.scatter(offset, fit, marker="_", s=120, color="black")
+    ax.scatter([], [], marker="_", color="black", label="largest ask that still fits")
+    ax.set_xticks(x, labels, rotation=35, ha="right")
+    ax.set_ylabel("% of capacity")
+    ax.set_ylim(0, 105)
+    ax.set_title("headroom: allocated share per dimension")
+    ax.legend(fontsize=8, ncol=2)
+    fig.tight_layout()
+    return _save(fig, path)
