@@ -1,6 +1,5 @@
 """nomad-sim's engine: Nomad's constraint semantics, feasibility, placement and what-ifs."""
 
-from .planning import capacity, headroom, resilience
 from .core.errors import InputError, NomadSimError
 from .core.nodetable import NodeTable
 from .core.operators import check_constraint, node_satisfies
@@ -10,6 +9,7 @@ from .explain import explain_group, format_dry_run
 from .feasibility import evaluate_job
 from .io import load_job, load_jobs, load_nodes, load_scenario
 from .placement import PlacementPlan, exact_placement, simulate
+from .planning import capacity, headroom, resilience
 from .whatif import run_resolved, sweep
 
 __all__ = [
