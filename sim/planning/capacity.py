@@ -253,6 +253,8 @@ def capacity_of(
         job = hypothetical_job(ask)
         target = job.task_groups[0]
     else:
+        if group is None and "/" in job_id:
+            job_id, group = job_id.split("/", 1)
         job, target = _target(cluster, job_id, group)
         if ask:
             target = reshaped(target, ask)
