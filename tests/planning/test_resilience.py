@@ -1,0 +1,95 @@
+"""resilience: lost allocations replaced on the survivors with Nomad's placement."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.core.errors import InputError
+from sim.io import load_scenario
+from sim.planning import current_cluster, resilience, resilience_of
+
+from .clusters import clusters, job, node, scenario, workloads
+
+resilience_module = importlib.import_module("sim.planning.resilience")  # the name is the function
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def test_losing_a_rack_leaves_distinct_hosts_short_in_nomads_words():
+    report = resilience(load_scenario(SCENARIOS / "multi-dc-pools.yaml"), "meta.rack")
+    case = next(c for c in report.cases if c.values == ("r1",))
+    (api,) = case.losses
+    assert (api.key, api.lost, api.replaced, api.unplaced) == ("api/api", 3, 1, 2)
+    assert api.reason == "distinct_hosts (4 nodes)"
+    assert 'Task Group "api" (failed to place 2 allocations):' in api.failure
+    assert case.system_lost == 7  # node-exporter on every lost node, never replaced
+    assert not report.survives
+
+
+def test_losing_any_one_node_of_multi_dc_is_survived():
+    report = resilience(load_scenario(SCENARIOS / "multi-dc-pools.yaml"), "node")
+    assert report.survives and len(report.cases) == 23
+    assert all(g.replaced == g.lost for case in report.cases for g in case.losses)
+
+
+def test_pairs_are_every_combination_and_bounded(monkeypatch):
+    resolved = load_scenario(SCENARIOS / "multi-dc-pools.yaml")
+    report = resilience(resolved, "datacenter", lose=2)
+    assert [c.values for c in report.cases] == [("dc1", "dc2"), ("dc1", "dc3"), ("dc2", "dc3")]
+    monkeypatch.setattr(resilience_module, "MAX_FAILURE_SETS", 10)
+    with pytest.raises(InputError, match="253 failure cases; the limit is 10"):
+        resilience(resolved, "node", lose=2)
+
+
+@pytest.mark.parametrize(
+    ("domain", "lose", "message"),
+    [
+        ("rack", 1, "expected node, datacenter"),
+        ("datacenter", 0, "at least 1"),
+        ("datacenter", 4, "only 3 value"),
+    ],
+)
+def test_bad_domain_or_lose_is_one_clear_error(domain, lose, message):
+    with pytest.raises(InputError, match=message):
+        resilience(load_scenario(SCENARIOS / "multi-dc-pools.yaml"), domain, lose)
+
+
+def test_replacements_see_the_groups_surviving_allocations():
+    """distinct_hosts counts the allocations still running: 3 nodes, 3 allocations, one lost
+    node leaves no free host for the replacement."""
+    nodes = [node(f"n{i}", rack=f"r{i}") for i in range(3)]
+    report = resilience(scenario(nodes, [job("web", count=3, distinct_hosts=True)]), "node")
+    assert [c.unplaced for c in report.cases] == [1, 1, 1]
+    assert all(c.losses[0].reason == "distinct_hosts (2 nodes)" for c in report.cases)
+
+
+@settings(max_examples=30, deadline=None)
+@given(clusters(), workloads(), st.integers(0, 3))
+def test_a_value_without_allocations_loses_nothing(nodes, jobs, seed):
+    nodes = [*nodes, node("idle", rack="idle", cpu=100, memory=100)]  # too small for any job
+    report = resilience(scenario(nodes, jobs), "meta.rack", seed=seed)
+    idle = next(c for c in report.cases if c.values == ("idle",))
+    assert (idle.lost, idle.unplaced, idle.losses) == (0, 0, [])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    clusters(min_nodes=3),
+    st.sampled_from([200, 800, 2500]),
+    st.integers(2, 10),
+    st.booleans(),
+    st.integers(0, 3),
+)
+def test_losing_more_nodes_never_loses_fewer_allocations_of_one_group(
+    nodes, cpu, count, distinct, seed
+):
+    """One group: its replacements all have one shape, so how many fit the survivors is a
+    per-node sum that only shrinks when more nodes go."""
+    cluster = current_cluster(scenario(nodes, [job("web", count, cpu, 512, distinct)]), seed)
+    single = {c.values: c.unplaced for c in resilience_of(cluster, "node").cases}
+    for case in resilience_of(cluster, "node", lose=2).cases:
+        assert case.unplaced >= max(single[(v,)] for v in case.values)
