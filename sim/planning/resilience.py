@@ -293,7 +293,7 @@ def _lose(cluster: Cluster, occupancy: _Occupancy, lost_mask: np.ndarray) -> Fai
             if lost[job.id, g.name]
         ]
         replacements.append(job.model_copy(update={"task_groups": groups}))
-    table = NodeTable([cluster.table.nodes[i] for i in kept.tolist()])
+    table = cluster.table.subset(kept)
     plan = simulate(
         table,
         replacements,
