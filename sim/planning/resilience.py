@@ -20,7 +20,7 @@ from math import comb
 import numpy as np
 
 from ..core.errors import InputError
-from ..core.nodetable import NodeTable
+from ..core.nodetable import NodeTable, intern
 from ..core.nomad_text import format_task_group_failure
 from ..io import ResolvedScenario
 from ..placement import ExistingAlloc, simulate
@@ -184,70 +184,56 @@ class ResilienceReport:
 
 @dataclass
 class _Occupancy:
-    """Per node the summed resources of every running allocation, built once per cluster,
-    so each failure case hands the scheduler one row per node for the jobs it does not
-    re-evaluate (they only occupy resources: their counts matter to no evaluation)."""
+    """The running allocations as columns, built once per cluster, so that each failure
+    case hands the scheduler one summed row per node for the jobs it does not re-evaluate
+    (they only occupy resources: no evaluation reads their counts)."""
 
-    cpu: np.ndarray
-    memory_mb: np.ndarray
-    disk_mb: np.ndarray
-    cores: np.ndarray
-    ports: dict[int, set[int]]
-    itemized: np.ndarray  # nodes with max_allocs: every allocation needs its own slot
+    node: np.ndarray
+    job: np.ndarray  # code into ``job_ids``
+    job_ids: list[str]
+    usage: np.ndarray  # rows cpu, memory, disk, cores; one column per allocation
+    with_ports: np.ndarray  # allocations that hold ports
+    itemized: np.ndarray  # per node: has max_allocs, so every allocation needs its own slot
 
     @classmethod
     def of(cls, cluster: Cluster) -> _Occupancy:
-        n = cluster.table.n
         running = cluster.running
-        nodes = np.fromiter((a.node_index for a in running), dtype=np.int64, count=len(running))
-
-        def total(values) -> np.ndarray:
-            weights = np.fromiter(values, dtype=float, count=len(running))
-            return np.bincount(nodes, weights=weights, minlength=n)
-
-        ports: dict[int, set[int]] = {}
-        for alloc in running:
-            if alloc.ports:
-                ports.setdefault(alloc.node_index, set()).update(alloc.ports)
+        job_codes, job_ids = intern([a.job_id for a in running])
+        usage = np.array(
+            [[a.cpu, a.memory_mb, a.disk_mb, a.cores] for a in running], dtype=float
+        ).reshape(-1, 4)
         return cls(
-            total(a.cpu for a in running),
-            total(a.memory_mb for a in running),
-            total(a.disk_mb for a in running),
-            total(a.cores for a in running),
-            ports,
+            np.array([a.node_index for a in running], dtype=np.int64),
+            job_codes,
+            job_ids,
+            usage.T.copy(),
+            np.array([i for i, a in enumerate(running) if a.ports], dtype=np.int64),
             cluster.ledger.capacity.max_allocs > 0,
         )
 
 
 def _existing(
-    cluster: Cluster,
-    occupancy: _Occupancy,
-    kept: np.ndarray,
-    new_index: np.ndarray,
-    rerun: set[str],
+    cluster: Cluster, occupancy: _Occupancy, new_index: np.ndarray, rerun: set[str]
 ) -> list[ExistingAlloc]:
     """Running allocations on the kept nodes, re-indexed: one by one for the re-evaluated
     jobs and on nodes with ``max_allocs``, summed per node for the rest."""
-    cpu, memory = occupancy.cpu.copy(), occupancy.memory_mb.copy()
-    disk, cores = occupancy.disk_mb.copy(), occupancy.cores.copy()
-    ports = {node: set(p) for node, p in occupancy.ports.items()}
-    out = []
-    for alloc in cluster.running:
-        node = alloc.node_index
-        if new_index[node] < 0:
-            continue
-        if alloc.job_id in rerun or occupancy.itemized[node]:
-            out.append(replace(alloc, node_index=int(new_index[node])))
-            cpu[node] -= alloc.cpu
-            memory[node] -= alloc.memory_mb
-            disk[node] -= alloc.disk_mb
-            cores[node] -= alloc.cores
-            if alloc.ports:
-                ports[node] -= set(alloc.ports)
-    busy = kept[(memory[kept] > 0) | (cpu[kept] > 0) | (disk[kept] > 0) | (cores[kept] > 0)]
-    for node in busy.tolist():
-        if occupancy.itemized[node]:
-            continue
+    rerun_codes = [k for k, job_id in enumerate(occupancy.job_ids) if job_id in rerun]
+    kept = new_index[occupancy.node] >= 0
+    alone = kept & (np.isin(occupancy.job, rerun_codes) | occupancy.itemized[occupancy.node])
+    running = cluster.running
+    out = [
+        replace(running[i], node_index=int(new_index[occupancy.node[i]]))
+        for i in np.flatnonzero(alone).tolist()
+    ]
+    summed = kept & ~alone
+    nodes = occupancy.node[summed]
+    n = cluster.table.n
+    totals = [np.bincount(nodes, weights=row[summed], minlength=n) for row in occupancy.usage]
+    ports: dict[int, set[int]] = {}
+    for i in occupancy.with_ports[summed[occupancy.with_ports]].tolist():
+        ports.setdefault(running[i].node_index, set()).update(running[i].ports)
+    cpu, memory, disk, cores = totals
+    for node in np.unique(nodes).tolist():
         out.append(
             ExistingAlloc(
                 AGGREGATE,
@@ -299,7 +285,7 @@ def _lose(cluster: Cluster, occupancy: _Occupancy, lost_mask: np.ndarray) -> Fai
         replacements,
         seed=cluster.seed,
         algorithm=cluster.algorithm,
-        existing=_existing(cluster, occupancy, kept, new_index, rerun),
+        existing=_existing(cluster, occupancy, new_index, rerun),
         memory_oversubscription=cluster.memory_oversubscription,
         score_metadata=False,
     )

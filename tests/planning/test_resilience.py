@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,3 +94,17 @@ def test_losing_more_nodes_never_loses_fewer_allocations_of_one_group(
     single = {c.values: c.unplaced for c in resilience_of(cluster, "node").cases}
     for case in resilience_of(cluster, "node", lose=2).cases:
         assert case.unplaced >= max(single[(v,)] for v in case.values)
+
+
+@settings(max_examples=25, deadline=None)
+@given(clusters(min_nodes=3), workloads(max_jobs=4), st.integers(0, 3))
+def test_summing_other_jobs_per_node_changes_no_answer(nodes, jobs, seed):
+    """Allocations of jobs a case does not re-evaluate are handed over summed per node; one
+    by one (as on nodes with max_allocs) every case comes out the same."""
+    cluster = current_cluster(scenario(nodes, jobs), seed)
+    summed = resilience_of(cluster, "node").to_json()
+    one_by_one = resilience_module._Occupancy.of(cluster)
+    one_by_one.itemized = np.ones(cluster.table.n, dtype=bool)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(resilience_module._Occupancy, "of", classmethod(lambda cls, c: one_by_one))
+        assert resilience_of(cluster, "node").to_json() == summed
