@@ -53,6 +53,8 @@ def capacity_command(
         f"{result.job}/{result.group}: {result.more} more allocation(s) place "
         f"({result.running} running); upper bound {result.bound}"
     )
+    if result.cannot_start:
+        typer.echo(f"warning: {result.cannot_start} of them land where they cannot start (pending)")
     typer.echo(f"next one fails: {result.limited_by}\n")
     rows = [
         [scope, value, count]
@@ -87,6 +89,9 @@ def resilience_command(
     var_files: VarFiles = [],  # noqa: B006
     fmt: Format = OutputFormat.table,
     seed: Seed = 0,
+    fail_on_risk: Annotated[
+        bool, typer.Option(help="Exit 3 also when a replacement cannot start.")
+    ] = False,
 ) -> None:
     """Lose each value of a failure domain: which groups cannot replace their allocations.
 
@@ -105,21 +110,33 @@ def resilience_command(
                     case.nodes,
                     case.lost,
                     case.unplaced,
+                    case.cannot_start,
                     "yes" if case.survives else "NO",
                     "; ".join(f"{g.key} -{g.unplaced}: {g.reason}" for g in short) or "-",
                 ]
             )
-        header = ["LOST " + report.domain.upper(), "NODES", "LOST ALLOCS", "UNPLACED", "OK", "WHY"]
+        header = [
+            "LOST " + report.domain.upper(),
+            "NODES",
+            "LOST ALLOCS",
+            "UNPLACED",
+            "CANNOT START",
+            "OK",
+            "WHY",
+        ]
         typer.echo(table(fmt, header, rows))
         verdict = "survives" if report.survives else f"fails in {len(report.failing)} case(s)"
         typer.echo(f"\nN-{report.lose} over {report.domain}: {verdict}")
+        if report.risky:
+            labels = ", ".join(case.label for case in report.risky)
+            typer.echo(f"warning: replacements that cannot start (pending) when losing {labels}")
         for key, count in report.already_unplaced.items():
             typer.echo(f"note: {key} is {count} allocation(s) short before anything is lost")
     if plot is not None:
         from ..planning.plots import plot_resilience
 
         typer.echo(f"wrote {plot_resilience(report, plot)}", err=True)
-    if not report.survives:
+    if not report.survives or (fail_on_risk and report.risky):
         raise typer.Exit(EXIT_UNPLACEABLE)
 
 

@@ -27,7 +27,7 @@ from ..graph import allocations_fit, distinct_hosts_scope
 from ..graph.capacity import UNLIMITED as UNLIMITED_SLOTS
 from ..io import ResolvedScenario
 from ..placement import GroupOutcome, group_ask, simulate
-from .cluster import SCOPES, SYSTEM_TYPES, Cluster, current_cluster
+from .cluster import SCOPES, SYSTEM_TYPES, Cluster, cannot_start, current_cluster
 
 ASK_KEYS = {"cpu": "MHz", "memory": "MB", "disk": "MB", "cores": "cores"}
 HYPOTHETICAL = "ask"
@@ -45,6 +45,7 @@ class CapacityResult:
     failure: AllocMetric | None  # the first placement that fails, as Nomad records it
     by_scope: dict[str, dict[str, int]] = field(default_factory=dict)
     seed: int = 0
+    cannot_start: int = 0  # of the ``more``, placed where they cannot start (pending)
 
     @property
     def failure_text(self) -> str:
@@ -72,6 +73,7 @@ class CapacityResult:
             "running": self.running,
             "more": self.more,
             "bound": self.bound,
+            "cannot_start": self.cannot_start,
             "limited_by": self.limited_by,
             "failure": None if self.failure is None else self.failure.to_nomad(),
             "failure_text": self.failure_text,
@@ -276,6 +278,7 @@ def capacity_of(
         failure=first_failure(outcome.failed),
         by_scope=by_scope,
         seed=cluster.seed,
+        cannot_start=cannot_start(cluster.table, target, outcome.nodes),
     )
 
 

@@ -14,12 +14,13 @@ from functools import cached_property
 
 import numpy as np
 
-from models import Job
+from models import Job, TaskGroup
 
 from ..core.errors import InputError
 from ..core.nodetable import NodeTable
 from ..io import ResolvedScenario
 from ..placement import ExistingAlloc, Ledger, PlacementPlan
+from ..placement.deployment import start_problems_per_node
 from ..whatif import ScenarioRun, run_resolved
 from ..whatif.outcome import existing_allocations
 
@@ -132,3 +133,10 @@ def current_cluster(resolved: ResolvedScenario, seed: int = 0) -> Cluster:
     run = run_resolved(resolved, seed)
     placed, devices = running_allocations(run.plan)
     return Cluster(resolved, run, seed, existing_allocations(resolved) + placed, devices)
+
+
+def cannot_start(table: NodeTable, group: TaskGroup, nodes: list[int]) -> int:
+    """How many of these placements cannot start where they landed (Bug #17: a Linux image
+    on a Windows Docker node stays pending)."""
+    problems = start_problems_per_node(group, [table.nodes[n] for n in nodes])
+    return sum(1 for found in problems if found)

@@ -25,7 +25,7 @@ from ..core.nomad_text import format_task_group_failure
 from ..io import ResolvedScenario
 from ..placement import ExistingAlloc, simulate
 from ..whatif.outcome import blocking_reason
-from .cluster import SYSTEM_TYPES, Cluster, current_cluster
+from .cluster import SYSTEM_TYPES, Cluster, cannot_start, current_cluster
 
 MAX_FAILURE_SETS = 1000  # lose=2 then covers up to 45 domain values
 DOMAIN_TARGETS = {
@@ -81,6 +81,7 @@ class GroupLoss:
     unplaced: int
     reason: str = ""  # the check or dimension that stopped the replacements
     failure: str = ""  # Nomad's placement-failure block
+    cannot_start: int = 0  # replacements placed where they cannot start (stay pending)
 
     @property
     def key(self) -> str:
@@ -113,7 +114,12 @@ class FailureCase:
         return sum(g.unplaced for g in self.losses)
 
     @property
+    def cannot_start(self) -> int:
+        return sum(g.cannot_start for g in self.losses)
+
+    @property
     def survives(self) -> bool:
+        """Every lost allocation is placed again (some may still be unable to start)."""
         return self.unplaced == 0
 
     def to_json(self) -> dict:
@@ -123,6 +129,7 @@ class FailureCase:
             "lost": self.lost,
             "unplaced": self.unplaced,
             "survives": self.survives,
+            "cannot_start": self.cannot_start,
             "system_lost": self.system_lost,
             "groups": [
                 {
@@ -130,6 +137,7 @@ class FailureCase:
                     "lost": g.lost,
                     "replaced": g.replaced,
                     "unplaced": g.unplaced,
+                    "cannot_start": g.cannot_start,
                     "reason": g.reason,
                     "failure": g.failure,
                 }
@@ -155,6 +163,11 @@ class ResilienceReport:
     def failing(self) -> list[FailureCase]:
         return [case for case in self.cases if not case.survives]
 
+    @property
+    def risky(self) -> list[FailureCase]:
+        """Cases whose replacements all place but some cannot start where they landed."""
+        return [case for case in self.cases if case.survives and case.cannot_start]
+
     def groups(self) -> list[str]:
         """Groups that lose an allocation in some case, in first-seen order."""
         return list(dict.fromkeys(g.key for case in self.cases for g in case.losses))
@@ -177,6 +190,7 @@ class ResilienceReport:
             "lose": self.lose,
             "survives": self.survives,
             "failing_cases": len(self.failing),
+            "risky_cases": len(self.risky),
             "already_unplaced": self.already_unplaced,
             "cases": [case.to_json() for case in self.cases],
         }
@@ -293,6 +307,7 @@ def _lose(cluster: Cluster, occupancy: _Occupancy, lost_mask: np.ndarray) -> Fai
         for group in outcome.groups:
             metric = group.failed
             loss = GroupLoss(outcome.job.id, group.name, lost[outcome.job.id, group.name], 0)
+            loss.cannot_start = cannot_start(table, group.group, group.nodes)
             if metric is not None:
                 loss.unplaced = group.unplaced
                 loss.reason = (

@@ -67,3 +67,10 @@ def test_headroom_table_and_chart(tmp_path):
     assert result.exit_code == 0, result.output
     assert "node_pool   default     2" in result.output
     assert "<svg" in chart.read_text()
+
+
+def test_resilience_fail_on_risk_gates_replacements_that_cannot_start():
+    assert run("resilience", "--domain", "node.class").exit_code == 0
+    result = run("resilience", "--domain", "node.class", "--fail-on-risk")
+    assert result.exit_code == 3
+    assert "cannot start (pending) when losing hashistack-linux" in result.output

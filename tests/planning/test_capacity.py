@@ -100,6 +100,8 @@ def test_hashistack_webapp_runs_out_of_cpu_in_nomads_words():
     assert result.failure_text.startswith('  Task Group "demo" (failed to place 1 allocation):')
     assert '* Dimension "cpu" exhausted on 2 nodes' in result.failure_text
     assert sum(result.by_scope["node_class"].values()) == 22
+    # Those on the Windows client are placed but cannot start (Bug #17).
+    assert result.cannot_start == result.by_scope["node_class"]["hashistack-windows"] > 0
     assert set(result.by_scope["datacenter"]) == {"dc1"}
 
 

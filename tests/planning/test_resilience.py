@@ -108,3 +108,12 @@ def test_summing_other_jobs_per_node_changes_no_answer(nodes, jobs, seed):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(resilience_module._Occupancy, "of", classmethod(lambda cls, c: one_by_one))
         assert resilience_of(cluster, "node").to_json() == summed
+
+
+def test_losing_the_linux_clients_replaces_onto_windows_where_nothing_starts():
+    """Bug #17 as a failure domain: every lost allocation is placed again, on the Windows
+    client, where the Linux images cannot start."""
+    report = resilience(load_scenario(SCENARIOS / "hashistack.yaml"), "node.class")
+    linux = next(c for c in report.cases if c.values == ("hashistack-linux",))
+    assert (linux.lost, linux.unplaced, linux.cannot_start) == (3, 0, 3)
+    assert report.survives and report.risky == [linux]
