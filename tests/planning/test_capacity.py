@@ -152,3 +152,14 @@ def test_system_jobs_and_unknown_groups_are_refused():
         capacity(resolved, "webapp", "nope")
     with pytest.raises(InputError, match="no job 'nope'"):
         capacity(resolved, "nope")
+
+
+def test_readme_library_example():
+    import sim
+
+    multi = load_scenario(SCENARIOS / "multi-dc-pools.yaml")
+    assert sim.capacity(multi, "api/api").more == 2
+    assert sim.capacity(multi, ask={"cpu": 500, "memory": 1024}).more == 297
+    assert sim.resilience(multi, "datacenter").survives is False
+    rows = sim.headroom(multi)
+    assert rows[0].use["memory"].largest_free < rows[0].use["memory"].free
