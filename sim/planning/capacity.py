@@ -102,6 +102,12 @@ def parse_ask(spec: str) -> dict[str, int]:
             raise InputError(f"--ask {spec!r}: {key} must not be negative")
     if not out:
         raise InputError(f"--ask {spec!r}: give at least one of {', '.join(ASK_KEYS)}")
+    # Resources.MeetsMinResources (nomad/structs/structs.go): CPU ≥ 1 unless cores are
+    # reserved, memory ≥ 10 MB. A shape asking nothing would also fit without end.
+    if out.get("cpu", 1) < 1 and not out.get("cores"):
+        raise InputError(f"--ask {spec!r}: minimum CPU value is 1; got {out['cpu']}")
+    if out.get("memory", 10) < 10:
+        raise InputError(f"--ask {spec!r}: minimum MemoryMB value is 10; got {out['memory']}")
     return out
 
 

@@ -137,6 +137,8 @@ def test_hypothetical_ask_counts_copies_per_node():
         ("cpu=fast", "whole number"),
         ("cpu=-1", "negative"),
         ("", "at least"),
+        ("cpu=0,memory=100", "minimum CPU value is 1; got 0"),
+        ("memory=5", "minimum MemoryMB value is 10; got 5"),
     ],
 )
 def test_bad_ask_is_one_clear_error(spec, message):
