@@ -2,11 +2,11 @@
 
     python benchmarks/bench_capacity.py [--quick]
 
-Nodes: 14,000 MHz / 32,000 MB each, two datacenters, 100 racks in ``meta.rack``. Placed
-first: 1,000 service jobs of one group, 5 allocations each (500 MHz, 512 MB). Capacity: a
-group confined to dc-1 asking 12,000 MHz / 4,000 MB, so about 5,000 more allocations place
-(one per dc-1 node with room). N-1: every rack lost in turn, lost allocations replaced on
-the survivors. ``--quick`` uses 1,000 nodes, 10 racks and 100 jobs.
+Nodes: Nomad's mock nodes (14,000 MHz / 32,000 MB), two datacenters, 100 racks in
+``meta.rack``. Placed first: 1,000 service jobs of one group, 5 allocations each (500 MHz,
+512 MB). Capacity: a group confined to dc-1 asking 12,000 MHz / 4,000 MB, so about 5,000
+more allocations place (one per dc-1 node with room). N-1: every rack lost in turn, lost
+allocations replaced on the survivors. ``--quick`` uses 1,000 nodes, 10 racks, 100 jobs.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_placement import mock_node
 from timing import machine, markdown_table, measure
 
 from models import Job, Node
@@ -27,18 +28,9 @@ from sim.planning import capacity, capacity_of, current_cluster, resilience_of
 
 
 def nodes(count: int, racks: int) -> list[Node]:
-    template = Node.model_validate(
-        {
-            "Attributes": {"kernel.name": "linux", "driver.exec": "1"},
-            "Drivers": {"exec": {"Detected": True, "Healthy": True}},
-            "NodeResources": {
-                "Cpu": {"CpuShares": 14000, "TotalCpuCores": 4},
-                "Memory": {"MemoryMB": 32000},
-                "Disk": {"DiskMB": 100 * 1024},
-                "Networks": [{"Mode": "host", "Device": "eth0"}],
-            },
-        }
-    )
+    """Nomad's mock nodes, sharing one resources object as a scenario's expanded node
+    groups do (the capacity columns are then read once per shape)."""
+    template = mock_node(0, racks)
     return [
         template.model_copy(
             update={
