@@ -8,6 +8,11 @@ stops, for any K past the answer: a Select fails only when no node fits one more
 allocation, and allocations of one shape that fit a node do so independently of the order
 in which they arrived. So the group is evaluated once, with K one above the per-node upper
 bound (doubled in the unexpected case that all K place), and the answer is read off the plan.
+
+The evaluation asks for K new allocations with the running ones kept in place. Nomad's job
+anti-affinity divides by the group's desired count (running + K); the placement engine
+divides by the count it places (K). That moves scores, and so where allocations go, not how
+many place.
 """
 
 from __future__ import annotations
