@@ -32,7 +32,14 @@ from ..graph import allocations_fit, distinct_hosts_scope
 from ..graph.capacity import UNLIMITED as UNLIMITED_SLOTS
 from ..io import ResolvedScenario
 from ..placement import GroupOutcome, group_ask, simulate
-from .cluster import SCOPES, SYSTEM_TYPES, Cluster, cannot_start, current_cluster
+from .cluster import (
+    SCOPES,
+    SYSTEM_TYPES,
+    Cluster,
+    cannot_start,
+    current_cluster,
+    failure_reason,
+)
 
 ASK_KEYS = {"cpu": "MHz", "memory": "MB", "disk": "MB", "cores": "cores"}
 HYPOTHETICAL = "ask"
@@ -60,16 +67,7 @@ class CapacityResult:
     @property
     def limited_by(self) -> str:
         """The dimension exhausted on most nodes, or the filter that removed most nodes."""
-        metric = self.failure
-        if metric is None:
-            return ""
-        if metric.dimension_exhausted:
-            dim, nodes = Counter(metric.dimension_exhausted).most_common(1)[0]
-            return f"{dim} exhausted on {nodes} nodes"
-        if metric.constraint_filtered:
-            reason, nodes = Counter(metric.constraint_filtered).most_common(1)[0]
-            return f"{reason}: {nodes} nodes excluded by filter"
-        return "no nodes were eligible for evaluation"
+        return "" if self.failure is None else failure_reason(self.failure)
 
     def to_json(self) -> dict:
         return {

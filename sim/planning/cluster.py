@@ -8,7 +8,7 @@ ports and cores, and the same per-job counts (distinct_hosts, anti-affinity, spr
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,7 +17,9 @@ import numpy as np
 from models import Job, TaskGroup
 
 from ..core.errors import InputError
+from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
+from ..feasibility import COMPUTED_CLASS_INELIGIBLE
 from ..io import ResolvedScenario
 from ..placement import ExistingAlloc, Ledger, PlacementPlan
 from ..placement.deployment import start_problems_per_node
@@ -140,3 +142,18 @@ def cannot_start(table: NodeTable, group: TaskGroup, nodes: list[int]) -> int:
     on a Windows Docker node stays pending)."""
     problems = start_problems_per_node(group, [table.nodes[n] for n in nodes])
     return sum(1 for found in problems if found)
+
+
+def failure_reason(metric: AllocMetric) -> str:
+    """What stopped a placement, in the words of Nomad's metric: the dimension exhausted on
+    most nodes (the feasible nodes ran out), else the filter that removed most nodes
+    (``computed class ineligible`` only when no check is named)."""
+    if metric.nodes_evaluated == 0:
+        return "no nodes were eligible for evaluation"
+    if metric.dimension_exhausted:
+        dimension, nodes = Counter(metric.dimension_exhausted).most_common(1)[0]
+        return f"{dimension} exhausted on {nodes} nodes"
+    filtered = Counter(metric.constraint_filtered)
+    named = Counter({k: v for k, v in filtered.items() if k != COMPUTED_CLASS_INELIGIBLE})
+    reason, nodes = (named or filtered).most_common(1)[0]
+    return f"{reason}: {nodes} nodes excluded by filter"

@@ -8,6 +8,12 @@ allocations are replaced, not rescheduled: scheduler/reconciler/reconcile_cluste
 priority order, on the surviving nodes, with every other allocation staying where it runs.
 A system job's allocation on a lost node is not replaced: the job runs on every eligible
 node, and that node is gone.
+
+Monotonicity: losing more nodes never loses fewer allocations of one group (its
+replacements share one shape, and how many fit the survivors is a per-node sum). Across
+groups it can: a Select scores only ``limit`` options of the shuffled survivors, so with
+one more node gone a higher-priority replacement may land elsewhere and leave room for
+another group's (``tests/planning/test_resilience.py`` builds such a case).
 """
 
 from __future__ import annotations
@@ -24,8 +30,7 @@ from ..core.nodetable import NodeTable, intern
 from ..core.nomad_text import format_task_group_failure
 from ..io import ResolvedScenario
 from ..placement import ExistingAlloc, simulate
-from ..whatif.outcome import blocking_reason
-from .cluster import SYSTEM_TYPES, Cluster, cannot_start, current_cluster
+from .cluster import SYSTEM_TYPES, Cluster, cannot_start, current_cluster, failure_reason
 
 MAX_FAILURE_SETS = 1000  # lose=2 then covers up to 45 domain values
 DOMAIN_TARGETS = {
@@ -82,6 +87,7 @@ class GroupLoss:
     reason: str = ""  # the check or dimension that stopped the replacements
     failure: str = ""  # Nomad's placement-failure block
     cannot_start: int = 0  # replacements placed where they cannot start (stay pending)
+    placed_on: list[str] = field(default_factory=list)  # node of each replacement
 
     @property
     def key(self) -> str:
@@ -138,6 +144,7 @@ class FailureCase:
                     "replaced": g.replaced,
                     "unplaced": g.unplaced,
                     "cannot_start": g.cannot_start,
+                    "placed_on": g.placed_on,
                     "reason": g.reason,
                     "failure": g.failure,
                 }
@@ -308,13 +315,10 @@ def _lose(cluster: Cluster, occupancy: _Occupancy, lost_mask: np.ndarray) -> Fai
             metric = group.failed
             loss = GroupLoss(outcome.job.id, group.name, lost[outcome.job.id, group.name], 0)
             loss.cannot_start = cannot_start(table, group.group, group.nodes)
+            loss.placed_on = [table.nodes[n].name for n in group.nodes]
             if metric is not None:
                 loss.unplaced = group.unplaced
-                loss.reason = (
-                    "no nodes eligible"
-                    if metric.nodes_evaluated == 0
-                    else blocking_reason(metric.constraint_filtered, metric.dimension_exhausted)
-                )
+                loss.reason = failure_reason(metric)
                 loss.failure = format_task_group_failure(group.name, metric)
             case.losses.append(loss)
     return case

@@ -43,7 +43,7 @@ def test_resilience_gate_table_and_heatmap(tmp_path):
     plot = tmp_path / "racks.png"
     result = run("resilience", MULTI_DC, "--domain", "meta.rack", "--plot", str(plot))
     assert result.exit_code == 3, result.output
-    assert "api/api -2: distinct_hosts (4 nodes)" in result.output
+    assert "api/api -2: distinct_hosts: 4 nodes excluded by filter" in result.output
     assert "N-1 over meta.rack: fails in 5 case(s)" in result.output
     assert plot.read_bytes().startswith(b"\x89PNG")
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models import Constraint
 from sim.core.errors import InputError
 from sim.io import load_scenario
 from sim.planning import current_cluster, resilience, resilience_of
@@ -25,7 +26,7 @@ def test_losing_a_rack_leaves_distinct_hosts_short_in_nomads_words():
     case = next(c for c in report.cases if c.values == ("r1",))
     (api,) = case.losses
     assert (api.key, api.lost, api.replaced, api.unplaced) == ("api/api", 3, 1, 2)
-    assert api.reason == "distinct_hosts (4 nodes)"
+    assert api.reason == "distinct_hosts: 4 nodes excluded by filter"
     assert 'Task Group "api" (failed to place 2 allocations):' in api.failure
     assert case.system_lost == 7  # node-exporter on every lost node, never replaced
     assert not report.survives
@@ -65,7 +66,9 @@ def test_replacements_see_the_groups_surviving_allocations():
     nodes = [node(f"n{i}", rack=f"r{i}") for i in range(3)]
     report = resilience(scenario(nodes, [job("web", count=3, distinct_hosts=True)]), "node")
     assert [c.unplaced for c in report.cases] == [1, 1, 1]
-    assert all(c.losses[0].reason == "distinct_hosts (2 nodes)" for c in report.cases)
+    assert all(
+        c.losses[0].reason == "distinct_hosts: 2 nodes excluded by filter" for c in report.cases
+    )
 
 
 @settings(max_examples=30, deadline=None)
@@ -117,3 +120,43 @@ def test_losing_the_linux_clients_replaces_onto_windows_where_nothing_starts():
     linux = next(c for c in report.cases if c.values == ("hashistack-linux",))
     assert (linux.lost, linux.unplaced, linux.cannot_start) == (3, 0, 3)
     assert report.survives and report.risky == [linux]
+
+
+def test_across_groups_losing_more_can_lose_fewer_through_nomads_sampling():
+    """Not monotone across groups, by Nomad's design: a Select scores only ``limit`` (2)
+    options of the shuffled survivors, and the shuffle is of the surviving node list. Losing
+    x leaves y, z, w: h's replacement samples y and z and takes y, the only node where l
+    fits, so l is short. Losing x and the empty z leaves y, w: h takes w, the fuller, and l
+    fits y. Allocations lost (on the failed nodes) stay monotone; unplaced does only within
+    one group (test above)."""
+    special = [{"LTarget": "${meta.l}", "RTarget": "yes", "Operand": "="}]
+    nodes = [
+        node("x", cpu=8000, memory=16000, rack="yes"),
+        node("y", cpu=4000, memory=4500, rack="yes"),
+        node("z", cpu=8000, memory=8000, rack="no"),
+        node("w", cpu=3000, memory=3000, rack="no"),
+    ]
+    for n in nodes:
+        n.meta["l"] = n.meta.pop("rack")
+    h = job("h", count=0, cpu=1000, memory=1000, priority=70)
+    low = job("l", count=0, cpu=1000, memory=3500, priority=30)
+    low.task_groups[0].constraints = [Constraint.model_validate(c) for c in special]
+    allocations = [
+        {"job": "h", "group": "g", "node": "x"},
+        {"job": "l", "group": "g", "node": "x"},
+        {"job": "f", "node": "y", "resources": {"cpu": 2000, "memory_mb": 500}},
+        {"job": "f", "node": "w", "resources": {"cpu": 2000, "memory_mb": 2000}},
+    ]
+    cluster = current_cluster(scenario(nodes, [h, low], allocations), seed=2)
+    alone = next(c for c in resilience_of(cluster, "node").cases if c.values == ("x",))
+    pair = next(c for c in resilience_of(cluster, "node", lose=2).cases if c.values == ("x", "z"))
+    assert [(g.key, g.placed_on, g.unplaced) for g in alone.losses] == [
+        ("h/g", ["y"], 0),
+        ("l/g", [], 1),
+    ]
+    assert alone.losses[1].reason == "memory exhausted on 1 nodes"
+    assert [(g.key, g.placed_on, g.unplaced) for g in pair.losses] == [
+        ("h/g", ["w"], 0),
+        ("l/g", ["y"], 0),
+    ]
+    assert pair.lost == alone.lost
