@@ -39,20 +39,42 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
+MAX_ROWS, MAX_COLUMNS = 60, 40  # a readable heatmap; the rest is in the table and JSON
+
+
+def _worst(unplaced: np.ndarray, lost: np.ndarray, axis: int, keep: int) -> np.ndarray:
+    """Indices along ``axis`` with the most unplaced, then lost, allocations (at most
+    ``keep``), in their original order."""
+    other = 1 - axis
+    key = np.lexsort((-lost.sum(axis=other), -unplaced.sum(axis=other)))
+    return np.sort(key[:keep])
+
+
 def plot_resilience(report: ResilienceReport, path: Path) -> Path:
     """Heatmap: one row per lost domain value (or pair), one column per group that loses an
-    allocation somewhere; colour = allocations that cannot be replaced, text = unplaced/lost."""
+    allocation somewhere; colour = allocations that cannot be replaced, text = unplaced/lost.
+
+    Large reports show the cases and groups that lose most (the title says how many)."""
     plt = _pyplot()
     labels, groups, unplaced, lost = report.matrix()
-    if not groups:
-        groups, unplaced, lost = ["(no allocation lost)"], np.zeros((len(labels), 1)), None
-    fig, ax = plt.subplots(
-        figsize=(2.0 + 1.1 * len(groups), 1.2 + 0.35 * max(len(labels), 1)), squeeze=True
+    title = f"N-{report.lose} over {report.domain}: " + (
+        "survives" if report.survives else f"fails in {len(report.failing)} case(s)"
     )
-    image = ax.imshow(
-        unplaced, cmap="Reds", vmin=0, vmax=max(int(unplaced.max()), 1), aspect="auto"
-    )
-    if lost is not None and unplaced.size <= 2500:
+    rows = _worst(unplaced, lost, 0, MAX_ROWS) if groups else np.arange(len(labels))
+    columns = _worst(unplaced, lost, 1, MAX_COLUMNS) if groups else np.arange(0)
+    if len(rows) < len(labels) or len(columns) < len(groups):
+        title += f"\n(the {len(rows)} of {len(labels)} cases and {len(columns)} of "
+        title += f"{len(groups)} groups that lose most)"
+    labels = [labels[i] for i in rows.tolist()]
+    if groups:
+        groups = [groups[j] for j in columns.tolist()]
+        unplaced, lost = unplaced[np.ix_(rows, columns)], lost[np.ix_(rows, columns)]
+    else:
+        groups, unplaced = ["(no allocation lost)"], np.zeros((len(labels), 1))
+    fig, ax = plt.subplots(figsize=(2.5 + 0.9 * len(groups), 1.6 + 0.3 * max(len(labels), 1)))
+    top = max(int(unplaced.max(initial=0)), 1)
+    image = ax.imshow(unplaced, cmap="Reds", vmin=0, vmax=top, aspect="auto")
+    if lost.size:
         for (r, c), value in np.ndenumerate(unplaced):
             if lost[r, c]:
                 ax.text(
@@ -62,8 +84,7 @@ def plot_resilience(report: ResilienceReport, path: Path) -> Path:
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel("task group")
     ax.set_ylabel(f"lost {report.domain}")
-    verdict = "survives" if report.survives else f"fails in {len(report.failing)} case(s)"
-    ax.set_title(f"N-{report.lose} over {report.domain}: {verdict}\n(unplaced / lost allocations)")
+    ax.set_title(title + "\n(unplaced / lost allocations)")
     fig.colorbar(image, ax=ax, shrink=0.8, label="allocations not replaced")
     fig.tight_layout()
     return _save(fig, path)
