@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,16 @@ import numpy as np
 from .sweep import SweepPoint
 
 
-def plot_sweep(points: list[SweepPoint], grid: list[tuple[str, list]], path: Path) -> Path:
+def _file_mode() -> int:
+    """The mode a new file gets from ``open()``: 0666 less the umask (mkstemp's is 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def plot_sweep(
+    points: list[SweepPoint], grid: Sequence[tuple[str, Sequence]], path: Path
+) -> Path:
     """Rows = first grid variable, columns = second (or one column); written atomically."""
     import matplotlib
 
@@ -41,7 +51,8 @@ def plot_sweep(points: list[SweepPoint], grid: list[tuple[str, list]], path: Pat
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=path.suffix)
     os.close(fd)
     try:
-        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", dpi=120)
+        fig.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png", dpi=120)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     finally:
         plt.close(fig)

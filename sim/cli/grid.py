@@ -1,0 +1,35 @@
+"""``sweep --grid`` axes, refused before any work when they repeat or multiply too far."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..core.errors import InputError
+from ..whatif import parse_grid
+
+DEFAULT_MAX_POINTS = 10_000
+
+
+def parse_axes(
+    specs: Sequence[str], max_points: int = DEFAULT_MAX_POINTS
+) -> list[tuple[str, Sequence[int | str]]]:
+    """Each ``NAME=LOW..HIGH`` / ``NAME=A,B`` once; at most ``max_points`` combinations.
+
+    Ranges stay lazy (``range``), so an absurd ``n=0..100000000`` costs nothing to refuse.
+    """
+    if not specs:
+        raise InputError("sweep needs at least one --grid NAME=LOW..HIGH")
+    axes = [parse_grid(spec) for spec in specs]
+    seen: set[str] = set()
+    for name, _ in axes:
+        if name in seen:
+            raise InputError(f"--grid {name!r} is given twice: one axis per variable")
+        seen.add(name)
+    points = math.prod(len(values) for _, values in axes)
+    if points > max_points:
+        raise InputError(
+            f"the grid has {points:,} points, more than --max-points {max_points:,}: "
+            "narrow the ranges or raise --max-points"
+        )
+    return axes
