@@ -18,11 +18,18 @@ from ..core.nodetable import NodeTable
 from ..explain import explain_group
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
-from ..whatif import ScenarioRun, constraint_fixes, minimal_counts, run_resolved, sweep
+from ..whatif import (
+    ScenarioRun,
+    constraint_fixes,
+    count_variables,
+    minimal_counts,
+    run_resolved,
+    sweep,
+)
 from .cluster import Cluster
-from .grid import DEFAULT_MAX_POINTS, parse_axes
+from .grid import DEFAULT_MAX_POINTS, parse_axes, within_bound
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
-from .options import cluster_options
+from .options import MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
 from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
@@ -217,15 +224,7 @@ def sweep_command(
         Path | None,
         typer.Option("--plot", metavar="FILE", help="Write a heatmap, FILE.png or FILE.svg."),
     ] = None,
-    max_points: Annotated[
-        int,
-        typer.Option(
-            "--max-points",
-            min=1,
-            metavar="N",
-            help="Refuse a grid with more points than this (each point is one simulation).",
-        ),
-    ] = DEFAULT_MAX_POINTS,
+    max_points: MaxPoints = DEFAULT_MAX_POINTS,
 ) -> None:
     """Outcomes over a grid of variable values, with a progress bar."""
     if plot is not None:
@@ -304,13 +303,17 @@ def fix(
     max_count: Annotated[
         int, typer.Option(min=0, metavar="N", help="Upper bound per count variable.")
     ] = 8,
+    max_points: MaxPoints = DEFAULT_MAX_POINTS,
 ) -> None:
     """The smallest node counts that place every job; constraints that block a group.
 
     Exit 0 when a count assignment places every job where it can start, 3 when none does
     (with --job/--nodes: when the jobs do not all place and start as they are).
     """
-    current = run_resolved(_load(cluster), cluster.seed)
+    resolved = _load(cluster)
+    searched = (max_count + 1) ** len(count_variables(resolved))
+    within_bound(f"the count search (0..{max_count} per count variable)", searched, max_points)
+    current = run_resolved(resolved, cluster.seed)
     fixes = constraint_fixes(current, cluster.seed)
     found = None
     if not cluster.native:

@@ -1,4 +1,5 @@
-"""``sweep --grid`` axes, refused before any work when they repeat or multiply too far."""
+"""Search spaces refused before any work when they repeat an axis or multiply too far:
+``sweep --grid`` axes and ``fix``'s count assignments, each point one simulation."""
 
 from __future__ import annotations
 
@@ -26,10 +27,13 @@ def parse_axes(
         if name in seen:
             raise InputError(f"--grid {name!r} is given twice: one axis per variable")
         seen.add(name)
-    points = math.prod(len(values) for _, values in axes)
+    within_bound("the grid", math.prod(len(values) for _, values in axes), max_points)
+    return axes
+
+
+def within_bound(what: str, points: int, max_points: int) -> None:
     if points > max_points:
         raise InputError(
-            f"the grid has {points:,} points, more than --max-points {max_points:,}: "
-            "narrow the ranges or raise --max-points"
+            f"{what} has {points:,} points, more than --max-points {max_points:,}: "
+            "narrow it or raise --max-points"
         )
-    return axes

@@ -28,20 +28,24 @@ ScenarioArg = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _file_option(name: str, help: str) -> Any:
+    return typer.Option(name, metavar="FILE", help=help)
+
+
 JobFiles = Annotated[
     list[Path] | None,
-    typer.Option(
+    _file_option(
         "--job",
-        metavar="FILE",
-        help="Nomad jobspec (HCL2) or job JSON instead of a scenario (repeatable; needs --nodes).",
+        "Nomad jobspec (HCL2) or job JSON instead of a scenario (repeatable; needs --nodes).",
     ),
 ]
 NodesFile = Annotated[
     Path | None,
-    typer.Option(
+    _file_option(
         "--nodes",
-        metavar="FILE",
-        help="Nomad node JSON (`nomad node status -json`) instead of a scenario (needs --job).",
+        "Nomad node JSON (`nomad node status -json`) instead of a scenario (needs --job).",
     ),
 ]
 Sets = Annotated[
@@ -50,10 +54,8 @@ Sets = Annotated[
 ]
 VarFiles = Annotated[
     list[Path] | None,
-    typer.Option(
-        "--var-file",
-        metavar="FILE",
-        help="terraform.tfvars or .tfvars.json with scenario variables (repeatable).",
+    _file_option(
+        "--var-file", "terraform.tfvars or .tfvars.json with scenario variables (repeatable)."
     ),
 ]
 Format = Annotated[
@@ -66,6 +68,16 @@ Seed = Annotated[
         min=0,
         metavar="N",
         help="Seed of the node shuffle Nomad does before it checks nodes (placement order).",
+    ),
+]
+
+MaxPoints = Annotated[
+    int,
+    typer.Option(
+        "--max-points",
+        min=1,
+        metavar="N",
+        help="Refuse a search of more points than this (each point is one simulation).",
     ),
 ]
 

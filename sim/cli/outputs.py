@@ -11,12 +11,9 @@ from ..core.errors import InputError
 IMAGE_SUFFIXES = (".png", ".svg")
 
 
-class GraphFormat(StrEnum):
-    graphml = "graphml"
-    json = "json"
-    dot = "dot"
-    png = "png"
-    svg = "svg"
+# The formats sim.graph.export writes (its FORMATS; a test keeps the two equal), named here
+# so that the CLI need not import networkx before a graph is asked for.
+GraphFormat = StrEnum("GraphFormat", ["graphml", "json", "dot", "png", "svg"])
 
 
 def writable(path: Path) -> Path:
