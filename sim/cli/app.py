@@ -34,11 +34,12 @@ from .outputs import GraphFormat, graph_format, image_path, writable
 from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
 
-HELP = """Offline simulator of HashiCorp Nomad's scheduler.
+HELP = """Offline simulator of HashiCorp Nomad's scheduler: which task groups place, where,
+and if not, why.
 
 \b
-Usage: nomad-sim COMMAND [SCENARIO] [options]
-With no command: check on the bundled default scenario.
+nomad-sim COMMAND [SCENARIO] [options]
+With no COMMAND: check on the bundled default scenario.
 Every command that reads a cluster takes a scenario YAML (SCENARIO, --set, --var-file)
 or Nomad's own files (--job FILE ... --nodes FILE), and --format, --seed.
 

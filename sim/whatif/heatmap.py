@@ -20,7 +20,7 @@ def _file_mode() -> int:
 
 
 def plot_sweep(
-    points: list[SweepPoint], grid: Sequence[tuple[str, Sequence]], path: Path
+    points: list[SweepPoint], grid: Sequence[tuple[str, Sequence[int | str]]], path: Path
 ) -> Path:
     """Rows = first grid variable, columns = second (or one column); written atomically."""
     import matplotlib
@@ -29,7 +29,8 @@ def plot_sweep(
     import matplotlib.pyplot as plt
 
     rows_name, rows = grid[0]
-    cols_name, cols = grid[1] if len(grid) > 1 else ("", [""])
+    no_columns: tuple[str, Sequence[int | str]] = ("", [""])
+    cols_name, cols = grid[1] if len(grid) > 1 else no_columns
     values = np.zeros((len(rows), len(cols)))
     total = len(points[0].run.groups) if points else 0
     for point in points:
