@@ -19,6 +19,8 @@ from ..explain import explain_group
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
 from ..whatif import (
+    ConstraintFix,
+    CountFix,
     ScenarioRun,
     constraint_fixes,
     count_variables,
@@ -27,7 +29,7 @@ from ..whatif import (
     sweep,
 )
 from .cluster import Cluster
-from .grid import DEFAULT_MAX_POINTS, parse_axes, within_bound
+from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes, within_bound
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
 from .options import MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
@@ -232,10 +234,7 @@ def sweep_command(
         image_path(plot)
     axes = parse_axes(grid or (), max_points)
     path = cluster.scenario_file("sweep")
-    total = 1
-    for _, values in axes:
-        total *= len(values)
-    with typer.progressbar(length=total, label="sweeping", file=sys.stderr) as bar:
+    with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
         points = sweep(
             path,
             axes,
@@ -278,7 +277,9 @@ def sweep_command(
         typer.echo(f"wrote {plot_sweep(points, axes, plot)}", err=True)
 
 
-def _fix_lines(fixes: list[Any], found: Any, max_count: int, native: bool) -> list[str]:
+def _fix_lines(
+    fixes: list[ConstraintFix], found: CountFix | None, max_count: int, native: bool
+) -> list[str]:
     lines = [
         f"{item.group}: removing {item.level} constraint {item.constraint!r} "
         f"makes {item.feasible_nodes} node(s) feasible"

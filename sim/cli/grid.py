@@ -27,8 +27,13 @@ def parse_axes(
         if name in seen:
             raise InputError(f"--grid {name!r} is given twice: one axis per variable")
         seen.add(name)
-    within_bound("the grid", math.prod(len(values) for _, values in axes), max_points)
+    within_bound("the grid", grid_size(axes), max_points)
     return axes
+
+
+def grid_size(axes: Sequence[tuple[str, Sequence[int | str]]]) -> int:
+    """How many points (simulations) the grid has."""
+    return math.prod(len(values) for _, values in axes)
 
 
 def within_bound(what: str, points: int, max_points: int) -> None:
