@@ -4,6 +4,7 @@ as one line and a documented exit code, before any work is done."""
 from __future__ import annotations
 
 import importlib
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,31 @@ def test_an_unwritable_output_is_an_input_error_not_internal(cli, monkeypatch, t
 def test_input_errors_keep_their_one_line(cli):
     line = one_error_line(cli("check", DEFAULT.with_name("absent.yaml")))
     assert line.startswith("error: ") and "absent.yaml: no such file" in line
+
+
+def test_ctrl_c_in_a_real_process_exits_130_without_a_traceback():
+    """SIGINT while a command works: the process's own exit code and stderr, no runner between."""
+    stalled = (
+        "import importlib, time\n"
+        "app = importlib.import_module('sim.cli.app')\n"
+        "def stall(*args, **kwargs):\n"
+        "    print('working', flush=True)\n"
+        "    time.sleep(60)\n"
+        "app.run_resolved = stall\n"
+        "app.main()\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", stalled, "check"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "working\n"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert stderr == ""
