@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ..core.outfile import write_whole
 from .sweep import SweepPoint
-
-
-def _file_mode() -> int:
-    """The mode a new file gets from ``open()``: 0666 less the umask (mkstemp's is 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def plot_sweep(
@@ -49,14 +41,10 @@ def plot_sweep(
     fig.colorbar(image, ax=ax, shrink=0.8)
     fig.tight_layout()
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=path.suffix)
-    os.close(fd)
+    image_format = path.suffix.lstrip(".").lower() or "png"
     try:
-        fig.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png", dpi=120)
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, path)
+        return write_whole(
+            path, lambda tmp: fig.savefig(tmp, format=image_format, dpi=120), suffix=path.suffix
+        )
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path

@@ -68,10 +68,14 @@ def test_sweep_plot_is_written_whole_with_the_umask_mode(cli, tmp_path: Path, su
 
 
 @pytest.mark.usefixtures("umask_027")
-def test_graph_is_written_with_the_umask_mode(cli, tmp_path: Path):
-    out = tmp_path / "g.json"
-    assert cli("graph", "-o", out).exit_code == 0
-    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+@pytest.mark.parametrize(
+    "args", [["graph", "-o", "{out}.json"], ["generate", "{out}.yaml", "--nodes", "3"]]
+)
+def test_graph_and_generate_write_with_the_umask_mode(cli, tmp_path: Path, args: list[str]):
+    result = cli(*(a.format(out=tmp_path / "out") for a in args))
+    assert result.exit_code == 0, result.output
+    [written] = tmp_path.iterdir()
+    assert stat.S_IMODE(written.stat().st_mode) == 0o640
 
 
 def _keys(value: object) -> set[str]:
