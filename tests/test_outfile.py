@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.core.errors import InputError
 from sim.core.outfile import new_file_mode, write_whole
 
 
@@ -36,3 +37,21 @@ def test_a_failing_writer_leaves_the_previous_file_and_no_temporary(tmp_path: Pa
         write_whole(target, half_then_fail)
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_pipe_is_refused_not_replaced(tmp_path: Path):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(InputError, match="not a regular file"):
+        write_whole(pipe, lambda tmp: tmp.write_text("x"))
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_a_symbolic_link_is_written_through(tmp_path: Path):
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert write_whole(link, lambda tmp: tmp.write_text("new")) == link
+    assert link.is_symlink() and target.read_text() == "new"

@@ -20,6 +20,10 @@ def writable(path: Path) -> Path:
     """``path`` names a file that can be created or replaced (the folder exists, is writable)."""
     if path.is_dir():
         raise InputError("is a directory; expected the name of a file to write", path)
+    if path.exists() and not path.is_file():
+        raise InputError(
+            "not a regular file (a device, pipe or socket): refusing to replace it", path
+        )
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"cannot write: the folder {str(folder)!r} does not exist", path)

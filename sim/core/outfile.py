@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import InputError
+
 
 def new_file_mode() -> int:
     """0666 less the process umask (read without changing it for good)."""
@@ -22,8 +24,15 @@ def new_file_mode() -> int:
 
 
 def write_whole(path: str | Path, write: Callable[[Path], object], suffix: str = ".tmp") -> Path:
-    """Call ``write(temporary_path)``, then move the result onto ``path`` in one step."""
-    path = Path(path)
+    """Call ``write(temporary_path)``, then move the result onto ``path`` in one step.
+
+    A symbolic link is written through (the link stays, its target is replaced); a device,
+    pipe or socket is refused, never replaced by a file (``-o /dev/null`` would be).
+    """
+    named = Path(path)
+    path = Path(os.path.realpath(named))
+    if path.exists() and not path.is_file():
+        raise InputError("not a regular file: refusing to replace it", named)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
     os.close(fd)
     try:
@@ -33,4 +42,4 @@ def write_whole(path: str | Path, write: Callable[[Path], object], suffix: str =
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path
+    return named

@@ -30,7 +30,10 @@ def parse_grid(spec: str) -> tuple[str, Sequence[int | str]]:
         if stop < start:
             raise InputError(f"--grid {spec!r}: the range is empty")
         return name, range(start, stop + 1)
-    return name, [v.strip() for v in values.split(",") if v.strip()]
+    listed = [v.strip() for v in values.split(",") if v.strip()]
+    if not listed:
+        raise InputError(f"--grid {spec!r}: the list is empty")
+    return name, listed
 
 
 @dataclass

@@ -4,7 +4,9 @@ as one line and a documented exit code, before any work is done."""
 from __future__ import annotations
 
 import importlib
+import os
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +77,21 @@ def test_output_paths_are_checked_before_any_work(cli, tmp_path: Path, args, nam
     line = one_error_line(result)
     assert names in line and "missing.yaml" not in line, line
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args", [["generate", "{out}"], ["graph", "-o", "{out}", "--format", "dot"]]
+)
+def test_a_device_or_pipe_is_never_replaced_by_an_output(cli, tmp_path: Path, args):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    line = one_error_line(cli(*(a.format(out=pipe) for a in args)))
+    assert "not a regular file" in line
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_an_empty_grid_list_is_an_input_error(cli):
+    assert "the list is empty" in one_error_line(cli("sweep", "--grid", "client_count=,,"))
 
 
 def test_huge_grid_is_refused_before_any_work(cli):
