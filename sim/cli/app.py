@@ -229,7 +229,11 @@ def sweep_command(
     ] = None,
     max_points: MaxPoints = DEFAULT_MAX_POINTS,
 ) -> None:
-    """Outcomes over a grid of variable values, with a progress bar."""
+    """Outcomes over a grid of variable values, with a progress bar.
+
+    The grid varies scenario variables, so sweep needs a scenario: Nomad's own --job/--nodes
+    files have none.
+    """
     if plot is not None:
         image_path(plot)
     axes = parse_axes(grid or (), max_points)
