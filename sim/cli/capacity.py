@@ -1,5 +1,5 @@
 """``capacity``, ``resilience`` and ``headroom``: how many more fit, what survives a lost
-domain, how much is free and how fragmented (the library is :mod:`sim.planning`)."""
+domain, how much is free and in what pieces (the library is :mod:`sim.planning`)."""
 
 from __future__ import annotations
 
@@ -11,42 +11,70 @@ import typer
 from ..planning import capacity_of, current_cluster, headroom_of, parse_ask, resilience_of
 from ..planning.headroom import DIMENSIONS, UNITS
 from ..planning.resilience import MAX_FAILURE_SETS
-from .app import EXIT_UNPLACEABLE, Format, Scenario, Seed, Sets, VarFiles, app, friendly
-from .inputs import resolve
-from .render import OutputFormat, table, to_json
+from .app import _load, app
+from .cluster import Cluster
+from .guard import EXIT_UNPLACEABLE
+from .options import cluster_options
+from .outputs import image_path
+from .render import OutputFormat, records, table, to_json
 
-Plot = Annotated[Path | None, typer.Option("--plot", help="Write a PNG/SVG chart.")]
+Plot = Annotated[
+    Path | None,
+    typer.Option("--plot", metavar="FILE", help="Write a chart, FILE.png or FILE.svg."),
+]
 
 
-def _split_target(target: str | None, scenario: Path | None, ask: str | None):
-    """With ``--ask`` the JOB may be left out: a lone path argument is then the scenario."""
-    if ask and target and scenario is None and Path(target).suffix in (".yaml", ".yml", ".json"):
-        return None, None, Path(target)
-    job, _, group = (target or "").partition("/")
-    return job or None, group or None, scenario
+def _with_scenario(cluster: Cluster, target: str | None, ask: str | None):
+    """With ``--ask`` the JOB may be left out: a lone YAML/JSON argument is the scenario."""
+    if (
+        ask
+        and target
+        and cluster.scenario is None
+        and Path(target).suffix
+        in (
+            ".yaml",
+            ".yml",
+            ".json",
+        )
+    ):
+        return None, Cluster.from_options(
+            scenario=Path(target),
+            jobs=list(cluster.jobs),
+            nodes=cluster.nodes,
+            sets=list(cluster.sets),
+            var_files=list(cluster.var_files),
+            fmt=cluster.fmt,
+            seed=cluster.seed,
+        )
+    return target, cluster
+
+
+CAPACITY_COLUMNS = (("scope", "SCOPE"), ("value", "VALUE"), ("more", "MORE"))
 
 
 @app.command(name="capacity")
-@friendly
+@cluster_options()
 def capacity_command(
+    cluster: Cluster,
     target: Annotated[
-        str | None, typer.Argument(help="JOB or JOB/GROUP (optional with --ask).")
+        str | None,
+        typer.Argument(metavar="JOB[/GROUP]", help="JOB or JOB/GROUP (optional with --ask)."),
     ] = None,
-    scenario: Scenario = None,
     ask: Annotated[
         str | None,
-        typer.Option("--ask", help="cpu=MHz,memory=MB,disk=MB,cores=N: reshape or hypothesize."),
+        typer.Option(
+            "--ask",
+            metavar="cpu=MHz,memory=MB,disk=MB,cores=N",
+            help="Reshape the group, or without JOB a hypothetical one.",
+        ),
     ] = None,
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    fmt: Format = OutputFormat.table,
-    seed: Seed = 0,
 ) -> None:
     """How many more allocations of a group Nomad places on the cluster as it is."""
-    job, group, scenario = _split_target(target, scenario, ask)
-    cluster = current_cluster(resolve(scenario, sets, var_files), seed)
-    result = capacity_of(cluster, job, group, parse_ask(ask) if ask else None)
-    if fmt is OutputFormat.json:
+    target, cluster = _with_scenario(cluster, target, ask)
+    shape = parse_ask(ask) if ask else None
+    state = current_cluster(_load(cluster), cluster.seed)
+    result = capacity_of(state, target, ask=shape)
+    if cluster.fmt is OutputFormat.json:
         typer.echo(to_json(result.to_json()))
         return
     typer.echo(
@@ -62,43 +90,45 @@ def capacity_command(
         for value, count in counts.items()
     ]
     if rows:
-        typer.echo(table(fmt, ["SCOPE", "VALUE", "MORE"], rows) + "\n")
+        typer.echo(records(cluster.fmt, CAPACITY_COLUMNS, rows) + "\n")
     typer.echo(result.failure_text)
 
 
 @app.command(name="resilience")
-@friendly
+@cluster_options()
 def resilience_command(
-    scenario: Scenario = None,
+    cluster: Cluster,
     domain: Annotated[
         str,
         typer.Option(
-            "--domain", help="node, datacenter, node_pool, node.class, meta.KEY or attr.KEY."
+            "--domain",
+            metavar="DOMAIN",
+            help="node, datacenter, node_pool, node.class, meta.KEY or attr.KEY.",
         ),
     ] = "node",
     lose: Annotated[
         int,
         typer.Option(
             "--lose",
-            help=f"Domain values lost at once (every combination; at most "
+            min=1,
+            metavar="N",
+            help=f"Domain values lost at once, every combination (at most "
             f"{MAX_FAILURE_SETS:,} cases).",
         ),
     ] = 1,
     plot: Plot = None,
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    fmt: Format = OutputFormat.table,
-    seed: Seed = 0,
     fail_on_risk: Annotated[
         bool, typer.Option(help="Exit 3 also when a replacement cannot start.")
     ] = False,
 ) -> None:
     """Lose each value of a failure domain: which groups cannot replace their allocations.
 
-    Exit 3 when some case leaves allocations unplaced (the N-1 gate)."""
-    cluster = current_cluster(resolve(scenario, sets, var_files), seed)
-    report = resilience_of(cluster, domain, lose)
-    if fmt is OutputFormat.json:
+    Exit 3 when some case leaves allocations unplaced (the N-1 gate).
+    """
+    if plot is not None:
+        image_path(plot)
+    report = resilience_of(current_cluster(_load(cluster), cluster.seed), domain, lose)
+    if cluster.fmt is OutputFormat.json:
         typer.echo(to_json(report.to_json()))
     else:
         rows = []
@@ -124,7 +154,7 @@ def resilience_command(
             "OK",
             "WHY",
         ]
-        typer.echo(table(fmt, header, rows))
+        typer.echo(table(cluster.fmt, header, rows))
         verdict = "survives" if report.survives else f"fails in {len(report.failing)} case(s)"
         typer.echo(f"\nN-{report.lose} over {report.domain}: {verdict}")
         if report.risky:
@@ -145,18 +175,13 @@ def _amount(value: float, dim: str) -> str:
 
 
 @app.command(name="headroom")
-@friendly
-def headroom_command(
-    scenario: Scenario = None,
-    plot: Plot = None,
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    fmt: Format = OutputFormat.table,
-    seed: Seed = 0,
-) -> None:
+@cluster_options()
+def headroom_command(cluster: Cluster, plot: Plot = None) -> None:
     """Allocated vs capacity per datacenter, pool and class, and the largest ask that fits."""
-    rows = headroom_of(current_cluster(resolve(scenario, sets, var_files), seed))
-    if fmt is OutputFormat.json:
+    if plot is not None:
+        image_path(plot)
+    rows = headroom_of(current_cluster(_load(cluster), cluster.seed))
+    if cluster.fmt is OutputFormat.json:
         typer.echo(to_json([r.to_json() for r in rows]))
     else:
         dims = [d for d in DIMENSIONS if any(r.use[d].capacity for r in rows)]
@@ -172,7 +197,7 @@ def headroom_command(
             ]
             for r in rows
         ]
-        typer.echo(table(fmt, header, body))
+        typer.echo(table(cluster.fmt, header, body))
     if plot is not None:
         from ..planning.plots import plot_headroom
 

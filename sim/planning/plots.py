@@ -1,17 +1,16 @@
 """Pictures of the answers: the resilience heatmap and the headroom bar chart.
 
 matplotlib is imported inside the functions, so importing :mod:`sim.planning` does not.
-Files are written whole or not at all (a temporary file, then a rename).
+Files are written whole or not at all (``sim.core.outfile.write_whole``).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from ..core.outfile import write_whole
 from .headroom import DIMENSIONS, HeadroomRow
 from .resilience import ResilienceReport
 
@@ -26,17 +25,15 @@ def _pyplot():
 
 
 def _save(fig, path: Path) -> Path:
+    """Write the figure whole (PNG or SVG by the suffix) and release it."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=path.suffix)
-    os.close(fd)
+    image_format = path.suffix.lstrip(".").lower() or "png"
     try:
-        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", dpi=120)
-        os.replace(tmp, path)
+        return write_whole(
+            path, lambda tmp: fig.savefig(tmp, format=image_format, dpi=120), suffix=path.suffix
+        )
     finally:
         _pyplot().close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 MAX_ROWS, MAX_COLUMNS = 60, 40  # a readable heatmap; the rest is in the table and JSON

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+
+from .helpers import JOBS
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 MULTI_DC = str(SCENARIOS / "multi-dc-pools.yaml")
@@ -74,3 +77,27 @@ def test_resilience_fail_on_risk_gates_replacements_that_cannot_start():
     result = run("resilience", "--domain", "node.class", "--fail-on-risk")
     assert result.exit_code == 3
     assert "cannot start (pending) when losing hashistack-linux" in result.output
+
+
+@pytest.mark.parametrize("name", ["capacity", "resilience", "headroom"])
+def test_planning_commands_offer_the_common_options(cli, name: str):
+    text = cli(name, "--help").output
+    lines = {line.strip().split("  ")[0] for line in text.splitlines()}
+    assert {"--job FILE", "--nodes FILE", "--set NAME=VALUE", "--seed N"} <= lines, text
+    assert "SCENARIO <path>" in lines, text
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["capacity", "grafana"], 0), (["resilience", "--domain", "node"], 0), (["headroom"], 0)],
+)
+def test_planning_commands_read_nomad_native_files(cli, node_json, args, code):
+    result = cli(*args, "--nodes", node_json, "--job", JOBS / "grafana.nomad")
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_plot_name_is_refused_before_any_work(cli, tmp_path):
+    result = cli("resilience", MULTI_DC, "--plot", str(tmp_path / "racks.gif"))
+    assert result.exit_code == 2
+    assert "unsupported image type '.gif'" in result.output
