@@ -87,15 +87,18 @@ class NodeTable:
         first-appearance order, as a fresh table numbers them.
         """
         rows = np.asarray(rows, dtype=np.int64)
-        table = NodeTable([self.nodes[i] for i in rows.tolist()])
+        nodes = self.nodes
+        table = NodeTable([nodes[i] for i in rows.tolist()])
         codes = self.class_codes[rows]
         present, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
         rank = np.empty(len(present), dtype=np.int32)
         rank[np.argsort(first, kind="stable")] = np.arange(len(present), dtype=np.int32)
         table.__dict__["class_codes"] = rank[inverse.reshape(-1)]
         table.__dict__["ready"] = self.ready[rows]
+        picked = rows.tolist()
         for name in ("_attribute_maps", "_meta_maps", "driver_maps"):
-            table.__dict__[name] = [getattr(self, name)[i] for i in rows.tolist()]
+            column = getattr(self, name)
+            table.__dict__[name] = [column[i] for i in picked]
         return table
 
     def column(self, target: str) -> Column:

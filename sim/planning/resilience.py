@@ -253,20 +253,21 @@ def _existing(
     ports: dict[int, set[int]] = {}
     for i in occupancy.with_ports[summed[occupancy.with_ports]].tolist():
         ports.setdefault(running[i].node_index, set()).update(running[i].ports)
-    cpu, memory, disk, cores = totals
-    for node in np.unique(nodes).tolist():
-        out.append(
-            ExistingAlloc(
-                AGGREGATE,
-                AGGREGATE,
-                int(new_index[node]),
-                float(cpu[node]),
-                int(memory[node]),
-                int(disk[node]),
-                tuple(sorted(ports.get(node, ()))),
-                int(cores[node]),
-            )
+    busy = np.unique(nodes)
+    cpu, memory, disk, cores = (column[busy].tolist() for column in totals)
+    out.extend(
+        ExistingAlloc(
+            AGGREGATE,
+            AGGREGATE,
+            index,
+            cpu[k],
+            int(memory[k]),
+            int(disk[k]),
+            tuple(sorted(ports.get(node, ()))),
+            int(cores[k]),
         )
+        for k, (node, index) in enumerate(zip(busy.tolist(), new_index[busy].tolist()))
+    )
     return out
 
 
