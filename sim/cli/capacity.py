@@ -160,6 +160,12 @@ def resilience_command(
         if report.risky:
             labels = ", ".join(case.label for case in report.risky)
             typer.echo(f"warning: replacements that cannot start (pending) when losing {labels}")
+        unknown = sum(case.unknown_lost for case in report.cases)
+        if unknown:
+            typer.echo(
+                f"note: {unknown} lost allocation(s) belong to jobs the scenario does not "
+                "describe; nothing replaces them"
+            )
         for key, count in report.already_unplaced.items():
             typer.echo(f"note: {key} is {count} allocation(s) short before anything is lost")
     if plot is not None:

@@ -7,7 +7,8 @@ allocations are replaced, not rescheduled: scheduler/reconciler/reconcile_cluste
 ``computePlacements``). The replacements are placed as one new evaluation per job, in
 priority order, on the surviving nodes, with every other allocation staying where it runs.
 A system job's allocation on a lost node is not replaced: the job runs on every eligible
-node, and that node is gone.
+node, and that node is gone. Allocations the scenario lists for jobs it does not describe
+are counted as lost with nothing to replace them (``unknown_lost``).
 
 Monotonicity: losing more nodes never loses fewer allocations of one group (its
 replacements share one shape, and how many fit the survivors is a per-node sum). Across
@@ -106,6 +107,7 @@ class FailureCase:
     nodes: int
     losses: list[GroupLoss] = field(default_factory=list)
     system_lost: int = 0  # system-job allocations on the lost nodes (never replaced)
+    unknown_lost: int = 0  # allocations of jobs the scenario does not describe (no spec)
 
     @property
     def label(self) -> str:
@@ -137,6 +139,7 @@ class FailureCase:
             "survives": self.survives,
             "cannot_start": self.cannot_start,
             "system_lost": self.system_lost,
+            "unknown_lost": self.unknown_lost,
             "groups": [
                 {
                     "group": g.key,
@@ -275,16 +278,17 @@ def _lose(cluster: Cluster, occupancy: _Occupancy, lost_mask: np.ndarray) -> Fai
     """Lose the masked nodes; place the lost allocations' replacements on the rest."""
     jobs = {job.id: job for job in cluster.resolved.jobs}
     lost: Counter[tuple[str, str]] = Counter()
-    system_lost = 0
+    case = FailureCase((), int(np.count_nonzero(lost_mask)))
     for node in np.flatnonzero(lost_mask).tolist():
         for i in cluster.by_node.get(node, ()):
             alloc = cluster.running[i]
             job = jobs.get(alloc.job_id)
-            if job is None or job.type in SYSTEM_TYPES:
-                system_lost += job is not None
-                continue
-            lost[alloc.job_id, alloc.group] += 1
-    case = FailureCase((), int(np.count_nonzero(lost_mask)), system_lost=system_lost)
+            if job is None:
+                case.unknown_lost += 1
+            elif job.type in SYSTEM_TYPES:
+                case.system_lost += 1
+            else:
+                lost[alloc.job_id, alloc.group] += 1
     if not lost:
         return case
     kept = np.flatnonzero(~lost_mask)

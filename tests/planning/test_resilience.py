@@ -160,3 +160,11 @@ def test_across_groups_losing_more_can_lose_fewer_through_nomads_sampling():
         ("l/g", ["y"], 0),
     ]
     assert pair.lost == alone.lost
+
+
+def test_allocations_of_undescribed_jobs_are_lost_without_replacement():
+    nodes = [node("a"), node("b")]
+    allocations = [{"job": "legacy", "node": "a", "resources": {"cpu": 500, "memory_mb": 256}}]
+    report = resilience(scenario(nodes, [], allocations), "node")
+    a = next(c for c in report.cases if c.values == ("a",))
+    assert (a.unknown_lost, a.lost, a.unplaced, a.losses) == (1, 0, 0, [])
