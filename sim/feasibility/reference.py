@@ -63,8 +63,8 @@ def reference_candidates(nodes: Sequence[Node], job: Job) -> tuple[list[int], di
 
 
 def reference_shuffle(indices: Sequence[int], seed: int) -> list[int]:
-    """``scheduler/util.go: shuffleNodes``: Fisher–Yates from the last element down, each swap
-    partner uniform in ``[0, i]``.
+    """``scheduler/feasible/feasible.go: ShuffleNodes``: Fisher–Yates from the last element
+    down, each swap partner uniform in ``[0, i]``.
 
     Nomad draws from Go's ``math/rand``; the simulator's random source is NumPy's PCG64 seeded
     with ``seed``. Bounded draws are masked rejection sampling on that raw stream (32-bit words,

@@ -2,7 +2,8 @@
 
 The ask follows ``BinPackIterator.Next`` (scheduler/feasible/rank.go) and
 ``AllocatedResources.Comparable`` (nomad/structs/structs.go); the fit order and the exhausted
-dimension names follow ``structs.AllocsFit`` (nomad/structs/funcs.go), spec §e.1–e.2.
+dimension names follow ``nomad/structs/funcs.go: AllocsFit`` and
+``nomad/structs/structs.go: ComparableResources.Superset``.
 Usage lives in numpy arrays indexed by node (table order) so a whole window of candidate
 nodes is checked with a handful of vector operations; ports, reserved cores and device
 instances, which need set semantics, live in small per-node dicts touched only on nodes that
@@ -47,7 +48,8 @@ class Phase:
 
 @dataclass(frozen=True)
 class GroupAsk:
-    """One allocation of a group: the element-wise max over lifecycle phases (§e.1)."""
+    """One allocation of a group: the element-wise max over lifecycle phases
+    (``nomad/structs/structs.go: AllocatedResources.Comparable``)."""
 
     phases: tuple[Phase, ...]
     disk_mb: int

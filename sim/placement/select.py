@@ -1,4 +1,8 @@
-"""One ``GenericStack.Select``: walk the shuffled nodes, score, limit, keep the max (spec §e.5, §f).
+"""One ``GenericStack.Select``: walk the shuffled nodes, score, limit, keep the max.
+
+The limit and its value are ``scheduler/feasible/stack.go: GenericStack.SetNodes`` and
+``GenericStack.Select``; skipping and keeping the max are
+``scheduler/feasible/select.go: LimitIterator.Next`` and ``MaxScoreIterator.Next``.
 
 Nomad pulls nodes one at a time through its iterator chain. Here the same walk is done a
 window at a time: verdicts, distinct rules, fit and scores for the whole window are vector
