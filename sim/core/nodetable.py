@@ -155,8 +155,8 @@ class NodeTable:
         return mask[rows]
 
     def per_object(
-        self, objects: list[object], test: Callable[[object], bool]
-    ) -> tuple[np.ndarray, np.ndarray, list[object]]:
+        self, objects: Sequence[T], test: Callable[[T], bool]
+    ) -> tuple[np.ndarray, np.ndarray, list[T]]:
         """``test`` per node on one object each node holds, run once per distinct object.
 
         Nodes built from one template or fleet share nested objects (driver info, network

@@ -49,7 +49,8 @@ class ReferenceResult:
 
 def reference_candidates(nodes: Sequence[Node], job: Job) -> tuple[list[int], dict[str, int]]:
     """``readyNodesInDCsAndPool``, node by node."""
-    kept, per_dc = [], {}
+    kept: list[int] = []
+    per_dc: dict[str, int] = {}
     for i, node in enumerate(nodes):
         if job.node_pool not in ("all", "") and node.node_pool != job.node_pool:
             continue
