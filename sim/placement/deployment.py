@@ -100,7 +100,9 @@ def predict(
     job_type: str, groups: list[tuple[TaskGroup, int, list[tuple[str, Node]]]]
 ) -> DeploymentOutcome:
     """``groups``: (group, unplaced count, [(alloc name, node)]) per task group."""
-    reasons, pending, deadlines = [], [], []
+    reasons: list[str] = []
+    pending: list[str] = []
+    deadlines: list[int] = []
     unplaced = sum(u for _, u, _ in groups)
     placed = sum(len(a) for _, _, a in groups)
     for group, _, allocs in groups:

@@ -69,6 +69,7 @@ class PropertySet:
                 )
             else:
                 allowed = parsed
+        values: tuple[str, ...]
         if column is None:  # getProperty: an empty property name is not found
             codes, values, found = np.zeros(table.n, dtype=np.int32), ("",), np.array([False])
         else:

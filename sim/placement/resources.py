@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import overload
 
 import numpy as np
 
@@ -262,6 +263,10 @@ class Ledger:
             table.cached_mask(("placement", "capacity"), lambda: NodeCapacity.of(table.nodes))
         )
 
+    @overload
+    def fits(self, nodes: int, ask: GroupAsk, cpu: float) -> bool: ...
+    @overload
+    def fits(self, nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray | float) -> np.ndarray: ...
     def fits(
         self, nodes: np.ndarray | int, ask: GroupAsk, cpu: np.ndarray | float
     ) -> np.ndarray | bool:
@@ -365,7 +370,7 @@ class Ledger:
                 used_dev[d] = used_dev.get(d, 0) + count
 
     def commit_many(
-        self, nodes_objs: list[Node], nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray
+        self, nodes_objs: list[Node], nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray | float
     ) -> list[Offer]:
         """``commit`` on distinct nodes at once: numeric columns in one step, sets per node."""
         self.cpu[nodes] += cpu

@@ -25,6 +25,7 @@ from ..core.operators import check_constraint
 BINPACK_MAX_FIT = 18.0
 IMPLICIT_TARGET = "*"
 SCORERS = ("binpack", "job-anti-affinity", "node-affinity", "allocation-spread")
+Parts = tuple[float, float, float, float]  # one score per scorer above, NaN where not appended
 
 
 def score_fit_binpack(free_cpu: np.ndarray | float, free_mem: np.ndarray | float) -> np.ndarray:
