@@ -11,7 +11,9 @@ import numpy as np
 from .sweep import SweepPoint
 
 
-def plot_sweep(points: list[SweepPoint], grid: list[tuple[str, list]], path: Path) -> Path:
+def plot_sweep(
+    points: list[SweepPoint], grid: list[tuple[str, list[int | str]]], path: Path
+) -> Path:
     """Rows = first grid variable, columns = second (or one column); written atomically."""
     import matplotlib
 
@@ -19,7 +21,10 @@ def plot_sweep(points: list[SweepPoint], grid: list[tuple[str, list]], path: Pat
     import matplotlib.pyplot as plt
 
     rows_name, rows = grid[0]
-    cols_name, cols = grid[1] if len(grid) > 1 else ("", [""])
+    cols: list[int | str] = [""]
+    cols_name = ""
+    if len(grid) > 1:
+        cols_name, cols = grid[1]
     values = np.zeros((len(rows), len(cols)))
     total = len(points[0].run.groups) if points else 0
     for point in points:
