@@ -235,8 +235,11 @@ def first_failure(metric: AllocMetric) -> AllocMetric:
     return replace(metric, coalesced_failures=0, resources_exhausted=exhausted)
 
 
-def _placed_more(cluster: Cluster, job: Job, group: TaskGroup, start: int) -> GroupOutcome:
-    """One evaluation asking ``start`` (then double) new allocations, until one fails."""
+def _placed_more(
+    cluster: Cluster, job: Job, group: TaskGroup, start: int
+) -> tuple[GroupOutcome, AllocMetric]:
+    """One evaluation asking ``start`` (then double) new allocations, until one fails: the
+    group's outcome and the failed placement's metric."""
     count = max(start, 1)
     while True:
         plan = simulate(
@@ -250,7 +253,7 @@ def _placed_more(cluster: Cluster, job: Job, group: TaskGroup, start: int) -> Gr
         )
         outcome = plan.jobs[0].groups[0]
         if outcome.failed is not None:
-            return outcome
+            return outcome, outcome.failed
         count *= 2
 
 
@@ -272,7 +275,7 @@ def capacity_of(
     job = scaled(job, target, 1)
     running = sum(1 for a in cluster.running if a.job_id == job.id and a.group == target.name)
     bound = upper_bound(cluster, job, target)
-    outcome = _placed_more(cluster, job, target, bound + 1)
+    outcome, failed = _placed_more(cluster, job, target, bound + 1)
     nodes = np.asarray(outcome.nodes, dtype=np.int64)
     by_scope = {}
     for scope in SCOPES:
@@ -284,7 +287,7 @@ def capacity_of(
         running=running,
         more=outcome.placed_count,
         bound=bound,
-        failure=first_failure(outcome.failed),
+        failure=first_failure(failed),
         by_scope=by_scope,
         seed=cluster.seed,
         cannot_start=cannot_start(cluster.table, target, outcome.nodes),

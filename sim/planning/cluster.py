@@ -105,7 +105,8 @@ def running_allocations(
     plan: PlacementPlan,
 ) -> tuple[list[ExistingAlloc], list[tuple[int, int, int]]]:
     """Every allocation the plan placed, as running allocations, and their device instances."""
-    running, devices = [], []
+    running: list[ExistingAlloc] = []
+    devices: list[tuple[int, int, int]] = []
     for job in plan.jobs:
         for group in job.groups:
             ask = group.ask
