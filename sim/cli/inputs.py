@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from pathlib import Path
 
 from models.scenario import Scenario
 
 from ..core.errors import InputError
 from ..io import ResolvedScenario, load_jobs, load_nodes, load_scenario
+from ..io.bundled import DEFAULT_SCENARIO_NAME, bundled_scenarios
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"
+DEFAULT_SCENARIO = bundled_scenarios() / DEFAULT_SCENARIO_NAME
 
 
-def parse_sets(sets: list[str]) -> dict[str, object]:
+def parse_sets(sets: Sequence[str]) -> dict[str, object]:
     """``--set NAME=VALUE`` pairs; values are typed later against the variable's default."""
     out: dict[str, object] = {}
     for item in sets:
@@ -37,9 +39,9 @@ def scenario_path(scenario: Path | None) -> Path:
 
 def resolve(
     scenario: Path | None,
-    sets: list[str] = (),  # type: ignore[assignment]
-    var_files: list[Path] = (),  # type: ignore[assignment]
-    jobs: list[Path] = (),  # type: ignore[assignment]
+    sets: Sequence[str] = (),
+    var_files: Sequence[Path] = (),
+    jobs: Sequence[Path] = (),
     nodes: Path | None = None,
 ) -> ResolvedScenario:
     """A scenario, or (with ``--nodes``/``--job``) the same shape built from Nomad's own files.
@@ -55,9 +57,9 @@ def resolve(
 
 def _resolve(
     scenario: Path | None,
-    sets: list[str],
-    var_files: list[Path],
-    jobs: list[Path],
+    sets: Sequence[str],
+    var_files: Sequence[Path],
+    jobs: Sequence[Path],
     nodes: Path | None,
 ) -> ResolvedScenario:
     if nodes is not None or jobs:
@@ -65,6 +67,11 @@ def _resolve(
             raise InputError("--nodes and --job go together (full node JSON and one or more jobs)")
         if scenario is not None:
             raise InputError("give either a scenario or --nodes/--job, not both")
+        if sets or var_files:
+            raise InputError(
+                "--set and --var-file set scenario variables; Nomad-native --job/--nodes files "
+                "have none"
+            )
         loaded = load_nodes(nodes)
         job_list = [job for path in jobs for job in load_jobs(path)]
         return ResolvedScenario(
@@ -77,4 +84,4 @@ def _resolve(
             source=nodes,
             warnings=list(loaded.warnings),
         )
-    return load_scenario(scenario_path(scenario), parse_sets(list(sets)), list(var_files))
+    return load_scenario(scenario_path(scenario), parse_sets(sets), list(var_files))
