@@ -21,6 +21,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -82,19 +83,19 @@ def peer_answer(out: str) -> int:
 
 
 def expected_matches(nodes_file: Path) -> int:
-    """Nodes matching the three constraints, status and pool aside (what the peer answers)."""
-    import re
+    """Nodes matching the three constraints, status and pool aside (what the peer answers).
 
-    from packaging.version import Version
-
+    The version test compares the numeric release (``1.10.0-beta.1`` → 1.10.0), which is what
+    the peer's PEP 440 comparison gives for the versions the node writer uses."""
+    floor = (1, 7, 0)
     count = 0
     for node in json.loads(nodes_file.read_text()):
         attrs = node["Attributes"]
-        version = Version(attrs["nomad.version"])
+        release = tuple(int(p) for p in attrs["nomad.version"].split("-")[0].split("."))
         count += (
             attrs.get("kernel.name") == "linux"
             and re.search(CONSTRAINTS[1][2], attrs.get("os.name", "")) is not None
-            and version >= Version("1.7.0")
+            and release >= floor
         )
     return count
 

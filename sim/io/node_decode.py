@@ -132,7 +132,7 @@ class _Planner:
             wire, convert, key_part = self._field(info.annotation, interned)
             fields.append((name, wire, msgspec.field(name=canonical, default=None)))
             key_parts.append(key_part)
-            factory = info.default_factory
+            factory: Any = info.default_factory  # node models' factories take no argument
             plan.fields.append((name, convert, None if factory else info.default, factory))
             refused += [
                 (f"other_{name}_{i}", _REFUSED, msgspec.field(name=other, default=msgspec.UNSET))
@@ -183,14 +183,16 @@ class _Planner:
         if origin is list:
             item, convert, key_part = self._type(args[0])
             list_key = None if key_part is None else partial(_map_tuple, key_part)
+            items = types.GenericAlias(tuple, (item, ...))  # tuple[item, ...], built at run time
             if convert is None:
-                return tuple[item, ...], list, list_key
-            return tuple[item, ...], _list_builder(convert, list_key), list_key
+                return items, list, list_key
+            return items, _list_builder(convert, list_key), list_key
         if origin is dict and args[0] is str:
             nullable = type(None) in typing.get_args(args[1])
             value, convert, _ = self._type(args[1])
             value = value | None if nullable else value
-            return dict[str, value], convert and partial(_build_dict, convert), None
+            mapping = types.GenericAlias(dict, (str, value))
+            return mapping, convert and partial(_build_dict, convert), None
         raise TypeError(f"no fast-path rule for {annotation}")
 
 
