@@ -66,19 +66,17 @@ def main() -> None:
     args = parser.parse_args()
     today = datetime.date.today().isoformat()
     header = f"# Benchmarks ({'quick' if args.quick else 'full'} grid), {today}, commit {commit()}"
-    sections = {}
+    sections: dict[str, str] = {}
     if args.only and args.output.exists():
         header, sections = split_report(args.output.read_text())
-        header += f"; {', '.join(args.only)} re-run {today}, commit {commit()}"
+        kept = [part for part in header.split("; ") if not part.startswith(tuple(args.only))]
+        header = "; ".join([*kept, f"{', '.join(args.only)} re-run {today}, commit {commit()}"])
     for title, script in SCRIPTS:
         if args.only and script not in args.only:
             continue
         print(f"running {script} ...", file=sys.stderr)
-        sections[title] = run(script, args.quick)
-    order = [t for t, _ in SCRIPTS if t in sections] + [
-        t for t in sections if t not in dict(SCRIPTS)
-    ]
-    parts = [header] + [f"## {title}\n\n{sections[title]}" for title in order]
+        sections[title] = run(script, args.quick)  # a re-run keeps its section's place
+    parts = [header] + [f"## {title}\n\n{body}" for title, body in sections.items()]
     text = "\n\n".join(parts) + "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=args.output.parent, suffix=".md")
