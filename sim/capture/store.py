@@ -11,6 +11,13 @@ from typing import Any
 from ..core.errors import InputError
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it, then restoring it): mkstemp creates 0600."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_snapshot(document: dict[str, Any], path: str | Path) -> Path:
     """Write ``document`` to ``path`` atomically (``os.replace`` of a finished file)."""
     path = Path(path)
@@ -24,6 +31,7 @@ def write_snapshot(document: dict[str, Any], path: str | Path) -> Path:
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from ..whatif import constraint_fixes, minimal_counts, parse_grid, run_resolved,
 from .inputs import parse_sets, resolve, scenario_path
 from .render import OutputFormat, table, to_json
 from .reports import change_json, change_report, check_json, check_report
+from .snapshot import snapshot as snapshot_command
 
 EXIT_OK, EXIT_INVALID, EXIT_UNPLACEABLE = 0, 2, 3
 
@@ -340,6 +341,10 @@ def generate(
     from ..synth import write_scenario
 
     typer.echo(f"wrote {write_scenario(output, node_count, job_count, seed)}")
+
+
+# `nomad-sim snapshot` lives in its own module.
+app.command(name="snapshot")(friendly(snapshot_command))
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from models.scenario import Scenario
 
 from ..core.errors import InputError
 from ..io import ResolvedScenario, load_jobs, load_nodes, load_scenario
+from ..io.snapshot import is_snapshot, load_snapshot
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"
 
@@ -59,4 +60,9 @@ def resolve(
             source=nodes,
             warnings=list(loaded.warnings),
         )
-    return load_scenario(scenario_path(scenario), parse_sets(list(sets)), list(var_files))
+    path = scenario_path(scenario)
+    if is_snapshot(path):
+        if sets or var_files:
+            raise InputError("a snapshot has no variables: --set and --var-file do not apply", path)
+        return load_snapshot(path)
+    return load_scenario(path, parse_sets(list(sets)), list(var_files))
