@@ -22,6 +22,8 @@ from ..core.nodetable import NodeTable
 from ..explain import explain_group
 from ..feasibility import evaluate_job
 from ..whatif import constraint_fixes, minimal_counts, parse_grid, run_resolved, sweep
+from ..whatif.edits import apply_edits, edits_from
+from . import edits
 from .inputs import parse_sets, resolve, scenario_path
 from .render import OutputFormat, table, to_json
 from .reports import change_json, change_report, check_json, check_report
@@ -155,16 +157,27 @@ def whatif(
     var_files: VarFiles = [],  # noqa: B006
     fmt: Format = OutputFormat.table,
     seed: Seed = 0,
+    # Cluster edits (sim/cli/edits.py), applied after the --set overrides.
+    drains: edits.Drains = [],  # noqa: B006
+    removals: edits.Removals = [],  # noqa: B006
+    additions: edits.Additions = [],  # noqa: B006
+    scales: edits.Scales = [],  # noqa: B006
+    job_files: edits.JobFiles = [],  # noqa: B006
 ) -> None:
-    """Before → after: the scenario as is, then with the --set overrides."""
+    """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
+    the cluster edits (--drain, --remove, --add, --scale, --job)."""
     path = scenario_path(scenario)
+    changes = edits_from(drains, removals, additions, scales, job_files)
     before = run_resolved(resolve(path, [], var_files), seed)
-    after = run_resolved(resolve(path, sets, var_files), seed)
-    label = "after " + " ".join(sets) if sets else "after"
+    after = run_resolved(apply_edits(resolve(path, sets, var_files), changes), seed)
+    label = " ".join(["after", *sets, *(c.label for c in changes)])
     if fmt is OutputFormat.json:
-        typer.echo(to_json(change_json(before, after)))
+        typer.echo(to_json({**change_json(before, after), **edits.moves_json(before, after)}))
     else:
         typer.echo(change_report(before, after, fmt, ("before", label)))
+        moved = edits.moves_report(before, after, fmt)
+        if moved:
+            typer.echo("\n" + moved)
     _exit_for(after, False)
 
 

@@ -46,6 +46,7 @@ class GroupResult:
     failure: str = ""
     risks: list[str] = field(default_factory=list)
     nodes: list[str] = field(default_factory=list)
+    placements: list[str] = field(default_factory=list)  # node name per allocation
 
     @property
     def key(self) -> str:
@@ -222,6 +223,7 @@ def _group_result(
         failure=failure,
         risks=risks,
         nodes=sorted({n.name for n in placed_nodes}),
+        placements=[n.name for n in placed_nodes],
     )
 
 
@@ -254,11 +256,11 @@ def _count_kept(
 ) -> None:
     """Add the kept allocations to each group's result: its full count, placed and nodes."""
     counted = {(a.job, a.group) for a in resolved.allocations if a.counts_toward_job}
-    nodes: dict[tuple[str, str], set[str]] = {}
+    nodes: dict[tuple[str, str], list[str]] = {}
     placed: Counter[tuple[str, str]] = Counter()
     for alloc in existing:
         if (alloc.job_id, alloc.group) in counted:
-            nodes.setdefault((alloc.job_id, alloc.group), set()).add(
+            nodes.setdefault((alloc.job_id, alloc.group), []).append(
                 run.table.nodes[alloc.node_index].name
             )
             placed[(alloc.job_id, alloc.group)] += 1
@@ -268,7 +270,8 @@ def _count_kept(
         if not placed[key]:
             continue
         result.placed += placed[key]
-        result.nodes = sorted(set(result.nodes) | nodes[key])
+        result.nodes = sorted(set(result.nodes) | set(nodes[key]))
+        result.placements = [*nodes[key], *result.placements]
         if result.job_type in ("system", "sysbatch"):
             result.count += placed[key]
         else:
