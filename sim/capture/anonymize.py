@@ -8,13 +8,14 @@ values. Kept: datacenter, node pool, node class, drivers, resources, every other
 
 Meta values are hashed per value, so nodes that shared a value still share one and the
 computed node classes partition the nodes as before. Job constraints and affinities that
-compare ``${meta.K}``, ``${node.unique.name}``, ``${node.unique.id}`` or
-``${attr.unique.*}`` to a literal with ``=``, ``==``, ``!=``, ``is`` or ``is_not`` get the
-literal hashed the same way, as do spread targets on such attributes, so they select the
-same nodes. A meta key that any job compares with another operator (regexp, version,
-lexical order, set_contains, ...) keeps its values in clear: a hash would change the
-answer. The same operators on node names, IDs or unique attributes cannot be kept and
-would no longer match; ``anonymize`` returns those as notes.
+compare ``${meta.K}``, ``${node.unique.name}``, ``${node.unique.id}``,
+``${attr.unique.*}`` (or any ``${attr.*}`` to an IP address) to a literal with ``=``,
+``==``, ``!=``, ``is`` or ``is_not`` get the literal hashed the same way, as do spread
+targets on such attributes, so they select the same nodes. A meta key that any job
+compares with another operator (regexp, version, lexical order, set_contains, ...) keeps
+its values in clear: a hash would change the answer. The same operators on node names,
+IDs or unique attributes cannot be kept and would no longer match; ``anonymize`` returns
+those as notes.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def _hasher(target: str, anon: Anonymizer, clear_meta: set[str]) -> Callable[[st
     """How values of an interpolated target are hashed; ``None`` when they stay in clear."""
     match = _TARGET.match(target)
     if not match:
-        return None
+        return _ip_token(anon) if target.startswith("${attr.") else None
     kind, rest = match.groups()
     if kind == "meta.":
         return None if rest in clear_meta else anon.token
@@ -134,6 +135,11 @@ def _hasher(target: str, anon: Anonymizer, clear_meta: set[str]) -> Callable[[st
     if kind == "node.unique.id":
         return anon.node_id
     return anon.token
+
+
+def _ip_token(anon: Anonymizer) -> Callable[[str], str]:
+    """Attribute values that are IP addresses are hashed, so are literals that are."""
+    return lambda value: anon.token(value) if _is_ip(value) else value
 
 
 def _attribute(key: str, value: str, anon: Anonymizer) -> str:
