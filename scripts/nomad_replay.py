@@ -75,9 +75,14 @@ class Replay:
 
     def __init__(self, cluster: Cluster):
         self.cluster = cluster
+        self.nodes = {n["ID"]: n for n in cluster.nodes}
+        self.jobs = {(_ns(j), j["ID"]): j for j in cluster.jobs}
         self.faults: dict[str, Fault] = {}
         self.requests: list[str] = []
         self.methods: set[str] = set()
+        self.tokens: set[str] = set()
+        self.basic_auth: set[tuple[str, str]] = set()
+        self.gzipped = 0
 
     def fail(self, prefix: str, status: int, body: str = "", times: int = -1) -> None:
         self.faults[prefix] = Fault(status, body, times)
@@ -88,6 +93,10 @@ class Replay:
     def __call__(self, request: Request) -> Response:
         self.methods.add(request.method)
         self.requests.append(request.full_path)
+        self.tokens.add(request.headers.get("X-Nomad-Token", ""))
+        if request.authorization is not None:
+            auth = request.authorization
+            self.basic_auth.add((auth.username or "", auth.password or ""))
         if request.method != "GET":
             return _text(405, "Invalid method")
         for prefix, fault in self.faults.items():
@@ -110,6 +119,7 @@ class Replay:
         if "gzip" in request.headers.get("Accept-Encoding", ""):
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
+            self.gzipped += 1
         return Response(body, 200, headers)
 
     def route(self, request: Request) -> tuple[Any, str]:
@@ -124,7 +134,7 @@ class Replay:
         if path == "/v1/node/pools":
             return _page(BUILTIN_POOLS + c.node_pools, args, lambda p: p["Name"])
         if m := re.fullmatch(r"/v1/node/([^/]+)", path):
-            return _one(c.nodes, lambda n: n["ID"] == m.group(1), "node not found")
+            return _found(self.nodes.get(m.group(1)), "node not found")
         if path == "/v1/jobs":
             stubs = [
                 {"ID": j["ID"], "Name": j.get("Name", j["ID"]), "Namespace": _ns(j),
@@ -133,10 +143,7 @@ class Replay:
             ]  # fmt: skip
             return _page(stubs, args, lambda j: f"{j['Namespace']}.{j['ID']}")
         if m := re.fullmatch(r"/v1/job/(.+)", path):
-            wanted = m.group(1)
-            return _one(
-                c.jobs, lambda j: j["ID"] == wanted and _ns(j) == namespace, "job not found"
-            )
+            return _found(self.jobs.get((namespace, m.group(1))), "job not found")
         if path == "/v1/allocations":
             allocs = [a for a in c.allocations if namespace in ("*", _ns(a))]
             if args.get("resources") != "true":
@@ -161,6 +168,12 @@ def _ns(item: dict[str, Any]) -> str:
 
 def _text(status: int, body: str) -> Response:
     return Response(body, status, {"Content-Type": "text/plain; charset=utf-8"})
+
+
+def _found(item: dict[str, Any] | None, missing: str) -> tuple[Any, str]:
+    if item is None:
+        raise LookupError(missing)
+    return item, ""
 
 
 def _one(items: list[dict[str, Any]], match, missing: str) -> tuple[Any, str]:
