@@ -27,8 +27,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-EQUALITY = {"=", "==", "!=", "is", "is_not"}
-_TARGET = re.compile(r"^\$\{(meta\.|node\.unique\.name$|node\.unique\.id$|attr\.unique\.)(.*)\}$")
+EQUALITY = {"=", "==", "is", "!=", "not", "is_not"}  # feasible.go:checkConstraint
+# Operators whose answer a consistent one-to-one hash keeps without touching the job.
+HASH_SAFE = EQUALITY | {"is_set", "is_not_set", "distinct_property", "distinct_hosts"}
+_TARGET = re.compile(r"^\$\{(?:(meta\.|attr\.unique\.)(.+)|(node\.unique\.(?:name|id)))\}$")
 
 
 class Anonymizer:
@@ -99,26 +101,38 @@ def _constraints(job: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def unkept_comparisons(job: dict[str, Any]) -> list[str]:
+    """Constraints and affinities of a job that compare a hashed node identity (name, ID,
+    ``unique.*`` attribute) with an operator a hash changes: they no longer match."""
+    found = []
+    for c in _constraints(job):
+        operand = c.get("Operand") or "="
+        if operand in HASH_SAFE:
+            continue
+        for side in ("LTarget", "RTarget"):
+            match = _TARGET.match(str(c.get(side) or ""))
+            if match and match.group(1) != "meta.":
+                found.append(f"{c.get('LTarget')} {operand} {c.get('RTarget')!r}")
+                break
+    return found
+
+
 def _meta_in_clear(jobs: list[Any]) -> tuple[set[str], list[str]]:
     clear: set[str] = set()
     notes: list[str] = []
     for job in jobs:
         for c in _constraints(job):
-            operand = c.get("Operand") or "="
-            if operand in EQUALITY:
+            if (c.get("Operand") or "=") in HASH_SAFE:
                 continue
             for side in ("LTarget", "RTarget"):
                 match = _TARGET.match(str(c.get(side) or ""))
-                if not match:
-                    continue
-                if match.group(1) == "meta.":
+                if match and match.group(1) == "meta.":
                     clear.add(match.group(2))
-                elif operand not in ("is_set", "is_not_set"):
-                    notes.append(
-                        f"job {job.get('ID')!r}: {c.get('LTarget')} {operand} "
-                        f"{c.get('RTarget')!r} compares a hashed node identity; it will no "
-                        "longer match"
-                    )
+        notes.extend(
+            f"job {job.get('ID')!r}: {text} compares a hashed node identity; it will no "
+            "longer match"
+            for text in unkept_comparisons(job)
+        )
     return clear, notes
 
 
@@ -127,7 +141,8 @@ def _hasher(target: str, anon: Anonymizer, clear_meta: set[str]) -> Callable[[st
     match = _TARGET.match(target)
     if not match:
         return _ip_token(anon) if target.startswith("${attr.") else None
-    kind, rest = match.groups()
+    kind, rest, node_field = match.groups()
+    kind = kind or node_field
     if kind == "meta.":
         return None if rest in clear_meta else anon.token
     if kind == "node.unique.name":
