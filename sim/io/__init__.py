@@ -9,6 +9,7 @@ from .hcl_job import hcl_to_api
 from .loaders import load_job, load_jobs, load_nodes
 from .node_json import NodeLoad
 from .scenario import ResolvedScenario, load_scenario
+from .snapshot import is_snapshot, load_snapshot
 from .tfvars import load_tfvars, load_variables_tf
 
 __all__ = [
@@ -19,10 +20,12 @@ __all__ = [
     "ResolvedScenario",
     "detect",
     "hcl_to_api",
+    "is_snapshot",
     "load_job",
     "load_jobs",
     "load_nodes",
     "load_scenario",
+    "load_snapshot",
     "load_tfvars",
     "load_variables_tf",
 ]
