@@ -7,9 +7,10 @@ gzip when asked, plain-text error bodies. Faults can be injected per path prefix
 once or always, or a delay.
 
     python scripts/nomad_replay.py --nodes 2000 --jobs 20 --port 4646
+    python scripts/nomad_replay.py --scenario scenarios/multi-dc-pools.yaml
 
-serves a generated cluster (``sim.synth``) whose jobs already run where the simulator
-places them, until interrupted.
+serves a generated cluster (``sim.synth``), or a scenario's nodes and jobs, whose jobs
+already run where the simulator places them, until interrupted.
 """
 
 from __future__ import annotations
@@ -200,20 +201,38 @@ def _page(items: list[dict[str, Any]], args, key) -> tuple[list[dict[str, Any]],
     return ordered[:per_page], key(ordered[per_page])
 
 
-def synthetic_cluster(nodes: int, jobs: int, seed: int = 0, running: bool = True) -> Cluster:
-    """A generated cluster; with ``running``, its jobs run where the simulator places them."""
-    from sim import simulate
+def synthetic_cluster(
+    nodes: int, jobs: int, seed: int = 0, running: bool = True, profile=None
+) -> Cluster:
+    """A generated cluster; with ``running``, its jobs run where the simulator places them.
+    ``profile`` is a ``sim.synth.JobProfile``."""
     from sim.synth import generate_jobs, generate_nodes
 
     node_models = generate_nodes(nodes, seed)
-    job_models = generate_jobs(jobs, seed, node_models)
+    return cluster_of(node_models, generate_jobs(jobs, seed, node_models, profile), seed, running)
+
+
+def scenario_cluster(path: str, seed: int = 0) -> Cluster:
+    """A scenario file's nodes and jobs, running where the simulator places them."""
+    from sim import load_scenario
+
+    resolved = load_scenario(path)
+    algorithm = resolved.scenario.scheduler.algorithm
+    return cluster_of(resolved.nodes, resolved.jobs, seed, True, algorithm)
+
+
+def cluster_of(node_models, job_models, seed: int, running: bool, algorithm="binpack") -> Cluster:
+    from sim import simulate
+
     node_json = [n.model_dump(by_alias=True, mode="json") for n in node_models]
     job_json = [
         {**j.model_dump(by_alias=True, mode="json"), "Status": "running"} for j in job_models
     ]
     allocations = []
     if running:
-        plan = simulate(node_models, job_models, seed=seed, score_metadata=False)
+        plan = simulate(
+            node_models, job_models, seed=seed, algorithm=algorithm, score_metadata=False
+        )
         for i, placed in enumerate(plan.allocations()):
             node = node_models[placed.node_index]
             allocations.append(_alloc_stub(i, placed, node))
@@ -222,6 +241,7 @@ def synthetic_cluster(nodes: int, jobs: int, seed: int = 0, running: bool = True
         node_json,
         job_json,
         allocations,
+        scheduler={**SCHEDULER_CONFIG, "SchedulerAlgorithm": algorithm},
         node_pools=[{"Name": p, "Description": "", "SchedulerConfiguration": None} for p in pools],
     )
 
@@ -268,8 +288,26 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--port", type=int, default=4646)
+    parser.add_argument(
+        "--miss-fraction",
+        type=float,
+        default=None,
+        help="Share of constraints drawn to match no node (sim.synth.JobProfile).",
+    )
+    parser.add_argument("--scenario", help="Serve this scenario's nodes and jobs instead.")
     args = parser.parse_args()
-    replay = Replay(synthetic_cluster(args.nodes, args.jobs, args.seed))
+    from sim.synth import JobProfile
+
+    profile = (
+        JobProfile()
+        if args.miss_fraction is None
+        else JobProfile(miss_fraction=args.miss_fraction, device_fraction=0.0)
+    )
+    if args.scenario:
+        cluster = scenario_cluster(args.scenario, args.seed)
+    else:
+        cluster = synthetic_cluster(args.nodes, args.jobs, args.seed, profile=profile)
+    replay = Replay(cluster)
     server = HTTPServer(host="127.0.0.1", port=args.port, threaded=True)
     serve(server, replay)
     server.start()
