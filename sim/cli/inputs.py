@@ -7,8 +7,14 @@ from pathlib import Path
 from models.scenario import Scenario
 
 from ..core.errors import InputError
-from ..io import ResolvedScenario, load_jobs, load_nodes, load_scenario
-from ..io.snapshot import is_snapshot, load_snapshot
+from ..io import (
+    ResolvedScenario,
+    is_snapshot,
+    load_jobs,
+    load_nodes,
+    load_scenario,
+    load_snapshot,
+)
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"
 

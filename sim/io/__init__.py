@@ -4,12 +4,12 @@ Every reader raises ``sim.errors.InputError`` naming the file (and line or field
 bad input, and never writes to its inputs.
 """
 
-from .detect import NODE_CAPTURE_RECIPE, Detected, Kind, detect
+from .detect import NODE_CAPTURE_RECIPE, Detected, Kind, detect, is_snapshot
 from .hcl_job import hcl_to_api
 from .loaders import load_job, load_jobs, load_nodes
 from .node_json import NodeLoad
 from .scenario import ResolvedScenario, load_scenario
-from .snapshot import is_snapshot, load_snapshot
+from .snapshot import load_snapshot
 from .tfvars import load_tfvars, load_variables_tf
 
 __all__ = [

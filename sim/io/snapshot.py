@@ -22,27 +22,15 @@ from models.job import Resources
 from models.scenario import Allocation, Preemption, Scenario, SchedulerConfig
 
 from ..core.errors import InputError
+from .detect import SNAPSHOT_MARKER as MARKER
 from .files import parse_json, read_text
 from .job_json import job_from_api
 from .node_json import nodes_from_api
 from .scenario import ResolvedScenario
 
-MARKER = "NomadSimSnapshot"
 FORMAT_VERSION = 1
-_SNIFF_BYTES = 4096
 TERMINAL_CLIENT = {"complete", "failed", "lost"}  # nomad/structs/alloc.go terminal statuses
 TERMINAL_DESIRED = {"stop", "evict"}
-
-
-def is_snapshot(path: str | Path) -> bool:
-    """Whether the file is a snapshot, from its first bytes (its name does not matter)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
-        return False
-    text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
-    return text.startswith("{") and text[1:].lstrip().startswith(f'"{MARKER}"')
 
 
 def is_terminal(alloc: dict[str, Any]) -> bool:

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from scripts.nomad_replay import Cluster, synthetic_cluster
 from sim.capture import Connection, NomadClient, capture_cluster, write_snapshot
 from sim.cli import app
-from sim.io.snapshot import MARKER, is_snapshot, load_snapshot
+from sim.io import is_snapshot
+from sim.io.snapshot import MARKER, load_snapshot
 
 from .conftest import REAL_API
 

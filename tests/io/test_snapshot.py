@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from sim.capture import write_snapshot
 from sim.cli import app
 from sim.core.errors import InputError
-from sim.io.snapshot import MARKER, allocated_resources, is_snapshot, load_snapshot
+from sim.io import is_snapshot
+from sim.io.snapshot import MARKER, allocated_resources, load_snapshot
 from sim.placement import ExistingAlloc
 from sim.whatif import run_resolved
 from sim.whatif.outcome import existing_allocations
@@ -183,3 +184,11 @@ def test_no_variables_on_a_snapshot(tmp_path):
     result = runner.invoke(app, ["check", str(path), "--set", "x=1"])
     assert result.exit_code == 2
     assert "a snapshot has no variables" in result.stderr
+
+
+def test_sweep_and_fix_say_a_snapshot_has_no_variables(tmp_path):
+    path = snapshot(tmp_path, [node(1)], [job("web", 1)], [])
+    for args in (["sweep", str(path), "--grid", "x=1..2"], ["fix", str(path)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert "a nomad-sim snapshot, not a scenario" in result.stderr
