@@ -125,6 +125,7 @@ def _allocations(
     warnings: list[str],
 ) -> list[Allocation]:
     names = {node.id: node.name for node in nodes}
+    down = {node.id for node in nodes if node.status == "down"}
     out: list[Allocation] = []
     dropped: Counter[str] = Counter()
     for i, item in enumerate(items):
@@ -135,6 +136,11 @@ def _allocations(
         node_id = item.get("NodeID", "")
         if node_id not in names:
             dropped["on a node not in the snapshot"] += 1
+            continue
+        if node_id in down:
+            # scheduler/reconcile_util.go:filterByTainted: allocations on a down node are
+            # lost, and the reconciler places replacements.
+            dropped["on down nodes (lost: Nomad replaces them)"] += 1
             continue
         namespace = item.get("Namespace") or "default"
         job_id = job_ids.get((namespace, item.get("JobID", "")))

@@ -192,3 +192,12 @@ def test_sweep_and_fix_say_a_snapshot_has_no_variables(tmp_path):
         result = runner.invoke(app, args)
         assert result.exit_code == 2
         assert "a nomad-sim snapshot, not a scenario" in result.stderr
+
+
+def test_allocations_on_down_nodes_are_replaced(tmp_path):
+    nodes = [node(1, Status="down"), node(2)]
+    path = snapshot(tmp_path, nodes, [job("web", 1)], [alloc(1, "web", 1)])
+    resolved = load_snapshot(path)
+    assert resolved.allocations == []
+    assert any("1 allocation(s) on down nodes" in w for w in resolved.warnings)
+    assert run_resolved(resolved).group("web/web").placements == ["n2"]
