@@ -168,8 +168,11 @@ def whatif(
     the cluster edits (--drain, --remove, --add, --scale, --job)."""
     path = scenario_path(scenario)
     changes = edits_from(drains, removals, additions, scales, job_files)
-    before = run_resolved(resolve(path, [], var_files), seed)
-    after = run_resolved(apply_edits(resolve(path, sets, var_files), changes), seed)
+    base = resolve(path, [], var_files)
+    before = run_resolved(base, seed)
+    # Edits are pure functions: without --set the loaded cluster is edited as it is.
+    edited = resolve(path, sets, var_files) if sets else base
+    after = run_resolved(apply_edits(edited, changes), seed)
     label = " ".join(["after", *sets, *(c.label for c in changes)])
     if fmt is OutputFormat.json:
         typer.echo(to_json({**change_json(before, after), **edits.moves_json(before, after)}))
