@@ -177,3 +177,21 @@ def test_written_whole_with_normal_permissions(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]
     assert Path(path).read_text().startswith('{"NomadSimSnapshot":1')
+
+
+def test_unix_socket_address(tmp_path):
+    """``NOMAD_ADDR=unix://PATH`` talks HTTP over a Unix domain socket (api.go NewClient)."""
+    from pytest_httpserver import HTTPServer
+
+    from scripts.nomad_replay import Replay, serve
+
+    socket_path = tmp_path / "nomad.sock"
+    server = HTTPServer(host=f"unix://{socket_path}", port=0, threaded=True)
+    cluster = synthetic_cluster(5, 1, seed=1)
+    serve(server, Replay(cluster))
+    server.start()
+    try:
+        doc = _capture(f"unix://{socket_path}")
+    finally:
+        server.stop()
+    assert doc["Nodes"] == sorted(cluster.nodes, key=lambda n: n["ID"])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import ssl
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -188,3 +190,34 @@ def test_cert_without_key_is_refused(tmp_path):
     line = _one_error_line(result)
     assert "Both client cert and client key must be provided" in line
     assert left == []
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl for the CA hash name")
+def test_tls_with_a_ca_directory(nomad, small, ca, tmp_path):
+    """``NOMAD_CAPATH``: a directory of CA certificates named by their subject hash."""
+    _, address = _tls_server(nomad, small, ca)
+    folder = tmp_path / "cas"
+    folder.mkdir()
+    pem = folder / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    digest = subprocess.run(
+        ["openssl", "x509", "-hash", "-noout", "-in", str(pem)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    pem.rename(folder / f"{digest}.0")
+    result, left = _snapshot(tmp_path, env={"NOMAD_ADDR": address, "NOMAD_CAPATH": str(folder)})
+    assert result.exit_code == 0, result.output
+    assert left == ["cluster.snap"]
+
+
+def test_output_folder_missing_or_a_directory(nomad, small, tmp_path):
+    _, address = nomad(small)
+    missing = runner.invoke(
+        app, ["snapshot", str(tmp_path / "no" / "x.snap"), "--address", address]
+    )
+    assert "no such folder" in _one_error_line(missing)
+    onto_folder = runner.invoke(app, ["snapshot", str(tmp_path), "--address", address])
+    assert "cannot write" in _one_error_line(onto_folder)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -105,8 +106,6 @@ def test_scale_up_places_more_and_down_stops_the_newest(cluster):
 
 
 def test_put_job_adds_or_replaces(cluster, tmp_path):
-    import json
-
     new = tmp_path / "batch.json"
     new.write_text(json.dumps(job("report", 2)))
     added = put_jobs(cluster, new)
@@ -146,3 +145,16 @@ def test_whatif_cli_drain_on_a_snapshot(tmp_path):
     bad = runner.invoke(app, ["whatif", str(path), "--add", "two:n1"])
     assert bad.exit_code == 2
     assert "expected COUNT:NODE" in bad.stderr
+
+
+def test_whatif_json_carries_moves_and_losses(tmp_path):
+    nodes = [node(i) for i in range(3)]
+    path = snapshot(tmp_path, nodes, [job("web", 3)], [alloc(i, "web", i) for i in range(3)])
+    result = runner.invoke(
+        app, ["whatif", str(path), "--remove", "n0", "--add", "1:n1", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["Moves"] == [{"Group": "web/web", "Left": {"n0": 1}, "PlacedOn": {"n1-new-0": 1}}]
+    assert data["NoLongerPlaces"] == []
+    assert data["After"]["AllPlaced"] is True
