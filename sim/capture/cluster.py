@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -46,25 +46,19 @@ def capture_cluster(
     """The whole cluster as one snapshot document (Nomad's answers, unchanged)."""
     namespace = client.connection.namespace or ALL_NAMESPACES
     with ThreadPoolExecutor(max_workers=max(parallel, 1)) as pool:
-        node_stubs = list(client.pages("/v1/nodes", per_page=per_page))
-        nodes = _each(
-            pool,
-            progress,
-            "nodes",
-            node_stubs,
-            lambda s: f"/v1/node/{quote(s['ID'], safe='')}",
-            client,
-            lambda s: None,
+        node_stubs = _listed(client.pages("/v1/nodes", per_page=per_page), "nodes")
+        nodes = _read_all(
+            pool, progress, client, "nodes", [(_path("node", s), None) for s in node_stubs]
         )
-        job_stubs = list(client.pages("/v1/jobs", {"namespace": namespace}, per_page=per_page))
-        jobs = _each(
+        job_stubs = _listed(
+            client.pages("/v1/jobs", {"namespace": namespace}, per_page=per_page), "jobs"
+        )
+        jobs = _read_all(
             pool,
             progress,
-            "jobs",
-            job_stubs,
-            lambda s: f"/v1/job/{quote(s['ID'], safe='')}",
             client,
-            lambda s: {"namespace": s.get("Namespace") or "default"},
+            "jobs",
+            [(_path("job", s), {"namespace": s.get("Namespace") or "default"}) for s in job_stubs],
         )
     allocations = [
         alloc
@@ -96,27 +90,34 @@ def capture_cluster(
     }
 
 
-def _each(
-    pool: ThreadPoolExecutor,
-    progress: Progress,
-    label: str,
-    stubs: list[dict[str, Any]],
-    path_of: Callable[[dict[str, Any]], str],
-    client: NomadClient,
-    params_of: Callable[[dict[str, Any]], dict[str, str] | None],
-) -> list[Any]:
-    """Read every stub's full object, at most ``pool`` at once, in the list's order."""
+def _listed(items: Iterable[Any], label: str) -> list[dict[str, Any]]:
+    stubs = list(items)
     for i, stub in enumerate(stubs):
         if not isinstance(stub, dict) or not stub.get("ID"):
             raise CaptureError(f"{label} list item {i} has no ID")
-    with progress(label, len(stubs)) as advance:
+    return stubs
 
-        def read(stub: dict[str, Any]) -> Any:
-            found = client.json(path_of(stub), params_of(stub))
+
+def _path(kind: str, stub: dict[str, Any]) -> str:
+    return f"/v1/{kind}/{quote(stub['ID'], safe='')}"
+
+
+def _read_all(
+    pool: ThreadPoolExecutor,
+    progress: Progress,
+    client: NomadClient,
+    label: str,
+    requests: list[tuple[str, dict[str, str] | None]],
+) -> list[Any]:
+    """Every object in full, at most ``pool`` requests at once, in the list's order."""
+    with progress(label, len(requests)) as advance:
+
+        def read(request: tuple[str, dict[str, str] | None]) -> Any:
+            found = client.json(*request)
             advance(1)
             return found
 
-        return list(pool.map(read, stubs))
+        return list(pool.map(read, requests))
 
 
 def _agent(client: NomadClient) -> dict[str, Any]:
