@@ -235,45 +235,37 @@ def run_resolved(resolved: ResolvedScenario, seed: int = 0) -> ScenarioRun:
     """
     config = resolved.scenario.scheduler
     kept = kept_counts(resolved)
-    existing = existing_allocations(resolved)
     run = run_scenario(
         resolved.nodes,
         _still_to_place(resolved.jobs, kept) if kept else resolved.jobs,
         seed=seed,
         algorithm=config.algorithm,
-        existing=existing,
+        existing=existing_allocations(resolved),
         memory_oversubscription=config.memory_oversubscription,
     )
     if kept:
-        _count_kept(run, resolved, existing)
+        _count_kept(run, resolved)
     run.variables = dict(resolved.variables)
     run.node_groups = list(resolved.node_group_of)
     return run
 
 
-def _count_kept(
-    run: ScenarioRun, resolved: ResolvedScenario, existing: list[ExistingAlloc]
-) -> None:
+def _count_kept(run: ScenarioRun, resolved: ResolvedScenario) -> None:
     """Add the kept allocations to each group's result: its full count, placed and nodes."""
-    counted = {(a.job, a.group) for a in resolved.allocations if a.counts_toward_job}
-    nodes: dict[tuple[str, str], list[str]] = {}
-    placed: Counter[tuple[str, str]] = Counter()
-    for alloc in existing:
-        if (alloc.job_id, alloc.group) in counted:
-            nodes.setdefault((alloc.job_id, alloc.group), []).append(
-                run.table.nodes[alloc.node_index].name
-            )
-            placed[(alloc.job_id, alloc.group)] += 1
+    kept: dict[tuple[str, str], list[str]] = {}
+    for alloc in resolved.allocations:
+        if alloc.counts_toward_job:
+            kept.setdefault((alloc.job, alloc.group), []).extend([alloc.node] * alloc.count)
     counts = {(j.id, g.name): g.count for j in resolved.jobs for g in j.task_groups}
     for result in run.groups:
         key = (result.job, result.group)
-        if not placed[key]:
+        if key not in kept:
             continue
-        result.placed += placed[key]
-        result.nodes = sorted(set(result.nodes) | set(nodes[key]))
-        result.placements = [*nodes[key], *result.placements]
+        result.placed += len(kept[key])
+        result.nodes = sorted(set(result.nodes) | set(kept[key]))
+        result.placements = [*kept[key], *result.placements]
         if result.job_type in ("system", "sysbatch"):
-            result.count += placed[key]
+            result.count += len(kept[key])
         else:
             result.count = counts[key]
         if result.unplaced == 0:
