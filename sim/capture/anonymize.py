@@ -91,7 +91,7 @@ def anonymize(document: dict[str, Any], salt: str = "") -> tuple[dict[str, Any],
 
 def _constraints(job: dict[str, Any]) -> list[dict[str, Any]]:
     """Every constraint and affinity of a job (job, group and task level)."""
-    found = []
+    found: list[dict[str, Any]] = []
     levels = [job, *(job.get("TaskGroups") or [])]
     for group in job.get("TaskGroups") or []:
         levels.extend(group.get("Tasks") or [])

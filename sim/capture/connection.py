@@ -12,6 +12,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from ..core.errors import InputError
 
@@ -62,7 +63,7 @@ class Connection:
     @classmethod
     def from_env(cls, env: Mapping[str, str], **flags: str | bool | None) -> Connection:
         """The environment as the ``nomad`` CLI reads it, then every flag that was given."""
-        values: dict[str, str | bool] = {}
+        values: dict[str, Any] = {}
         for name, variable in ENVIRONMENT.items():
             raw = env.get(variable, "")
             if not raw:

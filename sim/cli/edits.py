@@ -12,19 +12,30 @@ from ..whatif.outcome import ScenarioRun
 from .render import OutputFormat, table
 
 Drains = Annotated[
-    list[str],
-    typer.Option("--drain", help="Drain nodes: NAME, ID or FIELD=VALUE[,...] (repeatable)."),
+    list[str] | None,
+    typer.Option(
+        "--drain", metavar="NODES", help="Drain nodes: NAME, ID or FIELD=VALUE[,...] (repeatable)."
+    ),
 ]
 Removals = Annotated[
-    list[str], typer.Option("--remove", help="Remove nodes, selected as --drain (repeatable).")
+    list[str] | None,
+    typer.Option("--remove", metavar="NODES", help="Remove nodes, chosen as --drain (repeatable)."),
 ]
 Additions = Annotated[
-    list[str],
-    typer.Option("--add", help="COUNT:NODE — add COUNT nodes like NODE (repeatable)."),
+    list[str] | None,
+    typer.Option("--add", metavar="N:NODE", help="Add N nodes like NODE (repeatable)."),
 ]
-Scales = Annotated[list[str], typer.Option("--scale", help="JOB[/GROUP]=COUNT (repeatable).")]
-JobFiles = Annotated[
-    list[Path], typer.Option("--job", help="Add or replace a job from a jobspec (repeatable).")
+Scales = Annotated[
+    list[str] | None,
+    typer.Option("--scale", metavar="JOB[/GROUP]=N", help="Set a group's count (repeatable)."),
+]
+Plans = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--plan",
+        metavar="FILE",
+        help="Add or replace a job from a jobspec, as `nomad job plan` (repeatable).",
+    ),
 ]
 
 
@@ -37,7 +48,7 @@ def moves_report(before: ScenarioRun, after: ScenarioRun, fmt: OutputFormat) -> 
     parts = []
     moved = moves(before, after)
     if moved:
-        rows = [[m.group, _nodes(m.left), _nodes(m.arrived)] for m in moved]
+        rows: list[list[Any]] = [[m.group, _nodes(m.left), _nodes(m.arrived)] for m in moved]
         parts.append("Moves:\n" + table(fmt, ["JOB/GROUP", "LEFT", "PLACED ON"], rows))
     lost = losses(before, after)
     if lost:

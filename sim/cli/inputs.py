@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from models.scenario import Scenario
@@ -15,11 +16,12 @@ from ..io import (
     load_scenario,
     load_snapshot,
 )
+from ..io.bundled import DEFAULT_SCENARIO_NAME, bundled_scenarios
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"
+DEFAULT_SCENARIO = bundled_scenarios() / DEFAULT_SCENARIO_NAME
 
 
-def parse_sets(sets: list[str]) -> dict[str, object]:
+def parse_sets(sets: Sequence[str]) -> dict[str, object]:
     """``--set NAME=VALUE`` pairs; values are typed later against the variable's default."""
     out: dict[str, object] = {}
     for item in sets:
@@ -43,9 +45,9 @@ def scenario_path(scenario: Path | None) -> Path:
 
 def resolve(
     scenario: Path | None,
-    sets: list[str] = (),  # type: ignore[assignment]
-    var_files: list[Path] = (),  # type: ignore[assignment]
-    jobs: list[Path] = (),  # type: ignore[assignment]
+    sets: Sequence[str] = (),
+    var_files: Sequence[Path] = (),
+    jobs: Sequence[Path] = (),
     nodes: Path | None = None,
 ) -> ResolvedScenario:
     """A scenario, or (with ``--nodes``/``--job``) the same shape built from Nomad's own files."""
@@ -54,6 +56,11 @@ def resolve(
             raise InputError("--nodes and --job go together (full node JSON and one or more jobs)")
         if scenario is not None:
             raise InputError("give either a scenario or --nodes/--job, not both")
+        if sets or var_files:
+            raise InputError(
+                "--set and --var-file set scenario variables; Nomad-native --job/--nodes files "
+                "have none"
+            )
         loaded = load_nodes(nodes)
         job_list = [job for path in jobs for job in load_jobs(path)]
         return ResolvedScenario(
@@ -71,4 +78,4 @@ def resolve(
         if sets or var_files:
             raise InputError("a snapshot has no variables: --set and --var-file do not apply", path)
         return load_snapshot(path)
-    return load_scenario(path, parse_sets(list(sets)), list(var_files))
+    return load_scenario(path, parse_sets(sets), list(var_files))

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from ..capture import Connection, NomadClient, anonymize, capture_cluster, write_snapshot
-from ..capture.store import output_folder
+from .outputs import writable
 
 
 def _flag(name: str, help_: str) -> typer.models.OptionInfo:
@@ -70,7 +70,7 @@ def snapshot(
     """Capture a live cluster (nodes, jobs, running allocations, scheduler configuration,
     node pools, namespaces) into OUT, which every command then reads in place of a scenario.
     Connects as the nomad CLI does (NOMAD_ADDR, NOMAD_TOKEN, NOMAD_CACERT, ...)."""
-    output_folder(output)
+    writable(output)  # before the cluster is read
     connection = Connection.from_env(
         os.environ,
         address=address,

@@ -14,9 +14,10 @@ values may be shell globs (``dc*``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
+from functools import partial
 from pathlib import Path
 
 from models import Node
@@ -235,25 +236,25 @@ def parse_add(spec: str) -> tuple[int, str]:
 
 
 def edits_from(
-    drains: list[str] = (),  # type: ignore[assignment]
-    removals: list[str] = (),  # type: ignore[assignment]
-    additions: list[str] = (),  # type: ignore[assignment]
-    scales: list[str] = (),  # type: ignore[assignment]
-    job_files: list[Path] = (),  # type: ignore[assignment]
+    drains: Sequence[str] = (),
+    removals: Sequence[str] = (),
+    additions: Sequence[str] = (),
+    scales: Sequence[str] = (),
+    job_files: Sequence[Path] = (),
 ) -> list[Edit]:
     """The what-if edits of command-line specs, in a fixed order: jobs, scales, node
     additions, removals, drains."""
-    edits = [Edit(f"job {p}", lambda r, p=p: put_jobs(r, p)) for p in job_files]
+    edits = [Edit(f"plan {p}", partial(put_jobs, path=p)) for p in job_files]
     for spec in scales:
         target, count = parse_scale(spec)
-        edits.append(Edit(f"scale {target}={count}", lambda r, t=target, c=count: scale(r, t, c)))
+        edits.append(Edit(f"scale {target}={count}", partial(scale, target=target, count=count)))
     for spec in additions:
         count, selector = parse_add(spec)
         edits.append(
-            Edit(f"add {count} like {selector}", lambda r, s=selector, c=count: add_like(r, s, c))
+            Edit(f"add {count} like {selector}", partial(add_like, selector=selector, count=count))
         )
-    edits.extend(Edit(f"remove {s}", lambda r, s=s: remove(r, s)) for s in removals)
-    edits.extend(Edit(f"drain {s}", lambda r, s=s: drain(r, s)) for s in drains)
+    edits.extend(Edit(f"remove {s}", partial(remove, selector=s)) for s in removals)
+    edits.extend(Edit(f"drain {s}", partial(drain, selector=s)) for s in drains)
     return edits
 
 

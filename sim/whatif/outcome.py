@@ -100,7 +100,7 @@ def existing_allocations(resolved: ResolvedScenario) -> list[ExistingAlloc]:
     groups = {(j.id, g.name): g for j in resolved.jobs for g in j.task_groups}
     index = {node.name: i for i, node in enumerate(resolved.nodes)}
     by_id = {node.id: i for i, node in enumerate(resolved.nodes)} if _any_node_id(resolved) else {}
-    out = []
+    out: list[ExistingAlloc] = []
     for alloc in resolved.allocations:
         node = by_id[alloc.node_id] if alloc.node_id else index[alloc.node]
         group = groups.get((alloc.job, alloc.group)) or next(
