@@ -22,6 +22,7 @@ SCRIPTS = [
     ("Placement", "bench_placement.py"),
     ("Scenario expansion and what-if latency", "bench_whatif.py"),
     ("Bipartite graph", "bench_graph.py"),
+    ("Capacity and failure domains", "bench_capacity.py"),
     ("Peak memory", "bench_memory.py"),
     ("A live cluster", "bench_snapshot.py"),
 ]

@@ -10,7 +10,16 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OWN = {"sim", "models", "tests", "scenarios", "scripts", "timing", "bench_feasibility"}
+OWN = {
+    "sim",
+    "models",
+    "tests",
+    "scenarios",
+    "scripts",
+    "timing",
+    "bench_feasibility",
+    "bench_placement",
+}
 # Declared for what they run, not for an import: the notebook kernel, the linter, the type
 # checker and the wheel builder that tests/test_packaging.py uses.
 TOOLS = {"ipykernel", "ruff", "mypy", "wheel", "types-pyyaml"}

@@ -478,3 +478,6 @@ app.command(name="snapshot")(snapshot_command)
 
 def main() -> None:
     app()
+
+
+from . import capacity as _capacity  # noqa: E402,F401  (registers capacity, resilience, headroom)
