@@ -15,6 +15,7 @@ OWN = {
     "models",
     "tests",
     "scenarios",
+    "scripts",
     "timing",
     "bench_feasibility",
     "bench_placement",
@@ -67,5 +68,6 @@ def test_runtime_imports_are_the_runtime_dependencies() -> None:
 def test_test_imports_are_declared_in_the_test_extra() -> None:
     runtime = _names(_project()["dependencies"])
     test_extra = _names(_project()["optional-dependencies"]["test"])
-    used = _distributions(_imported([*_files(["tests", "benchmarks"]), *TEST_ONLY])) - runtime
+    helpers = _files(["tests", "benchmarks", "scripts"])
+    used = _distributions(_imported([*helpers, *TEST_ONLY])) - runtime
     assert used == test_extra - TOOLS
