@@ -6,16 +6,19 @@ warning: they lack Attributes, Meta and NodeResources, so most checks cannot be 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from pydantic import ValidationError
 
 from models import DeviceAttribute, Node
 
 from ..core.errors import InputError
 from .detect import NODE_CAPTURE_RECIPE
+from .node_decode import decode_nodes
 from .pydantic_errors import input_error
 
 
@@ -50,6 +53,26 @@ def nodes_from_api(items: list[Any], source: str | Path, *, stubs: bool = False)
             raise InputError(f"node[{i}].ID {node.id!r} repeats node[{seen[node.id]}]", source)
         seen[node.id] = i
     return NodeLoad(nodes, [stub_warning(source, len(nodes))] if stubs else [])
+
+
+def nodes_from_document(text: str, member: str, items: list[Any], source: str | Path) -> NodeLoad:
+    """The nodes of ``member`` of a JSON object document (a snapshot's ``Nodes``), whose
+    parsed form is ``items``: the bulk path on the member's raw JSON when it takes them,
+    else ``nodes_from_api`` on ``items``, which decides and words any error."""
+    try:
+        document: Any = msgspec.json.decode(text, type=_member_struct(member))
+        raw = document.value
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        raw = None
+    nodes = decode_nodes(memoryview(raw)) if raw is not None else None
+    return NodeLoad(nodes) if nodes is not None else nodes_from_api(items, source)
+
+
+@functools.cache
+def _member_struct(member: str) -> type[msgspec.Struct]:
+    """A struct that keeps one member of a JSON object as raw JSON and skips the rest."""
+    field = msgspec.field(name=member, default=None)
+    return msgspec.defstruct("Member", [("value", msgspec.Raw, field)])
 
 
 def _node_error(

@@ -22,7 +22,7 @@ from models.base import NomadModel
 from sim.core.errors import InputError
 from sim.io.loaders import load_nodes, load_nodes_validated
 from sim.io.node_decode import _Planner, decode_nodes
-from sim.io.node_json import node_to_api
+from sim.io.node_json import node_to_api, nodes_from_api, nodes_from_document
 from sim.synth.strategies import node_strategy, nodes_strategy
 
 SETTINGS = settings(
@@ -233,6 +233,23 @@ def test_loaded_nodes_share_equal_sub_objects(tmp_path):
     assert len(resources) < len(nodes)  # fleets share one NodeResources object
 
 
+@pytest.mark.parametrize("bad", [False, True])
+def test_document_member_nodes_end_as_nodes_from_api(bad):
+    """A snapshot's ``Nodes``: the bulk path on the member's raw JSON, same end as the dicts."""
+    items = [node_to_api(n) for n in _small_nodes(12)]
+    if bad:
+        items[5]["Drain"] = "lots"
+    text = json.dumps({"NomadSimSnapshot": 1, "Jobs": [], "Nodes": items, "Region": "global"})
+    expected = _outcome(lambda _: nodes_from_api(items, "snap.json"), Path("snap.json"))
+    actual = _outcome(
+        lambda _: nodes_from_document(text, "Nodes", items, "snap.json"), Path("snap.json")
+    )
+    if bad:
+        assert actual == expected and "node[5]" in actual and "Drain" in actual
+    else:
+        assert same(actual.nodes, expected.nodes)
+
+
 def test_real_node_samples(real):
     files = sorted((real / "nodes").glob("*.json"))
     files += sorted((real / "api").glob("v1-node-ID*.json"))
@@ -240,8 +257,8 @@ def test_real_node_samples(real):
     for path in files:
         expected = _outcome(load_nodes_validated, path)
         actual = _outcome(load_nodes, path)
-        assert actual == expected if isinstance(expected, str) else same(
-            actual.nodes, expected.nodes
+        assert (
+            actual == expected if isinstance(expected, str) else same(actual.nodes, expected.nodes)
         )
         fast_files += decode_nodes(path.read_bytes()) is not None
     assert fast_files >= 3  # the Nomad >= 0.9 full-node samples take the bulk path
