@@ -22,6 +22,7 @@ from models.base import go_string
 from ..core.errors import InputError
 from .hcl import block_bodies, labelled
 from .interpolate import ExpressionError, Scope, render_tree
+from .jobspec_schema import check_jobspec
 from .pydantic_errors import input_error
 from .variables import declared_variables, layer_values
 
@@ -417,6 +418,7 @@ def hcl_to_api(
 ) -> dict[str, Any]:
     """The API JSON of a PLAIN-parsed jobspec, as ``nomad job run -output`` would print it."""
     source = Path(source)
+    check_jobspec(tree, source)
     jobs = labelled(tree.get("job", []))
     if len(jobs) != 1:
         raise InputError(f"expected exactly one job block, found {len(jobs)}", source=source)

@@ -22,7 +22,7 @@ from models.scenario import Allocation, JobFile, NodeGroup, Scenario, count_erro
 from ..core.errors import InputError
 from .files import read_text
 from .interpolate import ExpressionError, Scope, render_tree
-from .loaders import load_jobs, load_nodes
+from .loaders import check_job, load_jobs, load_nodes
 from .pydantic_errors import input_error
 from .tfvars import load_tfvars
 from .variables import Declared, layer_values, type_of
@@ -202,6 +202,7 @@ class _Loader:
                     found = [Job.model_validate(data)]
                 except ValidationError as exc:
                     raise input_error(exc, self.source, ("jobs", j), self.doc.line_of) from None
+                check_job(found[0], self.source, self.doc.line_of(("jobs", j)))
             for job in found:
                 key = (job.namespace, job.id)
                 if key in where:
