@@ -44,6 +44,9 @@ class Problem:
 
 def validate_job(job: Job) -> list[Problem]:
     """Every problem Nomad reports for ``job`` at submission, in Nomad's order; [] = valid."""
+    too_big = _beyond_go_int(job)
+    if too_big:
+        return too_big
     out: list[Problem] = []
     add = out.append
     if job.id == "":
@@ -90,6 +93,25 @@ def validate_job(job: Job) -> list[Problem]:
             )
         )
     return out
+
+
+def _beyond_go_int(job: Job) -> list[Problem]:
+    """Numbers Nomad's JSON decoder refuses before validation: they do not fit a Go ``int``."""
+    numbers = [("priority", job.priority)]
+    for group in job.task_groups:
+        where = f"group[{group.name}]"
+        numbers.append((f"{where}.count", group.count))
+        numbers.append((f"{where}.ephemeral_disk.size", group.ephemeral_disk.size_mb))
+        for task in group.tasks:
+            r = task.resources
+            at = f"{where}.task[{task.name}].resources"
+            numbers += [(f"{at}.cpu", r.cpu), (f"{at}.memory", r.memory_mb)]
+            numbers += [(f"{at}.cores", r.cores), (f"{at}.memory_max", r.memory_max_mb)]
+    return [
+        Problem(field, f"json: cannot unmarshal number {value} into Go value of type int")
+        for field, value in numbers
+        if limits.go_int_error(value) is not None
+    ]
 
 
 def _join(parent: str, child: str) -> str:
