@@ -46,15 +46,15 @@ class Limit:
         if self.exceeded(amount):
             raise InputError(self.message(amount), source, line)
 
-    def message(self, amount: int) -> str:
+    def message(self, amount: int, what: str | None = None) -> str:
         return (
-            f"{self.what} {amount:,} exceeds the limit of {self.value():,} "
+            f"{what or self.what} {amount:,} exceeds the limit of {self.value():,} "
             f"(raise it with {self.env}=N, 0 = no limit)"
         )
 
 
 INPUT_BYTES = Limit(
-    "input_bytes", "NOMAD_SIM_MAX_INPUT_BYTES", 256 * 1024 * 1024, "input file size in bytes"
+    "input_bytes", "NOMAD_SIM_MAX_INPUT_BYTES", 128 * 1024 * 1024, "input file size in bytes"
 )
 YAML_NODES = Limit(
     "yaml_nodes",
