@@ -215,7 +215,7 @@ def sweep_command(
     names = [name for name, _ in axes]
     header = [*names, "GROUPS OK", "UNPLACED ALLOCS", "CANNOT START"]
     rows = [
-        [*(p.values[n] for n in names), f"{p.groups_ok}/{len(p.run.groups)}", p.unplaced, p.risky]
+        [*(p.values[n] for n in names), f"{p.groups_ok}/{p.groups_total}", p.unplaced, p.risky]
         for p in points
     ]
     if fmt is OutputFormat.json:

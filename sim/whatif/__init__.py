@@ -2,7 +2,7 @@
 
 from .fixes import ConstraintFix, CountFix, constraint_fixes, count_variables, minimal_counts
 from .outcome import GroupResult, ScenarioRun, run_resolved, run_scenario
-from .sweep import SweepPoint, grid_points, parse_grid, sweep
+from .sweep import SweepPoint, grid_points, iter_sweep, parse_grid, sweep
 
 __all__ = [
     "ConstraintFix",
@@ -13,6 +13,7 @@ __all__ = [
     "constraint_fixes",
     "count_variables",
     "grid_points",
+    "iter_sweep",
     "minimal_counts",
     "parse_grid",
     "run_resolved",

@@ -21,7 +21,7 @@ def plot_sweep(points: list[SweepPoint], grid: list[tuple[str, list]], path: Pat
     rows_name, rows = grid[0]
     cols_name, cols = grid[1] if len(grid) > 1 else ("", [""])
     values = np.zeros((len(rows), len(cols)))
-    total = len(points[0].run.groups) if points else 0
+    total = points[0].groups_total if points else 0
     for point in points:
         r = rows.index(point.values[rows_name])
         c = cols.index(point.values[cols_name]) if cols_name else 0
