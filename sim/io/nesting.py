@@ -95,8 +95,8 @@ def _check_events(text: str, source: str | Path, depth_limit: int) -> None:
                     sizes[event.anchor] = 1
             if size_limit and expanded > size_limit:
                 raise _at(event, limits.YAML_NODES.message(expanded), source)
-    except yaml.MarkedYAMLError:
-        return  # a syntax error: the composer reports it with its line
+    except yaml.YAMLError:
+        return  # malformed: the composer reports it, with its line where it has one
     finally:
         loader.dispose()
 

@@ -54,8 +54,9 @@ def parse_yaml(text: str, source: str | Path) -> YamlDocument:
         raise InputError(
             f"invalid YAML: {problem}", source, mark.line + 1 if mark else None
         ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", source) from None
+    except yaml.YAMLError as exc:  # ReaderError (control characters) has no mark
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"invalid YAML: {first}", source) from None
     finally:
         loader.dispose()
     return YamlDocument(data, root)
