@@ -131,7 +131,7 @@ ABSURD = st.sampled_from(
         "*nope",
     ]
 )
-JUNK = st.text(alphabet='{}[]()"\'=:,#$\\\n\t -_.*&!|>0123456789abcxyz\x00é', max_size=12)
+JUNK = st.text(alphabet="{}[]()\"'=:,#$\\\n\t -_.*&!|>0123456789abcxyz\x00é", max_size=12)
 
 
 @st.composite
@@ -162,7 +162,9 @@ JSON_VALUES = st.recursive(
     | st.integers(-(10**30), 10**30)
     | st.floats(allow_nan=False)
     | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=10,
 )
 
