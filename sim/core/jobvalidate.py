@@ -237,9 +237,7 @@ def _update(job: Job, group: TaskGroup) -> list[Problem]:
         return []
     out = []
     if job.type not in ("service", "system"):
-        out.append(
-            Problem("update", f"Job type {go_quote(job.type)} does not allow update block")
-        )
+        out.append(Problem("update", f"Job type {go_quote(job.type)} does not allow update block"))
     out.extend(Problem("update", message) for message in _update_strategy(update))
     return out
 

@@ -25,6 +25,7 @@ from .hcl import block_bodies
 ATTR = None  # an argument: ``name = value``
 FREE = "free"  # a map whose keys are the user's own (meta, env, config): ``name {…}`` or ``= {…}``
 
+# fmt: off
 _CONSTRAINT_ARGUMENTS = (
     "attribute", "value", "operator", "distinct_property", "distinct_hosts", "regexp",
     "version", "semver", "set_contains", "set_contains_all", "set_contains_any", "is_set",
@@ -332,6 +333,7 @@ LABELLED = {
     ("NetworkResource", "reserved_ports"), ("Resources", "device"), ("Spread", "target"),
     ("Multiregion", "region"), ("ConsulGatewayProxy", "envoy_gateway_bind_addresses"),
 }
+# fmt: on
 """Blocks that take a label (a ``hcl:",label"`` field, or jobspec2's own label handling)."""
 
 
@@ -383,7 +385,7 @@ def _check_labelled(item: Any, name: str, kind: str, trail: tuple[str, ...], sou
 
 def _check_unlabelled(item: Any, name: str, kind: str, trail: tuple[str, ...], source) -> None:
     if isinstance(item, dict) and len(item) == 1:
-        (label, body), = item.items()
+        ((label, body),) = item.items()
         if label not in STRUCTS[kind] and isinstance(body, dict):
             raise _error(
                 source,

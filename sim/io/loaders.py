@@ -10,6 +10,7 @@ from typing import Any
 
 from models import Job
 
+from ..core import limits
 from ..core.errors import InputError
 from ..core.gofmt import go_quote
 from ..core.jobvalidate import validate_job
@@ -79,6 +80,7 @@ def load_nodes(path: str | Path) -> NodeLoad:
     """Full node JSON (one object or an array); list stubs load with a warning."""
     found = detect(path)
     if found.kind in (Kind.NODES, Kind.NODE_STUBS, Kind.EMPTY):
+        limits.NODES.check(len(found.data), found.source)
         return nodes_from_api(found.data, found.source, stubs=found.kind is Kind.NODE_STUBS)
     raise _wrong_kind(found, "node JSON")
 

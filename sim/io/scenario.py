@@ -242,8 +242,15 @@ class _Loader:
         names = {node.name for node in nodes}
         by_id = {job.id: job for job in jobs}
         out = []
+        per_job: dict[str, int] = {}
         for a, alloc in enumerate(self.scenario.allocations):
             loc = ("allocations", a)
+            per_job[alloc.job] = per_job.get(alloc.job, 0) + alloc.count
+            if limits.JOB_MAX_COUNT.exceeded(per_job[alloc.job]):
+                what = f"allocations[{a}]: running allocations of job {alloc.job!r}"
+                raise self.fail(
+                    (*loc, "count"), limits.JOB_MAX_COUNT.message(per_job[alloc.job], what)
+                )
             if alloc.node not in names:
                 raise self.fail((*loc, "node"), f"allocations[{a}]: no node named {alloc.node!r}")
             job = by_id.get(alloc.job)
