@@ -23,6 +23,7 @@ SCRIPTS = [
     ("What-if latency", "bench_whatif.py"),
     ("Bipartite graph", "bench_graph.py"),
     ("Peak memory", "bench_memory.py"),
+    ("Largest accepted inputs", "bench_limits.py"),
 ]
 
 
