@@ -65,15 +65,19 @@ size = f"{{plan.placed_count:,}} placed, {{plan.unplaced_count:,}} unplaced (coa
 """,
     "YAML at the alias-expansion limit": """
 from sim.io.yaml_source import parse_yaml
-# nine-fold aliases: 9**6 = 531,441 scalars per top-level list, three lists
+# nine-fold aliases: a5 expands to 597,871 values; the document holds a0..a5 and `tops` of a5
+tops = 2 if SCALE == 1 else 1
 lines = ["a0: &a0 [" + ",".join(['"x"'] * 9) + "]"]
+sizes = [10]
 for i in range(1, 6):
     lines.append(f"a{{i}}: &a{{i}} [" + ",".join([f"*a{{i-1}}"] * 9) + "]")
-lines += [f"top{{k}}: *a5" for k in range(3 // SCALE or 1)]
+    sizes.append(1 + 9 * sizes[-1])
+lines += [f"top{{k}}: *a5" for k in range(tops)]
 text = "\\n".join(lines)
+values = 1 + len(lines) + sum(sizes) + tops * sizes[-1]
 start = time.perf_counter()
 doc = parse_yaml(text, "bomb.yaml")
-size = f"{{len(text):,}} bytes expanding to ~{{(3 // SCALE or 1) * 597_870:,}} values"
+size = f"{{len(text):,}} bytes expanding to {{values:,}} values"
 """,
     "node JSON at the input-size limit": """
 from sim.io import load_nodes
