@@ -23,6 +23,9 @@ _YAML_QUOTED_OR_COMMENT = re.compile(
     r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|(?:^|(?<=\s))#.*$', re.M
 )
 _YAML_INDENT = re.compile(r"^[ \t?-]*", re.M)
+_HCL_STRING_OR_HEREDOC = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"|<<-?(\w+)\n[\s\S]*?^[ \t]*\1[ \t]*$|(?:#|//)[^\n]*', re.M
+)
 _OPEN = np.zeros(256, dtype=np.int8)
 _OPEN[[ord("["), ord("{")]] = 1
 _OPEN[[ord("]"), ord("}")]] = -1
@@ -47,6 +50,16 @@ def check_json_nesting(text: str, source: str | Path) -> None:
     depth = bracket_depth(_JSON_STRING.sub('""', text))  # brackets inside strings do not nest
     if depth > limit:
         raise InputError(limits.NESTING.message(depth, "JSON nesting depth"), source)
+
+
+def check_hcl_nesting(text: str, source: str | Path) -> None:
+    """Refuse HCL nested deeper than the limit: the HCL parser recurses on each level."""
+    limit = limits.NESTING.value()
+    if not limit or bracket_depth(text) <= limit:
+        return
+    depth = bracket_depth(_HCL_STRING_OR_HEREDOC.sub("", text))
+    if depth > limit:
+        raise InputError(limits.NESTING.message(depth, "HCL nesting depth"), source)
 
 
 def check_yaml_text(text: str, source: str | Path) -> None:

@@ -343,3 +343,23 @@ def test_node_count_bound_counts_every_group(write, limit):
     with pytest.raises(InputError, match="node count 4 exceeds the limit of 3"):
         load_scenario(write("s.yaml", SCENARIO), {"n": 4})
     assert len(load_scenario(write("s.yaml", SCENARIO), {"n": 3}).nodes) == 3
+
+
+def test_deep_hcl_is_refused_before_parsing(write):
+    text = 'job "x" {\n  meta = ' + "[" * 3000 + "]" * 3000 + "\n}\n"
+    with pytest.raises(InputError, match="HCL nesting depth 3,001 exceeds the limit of 100"):
+        load_jobs(write("deep.nomad", text))
+
+
+def test_braces_in_hcl_strings_and_heredocs_do_not_count(write):
+    template = "{{" * 60
+    job = load_job(
+        write(
+            "job.nomad",
+            'job "x" {\n  meta { a = "' + "{" * 200 + '" }\n'
+            '  group "g" {\n    task "t" {\n      driver = "docker"\n'
+            "      template {\n        data = <<EOF\n" + template + "\nEOF\n"
+            '        destination = "local/x"\n      }\n    }\n  }\n}\n',
+        )
+    )
+    assert job.meta["a"] == "{" * 200
