@@ -268,7 +268,7 @@ def sweep_command(
         rows = [
             [
                 *(p.values[n] for n in names),
-                f"{p.groups_ok}/{len(p.run.groups)}",
+                f"{p.groups_ok}/{p.groups_total}",
                 p.unplaced,
                 p.risky,
             ]
