@@ -23,6 +23,7 @@ _YAML_QUOTED_OR_COMMENT = re.compile(
     r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|(?:^|(?<=\s))#.*$', re.M
 )
 _YAML_INDENT = re.compile(r"^[ \t?-]*", re.M)
+_YAML_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s,\[\]{}]")
 _HCL_STRING_OR_HEREDOC = re.compile(
     r'"(?:[^"\\\n]|\\.)*"|<<-?(\w+)\n[\s\S]*?^[ \t]*\1[ \t]*$|(?:#|//)[^\n]*', re.M
 )
@@ -69,11 +70,12 @@ def check_yaml_text(text: str, source: str | Path) -> None:
     deepest indentation) within the limit and no alias (``*``) needs no event pass.
     """
     limit = limits.NESTING.value()
-    flow = bracket_depth(_YAML_QUOTED_OR_COMMENT.sub("", text))
+    bare = _YAML_QUOTED_OR_COMMENT.sub("", text)
+    flow = bracket_depth(bare)
     if limit and flow > limit:
         raise InputError(limits.NESTING.message(flow, "YAML nesting depth"), source)
     indent = max((len(m) for m in _YAML_INDENT.findall(text)), default=0)
-    if (not limit or flow + indent <= limit) and "*" not in text:
+    if (not limit or flow + indent <= limit) and not _YAML_ALIAS.search(bare):
         return
     _check_events(text, source, limit)
 
