@@ -49,7 +49,10 @@ class Column:
         return np.asarray(self.found, dtype=bool)
 
 
-def intern(items: Sequence[object]) -> tuple[np.ndarray, list[object]]:
+T = TypeVar("T")
+
+
+def intern(items: Sequence[T]) -> tuple[np.ndarray, list[T]]:
     """Integer codes for hashable items in first-seen order (faster than np.unique on str)."""
     distinct = list(dict.fromkeys(items))
     index = {item: i for i, item in enumerate(distinct)}
@@ -65,7 +68,6 @@ def first_positions(codes: np.ndarray, count: int) -> np.ndarray:
 
 
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
-T = TypeVar("T")
 
 
 class NodeTable:
@@ -155,8 +157,8 @@ class NodeTable:
         return mask[rows]
 
     def per_object(
-        self, objects: list[object], test: Callable[[object], bool]
-    ) -> tuple[np.ndarray, np.ndarray, list[object]]:
+        self, objects: Sequence[T], test: Callable[[T], bool]
+    ) -> tuple[np.ndarray, np.ndarray, list[T]]:
         """``test`` per node on one object each node holds, run once per distinct object.
 
         Nodes built from one template or fleet share nested objects (driver info, network

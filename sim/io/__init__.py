@@ -5,6 +5,7 @@ bad input, and never writes to its inputs. Sizes and nesting are bounded before 
 (``sim.core.limits``); jobs Nomad would refuse are refused (``sim.core.jobvalidate``).
 """
 
+from .bundled import bundled_scenario, bundled_scenarios
 from .detect import NODE_CAPTURE_RECIPE, Detected, Kind, detect
 from .hcl_job import hcl_to_api
 from .loaders import load_job, load_jobs, load_nodes
@@ -18,6 +19,8 @@ __all__ = [
     "Kind",
     "NodeLoad",
     "ResolvedScenario",
+    "bundled_scenario",
+    "bundled_scenarios",
     "detect",
     "hcl_to_api",
     "load_job",
