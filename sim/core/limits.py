@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import InputError
 
@@ -41,7 +42,7 @@ class Limit:
         limit = self.value()
         return limit > 0 and amount > limit
 
-    def check(self, amount: int, source: object = None, line: int | None = None) -> None:
+    def check(self, amount: int, source: str | Path | None = None, line: int | None = None) -> None:
         """Raise an InputError naming the input, the size, the bound and how to raise it."""
         if self.exceeded(amount):
             raise InputError(self.message(amount), source, line)

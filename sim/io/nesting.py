@@ -93,7 +93,7 @@ def _check_events(text: str, source: str | Path, depth_limit: int) -> None:
             if isinstance(event, yaml.AliasEvent):
                 if any(anchor == event.anchor for anchor, _ in open_):
                     raise _at(event, f"alias *{event.anchor} refers to its own anchor", source)
-                expanded += sizes.get(event.anchor, 1)
+                expanded += sizes.get(event.anchor or "", 1)
             elif isinstance(event, yaml.CollectionStartEvent):
                 open_.append((event.anchor, expanded))
                 expanded += 1

@@ -67,7 +67,7 @@ def _accepted_names(model: type[BaseModel]) -> dict[str, str]:
     names: dict[str, str] = {}
     for name, info in model.model_fields.items():
         choices = info.validation_alias
-        spellings = [name, info.alias]
+        spellings: list[object] = [name, info.alias]
         if isinstance(choices, AliasChoices):
             spellings.extend(choices.choices)
         elif isinstance(choices, str):
