@@ -22,8 +22,10 @@ SCRIPTS = [
     ("Placement", "bench_placement.py"),
     ("Scenario expansion and what-if latency", "bench_whatif.py"),
     ("Bipartite graph", "bench_graph.py"),
+    ("Capacity and failure domains", "bench_capacity.py"),
     ("Peak memory", "bench_memory.py"),
     ("Largest accepted inputs", "bench_limits.py"),
+    ("A live cluster", "bench_snapshot.py"),
 ]
 
 

@@ -79,6 +79,30 @@ class NodeTable:
         self._columns: dict[str, Column] = {}
         self._masks: dict[object, Any] = {}
 
+    def subset(self, rows: np.ndarray) -> NodeTable:
+        """The table of ``rows`` only (the nodes left after losing some), reusing this
+        table's computed classes, readiness and attribute maps instead of reading every
+        node again.
+
+        Restricting the class partition is exact: a key that only removed nodes had is
+        absent on every kept node, so it separates none of them. Codes are renumbered in
+        first-appearance order, as a fresh table numbers them.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        nodes = self.nodes
+        table = NodeTable([nodes[i] for i in rows.tolist()])
+        codes = self.class_codes[rows]
+        present, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        rank = np.empty(len(present), dtype=np.int32)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(present), dtype=np.int32)
+        table.__dict__["class_codes"] = rank[inverse.reshape(-1)]
+        table.__dict__["ready"] = self.ready[rows]
+        picked = rows.tolist()
+        for name in ("_attribute_maps", "_meta_maps", "driver_maps"):
+            column = getattr(self, name)
+            table.__dict__[name] = [column[i] for i in picked]
+        return table
+
     def column(self, target: str) -> Column:
         """The interned column for a constraint target, resolved as ``resolveTarget`` does."""
         cached = self._columns.get(target)
