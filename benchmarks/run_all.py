@@ -26,6 +26,7 @@ SCRIPTS = [
     ("Bipartite graph", "bench_graph.py"),
     ("Capacity and failure domains", "bench_capacity.py"),
     ("Peak memory", "bench_memory.py"),
+    ("Largest accepted inputs", "bench_limits.py"),
     ("A live cluster", "bench_snapshot.py"),
     (
         "Whole-process ingestion (node JSON on disk, side by side with nomad-tools)",

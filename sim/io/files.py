@@ -6,12 +6,15 @@ import codecs
 import contextlib
 import json
 import mmap
+import stat
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from ..core import limits
 from ..core.errors import InputError
+from .nesting import check_json_nesting
 
 _BOM = codecs.BOM_UTF8
 _CHUNK = 1 << 25
@@ -21,7 +24,7 @@ def read_text(path: str | Path) -> str:
     """The file's text (UTF-8, BOM tolerated); never a traceback for a missing or binary file."""
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return read_bounded(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError("no such file", source=path) from None
     except IsADirectoryError:
@@ -30,6 +33,26 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"not UTF-8 text ({exc.reason})", source=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=path) from None
+
+
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, refusing devices and anything beyond the input-size limit.
+
+    A pipe (``--job <(…)``) is read up to one byte past the limit; a regular file is
+    measured first, so an oversized one is never read.
+    """
+    mode = path.stat().st_mode
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise InputError("not a regular file (a device or socket)", source=path)
+    limit = limits.INPUT_BYTES.value()
+    if limit and stat.S_ISREG(mode) and path.stat().st_size > limit:
+        raise InputError(limits.INPUT_BYTES.message(path.stat().st_size), source=path)
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1) if limit else handle.read()
+    if limit and len(data) > limit:
+        message = limits.INPUT_BYTES.message(len(data), "input size in bytes, at least,")
+        raise InputError(message, path)
+    return data
 
 
 class MappedText:
@@ -47,8 +70,12 @@ class MappedText:
 
     @classmethod
     def open(cls, path: str | Path) -> MappedText | None:
-        """The mapped file when ``read_text`` would read it, else ``None`` (it words why)."""
+        """The mapped file when ``read_text`` would read it, else ``None`` (it words why:
+        a missing or unreadable file, a device, a pipe, one past the input-size limit)."""
         try:
+            info = Path(path).stat()
+            if not stat.S_ISREG(info.st_mode) or limits.INPUT_BYTES.exceeded(info.st_size):
+                return None
             with open(path, "rb") as fh:
                 mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
@@ -82,9 +109,10 @@ def looks_like_json(text: str) -> bool:
 
 
 def parse_json(text: str, source: str | Path) -> Any:
-    """The JSON value of ``text``, decoded in C by msgspec; what msgspec refuses (NaN, an
-    out-of-range float, a malformed document) goes to ``json.loads``, which decides and
-    words the error as before."""
+    """The JSON value of ``text`` (nesting bounded first), decoded in C by msgspec; what
+    msgspec refuses (NaN, an out-of-range float, a malformed document) goes to ``json.loads``,
+    which decides and words the error as before."""
+    check_json_nesting(text, source)
     try:
         return msgspec.json.decode(text)
     except msgspec.DecodeError:

@@ -10,7 +10,10 @@ from typing import Any
 
 from models import Job
 
+from ..core import limits
 from ..core.errors import InputError
+from ..core.gofmt import go_quote
+from ..core.jobvalidate import validate_job
 from .detect import Detected, Kind, detect
 from .files import MappedText
 from .hcl_job import job_from_hcl
@@ -41,14 +44,30 @@ def _cached_jobs(path: str, _mtime: int, _size: int, overrides: str | None) -> t
 def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Job]:
     found = detect(path)
     if found.kind is Kind.HCL_JOB:
-        return [job_from_hcl(found.data, found.source, overrides)]
-    if overrides:
+        jobs = [job_from_hcl(found.data, found.source, overrides)]
+    elif overrides:
         raise InputError("variables can only be set for HCL jobspecs", source=found.source)
-    if found.kind is Kind.JOB:
-        return [job_from_api(found.data, found.source)]
-    if found.kind in (Kind.JOBS, Kind.EMPTY):
-        return jobs_from_api(found.data, found.source)
-    raise _wrong_kind(found, "a job")
+    elif found.kind is Kind.JOB:
+        jobs = [job_from_api(found.data, found.source)]
+    elif found.kind is Kind.JOBS:
+        jobs = jobs_from_api(found.data, found.source)
+    elif found.kind is Kind.EMPTY:
+        raise InputError("an empty JSON array: expected at least one job", source=found.source)
+    else:
+        raise _wrong_kind(found, "a job")
+    for job in jobs:
+        check_job(job, found.source)
+    return jobs
+
+
+def check_job(job: Job, source: str | Path, line: int | None = None) -> Job:
+    """Refuse a job Nomad would refuse at submission (``Job.Validate``), with its messages."""
+    problems = validate_job(job)
+    if not problems:
+        return job
+    shown = "; ".join(str(p) for p in problems[:3])
+    more = f" (and {len(problems) - 3} more problem(s))" if len(problems) > 3 else ""
+    raise InputError(f"job {go_quote(job.id)}: {shown}{more}", source, line)
 
 
 def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Job:
@@ -71,7 +90,7 @@ def load_nodes(path: str | Path) -> NodeLoad:
             nodes = decode_nodes(mapped.data, mapped.release)
         finally:
             mapped.close()
-        if nodes is not None:
+        if nodes is not None and not limits.NODES.exceeded(len(nodes)):
             return NodeLoad(nodes)
     return load_nodes_validated(path)
 
@@ -81,6 +100,7 @@ def load_nodes_validated(path: str | Path) -> NodeLoad:
     path is tested against, and the path that words every error."""
     found = detect(path)
     if found.kind in (Kind.NODES, Kind.NODE_STUBS, Kind.EMPTY):
+        limits.NODES.check(len(found.data), found.source)
         return nodes_from_api(found.data, found.source, stubs=found.kind is Kind.NODE_STUBS)
     raise _wrong_kind(found, "node JSON")
 

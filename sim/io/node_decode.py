@@ -311,7 +311,7 @@ def decode_nodes(
     head = bytes(data[:64]).lstrip()
     try:
         raws = _SPLITTER.decode(data) if head.startswith(b"[") else [data]
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
     with _CACHES_IN_USE, gc_paused():
         try:
@@ -336,7 +336,7 @@ def _build_nodes(raws: list[Any], release: Callable[[int], None] | None) -> list
             if not _plainly_full_node(wire):
                 return None
             nodes.append(_node(wire))
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return None
         consumed += len(raw)
         if release is not None and consumed - released > _RELEASE_EVERY:
