@@ -55,7 +55,7 @@ class Limit:
 
 
 INPUT_BYTES = Limit(
-    "input_bytes", "NOMAD_SIM_MAX_INPUT_BYTES", 128 * 1024 * 1024, "input file size in bytes"
+    "input_bytes", "NOMAD_SIM_MAX_INPUT_BYTES", 1024 * 1024 * 1024, "input file size in bytes"
 )
 YAML_NODES = Limit(
     "yaml_nodes",
