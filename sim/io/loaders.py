@@ -11,6 +11,7 @@ from typing import Any
 from models import Job
 
 from ..core.errors import InputError
+from ..core.implied import apply_registration_hooks
 from .detect import Detected, Kind, detect
 from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api
@@ -38,6 +39,10 @@ def _cached_jobs(path: str, _mtime: int, _size: int, overrides: str | None) -> t
 
 def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Job]:
     found = detect(path)
+    return [registered(job, found.source) for job in _read_jobs(found, overrides)]
+
+
+def _read_jobs(found: Detected, overrides: Mapping[str, Any] | None) -> list[Job]:
     if found.kind is Kind.HCL_JOB:
         return [job_from_hcl(found.data, found.source, overrides)]
     if overrides:
@@ -47,6 +52,18 @@ def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Jo
     if found.kind in (Kind.JOBS, Kind.EMPTY):
         return jobs_from_api(found.data, found.source)
     raise _wrong_kind(found, "a job")
+
+
+def registered(job: Job, source: str | Path) -> Job:
+    """The job as Nomad stores it once registered: its implied constraints and proxy tasks.
+
+    Every command reads jobs through here, so feasibility, placement and explanations all
+    see what Nomad's scheduler sees. A job Nomad's hooks refuse is an input error.
+    """
+    try:
+        return apply_registration_hooks(job)
+    except InputError as exc:
+        raise InputError(f"job {job.id!r}: {exc.message}", source=source) from None
 
 
 def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Job:

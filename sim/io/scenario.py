@@ -22,7 +22,7 @@ from models.scenario import Allocation, JobFile, NodeGroup, Scenario, count_erro
 from ..core.errors import InputError
 from .files import read_text
 from .interpolate import ExpressionError, Scope, render_tree
-from .loaders import load_jobs, load_nodes
+from .loaders import load_jobs, load_nodes, registered
 from .pydantic_errors import input_error
 from .tfvars import load_tfvars
 from .variables import Declared, layer_values, type_of
@@ -199,7 +199,7 @@ class _Loader:
             else:
                 data = self.render(entry, ("jobs", j), scope, strict=False)
                 try:
-                    found = [Job.model_validate(data)]
+                    found = [registered(Job.model_validate(data), self.source)]
                 except ValidationError as exc:
                     raise input_error(exc, self.source, ("jobs", j), self.doc.line_of) from None
             for job in found:
