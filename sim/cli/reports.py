@@ -26,6 +26,28 @@ def failure_blocks(run: ScenarioRun) -> str:
     return "\n\n".join(blocks)
 
 
+def implied_lines(run: ScenarioRun) -> list[str]:
+    """Filtering constraints of failed groups that Nomad added at registration, and why."""
+    lines = []
+    for outcome in run.plan.jobs:
+        for group in outcome.job.task_groups:
+            metric = outcome.failed.get(group.name)
+            if metric is None:
+                continue
+            written = [*group.constraints, *(c for t in group.tasks for c in t.constraints)]
+            implied: dict[str, str] = {}
+            for c in written:
+                if c.implied_by:
+                    implied.setdefault(str(c), c.implied_by)
+            for text in metric.constraint_filtered:
+                if text in implied:
+                    lines.append(
+                        f'{outcome.job.id}/{group.name}: "{text}" is added by Nomad for '
+                        f"{implied[text]}"
+                    )
+    return lines
+
+
 def risk_lines(groups: list[GroupResult]) -> list[str]:
     return [f"WARNING {g.key}: {risk}" for g in groups for risk in g.risks]
 
@@ -52,6 +74,12 @@ def outcome_sections(run: ScenarioRun, label: str = "") -> list[str]:
     blocks = failure_blocks(run)
     if blocks:
         parts.append(f"Placement failures{suffix}, as `nomad job plan` prints them:\n\n{blocks}")
+    implied = implied_lines(run)
+    if implied:
+        parts.append(
+            f"Constraints not written in the job{suffix}, added at registration:\n"
+            + "\n".join(implied)
+        )
     risks = risk_lines(run.groups)
     if risks:
         parts.append(
