@@ -82,7 +82,7 @@ class Numa(NomadModel):
 class Resources(NomadModel):
     """A task's ``resources`` block (api/resources.go ``Resources.Canonicalize`` defaults)."""
 
-    cpu: int = Field(100, validation_alias=AliasChoices("CPU", "cpu"))
+    cpu: int = Field(100, validation_alias=AliasChoices("CPU", "cpu"), serialization_alias="CPU")
     cores: int = 0
     memory_mb: int = Field(300, validation_alias=AliasChoices("MemoryMB", "memory_mb", "memory"))
     memory_max_mb: int = Field(
@@ -96,7 +96,9 @@ class Resources(NomadModel):
     devices: list[RequestedDevice] = Field(
         default_factory=list, validation_alias=AliasChoices("Devices", "devices", "device")
     )
-    numa: Numa | None = Field(None, validation_alias=AliasChoices("NUMA", "numa"))
+    numa: Numa | None = Field(
+        None, validation_alias=AliasChoices("NUMA", "numa"), serialization_alias="NUMA"
+    )
 
     @model_validator(mode="before")
     @classmethod

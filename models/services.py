@@ -25,7 +25,9 @@ class ServiceCheck(NomadModel):
 class TransparentProxy(NomadModel):
     """``transparent_proxy {}``: its presence is what ``RequiredTransparentProxy`` reads."""
 
-    no_dns: bool = Field(False, validation_alias=AliasChoices("NoDNS", "no_dns"))
+    no_dns: bool = Field(
+        False, validation_alias=AliasChoices("NoDNS", "no_dns"), serialization_alias="NoDNS"
+    )
 
 
 class ConsulProxy(NomadModel):
@@ -56,16 +58,22 @@ class SidecarTask(NomadModel):
 class GatewayTLS(NomadModel):
     enabled: bool = False
     tls_min_version: str = Field(
-        "", validation_alias=AliasChoices("TLSMinVersion", "tls_min_version")
+        "",
+        validation_alias=AliasChoices("TLSMinVersion", "tls_min_version"),
+        serialization_alias="TLSMinVersion",
     )
     tls_max_version: str = Field(
-        "", validation_alias=AliasChoices("TLSMaxVersion", "tls_max_version")
+        "",
+        validation_alias=AliasChoices("TLSMaxVersion", "tls_max_version"),
+        serialization_alias="TLSMaxVersion",
     )
     cipher_suites: list[str] = Field(default_factory=list)
 
 
 class IngressGateway(NomadModel):
-    tls: GatewayTLS | None = Field(None, validation_alias=AliasChoices("TLS", "tls"))
+    tls: GatewayTLS | None = Field(
+        None, validation_alias=AliasChoices("TLS", "tls"), serialization_alias="TLS"
+    )
 
 
 class Gateway(NomadModel):

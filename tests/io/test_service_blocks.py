@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from models import Job
 from sim.io import load_job
 from sim.io.hcl import parse_hcl
 from sim.io.hcl_job import job_from_hcl
@@ -248,6 +249,7 @@ def test_an_inspected_job_is_not_changed_twice(write):
     # no second proxy task and no second constraint (except the partition, as in Nomad).
     first = load_job(write("mesh.nomad", HCL))
     inspected = json.loads(first.model_dump_json(by_alias=True))
+    assert Job.model_validate(inspected) == first  # Nomad's field names round-trip
     again = load_job(write("inspect.json", json.dumps({"Job": inspected})))
     assert [t.name for t in again.task_groups[0].tasks] == ["api", "connect-proxy-mesh-api"]
     assert [str(c) for c in again.task_groups[0].constraints] == [
