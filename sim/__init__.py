@@ -1,6 +1,7 @@
 """nomad-sim's engine: Nomad's constraint semantics, feasibility, placement and what-ifs."""
 
 from .core.errors import InputError, NomadSimError
+from .core.implied import apply_registration_hooks, implied_constraints
 from .core.nodetable import NodeTable
 from .core.operators import check_constraint, node_satisfies
 from .core.targets import resolve_target
@@ -16,11 +17,13 @@ __all__ = [
     "NodeTable",
     "NomadSimError",
     "PlacementPlan",
+    "apply_registration_hooks",
     "check_constraint",
     "evaluate_job",
     "exact_placement",
     "explain_group",
     "format_dry_run",
+    "implied_constraints",
     "load_job",
     "load_jobs",
     "load_nodes",

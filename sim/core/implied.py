@@ -223,27 +223,26 @@ def _partition(consul: ConsulBlock, why: str) -> Constraint:
     return Constraint(l_target=target, r_target=consul.partition, operand="=", implied_by=why)
 
 
+def _consul_block(holder: TaskGroup | Task, level: str) -> None:
+    consul = holder.consul
+    if consul is not None:
+        consul.cluster = consul.cluster or DEFAULT_CLUSTER
+        if consul.partition:
+            holder.constraints.append(_partition(consul, f"{level} consul partition"))
+    for service in holder.services:
+        if service.is_consul() and not service.cluster:
+            service.cluster = DEFAULT_CLUSTER
+
+
 def consul_hook(job: Job) -> None:
     """``jobConsulHook`` / ``jobVaultHook``: default clusters filled in; partitions constrained.
 
     Appended without a matcher, as Nomad does.
     """
     for group in job.task_groups:
-        if group.consul is not None:
-            group.consul.cluster = group.consul.cluster or DEFAULT_CLUSTER
-            if group.consul.partition:
-                group.constraints.append(_partition(group.consul, "group consul partition"))
-        for service in group.services:
-            if service.is_consul() and not service.cluster:
-                service.cluster = DEFAULT_CLUSTER
+        _consul_block(group, "group")
         for task in group.tasks:
-            if task.consul is not None:
-                task.consul.cluster = task.consul.cluster or DEFAULT_CLUSTER
-                if task.consul.partition:
-                    task.constraints.append(_partition(task.consul, "task consul partition"))
-            for service in task.services:
-                if service.is_consul() and not service.cluster:
-                    service.cluster = DEFAULT_CLUSTER
+            _consul_block(task, "task")
             if task.vault is not None and not task.vault.cluster:
                 task.vault.cluster = DEFAULT_CLUSTER
 
