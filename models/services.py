@@ -19,6 +19,8 @@ from .resources import Resources
 class ServiceCheck(NomadModel):
     name: str = ""
     type: str = ""
+    path: str = ""
+    port_label: str = Field("", validation_alias=AliasChoices("PortLabel", "port_label", "port"))
     expose: bool = False
 
 

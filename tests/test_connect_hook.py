@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from models import Job, Resources
-from models.services import SidecarTask
+from models.services import ServiceCheck, SidecarTask
 from sim.core.connect import connect_hook, guess_driver, merge_sidecar_task, sidecar_task
 from sim.core.errors import InputError
+from sim.core.expose import exposable, expose_check_hook
 from sim.core.implied import apply_registration_hooks
 
 CONSUL = ("${attr.consul.version}", ">= 1.8.0", "semver")
@@ -285,3 +286,158 @@ def test_sidecar_task_block_defaults_to_the_api_resources() -> None:
     task = sidecar_task("web", "docker")
     merge_sidecar_task(SidecarTask.model_validate({"resources": {"cpu": 50}}), task)
     assert (task.resources.cpu, task.resources.memory_mb) == (50, 300)
+
+
+# -- the expose-check hook (nomad/job_endpoint_hook_expose_check_test.go)
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "expected"),
+    [
+        ("grpc", "/health", True),
+        ("gRPC", "/health", True),
+        ("http", "/health", True),
+        ("HTTP", "/health", True),
+        ("tcp", "/health", False),
+        ("http", "health", False),
+    ],
+)
+def test_check_is_exposable(kind: str, path: str, expected: bool) -> None:
+    assert exposable(ServiceCheck(type=kind, path=path)) is expected
+
+
+def _exposed(check: dict[str, Any], service_port: str, networks: list[dict]) -> Job:
+    return _job(
+        {
+            "name": "group1",
+            "networks": networks,
+            "services": [
+                {
+                    "name": "service1",
+                    "port_label": service_port,
+                    "checks": [{"name": "check1", "expose": True, **check}],
+                    "connect": {"sidecar_service": {}},
+                }
+            ],
+        }
+    )
+
+
+def _expose(job: Job) -> Job:
+    out = job.model_copy(deep=True)
+    expose_check_hook(out)
+    return out
+
+
+HEALTH = {"type": "http", "path": "/health"}
+
+
+def test_expose_with_a_labelled_check_port_adds_no_port() -> None:
+    job = _exposed({**HEALTH, "port_label": "hcPort"}, "4000", [{"mode": "bridge"}])
+    assert _expose(job).task_groups[0].networks[0].dynamic_ports == []
+
+
+def test_expose_resolves_the_service_port_by_label() -> None:
+    networks = [{"mode": "bridge", "reserved_ports": [{"label": "sPort", "value": 4000}]}]
+    job = _exposed({**HEALTH, "port_label": "hcPort"}, "sPort", networks)
+    assert _expose(job).task_groups[0].services[0].checks[0].port_label == "hcPort"
+
+
+def test_expose_missing_service_port_is_refused() -> None:
+    job = _exposed({**HEALTH, "port_label": "hcPort"}, "sPort", [{"mode": "bridge"}])
+    with pytest.raises(
+        InputError,
+        match="unable to determine local service port for service check group1->service1->check1",
+    ):
+        _expose(job)
+
+
+def test_expose_empty_check_port_gets_a_generated_stable_port() -> None:
+    job = _exposed(HEALTH, "9999", [{"mode": "bridge"}])
+    once = _expose(job)
+    (port,) = once.task_groups[0].networks[0].dynamic_ports
+    assert port.label.startswith("svc_service1_ck_") and port.to == -1
+    assert once.task_groups[0].services[0].checks[0].port_label == port.label
+    assert _expose(job) == once
+    assert _expose(once) == once
+
+
+def test_expose_port_label_is_unique_per_check_index() -> None:
+    job = _exposed(HEALTH, "9999", [{"mode": "bridge"}])
+    checks = job.task_groups[0].services[0].checks
+    checks.append(checks[0].model_copy())
+    ports = _expose(job).task_groups[0].networks[0].dynamic_ports
+    assert len({p.label for p in ports}) == 2
+
+
+@pytest.mark.parametrize(
+    ("networks", "message"),
+    [
+        ([], 'group "group1" has 0 networks'),
+        ([{"mode": "bridge"}, {"mode": "bridge"}], 'group "group1" has 2 networks'),
+        ([{"mode": "host"}], 'uses network mode "host"; must be "bridge" or "cni/\\*"'),
+    ],
+)
+def test_expose_needs_one_bridge_or_cni_network(networks: list[dict], message: str) -> None:
+    with pytest.raises(InputError, match=f"connect expose check: .*{message}"):
+        _expose(_exposed(HEALTH, "9999", networks))
+
+
+def test_expose_in_a_cni_network() -> None:
+    ports = _expose(_exposed(HEALTH, "9999", [{"mode": "cni/mynet"}])).task_groups[0]
+    assert len(ports.networks[0].dynamic_ports) == 1
+
+
+def test_expose_typical_mutate() -> None:
+    # TestJobExposeCheckHook_Mutate "typical": labelled check ports, so no port is added;
+    # the tcp check and the host-mode group without services are left alone.
+    job = Job.model_validate(
+        {
+            "task_groups": [
+                {"name": "group0", "networks": [{"mode": "host"}]},
+                {
+                    "name": "group1",
+                    "networks": [{"mode": "bridge"}],
+                    "services": [
+                        {
+                            "name": "service1",
+                            "port_label": "8000",
+                            "checks": [
+                                {"name": "check1", "type": "tcp", "port_label": "8100"},
+                                {
+                                    "name": "check2",
+                                    "type": "http",
+                                    "port_label": "health",
+                                    "path": "/health",
+                                    "expose": True,
+                                },
+                                {
+                                    "name": "check3",
+                                    "type": "grpc",
+                                    "port_label": "health",
+                                    "path": "/v2/health",
+                                    "expose": True,
+                                },
+                            ],
+                            "connect": {"sidecar_service": {"proxy": {}}},
+                        },
+                        {
+                            "name": "service2",
+                            "port_label": "3000",
+                            "checks": [
+                                {
+                                    "name": "check1",
+                                    "type": "grpc",
+                                    "path": "/ok",
+                                    "port_label": "health",
+                                    "expose": True,
+                                }
+                            ],
+                            "connect": {"sidecar_service": {"proxy": {}}},
+                        },
+                    ],
+                },
+            ]
+        }
+    )
+    assert _expose(job) == job

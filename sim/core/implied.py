@@ -2,12 +2,13 @@
 
 ``Job.Register`` runs its mutators in a fixed order (nomad/job_endpoint.go
 ``NewJobEndpoints``): canonicalize, vault, consul, connect, expose-check, implied constraints,
-node pool, implicit identities, NUMA. Four of them change what the scheduler sees:
+node pool, implicit identities, NUMA. These change what the scheduler sees:
 
 * the Consul hook adds ``${attr.consul.partition} = P`` for a ``consul { partition }`` block
   (nomad/job_endpoint_hook_consul.go ``mutateImpl``);
 * the connect hook injects the sidecar proxy and gateway tasks, with their own constraints and
-  ports (``sim.core.connect``);
+  ports (``sim.core.connect``), and the expose-check hook a port per exposed check
+  (``sim.core.expose``);
 * ``jobImpliedConstraints`` (nomad/job_endpoint_hooks.go) adds, per task group and in this
   order: Vault version, secrets providers, NUMA, signals, Nomad service discovery (and its
   checks), Consul service discovery, the CNI plugins of bridge networking, transparent proxy,
@@ -29,6 +30,7 @@ from models import Constraint, Job, Task, TaskGroup
 from models.services import ConsulBlock
 
 from .connect import DEFAULT_CLUSTER, connect_hook, consul_version_constraint, replace_env
+from .expose import expose_check_hook
 
 CNI_MIN_VERSION = ">= 0.4.0"
 CNI_PLUGINS = ("bridge", "firewall", "host-local", "loopback", "portmap")
@@ -269,14 +271,14 @@ def _canonical_service_names(job: Job) -> None:
 def apply_registration_hooks(job: Job) -> Job:
     """The job as Nomad stores it after ``Job.Register``'s mutators; ``job`` is not changed.
 
-    Not modelled: the expose-check hook (it adds a dynamic port per exposed check of a
-    Connect service), node pool defaults (applied elsewhere) and identities (no placement
-    effect).
+    Not modelled: node pool defaults (applied elsewhere), identities and the gateway proxy
+    configuration (no placement effect).
     """
     out = job.model_copy(deep=True)
     _canonical_service_names(out)
     consul_hook(out)
     connect_hook(out)
+    expose_check_hook(out)
     for group in out.task_groups:
         for step in IMPLIED_STEPS:
             step(out, group)

@@ -268,7 +268,13 @@ _SERVICE = Spec(
         "check": Spec(
             "Checks",
             "blocks",
-            {"name": Spec("Name", "text"), "type": Spec("Type"), "expose": Spec("Expose", "bool")},
+            {
+                "name": Spec("Name", "text"),
+                "type": Spec("Type"),
+                "path": Spec("Path", "text"),
+                "port": Spec("PortLabel", "text"),
+                "expose": Spec("Expose", "bool"),
+            },
         ),
         "connect": _CONNECT,
     },
