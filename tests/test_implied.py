@@ -420,3 +420,21 @@ def test_registration_is_idempotent_for_the_implied_constraints() -> None:
     once = apply_registration_hooks(job)
     twice = apply_registration_hooks(once)
     assert once == twice
+
+
+def test_fixes_never_suggest_removing_what_nomad_adds() -> None:
+    from pathlib import Path
+
+    from sim import load_scenario, run_resolved
+    from sim.whatif import constraint_fixes
+
+    scenarios = Path(__file__).resolve().parents[1] / "scenarios"
+    connect = run_resolved(load_scenario(scenarios / "hashistack-connect.yaml"))
+    assert [g.key for g in connect.unplaceable] == ["countdash/api", "countdash/dashboard"]
+    assert constraint_fixes(connect) == []
+    pinned = run_resolved(
+        load_scenario(scenarios / "hashistack-linux-constraint.yaml", {"client_count": 0})
+    )
+    fixes = {(f.group, f.constraint) for f in constraint_fixes(pinned)}
+    assert ("grafana/grafana", "${node.class} = hashistack-linux") in fixes
+    assert not any("consul" in constraint for _, constraint in fixes)
