@@ -268,12 +268,34 @@ def _canonical_service_names(job: Job) -> None:
                     service.provider = "consul"
 
 
+def _touched(group: TaskGroup) -> bool:
+    """Whether any hook has something to do for ``group`` (Nomad's "hot path" test)."""
+    if group.services or group.consul is not None:
+        return True
+    if any(n.mode == "bridge" for n in group.networks):
+        return True
+    return any(
+        t.services
+        or t.vault is not None
+        or t.consul is not None
+        or t.kill_signal
+        or t.secrets
+        or t.schedule is not None
+        or any(x.change_mode == "signal" for x in t.templates)
+        or (t.resources.numa is not None and t.resources.numa.requested())
+        for t in group.tasks
+    )
+
+
 def apply_registration_hooks(job: Job) -> Job:
-    """The job as Nomad stores it after ``Job.Register``'s mutators; ``job`` is not changed.
+    """The job as Nomad stores it after ``Job.Register``'s mutators; ``job`` is not changed
+    (and is returned as is when no hook has anything to do).
 
     Not modelled: node pool defaults (applied elsewhere), identities and the gateway proxy
     configuration (no placement effect).
     """
+    if not any(_touched(group) for group in job.task_groups):
+        return job
     out = job.model_copy(deep=True)
     _canonical_service_names(out)
     consul_hook(out)
