@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from models import TaskGroup
+
 from ..whatif.outcome import GroupResult, ScenarioRun
 from .render import OutputFormat, table
 
@@ -26,6 +28,15 @@ def failure_blocks(run: ScenarioRun) -> str:
     return "\n\n".join(blocks)
 
 
+def implied_by(group: TaskGroup) -> dict[str, str]:
+    """The constraints Nomad added to the group and its tasks at registration, and why."""
+    found: dict[str, str] = {}
+    for c in [*group.constraints, *(c for t in group.tasks for c in t.constraints)]:
+        if c.implied_by:
+            found.setdefault(str(c), c.implied_by)
+    return found
+
+
 def implied_lines(run: ScenarioRun) -> list[str]:
     """Filtering constraints of failed groups that Nomad added at registration, and why."""
     lines = []
@@ -34,17 +45,12 @@ def implied_lines(run: ScenarioRun) -> list[str]:
             metric = outcome.failed.get(group.name)
             if metric is None:
                 continue
-            written = [*group.constraints, *(c for t in group.tasks for c in t.constraints)]
-            implied: dict[str, str] = {}
-            for c in written:
-                if c.implied_by:
-                    implied.setdefault(str(c), c.implied_by)
-            for text in metric.constraint_filtered:
-                if text in implied:
-                    lines.append(
-                        f'{outcome.job.id}/{group.name}: "{text}" is added by Nomad for '
-                        f"{implied[text]}"
-                    )
+            implied = implied_by(group)
+            lines += [
+                f'{outcome.job.id}/{group.name}: "{text}" is added by Nomad for {implied[text]}'
+                for text in metric.constraint_filtered
+                if text in implied
+            ]
     return lines
 
 
@@ -108,6 +114,12 @@ def check_json(run: ScenarioRun) -> dict[str, Any]:
                 "FailedTGAllocs": outcome.failed_tg_allocs() or None,
                 "DryRun": outcome.dry_run(),
                 "Groups": [_group_json(g) for g in by_job.get(outcome.job.id, [])],
+                "ImpliedConstraints": {
+                    group.name: implied
+                    for group in outcome.job.task_groups
+                    if (implied := implied_by(group))
+                }
+                or None,
                 "Deployment": {
                     "Status": outcome.deployment.status,
                     "Description": outcome.deployment.deployment_description,

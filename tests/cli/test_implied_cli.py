@@ -100,3 +100,14 @@ def test_an_old_consul_is_refused_too(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", *_files(tmp_path, {"consul.version": "1.7.14"})])
     assert result.exit_code == 3, result.output
     assert '* Constraint "${attr.consul.version} semver >= 1.8.0"' in result.output
+
+
+def test_check_json_lists_what_nomad_added(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", *_files(tmp_path, {}), "--format", "json"])
+    (job,) = json.loads(result.output)["Jobs"]
+    assert job["ImpliedConstraints"] == {
+        "web": {"${attr.consul.version} semver >= 1.8.0": 'Consul service "web"'}
+    }
+    assert job["FailedTGAllocs"]["web"]["ConstraintFiltered"] == {
+        "${attr.consul.version} semver >= 1.8.0": 1
+    }
