@@ -83,11 +83,11 @@ def test_explain_marks_the_constraint_as_implied(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explain", "web", *_files(tmp_path, {}), "--format", "json"])
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
-    assert row["CHECK"] == "implied constraint ${attr.consul.version} semver >= 1.8.0"
-    assert row["REQUIRED"] == (
+    assert row["check"] == "implied constraint ${attr.consul.version} semver >= 1.8.0"
+    assert row["required"] == (
         '${attr.consul.version} semver >= 1.8.0 (added by Nomad for Consul service "web")'
     )
-    assert row["NODE HAS"] == "(not set)"
+    assert row["node_has"] == "(not set)"
 
 
 def test_the_same_job_places_where_consul_runs(tmp_path: Path) -> None:
