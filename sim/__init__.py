@@ -10,6 +10,7 @@ from .explain import explain_group, format_dry_run
 from .feasibility import evaluate_job
 from .io import load_job, load_jobs, load_nodes, load_scenario
 from .placement import PlacementPlan, exact_placement, simulate
+from .planning import capacity, headroom, resilience
 from .whatif import run_resolved, sweep
 
 __all__ = [
@@ -18,17 +19,20 @@ __all__ = [
     "NomadSimError",
     "PlacementPlan",
     "apply_registration_hooks",
+    "capacity",
     "check_constraint",
     "evaluate_job",
     "exact_placement",
     "explain_group",
     "format_dry_run",
+    "headroom",
     "implied_constraints",
     "load_job",
     "load_jobs",
     "load_nodes",
     "load_scenario",
     "node_satisfies",
+    "resilience",
     "resolve_target",
     "run_resolved",
     "simulate",

@@ -20,6 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "graph": {"core", "feasibility", "placement"},
     "explain": {"core", "feasibility", "placement"},
     "whatif": {"core", "io", "feasibility", "placement"},
+    "planning": {"core", "io", "feasibility", "placement", "graph", "whatif"},
 }
 
 

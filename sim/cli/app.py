@@ -455,3 +455,6 @@ def generate(
 
 def main() -> None:
     app()
+
+
+from . import capacity as _capacity  # noqa: E402,F401  (registers capacity, resilience, headroom)

@@ -9,8 +9,9 @@ from models.scenario import Scenario
 
 from ..core.errors import InputError
 from ..io import ResolvedScenario, load_jobs, load_nodes, load_scenario
+from ..io.bundled import DEFAULT_SCENARIO_NAME, bundled_scenarios
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"
+DEFAULT_SCENARIO = bundled_scenarios() / DEFAULT_SCENARIO_NAME
 
 
 def parse_sets(sets: Sequence[str]) -> dict[str, object]:

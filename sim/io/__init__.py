@@ -4,6 +4,7 @@ Every reader raises ``sim.errors.InputError`` naming the file (and line or field
 bad input, and never writes to its inputs.
 """
 
+from .bundled import bundled_scenario, bundled_scenarios
 from .detect import NODE_CAPTURE_RECIPE, Detected, Kind, detect
 from .hcl_job import hcl_to_api
 from .loaders import load_job, load_jobs, load_nodes
@@ -17,6 +18,8 @@ __all__ = [
     "Kind",
     "NodeLoad",
     "ResolvedScenario",
+    "bundled_scenario",
+    "bundled_scenarios",
     "detect",
     "hcl_to_api",
     "load_job",

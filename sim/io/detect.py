@@ -1,4 +1,4 @@
-"""Which artifact is this file? Decided by content, in the order of formats.md §1.
+"""Which artifact is this file? Decided by content, not by its name.
 
 JSON first (a file whose first non-blank byte is ``{`` or ``[``), then HCL. Artifacts that
 look usable but are not (HCL-JSON jobspecs, job list stubs, Terraform templates) are

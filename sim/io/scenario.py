@@ -168,7 +168,7 @@ class _Loader:
     def _template(self, group: NodeGroup, g: int, scope: Scope) -> Node:
         """One validated Node per group; expansion then only copies it."""
         if group.from_ is not None:
-            base = self._from_node(group, g)
+            base = self._from_node(group, group.from_, g)
             data = _deep_merge(base, _field_names(Node, group.overrides))
             loc: tuple[Any, ...] = ("node_groups", g, "overrides")
         else:
@@ -179,14 +179,14 @@ class _Loader:
         except ValidationError as exc:
             raise input_error(exc, self.source, loc, self.doc.line_of) from None
 
-    def _from_node(self, group: NodeGroup, g: int) -> dict[str, Any]:
-        loaded = load_nodes(self.base / group.from_)
+    def _from_node(self, group: NodeGroup, source: str, g: int) -> dict[str, Any]:
+        loaded = load_nodes(self.base / source)
         self.warnings.extend(loaded.warnings)
         if len(loaded.nodes) != 1:
             raise self.fail(
                 ("node_groups", g, "from"),
                 f"node group {group.name!r}: `from` must name one node, "
-                f"{group.from_} has {len(loaded.nodes)}",
+                f"{source} has {len(loaded.nodes)}",
             )
         return loaded.nodes[0].model_dump()
 
@@ -291,8 +291,8 @@ def _field_names(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, A
     out: dict[str, Any] = {}
     for key, value in data.items():
         name = names.get(key, key)
-        info = model.model_fields.get(name)
-        sub = info.annotation if info else None
+        field_info = model.model_fields.get(name)
+        sub = field_info.annotation if field_info else None
         if isinstance(value, Mapping) and isinstance(sub, type) and issubclass(sub, BaseModel):
             value = _field_names(sub, value)
         out[name] = value

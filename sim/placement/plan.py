@@ -19,12 +19,12 @@ from ..core.nodetable import NodeTable
 from ..core.nomad_text import format_dry_run, format_task_group_failure
 from .deployment import DeploymentOutcome
 from .resources import GroupAsk, Offer
-from .scoring import SCORERS
+from .scoring import SCORERS, Parts
 
 BLOCKED_DESCRIPTION = "created to place remaining allocations"
 
 
-def scores_dict(parts: np.ndarray, final: float) -> dict[str, float]:
+def scores_dict(parts: Parts, final: float) -> dict[str, float]:
     """Per-scorer scores as Nomad's ScoreMetaData records them (0 for absent anti/affinity)."""
     out = {"binpack": float(parts[0])}
     out["job-anti-affinity"] = 0.0 if np.isnan(parts[1]) else float(parts[1])
@@ -71,10 +71,10 @@ class GroupOutcome:
     nodes: list[int] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
-    parts: list[np.ndarray] = field(default_factory=list)
+    parts: list[Parts] = field(default_factory=list)
     evaluated: list[int] = field(default_factory=list)
     offers: dict[int, Offer] = field(default_factory=dict)
-    top: dict[int, list[tuple[int, float, np.ndarray]]] = field(default_factory=dict)
+    top: dict[int, list[tuple[int, float, Parts]]] = field(default_factory=dict)
     failed: AllocMetric | None = None
 
     @property
@@ -95,7 +95,7 @@ class GroupOutcome:
         node: int,
         cpu: float,
         score: float,
-        parts: np.ndarray,
+        parts: Parts,
         evaluated: int,
         offer: Offer,
         top: list | None,
@@ -112,7 +112,7 @@ class GroupOutcome:
             self.top[len(self.nodes) - 1] = top
 
     def record_many(
-        self, nodes: np.ndarray, cpu: np.ndarray, scores: np.ndarray, offers: list[Offer]
+        self, nodes: np.ndarray, cpu: np.ndarray | float, scores: np.ndarray, offers: list[Offer]
     ) -> None:
         """Placements of a system group: one per node, each evaluated alone, binpack only."""
         start = len(self.nodes)

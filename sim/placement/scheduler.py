@@ -50,6 +50,7 @@ from .distinct import (
 from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
 from .resources import GroupAsk, Ledger, group_ask
 from .scoring import (
+    Parts,
     SpreadScorer,
     affinity_scores,
     group_affinities,
@@ -197,7 +198,7 @@ def _place(
     index: int,
     node: int,
     score: float,
-    parts: np.ndarray,
+    parts: Parts,
     evaluated: int,
     top: list | None,
 ) -> None:
@@ -283,6 +284,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
             if not ready and n:
                 ready.extend(select_many(state, cursor, group.count - index, world.score_metadata))
             pulls_before = cursor.pulls
+            choice: Choice | None
             if ready:
                 choice = ready.popleft()
             else:

@@ -1,4 +1,8 @@
-"""The rank iterators' scores: fit, job anti-affinity, node affinity, spread (spec §e.3–e.4).
+"""The rank iterators' scores: fit, job anti-affinity, node affinity, spread.
+
+Fit is ``nomad/structs/funcs.go: ScoreFitBinPack``/``ScoreFitSpread``; the others are
+``scheduler/feasible/rank.go: JobAntiAffinityIterator.Next``, ``NodeAffinityIterator.Next``
+and ``scheduler/feasible/spread.go: SpreadIterator.Next``.
 
 Each scorer works on a vector of candidate nodes at once. Scores are appended only when
 Nomad appends them, and the final score is the mean of the appended ones
@@ -21,6 +25,7 @@ from ..core.operators import check_constraint
 BINPACK_MAX_FIT = 18.0
 IMPLICIT_TARGET = "*"
 SCORERS = ("binpack", "job-anti-affinity", "node-affinity", "allocation-spread")
+Parts = tuple[float, float, float, float]  # one score per scorer above, NaN where not appended
 
 
 def score_fit_binpack(free_cpu: np.ndarray | float, free_mem: np.ndarray | float) -> np.ndarray:

@@ -98,7 +98,7 @@ def existing_allocations(resolved: ResolvedScenario) -> list[ExistingAlloc]:
     """Scenario ``allocations`` as occupied capacity: the job's own ask, or the stated resources."""
     groups = {(j.id, g.name): g for j in resolved.jobs for g in j.task_groups}
     index = {node.name: i for i, node in enumerate(resolved.nodes)}
-    out = []
+    out: list[ExistingAlloc] = []
     for alloc in resolved.allocations:
         node = index[alloc.node]
         group = groups.get((alloc.job, alloc.group)) or next(
