@@ -172,20 +172,18 @@ def _sidecar(job: Job, group: TaskGroup, service: Service, connect: Connect) -> 
 
 def _native(group: TaskGroup, service: Service) -> None:
     """``getNamedTaskForNativeService``: the named task, or the group's only task."""
-    if not service.task_name:
-        if len(group.tasks) != 1:
-            raise InputError(
-                f"task for Consul Connect Native service {group.name}->{service.name} "
-                "is ambiguous and must be set"
-            )
-        task = group.tasks[0]
-    else:
-        task = next((t for t in group.tasks if t.name == service.task_name), None)
-        if task is None:
-            raise InputError(
-                f"task {service.task_name} named by Consul Connect Native service "
-                f"{group.name}->{service.name} does not exist"
-            )
+    if not service.task_name and len(group.tasks) != 1:
+        raise InputError(
+            f"task for Consul Connect Native service {group.name}->{service.name} "
+            "is ambiguous and must be set"
+        )
+    named = [t for t in group.tasks if not service.task_name or t.name == service.task_name]
+    if not named:
+        raise InputError(
+            f"task {service.task_name} named by Consul Connect Native service "
+            f"{group.name}->{service.name} does not exist"
+        )
+    task = named[0]
     task.kind = f"{NATIVE_PREFIX}:{service.name}"
     service.task_name = task.name
 
