@@ -8,7 +8,7 @@ from .core.targets import resolve_target
 from .core.validation import validate_affinity, validate_constraint, validate_spread
 from .explain import explain_group, format_dry_run
 from .feasibility import evaluate_job
-from .io import load_job, load_jobs, load_nodes, load_scenario
+from .io import load_job, load_jobs, load_nodes, load_scenario, load_snapshot
 from .placement import PlacementPlan, exact_placement, simulate
 from .planning import capacity, headroom, resilience
 from .whatif import run_resolved, sweep
@@ -31,6 +31,7 @@ __all__ = [
     "load_jobs",
     "load_nodes",
     "load_scenario",
+    "load_snapshot",
     "node_satisfies",
     "resilience",
     "resolve_target",

@@ -10,7 +10,16 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OWN = {"sim", "models", "tests", "scenarios", "timing", "bench_feasibility"}
+OWN = {
+    "sim",
+    "models",
+    "tests",
+    "scenarios",
+    "scripts",
+    "timing",
+    "bench_feasibility",
+    "bench_placement",
+}
 # Declared for what they run, not for an import: the notebook kernel, the linter, the type
 # checker and the wheel builder that tests/test_packaging.py uses.
 TOOLS = {"ipykernel", "ruff", "mypy", "wheel", "types-pyyaml"}
@@ -58,5 +67,6 @@ def test_runtime_imports_are_the_runtime_dependencies() -> None:
 def test_test_imports_are_declared_in_the_test_extra() -> None:
     runtime = _names(_project()["dependencies"])
     test_extra = _names(_project()["optional-dependencies"]["test"])
-    used = _distributions(_imported([*_files(["tests", "benchmarks"]), *TEST_ONLY])) - runtime
+    helpers = _files(["tests", "benchmarks", "scripts"])
+    used = _distributions(_imported([*helpers, *TEST_ONLY])) - runtime
     assert used == test_extra - TOOLS

@@ -15,6 +15,7 @@ ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "io": {"core"},
     "synth": {"core"},
+    "capture": {"core", "io"},
     "feasibility": {"core"},
     "placement": {"core", "feasibility"},
     "graph": {"core", "feasibility", "placement"},

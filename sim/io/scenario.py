@@ -20,6 +20,7 @@ from models import Job, Node
 from models.scenario import Allocation, JobFile, NodeGroup, Scenario, count_error
 
 from ..core.errors import InputError
+from .detect import is_snapshot
 from .files import read_text
 from .interpolate import ExpressionError, Scope, render_tree
 from .loaders import load_jobs, load_nodes, registered
@@ -52,6 +53,12 @@ def load_scenario(
     var_files: Iterable[str | Path] = (),
 ) -> ResolvedScenario:
     path = Path(path)
+    if is_snapshot(path):
+        raise InputError(
+            "a nomad-sim snapshot, not a scenario: it has no variables to set or vary; "
+            "change it with whatif --drain/--remove/--add/--scale/--job",
+            path,
+        )
     doc, scenario = _read(path, ())
     loader = _Loader(path, doc, scenario)
     values = loader.variables(overrides or {}, [Path(f) for f in var_files])
