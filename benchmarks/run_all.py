@@ -24,6 +24,7 @@ SCRIPTS = [
     ("Bipartite graph", "bench_graph.py"),
     ("Capacity and failure domains", "bench_capacity.py"),
     ("Peak memory", "bench_memory.py"),
+    ("Largest accepted inputs", "bench_limits.py"),
     ("A live cluster", "bench_snapshot.py"),
 ]
 

@@ -2,6 +2,7 @@
 
 from .core.errors import InputError, NomadSimError
 from .core.implied import apply_registration_hooks, implied_constraints
+from .core.jobvalidate import validate_job
 from .core.nodetable import NodeTable
 from .core.operators import check_constraint, node_satisfies
 from .core.targets import resolve_target
@@ -40,5 +41,6 @@ __all__ = [
     "sweep",
     "validate_affinity",
     "validate_constraint",
+    "validate_job",
     "validate_spread",
 ]

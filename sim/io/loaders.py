@@ -10,8 +10,11 @@ from typing import Any
 
 from models import Job
 
+from ..core import limits
 from ..core.errors import InputError
+from ..core.gofmt import go_quote
 from ..core.implied import apply_registration_hooks
+from ..core.jobvalidate import validate_job
 from .detect import Detected, Kind, detect
 from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api
@@ -38,8 +41,12 @@ def _cached_jobs(path: str, _mtime: int, _size: int, overrides: str | None) -> t
 
 
 def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Job]:
+    """Read, register (Nomad's mutators), then validate, in the order ``Job.Register`` does."""
     found = detect(path)
-    return [registered(job, found.source) for job in _read_jobs(found, overrides)]
+    return [
+        check_job(registered(job, found.source), found.source)
+        for job in _read_jobs(found, overrides)
+    ]
 
 
 def _read_jobs(found: Detected, overrides: Mapping[str, Any] | None) -> list[Job]:
@@ -49,9 +56,21 @@ def _read_jobs(found: Detected, overrides: Mapping[str, Any] | None) -> list[Job
         raise InputError("variables can only be set for HCL jobspecs", source=found.source)
     if found.kind is Kind.JOB:
         return [job_from_api(found.data, found.source)]
-    if found.kind in (Kind.JOBS, Kind.EMPTY):
+    if found.kind is Kind.JOBS:
         return jobs_from_api(found.data, found.source)
+    if found.kind is Kind.EMPTY:
+        raise InputError("an empty JSON array: expected at least one job", source=found.source)
     raise _wrong_kind(found, "a job")
+
+
+def check_job(job: Job, source: str | Path, line: int | None = None) -> Job:
+    """Refuse a job Nomad would refuse at submission (``Job.Validate``), with its messages."""
+    problems = validate_job(job)
+    if not problems:
+        return job
+    shown = "; ".join(str(p) for p in problems[:3])
+    more = f" (and {len(problems) - 3} more problem(s))" if len(problems) > 3 else ""
+    raise InputError(f"job {go_quote(job.id)}: {shown}{more}", source, line)
 
 
 def registered(job: Job, source: str | Path) -> Job:
@@ -63,7 +82,7 @@ def registered(job: Job, source: str | Path) -> Job:
     try:
         return apply_registration_hooks(job)
     except InputError as exc:
-        raise InputError(f"job {job.id!r}: {exc.message}", source=source) from None
+        raise InputError(f"job {go_quote(job.id)}: {exc.message}", source=source) from None
 
 
 def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Job:
@@ -78,6 +97,7 @@ def load_nodes(path: str | Path) -> NodeLoad:
     """Full node JSON (one object or an array); list stubs load with a warning."""
     found = detect(path)
     if found.kind in (Kind.NODES, Kind.NODE_STUBS, Kind.EMPTY):
+        limits.NODES.check(len(found.data), found.source)
         return nodes_from_api(found.data, found.source, stubs=found.kind is Kind.NODE_STUBS)
     raise _wrong_kind(found, "node JSON")
 
