@@ -29,6 +29,8 @@ class Constraint(NomadModel):
     l_target: str = Field("", validation_alias=AliasChoices("LTarget", "l_target", "attribute"))
     r_target: str = Field("", validation_alias=AliasChoices("RTarget", "r_target", "value"))
     operand: str = Field("", validation_alias=AliasChoices("Operand", "operand", "operator"))
+    implied_by: str = ""
+    """What made Nomad add this constraint at registration (``""``: written in the job)."""
 
     @model_validator(mode="before")
     @classmethod

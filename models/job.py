@@ -12,7 +12,8 @@ from pydantic import AliasChoices, Field, model_validator
 
 from .base import Duration, NomadModel, StringMap
 from .constraints import Affinity, Constraint, Spread
-from .resources import NetworkResource, RequestedDevice, VolumeRequest
+from .resources import NetworkResource, Resources, VolumeRequest
+from .services import ConsulBlock, Service, Template, Vault
 
 _SECOND = 1_000_000_000
 
@@ -22,38 +23,6 @@ def _plural(name: str) -> AliasChoices:
     pascal = {"constraint": "Constraints", "affinity": "Affinities", "spread": "Spreads"}[name]
     snake = pascal.lower()
     return AliasChoices(pascal, snake, name)
-
-
-class Resources(NomadModel):
-    """A task's ``resources`` block (api/resources.go ``Resources.Canonicalize`` defaults)."""
-
-    cpu: int = Field(100, validation_alias=AliasChoices("CPU", "cpu"))
-    cores: int = 0
-    memory_mb: int = Field(300, validation_alias=AliasChoices("MemoryMB", "memory_mb", "memory"))
-    memory_max_mb: int = Field(
-        0, validation_alias=AliasChoices("MemoryMaxMB", "memory_max_mb", "memory_max")
-    )
-    disk_mb: int = Field(0, validation_alias=AliasChoices("DiskMB", "disk_mb", "disk"))
-    secrets_mb: int = Field(0, validation_alias=AliasChoices("SecretsMB", "secrets_mb", "secrets"))
-    networks: list[NetworkResource] = Field(
-        default_factory=list, validation_alias=AliasChoices("Networks", "networks", "network")
-    )
-    devices: list[RequestedDevice] = Field(
-        default_factory=list, validation_alias=AliasChoices("Devices", "devices", "device")
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _cores_zero_cpu(cls, data: Any) -> Any:
-        # CPU defaults to 100 only when neither CPU nor Cores is set; with Cores it is 0.
-        if not isinstance(data, dict):
-            return data
-        data = {k: v for k, v in data.items() if v is not None}
-        has_cpu = any(k in data for k in ("CPU", "cpu"))
-        cores = next((data[k] for k in ("Cores", "cores") if k in data), 0)
-        if not has_cpu and cores:
-            data["cpu"] = 0
-        return data
 
 
 class Lifecycle(NomadModel):
@@ -83,6 +52,17 @@ class Task(NomadModel):
     secrets: list[Secret] = Field(
         default_factory=list, validation_alias=AliasChoices("Secrets", "secrets", "secret")
     )
+    kind: str = ""
+    kill_signal: str = ""
+    services: list[Service] = Field(
+        default_factory=list, validation_alias=AliasChoices("Services", "services", "service")
+    )
+    templates: list[Template] = Field(
+        default_factory=list, validation_alias=AliasChoices("Templates", "templates", "template")
+    )
+    vault: Vault | None = None
+    consul: ConsulBlock | None = None
+    schedule: dict[str, Any] | None = None
 
 
 class EphemeralDisk(NomadModel):
@@ -132,6 +112,10 @@ class TaskGroup(NomadModel):
     update: UpdateStrategy | None = None
     scaling: Scaling | None = None
     meta: StringMap = Field(default_factory=dict)
+    services: list[Service] = Field(
+        default_factory=list, validation_alias=AliasChoices("Services", "services", "service")
+    )
+    consul: ConsulBlock | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 
 from .base import NomadModel
 from .constraints import Affinity, Constraint
@@ -67,3 +67,48 @@ class VolumeRequest(NomadModel):
     access_mode: str = ""
     attachment_mode: str = ""
     per_alloc: bool = False
+
+
+class Numa(NomadModel):
+    """``resources.numa``: any affinity but ``none`` asks for NUMA-aware placement."""
+
+    affinity: str = "none"
+    devices: list[str] = Field(default_factory=list)
+
+    def requested(self) -> bool:
+        return self.affinity != "none"
+
+
+class Resources(NomadModel):
+    """A task's ``resources`` block (api/resources.go ``Resources.Canonicalize`` defaults)."""
+
+    cpu: int = Field(100, validation_alias=AliasChoices("CPU", "cpu"), serialization_alias="CPU")
+    cores: int = 0
+    memory_mb: int = Field(300, validation_alias=AliasChoices("MemoryMB", "memory_mb", "memory"))
+    memory_max_mb: int = Field(
+        0, validation_alias=AliasChoices("MemoryMaxMB", "memory_max_mb", "memory_max")
+    )
+    disk_mb: int = Field(0, validation_alias=AliasChoices("DiskMB", "disk_mb", "disk"))
+    secrets_mb: int = Field(0, validation_alias=AliasChoices("SecretsMB", "secrets_mb", "secrets"))
+    networks: list[NetworkResource] = Field(
+        default_factory=list, validation_alias=AliasChoices("Networks", "networks", "network")
+    )
+    devices: list[RequestedDevice] = Field(
+        default_factory=list, validation_alias=AliasChoices("Devices", "devices", "device")
+    )
+    numa: Numa | None = Field(
+        None, validation_alias=AliasChoices("NUMA", "numa"), serialization_alias="NUMA"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cores_zero_cpu(cls, data: Any) -> Any:
+        # CPU defaults to 100 only when neither CPU nor Cores is set; with Cores it is 0.
+        if not isinstance(data, dict):
+            return data
+        data = {k: v for k, v in data.items() if v is not None}
+        has_cpu = any(k in data for k in ("CPU", "cpu"))
+        cores = next((data[k] for k in ("Cores", "cores") if k in data), 0)
+        if not has_cpu and cores:
+            data["cpu"] = 0
+        return data

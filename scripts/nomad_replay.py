@@ -205,11 +205,15 @@ def synthetic_cluster(
     nodes: int, jobs: int, seed: int = 0, running: bool = True, profile=None
 ) -> Cluster:
     """A generated cluster; with ``running``, its jobs run where the simulator places them.
-    ``profile`` is a ``sim.synth.JobProfile``."""
+    ``profile`` is a ``sim.synth.JobProfile``. The jobs are served as Nomad stores them:
+    registered, with the constraints and proxy tasks its registration hooks add."""
+    from sim import apply_registration_hooks
     from sim.synth import generate_jobs, generate_nodes
 
     node_models = generate_nodes(nodes, seed)
-    return cluster_of(node_models, generate_jobs(jobs, seed, node_models, profile), seed, running)
+    job_models = generate_jobs(jobs, seed, node_models, profile)
+    registered = [apply_registration_hooks(job) for job in job_models]
+    return cluster_of(node_models, registered, seed, running)
 
 
 def scenario_cluster(path: str, seed: int = 0) -> Cluster:

@@ -1,6 +1,7 @@
 """nomad-sim's engine: Nomad's constraint semantics, feasibility, placement and what-ifs."""
 
 from .core.errors import InputError, NomadSimError
+from .core.implied import apply_registration_hooks, implied_constraints
 from .core.jobvalidate import validate_job
 from .core.nodetable import NodeTable
 from .core.operators import check_constraint, node_satisfies
@@ -18,6 +19,7 @@ __all__ = [
     "NodeTable",
     "NomadSimError",
     "PlacementPlan",
+    "apply_registration_hooks",
     "capacity",
     "check_constraint",
     "evaluate_job",
@@ -25,6 +27,7 @@ __all__ = [
     "explain_group",
     "format_dry_run",
     "headroom",
+    "implied_constraints",
     "load_job",
     "load_jobs",
     "load_nodes",

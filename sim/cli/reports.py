@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from models import TaskGroup
+
 from ..whatif.outcome import GroupResult, ScenarioRun
 from .render import OutputFormat, table
 
@@ -24,6 +26,32 @@ def failure_blocks(run: ScenarioRun) -> str:
         if outcome.failed:
             blocks.append(f'Job "{outcome.job.id}":\n{outcome.dry_run()}')
     return "\n\n".join(blocks)
+
+
+def implied_by(group: TaskGroup) -> dict[str, str]:
+    """The constraints Nomad added to the group and its tasks at registration, and why."""
+    found: dict[str, str] = {}
+    for c in [*group.constraints, *(c for t in group.tasks for c in t.constraints)]:
+        if c.implied_by:
+            found.setdefault(str(c), c.implied_by)
+    return found
+
+
+def implied_lines(run: ScenarioRun) -> list[str]:
+    """Filtering constraints of failed groups that Nomad added at registration, and why."""
+    lines = []
+    for outcome in run.plan.jobs:
+        for group in outcome.job.task_groups:
+            metric = outcome.failed.get(group.name)
+            if metric is None:
+                continue
+            implied = implied_by(group)
+            lines += [
+                f'{outcome.job.id}/{group.name}: "{text}" is added by Nomad for {implied[text]}'
+                for text in metric.constraint_filtered
+                if text in implied
+            ]
+    return lines
 
 
 def risk_lines(groups: list[GroupResult]) -> list[str]:
@@ -52,6 +80,12 @@ def outcome_sections(run: ScenarioRun, label: str = "") -> list[str]:
     blocks = failure_blocks(run)
     if blocks:
         parts.append(f"Placement failures{suffix}, as `nomad job plan` prints them:\n\n{blocks}")
+    implied = implied_lines(run)
+    if implied:
+        parts.append(
+            f"Constraints not written in the job{suffix}, added at registration:\n"
+            + "\n".join(implied)
+        )
     risks = risk_lines(run.groups)
     if risks:
         parts.append(
@@ -80,6 +114,12 @@ def check_json(run: ScenarioRun) -> dict[str, Any]:
                 "FailedTGAllocs": outcome.failed_tg_allocs() or None,
                 "DryRun": outcome.dry_run(),
                 "Groups": [_group_json(g) for g in by_job.get(outcome.job.id, [])],
+                "ImpliedConstraints": {
+                    group.name: implied
+                    for group in outcome.job.task_groups
+                    if (implied := implied_by(group))
+                }
+                or None,
                 "Deployment": {
                     "Status": outcome.deployment.status,
                     "Description": outcome.deployment.deployment_description,

@@ -2,7 +2,8 @@
 
 Constraint targets and operators, version and semver matching, globs, computed node classes,
 the node table, AllocMetric and Nomad's wording of it, job validation (constraints and whole
-jobs, as ``nomad job run`` refuses them), the input size limits, the error family and the one
-writer of output files (whole or not at all).
+jobs, as ``nomad job run`` refuses them), the registration hooks that add Nomad's implied
+constraints and Connect proxy tasks to a job, the input size limits, the error family and the
+one writer of output files (whole or not at all).
 Nothing here imports any other part of `sim`.
 """

@@ -26,6 +26,8 @@ class Finding:
     check: str
     required: str
     actual: str
+    implied_by: str = ""
+    """For a constraint Nomad added at registration: what implied it."""
 
 
 class Checker(Protocol):

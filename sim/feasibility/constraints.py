@@ -101,5 +101,18 @@ class ConstraintChecker:
             rval, rfound = resolve_target(c.r_target, node)
             if not check_constraint(c.operand, lval, rval, lfound, rfound):
                 actual = repr(lval) if lfound else "(not set)"
-                found.append(Finding(f"constraint {str(c).strip()}", str(c), actual))
+                found.append(constraint_finding(c, actual))
         return found
+
+
+def constraint_finding(constraint: Constraint, actual: str) -> Finding:
+    """A failing constraint; one Nomad added at registration says so, and why."""
+    text = str(constraint)
+    if constraint.implied_by:
+        return Finding(
+            f"implied constraint {text.strip()}",
+            f"{text} (added by Nomad for {constraint.implied_by})",
+            actual,
+            implied_by=constraint.implied_by,
+        )
+    return Finding(f"constraint {text.strip()}", text, actual)

@@ -4,8 +4,10 @@
 The PLAIN python-hcl2 tree is walked with a small schema of the blocks that matter for
 scheduling. Fields in the schema are *strict*: an expression nomad-sim cannot evaluate there
 is an error naming the file and the field path. Free-form fields (driver ``config``, ``env``,
-``meta``) keep unevaluable text literally, as it cannot change placement. Blocks outside the
-schema (service, template, artifact, restart, …) are dropped.
+``meta``) and names (``text``: service names and ports) keep unevaluable text literally, as it
+cannot change placement. The service, connect, vault, template and consul blocks are read as
+far as Nomad's registration hooks need them (``sim.core.implied``); blocks outside the schema
+(artifact, restart, …) are dropped.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from .variables import declared_variables, layer_values
 class Spec:
     """How one HCL name maps to the API JSON: target key, kind, and the nested schema.
 
-    Kinds: scalars ``str``/``int``/``bool``/``duration``/``strlist``; ``strmap`` (meta/env,
+    Kinds: scalars ``str``/``int``/``bool``/``duration``/``strlist``; ``text`` (a string kept
+    literally where it cannot be evaluated); ``strmap`` (meta/env,
     block or attribute); ``free`` (one block kept as a dict, lenient); ``block`` (one nested
     block), ``blocks`` (repeated), ``labelled`` (repeated, label → ``label_key``), ``map``
     (labelled, keyed by label: group ``volume``).
@@ -186,12 +189,104 @@ _RESOURCES = Spec(
         "secrets": Spec("SecretsMB", "int"),
         "iops": Spec("IOPS", "int"),
         "network": _NETWORK,
+        "numa": Spec(
+            "NUMA", "block", {"affinity": Spec("Affinity"), "devices": Spec("Devices", "strlist")}
+        ),
         "device": Spec(
             "Devices",
             "labelled",
             {"count": Spec("Count", "int"), "constraint": _CONSTRAINT, "affinity": _AFFINITY},
         ),
     },
+)
+_SIDECAR_TASK = Spec(
+    "SidecarTask",
+    "block",
+    {
+        "name": Spec("Name", "text"),
+        "driver": Spec("Driver"),
+        "config": Spec("Config", "free"),
+        "meta": Spec("Meta", "strmap"),
+        "resources": _RESOURCES,
+        "kill_signal": Spec("KillSignal"),
+    },
+)
+_GATEWAY = Spec(
+    "Gateway",
+    "block",
+    {
+        "ingress": Spec(
+            "Ingress",
+            "block",
+            {
+                "tls": Spec(
+                    "TLS",
+                    "block",
+                    {
+                        "enabled": Spec("Enabled", "bool"),
+                        "tls_min_version": Spec("TLSMinVersion"),
+                        "tls_max_version": Spec("TLSMaxVersion"),
+                        "cipher_suites": Spec("CipherSuites", "strlist"),
+                    },
+                )
+            },
+        ),
+        "terminating": Spec("Terminating", "free"),
+        "mesh": Spec("Mesh", "free"),
+    },
+)
+_CONNECT = Spec(
+    "Connect",
+    "block",
+    {
+        "native": Spec("Native", "bool"),
+        "sidecar_service": Spec(
+            "SidecarService",
+            "block",
+            {
+                "port": Spec("Port", "text"),
+                "proxy": Spec(
+                    "Proxy",
+                    "block",
+                    {
+                        "transparent_proxy": Spec(
+                            "TransparentProxy", "block", {"no_dns": Spec("NoDNS", "bool")}
+                        )
+                    },
+                ),
+            },
+        ),
+        "sidecar_task": _SIDECAR_TASK,
+        "gateway": _GATEWAY,
+    },
+)
+_SERVICE = Spec(
+    "Services",
+    "blocks",
+    {
+        "name": Spec("Name", "text"),
+        "port": Spec("PortLabel", "text"),
+        "task": Spec("TaskName", "text"),
+        "provider": Spec("Provider"),
+        "cluster": Spec("Cluster"),
+        "check": Spec(
+            "Checks",
+            "blocks",
+            {
+                "name": Spec("Name", "text"),
+                "type": Spec("Type"),
+                "path": Spec("Path", "text"),
+                "port": Spec("PortLabel", "text"),
+                "expose": Spec("Expose", "bool"),
+            },
+        ),
+        "connect": _CONNECT,
+    },
+)
+_CONSUL = Spec(
+    "Consul",
+    "block",
+    {"cluster": Spec("Cluster"), "partition": Spec("Partition"), "namespace": Spec("Namespace")},
 )
 _UPDATE = Spec(
     "Update",
@@ -227,6 +322,24 @@ _TASK = Spec(
             "Lifecycle", "block", {"hook": Spec("Hook"), "sidecar": Spec("Sidecar", "bool")}
         ),
         "secret": Spec("Secrets", "labelled", {"provider": Spec("Provider"), "path": Spec("Path")}),
+        "kill_signal": Spec("KillSignal"),
+        "service": _SERVICE,
+        "template": Spec(
+            "Templates",
+            "blocks",
+            {"change_mode": Spec("ChangeMode"), "change_signal": Spec("ChangeSignal")},
+        ),
+        "vault": Spec(
+            "Vault",
+            "block",
+            {
+                "cluster": Spec("Cluster"),
+                "change_mode": Spec("ChangeMode"),
+                "change_signal": Spec("ChangeSignal"),
+            },
+        ),
+        "consul": _CONSUL,
+        "schedule": Spec("Schedule", "free"),
         "volume_mount": Spec(
             "VolumeMounts",
             "blocks",
@@ -245,6 +358,8 @@ _GROUP_BODY: dict[str, Spec] = {
     "spread": _SPREAD,
     "task": _TASK,
     "network": _NETWORK,
+    "service": _SERVICE,
+    "consul": _CONSUL,
     "meta": Spec("Meta", "strmap"),
     "shutdown_delay": Spec("ShutdownDelay", "duration"),
     "update": _UPDATE,
@@ -340,6 +455,8 @@ def _convert(value: Any, spec: Spec, ctx: _Context, path: str) -> Any:
         return ctx.render(bodies[0] if len(bodies) == 1 else bodies, path, strict=False)
     if kind == "strmap":
         return _string_map(value, ctx, path)
+    if kind == "text":
+        return _scalar(ctx.render(value, path, strict=False), "str", ctx, path)
     return _scalar(ctx.render(value, path), kind, ctx, path)
 
 

@@ -13,6 +13,7 @@ from models import Job
 from ..core import limits
 from ..core.errors import InputError
 from ..core.gofmt import go_quote
+from ..core.implied import apply_registration_hooks
 from ..core.jobvalidate import validate_job
 from .detect import Detected, Kind, detect
 from .files import MappedText
@@ -42,22 +43,26 @@ def _cached_jobs(path: str, _mtime: int, _size: int, overrides: str | None) -> t
 
 
 def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Job]:
+    """Read, register (Nomad's mutators), then validate, in the order ``Job.Register`` does."""
     found = detect(path)
+    return [
+        check_job(registered(job, found.source), found.source)
+        for job in _read_jobs(found, overrides)
+    ]
+
+
+def _read_jobs(found: Detected, overrides: Mapping[str, Any] | None) -> list[Job]:
     if found.kind is Kind.HCL_JOB:
-        jobs = [job_from_hcl(found.data, found.source, overrides)]
-    elif overrides:
+        return [job_from_hcl(found.data, found.source, overrides)]
+    if overrides:
         raise InputError("variables can only be set for HCL jobspecs", source=found.source)
-    elif found.kind is Kind.JOB:
-        jobs = [job_from_api(found.data, found.source)]
-    elif found.kind is Kind.JOBS:
-        jobs = jobs_from_api(found.data, found.source)
-    elif found.kind is Kind.EMPTY:
+    if found.kind is Kind.JOB:
+        return [job_from_api(found.data, found.source)]
+    if found.kind is Kind.JOBS:
+        return jobs_from_api(found.data, found.source)
+    if found.kind is Kind.EMPTY:
         raise InputError("an empty JSON array: expected at least one job", source=found.source)
-    else:
-        raise _wrong_kind(found, "a job")
-    for job in jobs:
-        check_job(job, found.source)
-    return jobs
+    raise _wrong_kind(found, "a job")
 
 
 def check_job(job: Job, source: str | Path, line: int | None = None) -> Job:
@@ -68,6 +73,18 @@ def check_job(job: Job, source: str | Path, line: int | None = None) -> Job:
     shown = "; ".join(str(p) for p in problems[:3])
     more = f" (and {len(problems) - 3} more problem(s))" if len(problems) > 3 else ""
     raise InputError(f"job {go_quote(job.id)}: {shown}{more}", source, line)
+
+
+def registered(job: Job, source: str | Path) -> Job:
+    """The job as Nomad stores it once registered: its implied constraints and proxy tasks.
+
+    Every command reads jobs through here, so feasibility, placement and explanations all
+    see what Nomad's scheduler sees. A job Nomad's hooks refuse is an input error.
+    """
+    try:
+        return apply_registration_hooks(job)
+    except InputError as exc:
+        raise InputError(f"job {go_quote(job.id)}: {exc.message}", source=source) from None
 
 
 def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Job:

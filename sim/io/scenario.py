@@ -24,7 +24,7 @@ from ..core.errors import InputError
 from .detect import is_snapshot
 from .files import read_text
 from .interpolate import ExpressionError, Scope, render_tree
-from .loaders import check_job, load_jobs, load_nodes
+from .loaders import check_job, load_jobs, load_nodes, registered
 from .pydantic_errors import field_path, input_error
 from .strict import unknown_key
 from .tfvars import load_tfvars
@@ -233,7 +233,7 @@ class _Loader:
                 data = self.render(entry, ("jobs", j), scope, strict=False)
                 self._refuse_unknown(Job, data, ("jobs", j))
                 try:
-                    found = [Job.model_validate(data)]
+                    found = [registered(Job.model_validate(data), self.source)]
                 except ValidationError as exc:
                     raise input_error(exc, self.source, ("jobs", j), self.doc.line_of) from None
                 check_job(found[0], self.source, self.doc.line_of(("jobs", j)))

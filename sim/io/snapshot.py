@@ -4,7 +4,8 @@ The file holds Nomad's own API answers, unchanged: full nodes (GET /v1/node/:id)
 (GET /v1/job/:id), non-terminal allocation stubs with ``AllocatedResources``, the scheduler
 configuration, node pools, namespaces and regions. It starts with the ``NomadSimSnapshot``
 key, so it is recognised by its first bytes, whatever its name. Nodes and jobs go through
-the same readers as ``--nodes`` and ``--job`` files.
+the same readers as ``--nodes`` and ``--job`` files; the jobs are taken as Nomad stored them,
+its registration hooks already applied (``sim.io.loaders.registered`` is not run again).
 
 Running allocations become the scenario's ``allocations`` with ``counts_toward_job``: they
 hold their node's capacity and ports, count for anti-affinity, spread and distinct_*, and

@@ -34,6 +34,7 @@ from models import (
 )
 
 from ..core.gcpause import gc_paused
+from ..core.implied import CNI_PLUGINS
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ INSTANCES_BY_OS: dict[str, tuple[str, ...]] = {
 NOMAD_VERSIONS = ("1.6.5", "1.7.7", "1.8.4", "1.9.3", "1.9.7")
 NOMAD_PRERELEASES = ("1.10.0-beta.1", "1.9.0-rc.1")
 CONSUL_VERSIONS = ("1.16.6", "1.17.3", "1.18.2", "1.20.1")
+# The containernetworking plugins a Linux client's bridge network runs on; Nomad fingerprints
+# each plugin's version (``plugins.cni.version.<name>``) and requires them for bridge groups.
+CNI_PLUGINS_VERSION = "v1.6.2"
 DOCKER_VERSIONS = ("24.0.7", "25.0.3", "26.1.4", "27.3.1")
 JAVA_VERSIONS = ("11.0.22", "17.0.10", "21.0.2")
 MEMORY_BYTES_OVERHEAD = 0.97  # the kernel keeps a slice of the instance's nominal memory
@@ -299,6 +303,9 @@ def _node_attributes(
         "consul.version": _pick(rng, CONSUL_VERSIONS),
         "platform.aws.instance-type": itype.name,
     }
+    if image.kernel_name == "linux":
+        for plugin in CNI_PLUGINS:
+            attributes[f"plugins.cni.version.{plugin}"] = CNI_PLUGINS_VERSION
     for name, info in drivers.items():
         if info.detected:  # the client mirrors driver attributes, but says "1" for detection
             attributes.update(info.attributes)

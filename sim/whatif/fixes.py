@@ -86,7 +86,11 @@ def _without(job: Job, level: str, group_name: str, task_name: str, index: int) 
 
 
 def constraint_fixes(run: ScenarioRun, seed: int = 0) -> list[ConstraintFix]:
-    """For each unplaceable group, each single constraint whose removal makes it feasible."""
+    """For each unplaceable group, each single constraint whose removal makes it feasible.
+
+    Constraints Nomad adds at registration are not candidates: the job file does not hold
+    them, so no edit removes them (the node's fingerprint has to change instead).
+    """
     fixes = []
     table: NodeTable = run.table
     jobs = {f.job.id: f.job for f in run.feasibility}
@@ -102,6 +106,8 @@ def constraint_fixes(run: ScenarioRun, seed: int = 0) -> list[ConstraintFix]:
         ]
         for level, task_name, index, constraint in candidates:
             if constraint.operand in ("distinct_hosts", "distinct_property"):
+                continue
+            if constraint.implied_by:
                 continue
             kind = level.split()[0]
             trial = _without(job, kind, group.name, task_name, index)

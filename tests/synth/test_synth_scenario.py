@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from models import Job, Node
+from sim.core.implied import apply_registration_hooks
 from sim.core.nodeclass import computed_class_key
 from sim.synth import generate_jobs, generate_nodes, write_scenario
 
@@ -64,4 +65,6 @@ def test_loads_through_the_scenario_loader(scenario_file: Path) -> None:
     loader = pytest.importorskip("sim.io.scenario")
     resolved = loader.load_scenario(scenario_file)
     assert len(resolved.nodes) == NODES
-    assert resolved.jobs == generate_jobs(JOBS, SEED, generate_nodes(NODES, SEED))
+    # The loader returns the jobs as Nomad registers them (implied constraints added).
+    generated = generate_jobs(JOBS, SEED, generate_nodes(NODES, SEED))
+    assert resolved.jobs == [apply_registration_hooks(job) for job in generated]
