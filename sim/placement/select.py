@@ -307,6 +307,9 @@ class GroupState:
 
     def extra_failure(self, node: int) -> str | None:
         """Network, then devices: the binpack checks that need per-node sets."""
+        broken = self.ledger.broken.get(node)
+        if broken:
+            return broken
         if self.ask.has_ports:
             failure = self.ledger.port_failure(node, self.ask)
             if failure:
