@@ -39,6 +39,7 @@ from ..feasibility import (
     run_checkers,
 )
 from .batch import select_many
+from .chain import SYSTEM_CHAIN
 from .deployment import predict
 from .distinct import (
     DistinctRules,
@@ -200,6 +201,7 @@ def _place(
     parts: np.ndarray,
     evaluated: int,
     top: list | None,
+    metric: AllocMetric | None = None,
 ) -> None:
     cpu = float(state.cpu_ask(node))
     offer = world.ledger.commit(world.table.nodes[node], node, state.ask, cpu)
@@ -213,7 +215,7 @@ def _place(
         slot = s.codes.item(node)
         if slot >= 0:
             s.add(slot)
-    outcome.record(index, node, cpu, score, parts, evaluated, offer, top)
+    outcome.record(index, node, cpu, score, parts, evaluated, offer, top, metric)
 
 
 def _base_metric(job: Job, candidates) -> AllocMetric:
@@ -273,6 +275,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
         )
         state.first_pull = first_pull
         outcome = GroupOutcome(group, state.ask, table, job.id)
+        outcome.base = _base_metric(job, candidates)
         outcomes.append(outcome)
         ready: deque[Choice] = deque()
         for index in range(group.count):
@@ -304,6 +307,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 choice.parts,
                 choice.nodes_evaluated,
                 choice.top,
+                choice.metric,
             )
         if job_cache is not None:
             job_cache.learn(order, start, cursor.pulls - first_pull)
@@ -394,7 +398,8 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
         rules = world.rules(job, group, job_sets)
         rules = DistinctRules(False, False, rules.property_sets)  # no distinct_hosts here
         state = _group_state(world, job, group, verdict, verdict, reasons, rules, 1, SpreadScorer())
-        outcome = GroupOutcome(group, state.ask, table, job.id)
+        outcome = GroupOutcome(group, state.ask, table, job.id, chain=SYSTEM_CHAIN)
+        outcome.base = _base_metric(job, candidates)
         outcomes.append(outcome)
         running = world.counts.group(job.id, group.name) > 0
         queued = ~running[order]

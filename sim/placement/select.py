@@ -29,6 +29,14 @@ from models import Job, TaskGroup
 from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
 from ..feasibility import PASS, ReasonTable
+from .chain import (
+    GENERIC_CHAIN,
+    NODE_AFFINITY,
+    RESCHEDULE_PENALTY,
+    SPREAD,
+    Parts,
+    Scorer,
+)
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
 from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
@@ -38,7 +46,6 @@ SKIP_THRESHOLD = 0.0
 TOP_SCORES = 5  # MaxRetainedNodeScores
 ARGMAX_TOP_FROM = 64  # options from which repeated argmax finds the top scores faster than a sort
 
-Parts = tuple[float, float, float, float]  # binpack, anti-affinity, affinity, spread (NaN: absent)
 
 
 @dataclass
@@ -172,6 +179,8 @@ class GroupState:
     first_pull: int = 0  # the cursor's pull count when this group's first Select began
     memo: Memo | None = None  # set by ``remember`` before the group's Selects
     batch_from: int = 0  # cursor pulls from which ``select_many`` looks for a batch again
+    penalty_nodes: frozenset[int] = frozenset()  # see ``set_penalty``
+    _penalty_array: np.ndarray | None = None
 
     def remember(self, order: np.ndarray) -> None:
         """Start the per-position memo of the group's Selects over visit ``order``."""
@@ -241,11 +250,31 @@ class GroupState:
             memo.forget(position)
 
     def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
-        """Per-scorer scores of one option (``ScoreMetaData``); NaN where nothing was appended."""
+        """Per-scorer scores of one option (``ScoreMetaData``), in ``GENERIC_CHAIN`` order;
+        NaN where nothing was appended."""
         collisions = self.group_count.item(node)
         anti = anti_affinity(collisions, self.group.count) if collisions else np.nan
+        penalty = -1.0 if node in self.penalty_nodes else np.nan
         affinity = np.nan if self.affinity is None else self.affinity.item(node)
-        return (binpack, anti, affinity, spread if spread else np.nan)
+        return (binpack, anti, penalty, affinity, spread if spread else np.nan)
+
+    def set_penalty(self, nodes: frozenset[int]) -> None:
+        """The reschedule penalty nodes of the next Select (``SelectOptions.PenaltyNodeIDs``)."""
+        self.penalty_nodes = nodes
+        self._penalty_array = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
+
+    def active_scorers(self) -> tuple[Scorer, ...]:
+        """The scorers of ``GENERIC_CHAIN`` that may append scores in the next Select."""
+        on = {
+            RESCHEDULE_PENALTY: bool(self.penalty_nodes),
+            NODE_AFFINITY: self.affinity is not None,
+            SPREAD: bool(self.spreads),
+        }
+        return tuple(s for s in GENERIC_CHAIN if on.get(s, True))
+
+    def batchable(self) -> bool:
+        """Whether consecutive Selects may be made together (``batch.select_many``)."""
+        return all(s.batchable for s in self.active_scorers())
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -330,6 +359,7 @@ class Options:
     """
 
     start: int  # the window's first position in the doubled visit order
+    pulls: int  # the cursor's pull count when the window's first position was pulled
     final: np.ndarray
     mask: np.ndarray | None
     count: int  # options in the window
@@ -343,6 +373,17 @@ class Options:
     def after(self, k: int) -> int:
         """Positions pulled up to and including the ``k``-th option."""
         return k if self.mask is None else int(np.flatnonzero(self.mask)[k - 1]) + 1
+
+    def count_misses(self, state: GroupState, first: int, stop: int, metric: AllocMetric) -> None:
+        """Record in ``metric`` the filtered and exhausted nodes among window indices
+        ``first:stop`` (pulled by one Select), as they stand now."""
+        if self.mask is None:
+            return
+        misses = np.flatnonzero(~self.mask[first:stop]) + first
+        if len(misses):
+            positions = (self.start + misses) % len(state.cold)
+            verdict = state.verdicts_at(positions, self.pulls + misses)
+            count_misses(state, state.memo.ring[positions], verdict, metric)
 
     def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
         """(node, final score, per-scorer scores) at the given window indices, read before
@@ -374,6 +415,9 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     count = int(np.count_nonzero(ok))
     mask = None if count == stop - start else ok
     total, appended = memo.total[start:stop], memo.appended[start:stop]
+    if state.penalty_nodes:  # NodeReschedulingPenaltyIterator appends -1 on its nodes
+        hit = np.isin(memo.ring[start:stop], state._penalty_array)
+        total, appended = total - hit, appended + hit
     boost, moving = None, NO_MOVES
     if state.spreads:
         slots = [column[start:stop] for column in memo.slots]
@@ -385,7 +429,7 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     # (a feasibility or distinct rule) need masking.
     if mask is not None and np.count_nonzero(final == -np.inf) != len(final) - count:
         final = np.where(mask, final, -np.inf)
-    return Options(start, final, mask, count, boost, moving)
+    return Options(start, pulls, final, mask, count, boost, moving)
 
 
 @dataclass
@@ -472,6 +516,7 @@ class Choice:
     parts: Parts
     nodes_evaluated: int
     top: list[tuple[int, float, Parts]] | None
+    metric: AllocMetric | None = None  # filtered and exhausted nodes of the Select
 
 
 def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice | None:
@@ -512,7 +557,12 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     # set-aside options, which may be missing from the best, all score ≤ 0.
     chosen = top[0] if top and best > SKIP_THRESHOLD else consumed[w][0].report(state, [i])[0]
     node, score, parts = chosen
-    return Choice(node=node, score=score, parts=parts, nodes_evaluated=seen, top=top)
+    metric = None
+    if keep_top:
+        metric = AllocMetric(nodes_evaluated=seen)
+        for options, pulled in consumed:
+            options.count_misses(state, 0, pulled, metric)
+    return Choice(node, score, parts, seen, top, metric)
 
 
 def _all_positive(options: Options) -> bool:
@@ -579,13 +629,21 @@ def failure_metric(
     offsets = np.arange(n)
     positions = (cursor.offset + offsets) % n
     verdict = state.verdicts_at(positions, pulls_before + offsets)
-    nodes = cursor.order[positions]
+    metric.nodes_evaluated += n
+    count_misses(state, cursor.order[positions], verdict, metric)
+
+
+def count_misses(
+    state: GroupState, nodes: np.ndarray, verdict: np.ndarray, metric: AllocMetric
+) -> None:
+    """Nodes pulled that were not options: filtered by their feasibility verdict or a
+    distinct rule (``FilterNode``), else exhausted (``ExhaustedNode``), in pull order."""
+    verdict = verdict.copy()
     open_ = np.flatnonzero(verdict == PASS)
     if state.rules.active and len(open_):
         verdict[open_] = distinct_verdicts(
             state.rules, nodes[open_], state.job_count, state.group_count, state.reasons
         )
-    metric.nodes_evaluated += n
     user_class = state.table.node_class_column
     for i in np.flatnonzero(verdict != PASS).tolist():
         node = int(nodes[i])

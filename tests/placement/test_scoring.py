@@ -26,7 +26,7 @@ def _window(scores: list[float], options: list[bool] | None = None) -> Options:
     if mask is not None:
         final[~mask] = -np.inf
     count = len(scores) if mask is None else int(mask.sum())
-    return Options(0, final, mask, count, None, NO_MOVES)
+    return Options(0, 0, final, mask, count, None, NO_MOVES)
 
 
 def _free(used_cpu: float, used_mem: float) -> tuple[float, float]:
