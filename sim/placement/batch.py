@@ -23,7 +23,7 @@ from .select import (
     Cursor,
     GroupState,
     _window,
-    best_five,
+    score_meta_order,
     window_for,
 )
 
@@ -66,10 +66,12 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
         ]
     choices = []
     pulled_from = 0
-    for row, first, count in zip(table, (last - limit).tolist(), evaluated, strict=True):
-        # Every score here is positive, so the best is the first of the top five.
-        top = options.report(state, where(np.array(best_five(row)) + first).tolist())
-        node, score, parts = top[0]
+    best = where(table.argmax(axis=1) + last - limit).tolist()
+    for row, first, count, chosen in zip(
+        table, (last - limit).tolist(), evaluated, best, strict=True
+    ):
+        top = options.report(state, where(np.array(score_meta_order(row)) + first).tolist())
+        node, score, parts = options.report(state, [chosen])[0]
         metric = AllocMetric(nodes_evaluated=count)
         options.count_misses(state, pulled_from, pulled_from + count, metric)
         pulled_from += count

@@ -182,15 +182,13 @@ class NodeCapacity:
         return bool(self.max_allocs.any())
 
     @cached_property
-    def inverse_cpu(self) -> np.ndarray:
-        """1/capacity (0 where there is none), so scoring needs no division guard."""
-        return np.divide(1.0, self.cpu, out=np.zeros_like(self.cpu), where=self.cpu > 0)
+    def cpu_divisor(self) -> np.ndarray:
+        """Capacity to divide utilisation by; +inf where there is none (free stays 1)."""
+        return np.where(self.cpu > 0, self.cpu, np.inf)
 
     @cached_property
-    def inverse_memory(self) -> np.ndarray:
-        return np.divide(
-            1.0, self.memory_mb, out=np.zeros_like(self.memory_mb), where=self.memory_mb > 0
-        )
+    def memory_divisor(self) -> np.ndarray:
+        return np.where(self.memory_mb > 0, self.memory_mb, np.inf)
 
     @classmethod
     def of(cls, nodes: Iterable[Node]) -> NodeCapacity:

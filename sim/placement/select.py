@@ -44,8 +44,6 @@ from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
 TOP_SCORES = 5  # MaxRetainedNodeScores
-ARGMAX_TOP_FROM = 64  # options from which repeated argmax finds the top scores faster than a sort
-
 
 
 @dataclass
@@ -298,9 +296,9 @@ class GroupState:
         ledger, cap = self.ledger, self.ledger.capacity
         inputs = (
             at(ledger.cpu, nodes) + self.cpu_ask(nodes),
-            at(cap.inverse_cpu, nodes),
+            at(cap.cpu_divisor, nodes),
             at(ledger.memory_mb, nodes) + self.ask.memory_mb,
-            at(cap.inverse_memory, nodes),
+            at(cap.memory_divisor, nodes),
         )
         if not isinstance(nodes, int):
             return fit_score(self.algorithm, *inputs)
@@ -481,13 +479,19 @@ class _Limit:
         if self.best is None or score > self.best[0]:
             self.best = (score, w, i)
 
-    def drain_skipped(self, score_of) -> None:
+    def drain_skipped(self, score_of, direct: bool) -> None:
         """The source ran dry: hand back set-aside options exactly as ``LimitIterator.Next``.
 
         With fewer than ``maxSkip`` set aside, a returned one is set aside again and the next
-        one is handed out instead, so ties among them may resolve to a later option.
+        one is handed out instead, so ties among them may resolve to a later option. When the
+        source ran dry while options were being set aside (``direct``: the last option pulled
+        was set aside), that same ``Next`` hands out the first set-aside option unchecked.
         """
         skipped, index = list(self.skipped), 0
+        if direct and self.returned < self.limit:
+            self.returned += 1
+            self._consider(score_of(skipped[0]), *skipped[0])
+            index = 1
         while self.returned < self.limit:
             if index >= len(skipped):
                 return
@@ -546,23 +550,31 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
             break
         window *= 4
     else:
-        limit.drain_skipped(lambda o: float(consumed[o[0]][0].final[o[1]]))
+        limit.drain_skipped(
+            lambda o: float(consumed[o[0]][0].final[o[1]]),
+            bool(limit.skipped) and limit.skipped[-1] == _last_option(consumed),
+        )
     if limit.best is None:
         return None
-    best, w, i = limit.best
-    # A positive best is the first highest of its window (set-aside options score ≤ 0).
-    first = i if best > SKIP_THRESHOLD and len(consumed) == 1 else None
-    top = _top_scores(state, consumed, first) if keep_top else None
-    # A positive best is also the first of the top scores (both keep the first of equals);
-    # set-aside options, which may be missing from the best, all score ≤ 0.
-    chosen = top[0] if top and best > SKIP_THRESHOLD else consumed[w][0].report(state, [i])[0]
-    node, score, parts = chosen
+    _, w, i = limit.best
+    top = _top_scores(state, consumed) if keep_top else None
+    node, score, parts = consumed[w][0].report(state, [i])[0]
     metric = None
     if keep_top:
         metric = AllocMetric(nodes_evaluated=seen)
         for options, pulled in consumed:
             options.count_misses(state, 0, pulled, metric)
     return Choice(node, score, parts, seen, top, metric)
+
+
+def _last_option(consumed: list[tuple[Options, int]]) -> tuple[int, int] | None:
+    """(window, index) of the last option pulled by a Select that ran the source dry."""
+    for w in range(len(consumed) - 1, -1, -1):
+        options = consumed[w][0]
+        if options.count:
+            picked = options.positions()
+            return w, len(options.final) - 1 if picked is None else int(picked[-1])
+    return None
 
 
 def _all_positive(options: Options) -> bool:
@@ -573,24 +585,60 @@ def _all_positive(options: Options) -> bool:
     return low == len(options.final) - options.count
 
 
-def best_five(final: np.ndarray, first: int | None = None) -> list[int]:
-    """Indices of the 5 highest scores above -inf, highest first, the earlier of equal
-    scores first; ``first``, when known, is the index of the first highest."""
-    if len(final) < ARGMAX_TOP_FROM:
-        best = np.argsort(-final, kind="stable")[:TOP_SCORES].tolist()
-        return [i for i in best if final[i] > -np.inf]
-    # Argmax passes (each finds the first of the highest) cost less than a sort.
-    left, best = final.copy(), []
-    if first is not None:
-        best.append(first)
-        left[first] = -np.inf
-    while len(best) < TOP_SCORES:
-        i = int(left.argmax())
-        if left.item(i) == -np.inf:
+def score_meta_order(final: np.ndarray) -> list[int]:
+    """Indices of the ``ScoreMetaData`` entries, in their order, of options scored in index
+    order (-inf: not an option, never scored).
+
+    ``kheap.ScoreHeap`` is a min-heap of 5 driven by Go's container/heap: an option enters
+    while there is room, or replaces the root when strictly above it; the entries come out
+    by popping, so equal scores come out in the order the heap's shape gives them, not in
+    scoring order.
+    """
+    keys: list[float] = []
+    items: list[int] = []
+    for i, score in enumerate(final.tolist()):
+        if len(keys) == TOP_SCORES:
+            if score > keys[0]:
+                keys[0], items[0] = score, i
+                _sift_down(keys, items, 0, TOP_SCORES)  # heap.Fix at the root
+        elif score != -np.inf:
+            keys.append(score)
+            items.append(i)
+            _sift_up(keys, items, len(keys) - 1)
+    out = []
+    for n in range(len(keys) - 1, -1, -1):  # GetItemsReverse: pop, fill from the back
+        keys[0], keys[n] = keys[n], keys[0]
+        items[0], items[n] = items[n], items[0]
+        _sift_down(keys, items, 0, n)
+        out.append(items.pop())
+        keys.pop()
+    return out[::-1]
+
+
+def _sift_up(keys: list[float], items: list[int], j: int) -> None:
+    """container/heap ``up`` on a min-heap."""
+    while j > 0:
+        i = (j - 1) // 2
+        if not keys[j] < keys[i]:
             break
-        best.append(i)
-        left[i] = -np.inf
-    return best
+        keys[i], keys[j] = keys[j], keys[i]
+        items[i], items[j] = items[j], items[i]
+        j = i
+
+
+def _sift_down(keys: list[float], items: list[int], i: int, n: int) -> None:
+    """container/heap ``down`` on a min-heap of the first ``n`` entries."""
+    while True:
+        j = 2 * i + 1
+        if j >= n:
+            return
+        if j + 1 < n and keys[j + 1] < keys[j]:
+            j += 1
+        if not keys[j] < keys[i]:
+            return
+        keys[i], keys[j] = keys[j], keys[i]
+        items[i], items[j] = items[j], items[i]
+        i = j
 
 
 def window_for(limit: int) -> int:
@@ -600,14 +648,14 @@ def window_for(limit: int) -> int:
 
 
 def _top_scores(
-    state: GroupState, consumed: list[tuple[Options, int]], first: int | None = None
+    state: GroupState, consumed: list[tuple[Options, int]]
 ) -> list[tuple[int, float, Parts]]:
-    """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
+    """``PopulateScoreMetaData``: the Select's options through ``kheap.ScoreHeap``."""
     if len(consumed) == 1:
         options, used = consumed[0]
-        return options.report(state, best_five(options.final[:used], first))
+        return options.report(state, score_meta_order(options.final[:used]))
     final = np.concatenate([o.final[:used] for o, used in consumed])
-    best = np.array(best_five(final), dtype=np.int64)
+    best = np.array(score_meta_order(final), dtype=np.int64)
     ends = np.cumsum([used for _, used in consumed])
     windows = np.searchsorted(ends, best, side="right")
     starts = ends - [used for _, used in consumed]

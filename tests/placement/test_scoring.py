@@ -95,7 +95,7 @@ def test_limit_returns_set_aside_options_when_dry():
     limit = _Limit(3)
     scores = np.array([-0.2, -0.1])
     assert limit.offer(0, _window(scores.tolist())) is None
-    limit.drain_skipped(lambda o: float(scores[o[1]]))
+    limit.drain_skipped(lambda o: float(scores[o[1]]), direct=True)
     assert limit.best[0] == -0.1
 
 
