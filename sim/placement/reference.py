@@ -13,7 +13,7 @@ networks) raise ``ValueError`` rather than be answered wrongly.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +24,7 @@ from ..core.metrics import AllocMetric
 from ..core.operators import check_constraint
 from ..core.targets import resolve_target
 from ..feasibility import ReferenceWrapper, network_asks, reference_candidates
+from .config import PoolScheduler
 from .resources import parse_port_list
 
 SKIP_THRESHOLD = 0.0  # skipScoreThreshold
@@ -49,6 +50,7 @@ class RefAlloc:
     disk_mb: float
     ports: tuple[int, ...] = ()
     failed: bool = False  # client status failed: terminal, only a reschedule penalty
+    previous_nodes: tuple[int, ...] = ()  # RescheduleTracker events' PrevNodeID
 
 
 @dataclass
@@ -549,6 +551,19 @@ def limit_iterator(source, limit: int, max_skip: int = MAX_SKIP, threshold: floa
         yield option
 
 
+def limit_options(
+    scores: Sequence[float],
+    limit: int,
+    max_skip: int = MAX_SKIP,
+    threshold: float = SKIP_THRESHOLD,
+) -> list[int]:
+    """Indices of the options ``LimitIterator`` returns, in order, over options scored
+    ``scores`` (a static source, as select_test.go builds it)."""
+    options = iter([Ranked(i, final=float(s)) for i, s in enumerate(scores)])
+    returned = limit_iterator(lambda: next(options, None), limit, max_skip, threshold)
+    return [option.node for option in returned]
+
+
 def max_score(source, limit: int) -> Ranked | None:
     """``MaxScoreIterator.Next``: the first option of the highest final score."""
     best = None
@@ -736,23 +751,35 @@ def reference_simulate(
     *,
     algorithm: str = "binpack",
     existing: Iterable[RefAlloc] = (),
-    node_limit: int = DEFAULT_NODE_LIMIT,
-    penalties: dict[tuple[str, str], list[frozenset[int]]] | None = None,
+    node_limit: int = 0,
+    node_pools: Mapping[str, PoolScheduler] | None = None,
 ) -> list[RefJob]:
     """Every job, higher priority first (ties in input order), as Nomad's schedulers place
-    them; ``seeds[i]`` shuffles the ``i``-th input job's nodes; ``penalties[(job, group)][k]``
-    are the reschedule penalty nodes of that group's ``k``-th Select."""
+    them; ``seeds[i]`` shuffles the ``i``-th input job's nodes.
+
+    A failed allocation holds nothing; the group's next placements replace the failed ones
+    in order, each avoiding the failed allocation's node and its earlier nodes.
+    """
     jobs = list(jobs)
     cluster = Cluster(nodes, list(existing))
     ranked = sorted(range(len(jobs)), key=lambda i: -jobs[i].priority)
     out = []
     for position in ranked:
         job = jobs[position]
+        job_algorithm = algorithm
+        pool = (node_pools or {}).get(job.node_pool)
+        if pool is not None and pool.algorithm:  # WithNodePool
+            job_algorithm = pool.algorithm
         if job.type in ("system", "sysbatch"):
-            out.append(reference_system(cluster, job, algorithm))
-        else:
-            per_group = {g: p for (j, g), p in (penalties or {}).items() if j == job.id}
-            out.append(
-                reference_generic(cluster, job, seeds[position], algorithm, node_limit, per_group)
-            )
+            out.append(reference_system(cluster, job, job_algorithm))
+            continue
+        penalties = {}
+        for alloc in cluster.allocs:
+            if alloc.failed and alloc.job_id == job.id:
+                nodes_ = frozenset((alloc.node, *alloc.previous_nodes))
+                penalties.setdefault(alloc.group, []).append(nodes_)
+        limit = node_limit or DEFAULT_NODE_LIMIT  # GetNodeLimitForFeasibilityChecks
+        out.append(
+            reference_generic(cluster, job, seeds[position], job_algorithm, limit, penalties)
+        )
     return out

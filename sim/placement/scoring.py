@@ -323,6 +323,9 @@ def limit_for(job_type: str, candidates: int) -> int:
     return max(2, math.ceil(math.log2(candidates)))
 
 
-def scored_limit(count: int, feasibility_node_limit: int = 100) -> int:
+DEFAULT_NODE_LIMIT = 100  # structs.DefaultNodeLimitForFeasibilityChecks
+
+
+def scored_limit(count: int, feasibility_node_limit: int = DEFAULT_NODE_LIMIT) -> int:
     """With any affinity or spread: the node limit (100) when count is below it, else count."""
     return feasibility_node_limit if count < feasibility_node_limit else count

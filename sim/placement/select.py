@@ -19,6 +19,7 @@ Reproduced from scheduler/feasible/select.go and feasible.go:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -435,6 +436,8 @@ class _Limit:
     """``LimitIterator`` + ``MaxScoreIterator`` state across windows of one Select."""
 
     limit: int
+    max_skip: int = MAX_SKIP
+    threshold: float = SKIP_THRESHOLD
     returned: int = 0
     best: tuple[float, int, int] | None = None  # (score, window, window index)
     skipped: list[tuple[int, int]] = field(default_factory=list)  # (window, window index)
@@ -445,8 +448,8 @@ class _Limit:
         scores, count, need = options.final, options.count, self.limit - self.returned
         if not count:
             return None
-        room = MAX_SKIP - len(self.skipped)
-        if room <= 0 or _all_positive(options):
+        room = self.max_skip - len(self.skipped)
+        if room <= 0 or _all_above(options, self.threshold):
             k = len(scores) if count < need else options.after(need)
             i = int(np.argmax(scores[:k]))
             self.returned += min(count, need)
@@ -458,7 +461,7 @@ class _Limit:
         if picked is None:
             picked = np.arange(len(scores))
         values = scores[picked]
-        skips = np.flatnonzero(values <= SKIP_THRESHOLD)[:room].tolist()
+        skips = np.flatnonzero(values <= self.threshold)[:room].tolist()
         k = need
         for index in skips:
             if index < k:
@@ -498,8 +501,8 @@ class _Limit:
             option, index = skipped[index], index + 1
             while (
                 option is not None
-                and score_of(option) <= SKIP_THRESHOLD
-                and len(skipped) < MAX_SKIP
+                and score_of(option) <= self.threshold
+                and len(skipped) < self.max_skip
             ):
                 skipped.append(option)
                 option = None
@@ -567,6 +570,28 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     return Choice(node, score, parts, seen, top, metric)
 
 
+def max_score_option(
+    scores: Sequence[float],
+    limit: int,
+    max_skip: int = MAX_SKIP,
+    threshold: float = SKIP_THRESHOLD,
+) -> int | None:
+    """Index of the option ``MaxScoreIterator`` returns over ``LimitIterator(limit,
+    threshold, max_skip)`` over options scored ``scores`` in that order (select.go), as one
+    Select computes it; None when nothing is returned."""
+    final = np.asarray(scores, dtype=float)
+    if limit <= 0 or not len(final):
+        return None
+    options = Options(0, 0, final, None, len(final), None, NO_MOVES)
+    state = _Limit(limit, max_skip, threshold)
+    if state.offer(0, options) is None:
+        state.drain_skipped(
+            lambda o: float(final[o[1]]),
+            bool(state.skipped) and state.skipped[-1] == (0, len(final) - 1),
+        )
+    return None if state.best is None else state.best[2]
+
+
 def _last_option(consumed: list[tuple[Options, int]]) -> tuple[int, int] | None:
     """(window, index) of the last option pulled by a Select that ran the source dry."""
     for w in range(len(consumed) - 1, -1, -1):
@@ -577,11 +602,11 @@ def _last_option(consumed: list[tuple[Options, int]]) -> tuple[int, int] | None:
     return None
 
 
-def _all_positive(options: Options) -> bool:
-    """No option scores ≤ 0 (non-options, at -inf, are counted apart)."""
+def _all_above(options: Options, threshold: float = SKIP_THRESHOLD) -> bool:
+    """No option scores ≤ ``threshold`` (non-options, at -inf, are counted apart)."""
     if options.mask is None:
-        return bool(options.final.min() > SKIP_THRESHOLD)
-    low = int(np.count_nonzero(options.final <= SKIP_THRESHOLD))
+        return bool(options.final.min() > threshold)
+    low = int(np.count_nonzero(options.final <= threshold))
     return low == len(options.final) - options.count
 
 
