@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from models import Job, Node
 from sim.core.nodetable import NodeTable
-from sim.placement import ExistingAlloc, job_seed, simulate
+from sim.placement import ExistingAlloc, PoolScheduler, job_seed, simulate
 from sim.placement.reference import RefAlloc, reference_simulate
 
 from .helpers import node
@@ -31,6 +31,7 @@ def clusters(draw) -> list[Node]:
             cpu=draw(st.sampled_from([500, 1000, 2000, 4000])),
             memory=draw(st.sampled_from([256, 512, 1024, 4096])),
             NodeClass=draw(st.sampled_from(["linux", "linux", "gpu", ""])),
+            NodePool=draw(st.sampled_from(["default", "default", "edge"])),
             Meta={"rack": draw(st.sampled_from(RACKS))} if draw(st.integers(0, 9)) else {},
             NodeMaxAllocs=draw(st.sampled_from([0, 0, 0, 3])),
             ReservedResources={
@@ -117,6 +118,7 @@ def job_lists(draw) -> list[Job]:
                         st.sampled_from(["service", "service", "batch", "system", "sysbatch"])
                     ),
                     "Priority": draw(st.sampled_from([30, 50, 70])),
+                    "NodePool": draw(st.sampled_from(["default", "default", "edge", "all"])),
                     "Affinities": [
                         {
                             "LTarget": "${node.class}",
@@ -140,6 +142,7 @@ def existing_allocs(draw, n: int, js: list[Job]) -> list[ExistingAlloc]:
     out = []
     for _ in range(draw(st.integers(0, 4))):
         job = draw(st.sampled_from(js))
+        failed = draw(st.integers(0, 2)) == 0
         out.append(
             ExistingAlloc(
                 job.id,
@@ -148,6 +151,10 @@ def existing_allocs(draw, n: int, js: list[Job]) -> list[ExistingAlloc]:
                 cpu=draw(st.sampled_from([100, 400])),
                 memory_mb=draw(st.sampled_from([64, 256])),
                 disk_mb=300,
+                failed=failed,
+                previous_nodes=tuple(draw(st.lists(st.integers(0, n - 1), max_size=2)))
+                if failed
+                else (),
             )
         )
     return out
@@ -161,9 +168,20 @@ def _metric(metric) -> dict[str, Any]:
     return out
 
 
-def plan_view(nodes, js, seed, existing, batched: bool) -> list:
+@st.composite
+def configs(draw) -> dict[str, Any]:
+    """Cluster algorithm, the edge pool's own configuration, the node limit."""
+    pool = draw(st.sampled_from([None, PoolScheduler(), PoolScheduler("spread", True)]))
+    return {
+        "algorithm": draw(st.sampled_from(["binpack", "spread"])),
+        "node_pools": {} if pool is None else {"edge": pool},
+        "node_limit": draw(st.sampled_from([0, 0, 3])),
+    }
+
+
+def plan_view(nodes, js, seed, existing, batched: bool, config=None) -> list:
     def run():
-        return simulate(NodeTable(nodes), js, seed=seed, existing=existing)
+        return simulate(NodeTable(nodes), js, seed=seed, existing=existing, **(config or {}))
 
     if batched:
         plan = run()
@@ -181,14 +199,24 @@ def plan_view(nodes, js, seed, existing, batched: bool) -> list:
     return out
 
 
-def reference_view(nodes, js, seed, existing) -> list:
+def reference_view(nodes, js, seed, existing, config=None) -> list:
     seeds = [job_seed(seed, i) for i in range(len(js))]
     allocs = [
-        RefAlloc(e.job_id, e.group, e.node_index, e.cpu, e.memory_mb, e.disk_mb, e.ports)
+        RefAlloc(
+            e.job_id,
+            e.group,
+            e.node_index,
+            e.cpu,
+            e.memory_mb,
+            e.disk_mb,
+            e.ports,
+            e.failed,
+            e.previous_nodes,
+        )
         for e in existing
     ]
     out = []
-    for ref in reference_simulate(nodes, js, seeds, existing=allocs):
+    for ref in reference_simulate(nodes, js, seeds, existing=allocs, **(config or {})):
         placed = [(p.group, p.index, p.node, p.score, _metric(p.metric)) for p in ref.placements]
         failed = {g: _metric(m) for g, m in ref.failed.items()}
         out.append((ref.job.id, placed, failed))
@@ -212,10 +240,10 @@ def same(a: Any, b: Any) -> bool:
 
 
 @SETTINGS
-@given(st.data(), clusters(), job_lists(), st.integers(0, 3))
-def test_reference_windowed_and_batched_selects_agree(data, nodes, js, seed):
+@given(st.data(), clusters(), job_lists(), st.integers(0, 3), configs())
+def test_reference_windowed_and_batched_selects_agree(data, nodes, js, seed, config):
     existing = data.draw(existing_allocs(len(nodes), js))
-    want = reference_view(nodes, js, seed, existing)
-    one_by_one = plan_view(nodes, js, seed, existing, batched=False)
+    want = reference_view(nodes, js, seed, existing, config)
+    one_by_one = plan_view(nodes, js, seed, existing, False, config)
     assert same(one_by_one, want), (one_by_one, want)
-    assert plan_view(nodes, js, seed, existing, batched=True) == one_by_one
+    assert plan_view(nodes, js, seed, existing, True, config) == one_by_one
