@@ -97,7 +97,7 @@ def check(
     resolved = resolve(scenario, sets, var_files, jobs, nodes)
     for warning in resolved.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    run = run_resolved(resolved, seed)
+    run = run_resolved(resolved, seed, metrics=fmt is OutputFormat.json)
     typer.echo(to_json(check_json(run)) if fmt is OutputFormat.json else check_report(run, fmt))
     _exit_for(run, fail_on_risk)
 
