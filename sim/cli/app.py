@@ -1,303 +1,409 @@
-"""``nomad-sim VERB [SCENARIO] [options]``.
-
-Exit codes: 0 every task group places; 3 some task group cannot be placed (the CI gate;
-with ``--fail-on-risk`` also a placement that cannot start); 2 invalid input or usage.
-"""
+"""The ``nomad-sim`` commands: parse arguments, call the library, render."""
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
+from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from models import Scenario as ScenarioModel
 
-from ..core.errors import InputError, NomadSimError
+from ..core.errors import InputError
 from ..core.nodetable import NodeTable
 from ..explain import explain_group
 from ..feasibility import evaluate_job
-from ..whatif import constraint_fixes, minimal_counts, parse_grid, run_resolved, sweep
-from .inputs import parse_sets, resolve, scenario_path
-from .render import OutputFormat, table, to_json
+from ..io import ResolvedScenario
+from ..whatif import (
+    ConstraintFix,
+    CountFix,
+    ScenarioRun,
+    constraint_fixes,
+    count_variables,
+    minimal_counts,
+    run_resolved,
+    sweep,
+)
+from .cluster import Cluster
+from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes, within_bound
+from .guard import EXIT_UNPLACEABLE, GuardedGroup
+from .options import MaxPoints, cluster_options
+from .outputs import GraphFormat, graph_format, image_path, writable
+from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
 
-EXIT_OK, EXIT_INVALID, EXIT_UNPLACEABLE = 0, 2, 3
+HELP = """Offline simulator of HashiCorp Nomad's scheduler: which task groups place, where,
+and if not, why.
+
+\b
+nomad-sim COMMAND [SCENARIO] [options]
+With no COMMAND: check on the bundled default scenario.
+Every command that reads a cluster takes a scenario YAML (SCENARIO, --set, --var-file)
+or Nomad's own files (--job FILE ... --nodes FILE), and --format, --seed.
+
+\b
+Exit codes:
+  0  every task group places
+  3  some task group cannot be placed (the CI gate; with check --fail-on-risk also a
+     placement that cannot start; fix: no fix found)
+  2  invalid input or usage, or an internal error (one line on stderr)
+  130  interrupted (Ctrl-C)
+"""
 
 app = typer.Typer(
+    cls=GuardedGroup,
     add_completion=False,
-    no_args_is_help=False,
     invoke_without_command=True,
-    help=__doc__,
+    help=HELP,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-Scenario = Annotated[
-    Path | None, typer.Argument(help="Scenario YAML (default: bundled hashistack).")
-]
-Sets = Annotated[
-    list[str], typer.Option("--set", help="NAME=VALUE scenario variable (repeatable).")
-]
-VarFiles = Annotated[
-    list[Path], typer.Option("--var-file", help="terraform.tfvars / .tfvars.json.")
-]
-Format = Annotated[OutputFormat, typer.Option("--format", help="table, json or markdown.")]
-Seed = Annotated[int, typer.Option("--seed", help="Seed of Nomad's node shuffle.")]
-
-
-def friendly(command: F) -> F:
-    """Bad input becomes one line on stderr and exit code 2, never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+def _print_version(value: bool) -> None:
+    if value:
         try:
-            return command(*args, **kwargs)
-        except NomadSimError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(EXIT_INVALID) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _exit_for(run: Any, fail_on_risk: bool) -> None:
-    if not run.all_placed or (fail_on_risk and run.risky):
-        raise typer.Exit(EXIT_UNPLACEABLE)
+            typer.echo(f"nomad-sim {version('nomad-sim')}")
+        except PackageNotFoundError:
+            typer.echo("nomad-sim (not installed: no distribution metadata)")
+        raise typer.Exit()
 
 
 @app.callback()
-def default(ctx: typer.Context) -> None:
+def default(
+    ctx: typer.Context,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show the traceback of an internal error (give it before COMMAND)."
+        ),
+    ] = False,
+) -> None:
     """With no command: ``check`` on the bundled default scenario."""
     if ctx.invoked_subcommand is None:
         ctx.invoke(check)
 
 
+def _load(cluster: Cluster, *, with_sets: bool = True) -> ResolvedScenario:
+    resolved = cluster.resolve(with_sets=with_sets)
+    for warning in resolved.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return resolved
+
+
+def _exit_for(run: ScenarioRun, fail_on_risk: bool = False) -> None:
+    if not run.all_placed or (fail_on_risk and run.risky):
+        raise typer.Exit(EXIT_UNPLACEABLE)
+
+
 @app.command()
-@friendly
+@cluster_options()
 def check(
-    scenario: Scenario = None,
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    jobs: Annotated[
-        list[Path], typer.Option("--job", help="Jobspec or job JSON (repeatable).")
-    ] = [],  # noqa: B006
-    nodes: Annotated[Path | None, typer.Option("--nodes", help="Full node JSON.")] = None,
-    fmt: Format = OutputFormat.table,
-    seed: Seed = 0,
+    cluster: Cluster,
     fail_on_risk: Annotated[
         bool, typer.Option(help="Exit 3 also when a placement cannot start.")
     ] = False,
 ) -> None:
     """Which task groups place, where, and if not, Nomad's placement failure."""
-    resolved = resolve(scenario, sets, var_files, jobs, nodes)
-    for warning in resolved.warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    run = run_resolved(resolved, seed, metrics=fmt is OutputFormat.json)
+    fmt = cluster.fmt
+    run = run_resolved(_load(cluster), cluster.seed, metrics=fmt is OutputFormat.json)
     typer.echo(to_json(check_json(run)) if fmt is OutputFormat.json else check_report(run, fmt))
     _exit_for(run, fail_on_risk)
 
 
+EXPLAIN_COLUMNS = (
+    ("group", "GROUP"),
+    ("nodes", "NODES (CLASS)"),
+    ("node_count", "COUNT"),
+    ("check", "CHECK"),
+    ("required", "REQUIRED"),
+    ("node_has", "NODE HAS"),
+)
+
+
 @app.command()
-@friendly
+@cluster_options()
 def explain(
-    target: Annotated[str, typer.Argument(help="JOB or JOB/GROUP.")],
-    scenario: Scenario = None,
-    node: Annotated[str | None, typer.Option("--node", help="Explain one node by name.")] = None,
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    jobs: Annotated[list[Path], typer.Option("--job")] = [],  # noqa: B006
-    nodes: Annotated[Path | None, typer.Option("--nodes")] = None,
-    fmt: Format = OutputFormat.table,
-    seed: Seed = 0,
+    cluster: Cluster,
+    target: Annotated[str, typer.Argument(metavar="JOB[/GROUP]", help="JOB or JOB/GROUP.")],
+    node: Annotated[
+        str | None, typer.Option("--node", metavar="NAME", help="Explain one node by name.")
+    ] = None,
 ) -> None:
     """Every check that fails, per node class (or for one node), with the node's values."""
-    resolved = resolve(scenario, sets, var_files, jobs, nodes)
+    resolved = _load(cluster)
     job_id, _, group_name = target.partition("/")
     job = next((j for j in resolved.jobs if j.id == job_id), None)
     if job is None:
         known = ", ".join(j.id for j in resolved.jobs)
         raise InputError(f"no job {job_id!r} in {resolved.source} (jobs: {known})")
     table_ = NodeTable(resolved.nodes)
-    result = evaluate_job(table_, job, seed)
+    result = evaluate_job(table_, job, cluster.seed)
     groups = [g for g in result.groups if not group_name or g.group.name == group_name]
     if not groups:
         raise InputError(f"job {job_id!r} has no group {group_name!r}")
     if node is not None and node not in table_.name_index:
         raise InputError(f"no node named {node!r} in {resolved.source}")
-    records = []
+    rows = []
     for feasibility in groups:
         for item in explain_group(table_, feasibility, node):
             base = [f"{job.id}/{feasibility.group.name}", item.label, item.node_count]
             if not item.findings:
-                records.append([*base, "feasible", "", ""])
+                rows.append([*base, "feasible", "", ""])
             for finding in item.findings:
-                records.append([*base, finding.check, finding.required, finding.actual])
+                rows.append([*base, finding.check, finding.required, finding.actual])
             for spot in item.blind_spots:
-                records.append([*base, "note", spot, ""])
-    header = ["GROUP", "NODES (CLASS)", "COUNT", "CHECK", "REQUIRED", "NODE HAS"]
-    if fmt is OutputFormat.json:
-        typer.echo(to_json([dict(zip(header, r)) for r in records]))
-    else:
-        typer.echo(table(fmt, header, records))
+                rows.append([*base, "note", spot, ""])
+    typer.echo(records(cluster.fmt, EXPLAIN_COLUMNS, rows))
 
 
 @app.command()
-@friendly
-def whatif(
-    scenario: Scenario = None,
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    fmt: Format = OutputFormat.table,
-    seed: Seed = 0,
-) -> None:
+@cluster_options()
+def whatif(cluster: Cluster) -> None:
     """Before → after: the scenario as is, then with the --set overrides."""
-    path = scenario_path(scenario)
-    before = run_resolved(resolve(path, [], var_files), seed)
-    after = run_resolved(resolve(path, sets, var_files), seed)
-    label = "after " + " ".join(sets) if sets else "after"
-    if fmt is OutputFormat.json:
+    before = run_resolved(_load(cluster, with_sets=False), cluster.seed)
+    after = run_resolved(_load(cluster), cluster.seed)
+    label = "after " + " ".join(cluster.sets) if cluster.sets else "after"
+    if cluster.fmt is OutputFormat.json:
         typer.echo(to_json(change_json(before, after)))
     else:
-        typer.echo(change_report(before, after, fmt, ("before", label)))
-    _exit_for(after, False)
+        typer.echo(change_report(before, after, cluster.fmt, ("before", label)))
+    _exit_for(after)
 
 
 @app.command()
-@friendly
+@cluster_options(scenario=False)
 def diff(
-    first: Annotated[Path, typer.Argument(help="Scenario A.")],
-    second: Annotated[Path, typer.Argument(help="Scenario B.")],
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    fmt: Format = OutputFormat.table,
-    seed: Seed = 0,
+    cluster: Cluster,
+    first: Annotated[Path, typer.Argument(metavar="A", help="Scenario A (see below).")],
+    second: Annotated[Path, typer.Argument(metavar="B", help="Scenario B.")],
 ) -> None:
-    """Compare two scenarios group by group."""
-    a = run_resolved(resolve(first, sets, var_files), seed)
-    b = run_resolved(resolve(second, sets, var_files), seed)
-    if fmt is OutputFormat.json:
+    """Compare A with B group by group; exit code as check gives for B.
+
+    A and B are scenarios; with --job they are Nomad node files checked against the same
+    jobs; with --nodes they are job files checked on the same nodes. --set and --var-file
+    apply to both A and B.
+    """
+    a = run_resolved(_load(cluster.side(first)), cluster.seed)
+    b = run_resolved(_load(cluster.side(second)), cluster.seed)
+    if cluster.fmt is OutputFormat.json:
         typer.echo(to_json(change_json(a, b)))
     else:
-        typer.echo(change_report(a, b, fmt, (first.name, second.name)))
-    _exit_for(b, False)
+        typer.echo(change_report(a, b, cluster.fmt, (first.name, second.name)))
+    _exit_for(b)
+
+
+SWEEP_COLUMNS = (
+    ("groups_ok", "GROUPS OK"),
+    ("unplaced_allocs", "UNPLACED ALLOCS"),
+    ("cannot_start", "CANNOT START"),
+)
 
 
 @app.command(name="sweep")
-@friendly
+@cluster_options()
 def sweep_command(
-    scenario: Scenario = None,
+    cluster: Cluster,
     grid: Annotated[
-        list[str], typer.Option("--grid", help="NAME=LOW..HIGH or NAME=A,B (repeatable).")
-    ] = [],  # noqa: B006
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write a heatmap PNG/SVG.")] = None,
-    fmt: Format = OutputFormat.table,
-    seed: Seed = 0,
+        list[str] | None,
+        typer.Option(
+            "--grid",
+            metavar="NAME=LOW..HIGH|NAME=A,B",
+            help="A variable's values: an inclusive integer range or a list (repeatable, "
+            "one per variable).",
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", metavar="FILE", help="Write a heatmap, FILE.png or FILE.svg."),
+    ] = None,
+    max_points: MaxPoints = DEFAULT_MAX_POINTS,
 ) -> None:
-    """Outcomes over a grid of variable values, with a progress bar."""
-    if not grid:
-        raise InputError("sweep needs at least one --grid NAME=LOW..HIGH")
-    axes = [parse_grid(spec) for spec in grid]
-    path = scenario_path(scenario)
-    total = 1
-    for _, values in axes:
-        total *= len(values)
-    with typer.progressbar(length=total, label="sweeping", file=sys.stderr) as bar:
+    """Outcomes over a grid of variable values, with a progress bar.
+
+    The grid varies scenario variables, so sweep needs a scenario: Nomad's own --job/--nodes
+    files have none.
+    """
+    if plot is not None:
+        image_path(plot)
+    axes = parse_axes(grid or (), max_points)
+    path = cluster.scenario_file("sweep")
+    with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
         points = sweep(
-            path, axes, sets=parse_sets(sets), var_files=var_files, seed=seed, progress=bar.update
+            path,
+            axes,
+            sets=cluster.overrides,
+            var_files=list(cluster.var_files),
+            seed=cluster.seed,
+            progress=bar.update,
         )
     names = [name for name, _ in axes]
-    header = [*names, "GROUPS OK", "UNPLACED ALLOCS", "CANNOT START"]
-    rows = [
-        [*(p.values[n] for n in names), f"{p.groups_ok}/{len(p.run.groups)}", p.unplaced, p.risky]
-        for p in points
-    ]
-    if fmt is OutputFormat.json:
-        typer.echo(to_json([dict(zip(header, r)) for r in rows]))
+    if cluster.fmt is OutputFormat.json:
+        typer.echo(
+            to_json(
+                [
+                    {
+                        "values": p.values,
+                        "groups_ok": p.groups_ok,
+                        "groups": len(p.run.groups),
+                        "unplaced_allocs": p.unplaced,
+                        "cannot_start": p.risky,
+                    }
+                    for p in points
+                ]
+            )
+        )
     else:
-        typer.echo(table(fmt, header, rows))
+        columns = [*((name, name) for name in names), *SWEEP_COLUMNS]
+        rows = [
+            [
+                *(p.values[n] for n in names),
+                f"{p.groups_ok}/{len(p.run.groups)}",
+                p.unplaced,
+                p.risky,
+            ]
+            for p in points
+        ]
+        typer.echo(records(cluster.fmt, columns, rows))
     if plot is not None:
         from ..whatif.heatmap import plot_sweep
 
         typer.echo(f"wrote {plot_sweep(points, axes, plot)}", err=True)
 
 
-@app.command()
-@friendly
-def fix(
-    scenario: Scenario = None,
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    max_count: Annotated[int, typer.Option(help="Upper bound per count variable.")] = 8,
-    seed: Seed = 0,
-) -> None:
-    """The smallest node counts that place every job; constraints that block a group."""
-    path = scenario_path(scenario)
-    current = run_resolved(resolve(path, sets, var_files), seed)
-    for item in constraint_fixes(current, seed):
-        typer.echo(
-            f"{item.group}: removing {item.level} constraint {item.constraint!r} "
-            f"makes {item.feasible_nodes} node(s) feasible"
+def _fix_lines(
+    fixes: list[ConstraintFix], found: CountFix | None, max_count: int, native: bool
+) -> list[str]:
+    lines = [
+        f"{item.group}: removing {item.level} constraint {item.constraint!r} "
+        f"makes {item.feasible_nodes} node(s) feasible"
+        for item in fixes
+    ]
+    if native:
+        lines.append("no count search: Nomad-native --job/--nodes files have no count variables")
+    elif found is None:
+        lines.append(f"no count assignment up to {max_count} per variable places every job")
+    else:
+        values = ", ".join(f"{k}={v}" for k, v in found.values.items())
+        lines.append(
+            f"smallest counts placing every job where it can start: {values} "
+            f"({found.tried} assignments tried)"
         )
-    found = minimal_counts(path, parse_sets(sets), var_files, max_count=max_count, seed=seed)
-    if found is None:
-        typer.echo(f"no count assignment up to {max_count} per variable places every job")
-        raise typer.Exit(EXIT_UNPLACEABLE)
-    values = ", ".join(f"{k}={v}" for k, v in found.values.items())
-    typer.echo(
-        f"smallest counts placing every job where it can start: {values} "
-        f"({found.tried} assignments tried)"
-    )
+    return lines
 
 
 @app.command()
-@friendly
+@cluster_options()
+def fix(
+    cluster: Cluster,
+    max_count: Annotated[
+        int, typer.Option(min=0, metavar="N", help="Upper bound per count variable.")
+    ] = 8,
+    max_points: MaxPoints = DEFAULT_MAX_POINTS,
+) -> None:
+    """The smallest node counts that place every job; constraints that block a group.
+
+    Exit 0 when a count assignment places every job where it can start, 3 when none does
+    (with --job/--nodes: when the jobs do not all place and start as they are).
+    """
+    resolved = _load(cluster)
+    searched = (max_count + 1) ** len(count_variables(resolved))
+    within_bound(f"the count search (0..{max_count} per count variable)", searched, max_points)
+    current = run_resolved(resolved, cluster.seed)
+    fixes = constraint_fixes(current, cluster.seed)
+    found = None
+    if not cluster.native:
+        found = minimal_counts(
+            cluster.scenario_file("fix"),
+            cluster.overrides,
+            list(cluster.var_files),
+            max_count=max_count,
+            seed=cluster.seed,
+        )
+    if cluster.fmt is OutputFormat.json:
+        data = {
+            "constraint_fixes": [
+                {
+                    "group": f.group,
+                    "level": f.level,
+                    "constraint": f.constraint,
+                    "feasible_nodes": f.feasible_nodes,
+                }
+                for f in fixes
+            ],
+            "count_fix": {"values": found.values, "tried": found.tried} if found else None,
+            "max_count": max_count,
+        }
+        typer.echo(to_json(data))
+    else:
+        bullet = "- " if cluster.fmt is OutputFormat.markdown else ""
+        for line in _fix_lines(fixes, found, max_count, cluster.native):
+            typer.echo(bullet + line)
+    settled = found is not None or (cluster.native and current.all_placed and not current.risky)
+    if not settled:
+        raise typer.Exit(EXIT_UNPLACEABLE)
+
+
+class Resolution(StrEnum):
+    """What the graph's right-hand vertices are."""
+
+    class_ = "class"
+    node = "node"
+
+
+@app.command()
+@cluster_options(output_format=False)
 def graph(
-    scenario: Scenario = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path(
-        "graph.png"
-    ),
+    cluster: Cluster,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="File to write.")
+    ] = Path("graph.png"),
     fmt: Annotated[
-        str | None, typer.Option("--format", help="graphml, json, dot, png or svg.")
+        GraphFormat | None,
+        typer.Option("--format", help="File format (default: from FILE's suffix)."),
     ] = None,
-    resolution: Annotated[str, typer.Option(help="class or node.")] = "class",
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    seed: Seed = 0,
+    resolution: Annotated[
+        Resolution, typer.Option(help="Right-hand vertices: computed node classes or nodes.")
+    ] = Resolution.class_,
 ) -> None:
     """Export the task-group × node-class (or × node) graph."""
     from ..graph import export_graph, group_class_graph, group_node_graph
 
-    resolved = resolve(scenario, sets, var_files)
+    chosen = graph_format(writable(output), fmt)
+    resolved = _load(cluster)
     table_ = NodeTable(resolved.nodes)
-    feasibilities = [evaluate_job(table_, job, seed) for job in resolved.jobs]
-    if resolution not in ("class", "node"):
-        raise InputError(f"--resolution must be class or node, not {resolution!r}")
-    build = group_class_graph if resolution == "class" else group_node_graph
+    feasibilities = [evaluate_job(table_, job, cluster.seed) for job in resolved.jobs]
+    build = group_class_graph if resolution is Resolution.class_ else group_node_graph
     G = build(table_, feasibilities, resolved.node_group_of)
-    try:
-        written = export_graph(G, output, fmt)
-    except ValueError as exc:
-        raise InputError(str(exc), output) from None
-    typer.echo(f"wrote {written}")
+    typer.echo(f"wrote {export_graph(G, output, chosen.value)}")
+
+
+NODES_COLUMNS = (
+    ("node_group", "NODE GROUP"),
+    ("computed_class", "CLASS"),
+    ("node_class", "NODE CLASS"),
+    ("datacenter", "DATACENTER"),
+    ("node_pool", "POOL"),
+    ("kernel", "KERNEL"),
+    ("nodes", "NODES"),
+)
 
 
 @app.command()
-@friendly
-def nodes(
-    scenario: Scenario = None,
-    sets: Sets = [],  # noqa: B006
-    var_files: VarFiles = [],  # noqa: B006
-    fmt: Format = OutputFormat.table,
-) -> None:
+@cluster_options()
+def nodes(cluster: Cluster) -> None:
     """Node groups and the computed classes they collapse into."""
-    resolved = resolve(scenario, sets, var_files)
+    resolved = _load(cluster)
     table_ = NodeTable(resolved.nodes)
     rows: dict[tuple[str, int], list[Any]] = {}
     for i, node in enumerate(resolved.nodes):
@@ -315,11 +421,7 @@ def nodes(
             ],
         )
         row[-1] += 1
-    header = ["NODE GROUP", "CLASS", "NODE CLASS", "DATACENTER", "POOL", "KERNEL", "NODES"]
-    if fmt is OutputFormat.json:
-        typer.echo(to_json([dict(zip(header, r)) for r in rows.values()]))
-    else:
-        typer.echo(table(fmt, header, list(rows.values())))
+    typer.echo(records(cluster.fmt, NODES_COLUMNS, list(rows.values())))
 
 
 @app.command()
@@ -329,16 +431,25 @@ def schema() -> None:
 
 
 @app.command()
-@friendly
 def generate(
-    output: Annotated[Path, typer.Argument(help="Scenario YAML to write.")],
-    node_count: Annotated[int, typer.Option("--nodes", help="Synthetic nodes.")] = 1000,
-    job_count: Annotated[int, typer.Option("--jobs", help="Synthetic jobs.")] = 20,
-    seed: Seed = 0,
+    output: Annotated[Path, typer.Argument(metavar="OUT", help="Scenario YAML to write.")],
+    node_count: Annotated[
+        int, typer.Option("--nodes", min=1, metavar="N", help="Synthetic nodes.")
+    ] = 1000,
+    job_count: Annotated[
+        int, typer.Option("--jobs", min=0, metavar="N", help="Synthetic jobs.")
+    ] = 20,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", min=0, metavar="N", help="Seed of the generator: same seed, same scenario."
+        ),
+    ] = 0,
 ) -> None:
     """Write a seeded synthetic scenario (realistic nodes and jobs)."""
     from ..synth import write_scenario
 
+    writable(output)
     typer.echo(f"wrote {write_scenario(output, node_count, job_count, seed)}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from models.scenario import Scenario
@@ -12,7 +13,7 @@ from ..io import ResolvedScenario, load_jobs, load_nodes, load_scenario
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"
 
 
-def parse_sets(sets: list[str]) -> dict[str, object]:
+def parse_sets(sets: Sequence[str]) -> dict[str, object]:
     """``--set NAME=VALUE`` pairs; values are typed later against the variable's default."""
     out: dict[str, object] = {}
     for item in sets:
@@ -36,9 +37,9 @@ def scenario_path(scenario: Path | None) -> Path:
 
 def resolve(
     scenario: Path | None,
-    sets: list[str] = (),  # type: ignore[assignment]
-    var_files: list[Path] = (),  # type: ignore[assignment]
-    jobs: list[Path] = (),  # type: ignore[assignment]
+    sets: Sequence[str] = (),
+    var_files: Sequence[Path] = (),
+    jobs: Sequence[Path] = (),
     nodes: Path | None = None,
 ) -> ResolvedScenario:
     """A scenario, or (with ``--nodes``/``--job``) the same shape built from Nomad's own files."""
@@ -47,6 +48,11 @@ def resolve(
             raise InputError("--nodes and --job go together (full node JSON and one or more jobs)")
         if scenario is not None:
             raise InputError("give either a scenario or --nodes/--job, not both")
+        if sets or var_files:
+            raise InputError(
+                "--set and --var-file set scenario variables; Nomad-native --job/--nodes files "
+                "have none"
+            )
         loaded = load_nodes(nodes)
         job_list = [job for path in jobs for job in load_jobs(path)]
         return ResolvedScenario(
@@ -59,4 +65,4 @@ def resolve(
             source=nodes,
             warnings=list(loaded.warnings),
         )
-    return load_scenario(scenario_path(scenario), parse_sets(list(sets)), list(var_files))
+    return load_scenario(scenario_path(scenario), parse_sets(sets), list(var_files))

@@ -40,3 +40,13 @@ def table(fmt: OutputFormat, header: Sequence[str], rows: Sequence[Sequence[Any]
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=False, default=str)
+
+
+def records(
+    fmt: OutputFormat, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
+) -> str:
+    """Rows under ``(json_key, HEADER)`` columns: objects keyed by stable snake_case
+    identifiers in JSON, the readable headers in a table."""
+    if fmt is OutputFormat.json:
+        return to_json([dict(zip((key for key, _ in columns), row)) for row in rows])
+    return table(fmt, [header for _, header in columns], rows)

@@ -1,6 +1,7 @@
 """Nomad's semantics, one node and one rule at a time: the bottom layer every other imports.
 
 Constraint targets and operators, version and semver matching, globs, computed node classes,
-the node table, AllocMetric and Nomad's wording of it, job validation and the error family.
+the node table, AllocMetric and Nomad's wording of it, job validation, the error family and
+the one writer of output files (whole or not at all).
 Nothing here imports any other part of `sim`.
 """

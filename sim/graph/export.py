@@ -7,14 +7,13 @@ beside the target, which then replaces it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from ..core.outfile import write_whole
 from .analyses import unplaceable_groups
 
 FORMATS = ("graphml", "json", "dot", "png", "svg")
@@ -121,12 +120,6 @@ _WRITERS: dict[str, Callable[[nx.Graph, Path, str], None]] = {
 }
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def export_graph(G: nx.Graph, path: str | Path, fmt: str | None = None) -> Path:
     """Write ``G`` to ``path`` as graphml, json (node-link), dot, png or svg.
 
@@ -142,13 +135,4 @@ def export_graph(G: nx.Graph, path: str | Path, fmt: str | None = None) -> Path:
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in _WRITERS:
         raise ValueError(f"unknown graph format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".{fmt}")
-    os.close(fd)
-    try:
-        _WRITERS[fmt](G, Path(tmp), fmt)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_whole(path, lambda tmp: _WRITERS[fmt](G, tmp, fmt), suffix=f".{fmt}")

@@ -9,9 +9,7 @@ one template with a count. The file follows ``models.scenario.Scenario`` (snake_
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ import yaml
 
 from models import Node
 
+from ..core.outfile import write_whole
 from .jobs import generate_jobs
 from .nodes import generate_nodes
 
@@ -82,13 +81,4 @@ def write_scenario(path: str | Path, nodes_count: int, jobs_count: int, seed: in
         sort_keys=False,
         allow_unicode=True,
     )
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would surprise whoever reads the scenario next
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_whole(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ..core.outfile import write_whole
 from .sweep import SweepPoint
 
 
-def plot_sweep(points: list[SweepPoint], grid: list[tuple[str, list]], path: Path) -> Path:
+def plot_sweep(
+    points: list[SweepPoint], grid: Sequence[tuple[str, Sequence[int | str]]], path: Path
+) -> Path:
     """Rows = first grid variable, columns = second (or one column); written atomically."""
     import matplotlib
 
@@ -19,7 +21,8 @@ def plot_sweep(points: list[SweepPoint], grid: list[tuple[str, list]], path: Pat
     import matplotlib.pyplot as plt
 
     rows_name, rows = grid[0]
-    cols_name, cols = grid[1] if len(grid) > 1 else ("", [""])
+    no_columns: tuple[str, Sequence[int | str]] = ("", [""])
+    cols_name, cols = grid[1] if len(grid) > 1 else no_columns
     values = np.zeros((len(rows), len(cols)))
     total = len(points[0].run.groups) if points else 0
     for point in points:
@@ -38,13 +41,10 @@ def plot_sweep(points: list[SweepPoint], grid: list[tuple[str, list]], path: Pat
     fig.colorbar(image, ax=ax, shrink=0.8)
     fig.tight_layout()
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=path.suffix)
-    os.close(fd)
+    image_format = path.suffix.lstrip(".").lower() or "png"
     try:
-        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", dpi=120)
-        os.replace(tmp, path)
+        return write_whole(
+            path, lambda tmp: fig.savefig(tmp, format=image_format, dpi=120), suffix=path.suffix
+        )
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,8 +12,11 @@ from ..io import load_scenario
 from .outcome import ScenarioRun, run_resolved
 
 
-def parse_grid(spec: str) -> tuple[str, list[int | str]]:
-    """``client_count=0..4`` (inclusive range) or ``algorithm=binpack,spread``."""
+def parse_grid(spec: str) -> tuple[str, Sequence[int | str]]:
+    """``client_count=0..4`` (inclusive range) or ``algorithm=binpack,spread``.
+
+    A range stays a ``range``: its size is known before any of it is built.
+    """
     name, sep, values = spec.partition("=")
     if not sep or not name.strip() or not values.strip():
         raise InputError(f"--grid {spec!r}: expected NAME=LOW..HIGH or NAME=A,B,C")
@@ -26,8 +29,11 @@ def parse_grid(spec: str) -> tuple[str, list[int | str]]:
             raise InputError(f"--grid {spec!r}: a range needs integers, like 0..4") from None
         if stop < start:
             raise InputError(f"--grid {spec!r}: the range is empty")
-        return name, list(range(start, stop + 1))
-    return name, [v.strip() for v in values.split(",") if v.strip()]
+        return name, range(start, stop + 1)
+    listed = [v.strip() for v in values.split(",") if v.strip()]
+    if not listed:
+        raise InputError(f"--grid {spec!r}: the list is empty")
+    return name, listed
 
 
 @dataclass
@@ -49,7 +55,7 @@ class SweepPoint:
         return len(self.run.risky)
 
 
-def grid_points(grid: list[tuple[str, list[int | str]]]) -> Iterator[dict[str, int | str]]:
+def grid_points(grid: Sequence[tuple[str, Sequence[int | str]]]) -> Iterator[dict[str, int | str]]:
     names = [name for name, _ in grid]
     for combo in itertools.product(*(values for _, values in grid)):
         yield dict(zip(names, combo))
@@ -57,7 +63,7 @@ def grid_points(grid: list[tuple[str, list[int | str]]]) -> Iterator[dict[str, i
 
 def sweep(
     scenario: Path,
-    grid: list[tuple[str, list[int | str]]],
+    grid: Sequence[tuple[str, Sequence[int | str]]],
     *,
     sets: dict[str, object] | None = None,
     var_files: list[Path] = (),  # type: ignore[assignment]
