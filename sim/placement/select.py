@@ -617,19 +617,27 @@ def score_meta_order(final: np.ndarray) -> list[int]:
     ``kheap.ScoreHeap`` is a min-heap of 5 driven by Go's container/heap: an option enters
     while there is room, or replaces the root when strictly above it; the entries come out
     by popping, so equal scores come out in the order the heap's shape gives them, not in
-    scoring order.
+    scoring order. Once the heap is full its root only grows, so options at or below it are
+    dropped a chunk at a time before the heap is walked.
     """
+    options = np.flatnonzero(final > -np.inf)
+    scores = final[options]
+    first = scores[:TOP_SCORES].tolist()
     keys: list[float] = []
     items: list[int] = []
-    for i, score in enumerate(final.tolist()):
-        if len(keys) == TOP_SCORES:
-            if score > keys[0]:
-                keys[0], items[0] = score, i
-                _sift_down(keys, items, 0, TOP_SCORES)  # heap.Fix at the root
-        elif score != -np.inf:
-            keys.append(score)
-            items.append(i)
-            _sift_up(keys, items, len(keys) - 1)
+    for i, score in enumerate(first):
+        keys.append(score)
+        items.append(i)
+        _sift_up(keys, items, i)
+    if len(scores) > TOP_SCORES:
+        left = np.flatnonzero(scores[TOP_SCORES:] > keys[0]) + TOP_SCORES
+        while len(left):
+            chunk, left = left[:_CHUNK], left[_CHUNK:]
+            for i, score in zip(chunk.tolist(), scores[chunk].tolist(), strict=True):
+                if score > keys[0]:
+                    keys[0], items[0] = score, i
+                    _sift_down(keys, items, 0, TOP_SCORES)  # heap.Fix at the root
+            left = left[scores[left] > keys[0]]
     out = []
     for n in range(len(keys) - 1, -1, -1):  # GetItemsReverse: pop, fill from the back
         keys[0], keys[n] = keys[n], keys[0]
@@ -637,7 +645,10 @@ def score_meta_order(final: np.ndarray) -> list[int]:
         _sift_down(keys, items, 0, n)
         out.append(items.pop())
         keys.pop()
-    return out[::-1]
+    return options[out[::-1]].tolist()
+
+
+_CHUNK = 16  # options walked between two drops of those at or below the heap's root
 
 
 def _sift_up(keys: list[float], items: list[int], j: int) -> None:
@@ -723,10 +734,20 @@ def count_misses(
         metric.filter_node(
             user_class.values[user_class.codes[node]], state.reasons.texts[verdict[i]]
         )
-    for node in nodes[verdict == PASS].tolist():
-        metric.exhausted_node(
-            user_class.values[user_class.codes[node]], exhausted_dimension(state, node)
-        )
+    exhausted = nodes[verdict == PASS]
+    for node, dimension in zip(
+        exhausted.tolist(), exhausted_dimensions(state, exhausted), strict=True
+    ):
+        metric.exhausted_node(user_class.values[user_class.codes[node]], dimension)
+
+
+def exhausted_dimensions(state: GroupState, nodes: np.ndarray) -> list[str]:
+    """``exhausted_dimension`` of each node; the numeric dimensions in one vector step when
+    no per-node set (ports, devices, a broken network index) can come first."""
+    if state.ask.has_ports or state.ask.devices or state.ledger.broken or not len(nodes):
+        return [exhausted_dimension(state, node) for node in nodes.tolist()]
+    codes = state.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes))
+    return [NUMERIC_DIMS[code] for code in codes.tolist()]
 
 
 def exhausted_dimension(state: GroupState, node: int) -> str:

@@ -8,13 +8,15 @@ import math
 from typing import Any
 from unittest import mock
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import Job, Node
 from sim.core.nodetable import NodeTable
 from sim.placement import ExistingAlloc, PoolScheduler, job_seed, simulate
-from sim.placement.reference import RefAlloc, reference_simulate
+from sim.placement.reference import RefAlloc, ScoreHeap, reference_simulate
+from sim.placement.select import score_meta_order
 
 from .helpers import node
 
@@ -247,3 +249,16 @@ def test_reference_windowed_and_batched_selects_agree(data, nodes, js, seed, con
     one_by_one = plan_view(nodes, js, seed, existing, False, config)
     assert same(one_by_one, want), (one_by_one, want)
     assert plan_view(nodes, js, seed, existing, True, config) == one_by_one
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([-math.inf, 0.0, 0.25, 0.5, 1.0, -1.0]), max_size=40))
+def test_score_metadata_order_is_the_score_heaps(scores):
+    """The windowed Select's top-5 order equals Go's container/heap driving kheap.ScoreHeap
+    (ties come out in the heap's order)."""
+    heap = ScoreHeap()
+    for i, score in enumerate(scores):
+        if score != -math.inf:
+            heap.push({"NormScore": score, "index": i})
+    want = [entry["index"] for entry in heap.items_reverse()]
+    assert score_meta_order(np.array(scores, dtype=float)) == want
