@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.metrics import AllocMetric
 from .select import (
     SKIP_THRESHOLD,
     Choice,
     Cursor,
     GroupState,
+    Misses,
     _window,
     score_meta_order,
     window_for,
@@ -31,7 +31,9 @@ from .select import (
 def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) -> list[Choice]:
     """Up to ``wanted`` Selects in one pass, as ``select`` would make them one by one; an
     empty list when the group's Selects depend on each other or none fits in one round."""
-    if wanted < 2 or not state.batchable() or state.rules.active or cursor.pulls < state.batch_from:
+    if wanted < 2 or state.rules.active or cursor.pulls < state.batch_from:
+        return []
+    if not state.batchable():
         return []
     if state.memo is None:
         state.remember(cursor.order)
@@ -72,8 +74,8 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
     ):
         top = options.report(state, where(np.array(score_meta_order(row)) + first).tolist())
         node, score, parts = options.report(state, [chosen])[0]
-        metric = AllocMetric(nodes_evaluated=count)
-        options.count_misses(state, pulled_from, pulled_from + count, metric)
+        misses = Misses(count)
+        options.count_misses(state, pulled_from, pulled_from + count, misses)
         pulled_from += count
-        choices.append(Choice(node, score, parts, count, top, metric))
+        choices.append(Choice(node, score, parts, count, top, misses))
     return choices

@@ -7,7 +7,7 @@ Placements are stored as compact arrays (a C1M run has a million of them) and tu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from ..core.nomad_text import format_dry_run, format_task_group_failure
 from .chain import GENERIC_CHAIN, NORMALIZED_SCORE, SYSTEM_CHAIN, Scorer, recorded_scores
 from .deployment import DeploymentOutcome
 from .resources import GroupAsk, Offer
+from .select import Misses
 
 BLOCKED_DESCRIPTION = "created to place remaining allocations"
 
@@ -75,7 +76,7 @@ class GroupOutcome:
     top: dict[int, list[tuple[int, float, np.ndarray]]] = field(default_factory=dict)
     failed: AllocMetric | None = None
     base: AllocMetric | None = None  # pool and datacenter counts every metric carries
-    metrics: dict[int, AllocMetric] = field(default_factory=dict)  # filtered/exhausted
+    misses: dict[int, Misses] = field(default_factory=dict)  # filtered/exhausted per Select
     chain: tuple[Scorer, ...] = GENERIC_CHAIN
 
     @property
@@ -100,7 +101,7 @@ class GroupOutcome:
         evaluated: int,
         offer: Offer,
         top: list | None,
-        metric: AllocMetric | None = None,
+        misses: Misses | None = None,
     ) -> None:
         self.indices.append(index)
         self.nodes.append(node)
@@ -112,8 +113,8 @@ class GroupOutcome:
             self.offers[len(self.nodes) - 1] = offer
         if top is not None:
             self.top[len(self.nodes) - 1] = top
-        if metric is not None:
-            self.metrics[len(self.nodes) - 1] = metric
+        if misses is not None:
+            self.misses[len(self.nodes) - 1] = misses
 
     def record_many(
         self, nodes: np.ndarray, cpu: np.ndarray, scores: np.ndarray, offers: list[Offer]
@@ -155,10 +156,14 @@ class GroupOutcome:
         if self.base is None:
             return None
         system = self.chain is SYSTEM_CHAIN
-        counted = self.metrics.get(k)
-        if counted is None and not system:
+        misses = self.misses.get(k)
+        if misses is None and not system:
             return None
-        metric = replace(counted) if counted is not None else AllocMetric(nodes_evaluated=1)
+        metric = (
+            misses.metric(self.table.node_class_column.values)
+            if misses is not None
+            else AllocMetric(nodes_evaluated=1)
+        )
         metric.nodes_in_pool = self.base.nodes_in_pool
         metric.nodes_available = dict(self.base.nodes_available)
         # The system scheduler sets NodePool only on failures (scheduler_system.go).

@@ -64,6 +64,7 @@ from .select import (
     Choice,
     Cursor,
     GroupState,
+    Misses,
     exhausted_dimension,
     failure_metric,
     select,
@@ -234,7 +235,7 @@ def _place(
     parts: np.ndarray,
     evaluated: int,
     top: list | None,
-    metric: AllocMetric | None = None,
+    misses: Misses | None = None,
 ) -> None:
     cpu = float(state.cpu_ask(node))
     offer = world.ledger.commit(world.table.nodes[node], node, state.ask, cpu)
@@ -248,7 +249,7 @@ def _place(
         slot = s.codes.item(node)
         if slot >= 0:
             s.add(slot)
-    outcome.record(index, node, cpu, score, parts, evaluated, offer, top, metric)
+    outcome.record(index, node, cpu, score, parts, evaluated, offer, top, misses)
 
 
 def _base_metric(job: Job, candidates) -> AllocMetric:
@@ -344,7 +345,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 choice.parts,
                 choice.nodes_evaluated,
                 choice.top,
-                choice.metric,
+                choice.misses,
             )
         if job_cache is not None:
             job_cache.learn(order, start, cursor.pulls - first_pull)

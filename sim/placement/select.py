@@ -31,12 +31,9 @@ from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
 from ..feasibility import PASS, ReasonTable
 from .chain import (
-    GENERIC_CHAIN,
-    NODE_AFFINITY,
     RESCHEDULE_PENALTY,
     SPREAD,
     Parts,
-    Scorer,
 )
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
@@ -262,18 +259,13 @@ class GroupState:
         self.penalty_nodes = nodes
         self._penalty_array = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
 
-    def active_scorers(self) -> tuple[Scorer, ...]:
-        """The scorers of ``GENERIC_CHAIN`` that may append scores in the next Select."""
-        on = {
-            RESCHEDULE_PENALTY: bool(self.penalty_nodes),
-            NODE_AFFINITY: self.affinity is not None,
-            SPREAD: bool(self.spreads),
-        }
-        return tuple(s for s in GENERIC_CHAIN if on.get(s, True))
-
     def batchable(self) -> bool:
-        """Whether consecutive Selects may be made together (``batch.select_many``)."""
-        return all(s.batchable for s in self.active_scorers())
+        """Whether consecutive Selects may be made together (``batch.select_many``): no
+        scorer appending scores in them says otherwise (``Scorer.batchable``)."""
+        return not (
+            (self.spreads and not SPREAD.batchable)
+            or (self.penalty_nodes and not RESCHEDULE_PENALTY.batchable)
+        )
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -373,16 +365,16 @@ class Options:
         """Positions pulled up to and including the ``k``-th option."""
         return k if self.mask is None else int(np.flatnonzero(self.mask)[k - 1]) + 1
 
-    def count_misses(self, state: GroupState, first: int, stop: int, metric: AllocMetric) -> None:
-        """Record in ``metric`` the filtered and exhausted nodes among window indices
+    def count_misses(self, state: GroupState, first: int, stop: int, misses: Misses) -> None:
+        """Record in ``misses`` the filtered and exhausted nodes among window indices
         ``first:stop`` (pulled by one Select), as they stand now."""
         if self.mask is None:
             return
-        misses = np.flatnonzero(~self.mask[first:stop]) + first
-        if len(misses):
-            positions = (self.start + misses) % len(state.cold)
-            verdict = state.verdicts_at(positions, self.pulls + misses)
-            count_misses(state, state.memo.ring[positions], verdict, metric)
+        indices = np.flatnonzero(~self.mask[first:stop]) + first
+        if len(indices):
+            positions = (self.start + indices) % len(state.cold)
+            verdict = state.verdicts_at(positions, self.pulls + indices)
+            count_misses(state, state.memo.ring[positions], verdict, misses)
 
     def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
         """(node, final score, per-scorer scores) at the given window indices, read before
@@ -523,7 +515,7 @@ class Choice:
     parts: Parts
     nodes_evaluated: int
     top: list[tuple[int, float, Parts]] | None
-    metric: AllocMetric | None = None  # filtered and exhausted nodes of the Select
+    misses: Misses | None = None  # filtered and exhausted nodes of the Select
 
 
 def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice | None:
@@ -562,12 +554,12 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     _, w, i = limit.best
     top = _top_scores(state, consumed) if keep_top else None
     node, score, parts = consumed[w][0].report(state, [i])[0]
-    metric = None
+    misses = None
     if keep_top:
-        metric = AllocMetric(nodes_evaluated=seen)
+        misses = Misses(seen)
         for options, pulled in consumed:
-            options.count_misses(state, 0, pulled, metric)
-    return Choice(node, score, parts, seen, top, metric)
+            options.count_misses(state, 0, pulled, misses)
+    return Choice(node, score, parts, seen, top, misses)
 
 
 def max_score_option(
@@ -617,64 +609,78 @@ def score_meta_order(final: np.ndarray) -> list[int]:
     ``kheap.ScoreHeap`` is a min-heap of 5 driven by Go's container/heap: an option enters
     while there is room, or replaces the root when strictly above it; the entries come out
     by popping, so equal scores come out in the order the heap's shape gives them, not in
-    scoring order. Once the heap is full its root only grows, so options at or below it are
-    dropped a chunk at a time before the heap is walked.
+    scoring order. In long windows only options that may enter are walked: the heap's root
+    is the 5th highest score so far, at least the 5th highest of any earlier block of
+    options, so options at or below that are skipped in one vector step.
     """
+    if len(final) <= _BLOCK * 2:
+        return _heap_order(final.tolist(), range(len(final)))
     options = np.flatnonzero(final > -np.inf)
     scores = final[options]
-    first = scores[:TOP_SCORES].tolist()
+    blocks = len(scores) // _BLOCK
+    if blocks < 2:
+        return options[_heap_order(scores.tolist(), range(len(scores)))].tolist()
+    tiled = scores[: blocks * _BLOCK].reshape(blocks, _BLOCK)
+    fifth = np.partition(tiled, _BLOCK - TOP_SCORES, axis=1)[:, _BLOCK - TOP_SCORES]
+    bound = np.empty(len(scores))
+    bound[:_BLOCK] = -np.inf
+    bound[_BLOCK:] = np.repeat(np.maximum.accumulate(fifth), _BLOCK)[: len(scores) - _BLOCK]
+    walk = np.flatnonzero(scores > bound)
+    return options[walk[_heap_order(scores[walk].tolist(), range(len(walk)))]].tolist()
+
+
+_BLOCK = 16  # options per block whose 5th highest score bounds the heap's root after it
+
+
+def _heap_order(values: list[float], indices) -> list[int]:
+    """Push ``values`` (-inf skipped) as ``heap.Push`` on ``kheap.ScoreHeap`` does, then
+    pop them out as ``GetItemsReverse`` orders them; returns their ``indices``."""
     keys: list[float] = []
     items: list[int] = []
-    for i, score in enumerate(first):
-        keys.append(score)
-        items.append(i)
-        _sift_up(keys, items, i)
-    if len(scores) > TOP_SCORES:
-        left = np.flatnonzero(scores[TOP_SCORES:] > keys[0]) + TOP_SCORES
-        while len(left):
-            chunk, left = left[:_CHUNK], left[_CHUNK:]
-            for i, score in zip(chunk.tolist(), scores[chunk].tolist(), strict=True):
-                if score > keys[0]:
-                    keys[0], items[0] = score, i
-                    _sift_down(keys, items, 0, TOP_SCORES)  # heap.Fix at the root
-            left = left[scores[left] > keys[0]]
+    for i, score in zip(indices, values, strict=True):
+        if len(keys) == TOP_SCORES:
+            if not score > keys[0]:
+                continue
+            keys[0], items[0] = score, i
+            j, n = 0, TOP_SCORES  # heap.Fix at the root: down
+            while True:
+                c = 2 * j + 1
+                if c >= n:
+                    break
+                if c + 1 < n and keys[c + 1] < keys[c]:
+                    c += 1
+                if not keys[c] < keys[j]:
+                    break
+                keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
+                j = c
+        elif score != -np.inf:
+            keys.append(score)
+            items.append(i)
+            j = len(keys) - 1  # heap.Push: up
+            while j > 0:
+                p = (j - 1) // 2
+                if not keys[j] < keys[p]:
+                    break
+                keys[j], keys[p], items[j], items[p] = keys[p], keys[j], items[p], items[j]
+                j = p
     out = []
-    for n in range(len(keys) - 1, -1, -1):  # GetItemsReverse: pop, fill from the back
-        keys[0], keys[n] = keys[n], keys[0]
-        items[0], items[n] = items[n], items[0]
-        _sift_down(keys, items, 0, n)
+    for n in range(len(keys) - 1, 0, -1):  # GetItemsReverse: pop, fill from the back
+        keys[0], keys[n], items[0], items[n] = keys[n], keys[0], items[n], items[0]
+        j = 0
+        while True:
+            c = 2 * j + 1
+            if c >= n:
+                break
+            if c + 1 < n and keys[c + 1] < keys[c]:
+                c += 1
+            if not keys[c] < keys[j]:
+                break
+            keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
+            j = c
         out.append(items.pop())
         keys.pop()
-    return options[out[::-1]].tolist()
-
-
-_CHUNK = 16  # options walked between two drops of those at or below the heap's root
-
-
-def _sift_up(keys: list[float], items: list[int], j: int) -> None:
-    """container/heap ``up`` on a min-heap."""
-    while j > 0:
-        i = (j - 1) // 2
-        if not keys[j] < keys[i]:
-            break
-        keys[i], keys[j] = keys[j], keys[i]
-        items[i], items[j] = items[j], items[i]
-        j = i
-
-
-def _sift_down(keys: list[float], items: list[int], i: int, n: int) -> None:
-    """container/heap ``down`` on a min-heap of the first ``n`` entries."""
-    while True:
-        j = 2 * i + 1
-        if j >= n:
-            return
-        if j + 1 < n and keys[j + 1] < keys[j]:
-            j += 1
-        if not keys[j] < keys[i]:
-            return
-        keys[i], keys[j] = keys[j], keys[i]
-        items[i], items[j] = items[j], items[i]
-        i = j
+    out.extend(items)
+    return out[::-1]
 
 
 def window_for(limit: int) -> int:
@@ -701,6 +707,27 @@ def _top_scores(
     ]
 
 
+@dataclass
+class Misses:
+    """The nodes a Select pulled that were not options, as (node class, reason) codes per
+    stretch: counted into an ``AllocMetric`` only when one is asked for."""
+
+    nodes_evaluated: int
+    # (filtered, user class codes, reason codes, reason texts)
+    parts: list[tuple[bool, np.ndarray, np.ndarray, Sequence[str]]] = field(default_factory=list)
+
+    def add_to(self, metric: AllocMetric, class_names: Sequence[str]) -> AllocMetric:
+        """``FilterNode`` / ``ExhaustedNode`` for every miss, per (class, reason) at once."""
+        for filtered, classes, codes, names in self.parts:
+            record = metric.filter_node if filtered else metric.exhausted_node
+            for (c, code), count in _tally(classes, codes):
+                record(class_names[c], names[code], count)
+        return metric
+
+    def metric(self, class_names: Sequence[str]) -> AllocMetric:
+        return self.add_to(AllocMetric(nodes_evaluated=self.nodes_evaluated), class_names)
+
+
 def failure_metric(
     state: GroupState, cursor: Cursor, pulls_before: int, metric: AllocMetric
 ) -> None:
@@ -714,40 +741,54 @@ def failure_metric(
     positions = (cursor.offset + offsets) % n
     verdict = state.verdicts_at(positions, pulls_before + offsets)
     metric.nodes_evaluated += n
-    count_misses(state, cursor.order[positions], verdict, metric)
+    misses = Misses(n)
+    count_misses(state, cursor.order[positions], verdict, misses)
+    misses.add_to(metric, state.table.node_class_column.values)
 
 
 def count_misses(
-    state: GroupState, nodes: np.ndarray, verdict: np.ndarray, metric: AllocMetric
+    state: GroupState, nodes: np.ndarray, verdict: np.ndarray, misses: Misses
 ) -> None:
     """Nodes pulled that were not options: filtered by their feasibility verdict or a
-    distinct rule (``FilterNode``), else exhausted (``ExhaustedNode``), in pull order."""
-    verdict = verdict.copy()
-    open_ = np.flatnonzero(verdict == PASS)
-    if state.rules.active and len(open_):
-        verdict[open_] = distinct_verdicts(
-            state.rules, nodes[open_], state.job_count, state.group_count, state.reasons
-        )
-    user_class = state.table.node_class_column
-    for i in np.flatnonzero(verdict != PASS).tolist():
-        node = int(nodes[i])
-        metric.filter_node(
-            user_class.values[user_class.codes[node]], state.reasons.texts[verdict[i]]
-        )
-    exhausted = nodes[verdict == PASS]
-    for node, dimension in zip(
-        exhausted.tolist(), exhausted_dimensions(state, exhausted), strict=True
-    ):
-        metric.exhausted_node(user_class.values[user_class.codes[node]], dimension)
+    distinct rule (``FilterNode``), else exhausted (``ExhaustedNode``) by the dimension that
+    does not fit now."""
+    if state.rules.active:
+        verdict = verdict.copy()
+        open_ = np.flatnonzero(verdict == PASS)
+        if len(open_):
+            verdict[open_] = distinct_verdicts(
+                state.rules, nodes[open_], state.job_count, state.group_count, state.reasons
+            )
+    classes = state.table.node_class_column.codes[nodes]
+    exhausted = verdict == PASS
+    if not exhausted.all():
+        filtered = ~exhausted
+        misses.parts.append((True, classes[filtered], verdict[filtered], state.reasons.texts))
+    if not exhausted.any():
+        return
+    nodes = nodes[exhausted]
+    if state.ask.has_ports or state.ask.devices or state.ledger.broken:
+        # Network and devices come first and need the node's own sets.
+        dimensions = [exhausted_dimension(state, node) for node in nodes.tolist()]
+        names, codes = np.unique(np.array(dimensions), return_inverse=True)
+        names, codes = names.tolist(), codes.reshape(-1)
+    else:
+        codes = state.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes))
+        names = NUMERIC_DIMS
+    misses.parts.append((False, classes[exhausted], codes, names))
 
 
-def exhausted_dimensions(state: GroupState, nodes: np.ndarray) -> list[str]:
-    """``exhausted_dimension`` of each node; the numeric dimensions in one vector step when
-    no per-node set (ports, devices, a broken network index) can come first."""
-    if state.ask.has_ports or state.ask.devices or state.ledger.broken or not len(nodes):
-        return [exhausted_dimension(state, node) for node in nodes.tolist()]
-    codes = state.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes))
-    return [NUMERIC_DIMS[code] for code in codes.tolist()]
+def _tally(first: np.ndarray, second: np.ndarray) -> list[tuple[tuple[int, int], int]]:
+    """Counts of each (first, second) pair of non-negative codes, in first-seen order."""
+    width = int(second.max()) + 1
+    keys, index, counts = np.unique(
+        first.astype(np.int64) * width + second, return_index=True, return_counts=True
+    )
+    seen = np.argsort(index, kind="stable")
+    return [
+        ((k // width, k % width), n)
+        for k, n in zip(keys[seen].tolist(), counts[seen].tolist(), strict=True)
+    ]
 
 
 def exhausted_dimension(state: GroupState, node: int) -> str:

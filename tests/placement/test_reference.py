@@ -252,7 +252,7 @@ def test_reference_windowed_and_batched_selects_agree(data, nodes, js, seed, con
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([-math.inf, 0.0, 0.25, 0.5, 1.0, -1.0]), max_size=40))
+@given(st.lists(st.sampled_from([-math.inf, 0.0, 0.25, 0.5, 1.0, -1.0, 0.75]), max_size=120))
 def test_score_metadata_order_is_the_score_heaps(scores):
     """The windowed Select's top-5 order equals Go's container/heap driving kheap.ScoreHeap
     (ties come out in the heap's order)."""
