@@ -449,7 +449,7 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
             verdict[open_] = _distinct_in_order(state, nodes[open_], fits)
             keep = verdict[open_] == PASS
             open_, fits = open_[keep], fits[keep]
-        filtered = _filtered_metric(table, job, candidates, nodes, verdict, reasons)
+        filtered = _filtered_metric(table, nodes, verdict, reasons)
         exhausted = nodes[open_[~fits]]
         if len(exhausted):
             exhausted_any = True
@@ -485,14 +485,15 @@ def _distinct_in_order(state: GroupState, nodes: np.ndarray, fits: np.ndarray) -
 
 def _filtered_metric(
     table: NodeTable,
-    job: Job,
-    candidates,
     nodes: np.ndarray,
     verdict: np.ndarray,
     reasons: ReasonTable,
 ) -> AllocMetric:
-    """The merged metric of filtered nodes (``mergeNodeFiltered``), counted in bulk."""
-    metric = _base_metric(job, candidates)
+    """The merged metric of filtered nodes (``mergeNodeFiltered``), counted in bulk.
+
+    It merges per-node Select metrics, which the system scheduler gives pool and datacenter
+    counts only on the exhausted path, so this one has none (scheduler_system.go)."""
+    metric = AllocMetric()
     filtered = verdict != PASS
     metric.nodes_evaluated = int(np.count_nonzero(filtered))
     user_class = table.node_class_column

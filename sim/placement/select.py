@@ -613,20 +613,17 @@ def score_meta_order(final: np.ndarray) -> list[int]:
     is the 5th highest score so far, at least the 5th highest of any earlier block of
     options, so options at or below that are skipped in one vector step.
     """
-    if len(final) <= _BLOCK * 2:
-        return _heap_order(final.tolist(), range(len(final)))
-    options = np.flatnonzero(final > -np.inf)
-    scores = final[options]
-    blocks = len(scores) // _BLOCK
-    if blocks < 2:
-        return options[_heap_order(scores.tolist(), range(len(scores)))].tolist()
-    tiled = scores[: blocks * _BLOCK].reshape(blocks, _BLOCK)
+    n = len(final)
+    if n <= _BLOCK * 2:
+        return _heap_order(final.tolist(), range(n))
+    blocks = n // _BLOCK
+    tiled = final[: blocks * _BLOCK].reshape(blocks, _BLOCK)
     fifth = np.partition(tiled, _BLOCK - TOP_SCORES, axis=1)[:, _BLOCK - TOP_SCORES]
-    bound = np.empty(len(scores))
-    bound[:_BLOCK] = -np.inf
-    bound[_BLOCK:] = np.repeat(np.maximum.accumulate(fifth), _BLOCK)[: len(scores) - _BLOCK]
-    walk = np.flatnonzero(scores > bound)
-    return options[walk[_heap_order(scores[walk].tolist(), range(len(walk)))]].tolist()
+    bound = np.empty(n)
+    bound[:_BLOCK] = -np.inf  # -inf (not an option) is never above a bound
+    bound[_BLOCK:] = np.repeat(np.maximum.accumulate(fifth), _BLOCK)[: n - _BLOCK]
+    walk = np.flatnonzero(final > bound)
+    return walk[_heap_order(final[walk].tolist(), range(len(walk)))].tolist()
 
 
 _BLOCK = 16  # options per block whose 5th highest score bounds the heap's root after it
