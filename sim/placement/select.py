@@ -177,6 +177,10 @@ class GroupState:
     batch_from: int = 0  # cursor pulls from which ``select_many`` looks for a batch again
     penalty_nodes: frozenset[int] = frozenset()  # see ``set_penalty``
     _penalty_array: np.ndarray | None = None
+    # Per table node: the dimension it was found exhausted on (index into _dimension_names),
+    # -1 when not known; only this group's placements change a node, and those reset it.
+    _dimensions: np.ndarray | None = None
+    _dimension_names: list[str] = field(default_factory=lambda: list(NUMERIC_DIMS))
 
     def remember(self, order: np.ndarray) -> None:
         """Start the per-position memo of the group's Selects over visit ``order``."""
@@ -228,12 +232,44 @@ class GroupState:
                 memo.store(positions, self.fits(nodes), self.base_scores(nodes))
         return ok & (fit == 1)
 
+    @cached_property
+    def all_open(self) -> bool:
+        """Every node passes the feasibility checks, cold and warm."""
+        return bool((self.cold == PASS).all() and (self.warm == PASS).all())
+
+    def exhausted_codes(self, nodes: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """The dimension each of ``nodes`` (none fits) is exhausted on, as codes into the
+        returned names; each node's is worked out once until it gets an allocation."""
+        if self._dimensions is None:
+            self._dimensions = np.full(self.table.n, -1, dtype=np.int16)
+        codes = self._dimensions[nodes]
+        unknown = codes < 0
+        if unknown.any():
+            fresh = nodes[unknown]
+            if self.ask.has_ports or self.ask.devices or self.ledger.broken:
+                # Network and devices come first and need the node's own sets.
+                names = self._dimension_names
+                found = []
+                for node in fresh.tolist():
+                    name = exhausted_dimension(self, node)
+                    if name not in names:
+                        names.append(name)
+                    found.append(names.index(name))
+                new = np.array(found, dtype=np.int16)
+            else:
+                new = self.ledger.numeric_failures(fresh, self.ask, self.cpu_ask(fresh))
+            self._dimensions[fresh] = new
+            codes[unknown] = new
+        return codes, self._dimension_names
+
     def forget(self, node: int) -> None:
         """``node`` got an allocation: its fit and scores are computed again.
 
         With spreads every Select looks at most of the visit order, so the node is soon seen
         again and is computed now; otherwise when (and if) it is next seen.
         """
+        if self._dimensions is not None:
+            self._dimensions[node] = -1
         memo = self.memo
         if memo is None:
             return
@@ -373,7 +409,11 @@ class Options:
         indices = np.flatnonzero(~self.mask[first:stop]) + first
         if len(indices):
             positions = (self.start + indices) % len(state.cold)
-            verdict = state.verdicts_at(positions, self.pulls + indices)
+            verdict = (
+                np.full(len(indices), PASS, dtype=np.int32)
+                if state.all_open
+                else state.verdicts_at(positions, self.pulls + indices)
+            )
             count_misses(state, state.memo.ring[positions], verdict, misses)
 
     def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
@@ -609,24 +649,19 @@ def score_meta_order(final: np.ndarray) -> list[int]:
     ``kheap.ScoreHeap`` is a min-heap of 5 driven by Go's container/heap: an option enters
     while there is room, or replaces the root when strictly above it; the entries come out
     by popping, so equal scores come out in the order the heap's shape gives them, not in
-    scoring order. In long windows only options that may enter are walked: the heap's root
-    is the 5th highest score so far, at least the 5th highest of any earlier block of
-    options, so options at or below that are skipped in one vector step.
+    scoring order. After the first ``_HEAD`` options the root is at least their 5th highest
+    score, so later options at or below it are skipped in one vector step.
     """
     n = len(final)
-    if n <= _BLOCK * 2:
+    if n <= _HEAD * 2:
         return _heap_order(final.tolist(), range(n))
-    blocks = n // _BLOCK
-    tiled = final[: blocks * _BLOCK].reshape(blocks, _BLOCK)
-    fifth = np.partition(tiled, _BLOCK - TOP_SCORES, axis=1)[:, _BLOCK - TOP_SCORES]
-    bound = np.empty(n)
-    bound[:_BLOCK] = -np.inf  # -inf (not an option) is never above a bound
-    bound[_BLOCK:] = np.repeat(np.maximum.accumulate(fifth), _BLOCK)[: n - _BLOCK]
-    walk = np.flatnonzero(final > bound)
-    return walk[_heap_order(final[walk].tolist(), range(len(walk)))].tolist()
+    head = final[:_HEAD]
+    bound = np.partition(head, _HEAD - TOP_SCORES)[_HEAD - TOP_SCORES]
+    tail = np.flatnonzero(final[_HEAD:] > bound) + _HEAD
+    return _heap_order(head.tolist() + final[tail].tolist(), [*range(_HEAD), *tail.tolist()])
 
 
-_BLOCK = 16  # options per block whose 5th highest score bounds the heap's root after it
+_HEAD = 32  # options walked before the rest is cut at their 5th highest score
 
 
 def _heap_order(values: list[float], indices) -> list[int]:
@@ -743,9 +778,7 @@ def failure_metric(
     misses.add_to(metric, state.table.node_class_column.values)
 
 
-def count_misses(
-    state: GroupState, nodes: np.ndarray, verdict: np.ndarray, misses: Misses
-) -> None:
+def count_misses(state: GroupState, nodes: np.ndarray, verdict: np.ndarray, misses: Misses) -> None:
     """Nodes pulled that were not options: filtered by their feasibility verdict or a
     distinct rule (``FilterNode``), else exhausted (``ExhaustedNode``) by the dimension that
     does not fit now."""
@@ -763,15 +796,7 @@ def count_misses(
         misses.parts.append((True, classes[filtered], verdict[filtered], state.reasons.texts))
     if not exhausted.any():
         return
-    nodes = nodes[exhausted]
-    if state.ask.has_ports or state.ask.devices or state.ledger.broken:
-        # Network and devices come first and need the node's own sets.
-        dimensions = [exhausted_dimension(state, node) for node in nodes.tolist()]
-        names, codes = np.unique(np.array(dimensions), return_inverse=True)
-        names, codes = names.tolist(), codes.reshape(-1)
-    else:
-        codes = state.ledger.numeric_failures(nodes, state.ask, state.cpu_ask(nodes))
-        names = NUMERIC_DIMS
+    codes, names = state.exhausted_codes(nodes[exhausted])
     misses.parts.append((False, classes[exhausted], codes, names))
 
 
