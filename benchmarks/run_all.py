@@ -20,9 +20,11 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     ("Feasibility", "bench_feasibility.py"),
     ("Placement", "bench_placement.py"),
-    ("What-if latency", "bench_whatif.py"),
+    ("Scenario expansion and what-if latency", "bench_whatif.py"),
     ("Bipartite graph", "bench_graph.py"),
+    ("Capacity and failure domains", "bench_capacity.py"),
     ("Peak memory", "bench_memory.py"),
+    ("A live cluster", "bench_snapshot.py"),
 ]
 
 

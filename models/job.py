@@ -1,7 +1,7 @@
 """A Nomad job: Job → TaskGroup → Task, with the defaults the server fills in on register.
 
 Reads ``nomad job inspect`` (canonical) and ``nomad job run -output`` (``null`` everywhere)
-alike: nulls are dropped and ``Job.Canonicalize``'s defaults apply (formats.md §4.10).
+alike: nulls are dropped and the defaults of ``api/jobs.go: Job.Canonicalize`` apply.
 """
 
 from __future__ import annotations

@@ -141,6 +141,14 @@ class Allocation(ScenarioModel):
     resources: Resources | None = Field(
         None, description="Per allocation; required when the job is not in the scenario."
     )
+    node_id: str = Field("", description="Node ID, when node names are not unique (snapshots).")
+    ports: list[int] = Field(default_factory=list, description="Host ports it holds.")
+    id: str = Field("", description="Allocation ID (snapshots).")
+    counts_toward_job: bool = Field(
+        False,
+        description="One of the job's own running allocations: Nomad's reconciler keeps it, so "
+        "only the rest of the group's count is placed (snapshots of a live cluster).",
+    )
 
 
 class Scenario(ScenarioModel):

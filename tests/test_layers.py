@@ -15,11 +15,13 @@ ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "io": {"core"},
     "synth": {"core"},
+    "capture": {"core", "io"},
     "feasibility": {"core"},
     "placement": {"core", "feasibility"},
     "graph": {"core", "feasibility", "placement"},
     "explain": {"core", "feasibility", "placement"},
     "whatif": {"core", "io", "feasibility", "placement"},
+    "planning": {"core", "io", "feasibility", "placement", "graph", "whatif"},
 }
 
 

@@ -28,6 +28,8 @@ from ..whatif import (
     run_resolved,
     sweep,
 )
+from ..whatif.edits import apply_edits, edits_from
+from . import edits
 from .cluster import Cluster
 from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes, within_bound
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
@@ -35,6 +37,7 @@ from .options import MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
 from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
+from .snapshot import snapshot as snapshot_command
 
 HELP = """Offline simulator of HashiCorp Nomad's scheduler: which task groups place, where,
 and if not, why.
@@ -169,15 +172,31 @@ def explain(
 
 @app.command()
 @cluster_options()
-def whatif(cluster: Cluster) -> None:
-    """Before → after: the scenario as is, then with the --set overrides."""
-    before = run_resolved(_load(cluster, with_sets=False), cluster.seed)
-    after = run_resolved(_load(cluster), cluster.seed)
-    label = "after " + " ".join(cluster.sets) if cluster.sets else "after"
+def whatif(
+    cluster: Cluster,
+    # Cluster edits (sim/cli/edits.py), applied after the --set overrides.
+    drains: edits.Drains = None,
+    removals: edits.Removals = None,
+    additions: edits.Additions = None,
+    scales: edits.Scales = None,
+    plans: edits.Plans = None,
+) -> None:
+    """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
+    the cluster edits (--drain, --remove, --add, --scale, --plan)."""
+    changes = edits_from(drains or [], removals or [], additions or [], scales or [], plans or [])
+    base = _load(cluster, with_sets=False)
+    before = run_resolved(base, cluster.seed)
+    # Edits are pure functions: without --set the loaded cluster is edited as it is.
+    edited = _load(cluster) if cluster.sets else base
+    after = run_resolved(apply_edits(edited, changes), cluster.seed)
+    label = " ".join(["after", *cluster.sets, *(c.label for c in changes)])
     if cluster.fmt is OutputFormat.json:
-        typer.echo(to_json(change_json(before, after)))
+        typer.echo(to_json({**change_json(before, after), **edits.moves_json(before, after)}))
     else:
         typer.echo(change_report(before, after, cluster.fmt, ("before", label)))
+        moved = edits.moves_report(before, after, cluster.fmt)
+        if moved:
+            typer.echo("\n" + moved)
     _exit_for(after)
 
 
@@ -453,5 +472,12 @@ def generate(
     typer.echo(f"wrote {write_scenario(output, node_count, job_count, seed)}")
 
 
+# `nomad-sim snapshot` lives in its own module.
+app.command(name="snapshot")(snapshot_command)
+
+
 def main() -> None:
     app()
+
+
+from . import capacity as _capacity  # noqa: E402,F401  (registers capacity, resilience, headroom)

@@ -8,9 +8,17 @@ from pathlib import Path
 from models.scenario import Scenario
 
 from ..core.errors import InputError
-from ..io import ResolvedScenario, load_jobs, load_nodes, load_scenario
+from ..io import (
+    ResolvedScenario,
+    is_snapshot,
+    load_jobs,
+    load_nodes,
+    load_scenario,
+    load_snapshot,
+)
+from ..io.bundled import DEFAULT_SCENARIO_NAME, bundled_scenarios
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "hashistack.yaml"
+DEFAULT_SCENARIO = bundled_scenarios() / DEFAULT_SCENARIO_NAME
 
 
 def parse_sets(sets: Sequence[str]) -> dict[str, object]:
@@ -65,4 +73,9 @@ def resolve(
             source=nodes,
             warnings=list(loaded.warnings),
         )
-    return load_scenario(scenario_path(scenario), parse_sets(sets), list(var_files))
+    path = scenario_path(scenario)
+    if is_snapshot(path):
+        if sets or var_files:
+            raise InputError("a snapshot has no variables: --set and --var-file do not apply", path)
+        return load_snapshot(path)
+    return load_scenario(path, parse_sets(sets), list(var_files))

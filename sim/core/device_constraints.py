@@ -203,10 +203,14 @@ def _compare_floats(
     if mine is not None and theirs is not None:
         return (mine > theirs) - (mine < theirs)
     # big.Float cannot hold NaN (SetFloat64 panics in Go); infinities still order.
-    values = [a.float_value if a.int_value is None else a.int_value for a in (left, right)]
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
+    mine_value, their_value = (
+        a.float_value if a.int_value is None else a.int_value for a in (left, right)
+    )
+    if mine_value is None or their_value is None:
         return None
-    return _float_order(float(values[0]), float(values[1]))
+    if math.isnan(mine_value) or math.isnan(their_value):
+        return None
+    return _float_order(float(mine_value), float(their_value))
 
 
 # --- checkAttributeConstraint --------------------------------------------------------------

@@ -49,7 +49,10 @@ class Column:
         return np.asarray(self.found, dtype=bool)
 
 
-def intern(items: Sequence[object]) -> tuple[np.ndarray, list[object]]:
+T = TypeVar("T")
+
+
+def intern(items: Sequence[T]) -> tuple[np.ndarray, list[T]]:
     """Integer codes for hashable items in first-seen order (faster than np.unique on str)."""
     distinct = list(dict.fromkeys(items))
     index = {item: i for i, item in enumerate(distinct)}
@@ -65,7 +68,6 @@ def first_positions(codes: np.ndarray, count: int) -> np.ndarray:
 
 
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
-T = TypeVar("T")
 
 
 class NodeTable:
@@ -76,6 +78,30 @@ class NodeTable:
         self.n = len(self.nodes)
         self._columns: dict[str, Column] = {}
         self._masks: dict[object, Any] = {}
+
+    def subset(self, rows: np.ndarray) -> NodeTable:
+        """The table of ``rows`` only (the nodes left after losing some), reusing this
+        table's computed classes, readiness and attribute maps instead of reading every
+        node again.
+
+        Restricting the class partition is exact: a key that only removed nodes had is
+        absent on every kept node, so it separates none of them. Codes are renumbered in
+        first-appearance order, as a fresh table numbers them.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        nodes = self.nodes
+        table = NodeTable([nodes[i] for i in rows.tolist()])
+        codes = self.class_codes[rows]
+        present, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        rank = np.empty(len(present), dtype=np.int32)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(present), dtype=np.int32)
+        table.__dict__["class_codes"] = rank[inverse.reshape(-1)]
+        table.__dict__["ready"] = self.ready[rows]
+        picked = rows.tolist()
+        for name in ("_attribute_maps", "_meta_maps", "driver_maps"):
+            column = getattr(self, name)
+            table.__dict__[name] = [column[i] for i in picked]
+        return table
 
     def column(self, target: str) -> Column:
         """The interned column for a constraint target, resolved as ``resolveTarget`` does."""
@@ -155,8 +181,8 @@ class NodeTable:
         return mask[rows]
 
     def per_object(
-        self, objects: list[object], test: Callable[[object], bool]
-    ) -> tuple[np.ndarray, np.ndarray, list[object]]:
+        self, objects: Sequence[T], test: Callable[[T], bool]
+    ) -> tuple[np.ndarray, np.ndarray, list[T]]:
         """``test`` per node on one object each node holds, run once per distinct object.
 
         Nodes built from one template or fleet share nested objects (driver info, network

@@ -277,8 +277,14 @@ _OPERATORS: dict[str, Operator] = {
 }
 _OPERATORS["=="] = _OPERATORS["is"] = _OPERATORS["="]
 _OPERATORS["not"] = _OPERATORS["!="]
+
+
+def _ordering(symbol: str) -> Operator:
+    return lambda lv, rv, lf, rf: lf and rf and check_order(symbol, lv, rv)
+
+
 for _symbol in _ORDER:
-    _OPERATORS[_symbol] = lambda lv, rv, lf, rf, _s=_symbol: lf and rf and check_order(_s, lv, rv)
+    _OPERATORS[_symbol] = _ordering(_symbol)
 
 
 def check_constraint(

@@ -1,14 +1,17 @@
-"""The scalar reference: Nomad's FeasibilityWrapper loop, one node at a time, read from the spec.
+"""The scalar reference: Nomad's FeasibilityWrapper loop, one node at a time.
 
 It shares nothing with the vectorized engine but the leaf checks that are scalar anyway
-(device matching, network and host-volume rules). Property tests assert that both engines
-give the same verdict and the same AllocMetric for every node; benchmarks measure the gap.
+(device matching, network and host-volume rules) and the seeded bit stream: it picks its own
+candidates and shuffles them itself. Property tests assert that both engines give the same
+visit order, verdict and AllocMetric for every node; benchmarks measure the gap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from models import Job, Node, TaskGroup
 
@@ -32,6 +35,9 @@ from .volumes import has_host_volumes, host_volume_requests
 _UNKNOWN, _ELIGIBLE, _INELIGIBLE = "unknown", "eligible", "ineligible"
 
 
+_U32 = 0xFFFF_FFFF
+
+
 @dataclass
 class ReferenceResult:
     """Per-group verdicts (reason or None) for the visit order, and the full-pass metric."""
@@ -43,7 +49,8 @@ class ReferenceResult:
 
 def reference_candidates(nodes: Sequence[Node], job: Job) -> tuple[list[int], dict[str, int]]:
     """``readyNodesInDCsAndPool``, node by node."""
-    kept, per_dc = [], {}
+    kept: list[int] = []
+    per_dc: dict[str, int] = {}
     for i, node in enumerate(nodes):
         if job.node_pool not in ("all", "") and node.node_pool != job.node_pool:
             continue
@@ -54,6 +61,41 @@ def reference_candidates(nodes: Sequence[Node], job: Job) -> tuple[list[int], di
         kept.append(i)
         per_dc[node.datacenter] = per_dc.get(node.datacenter, 0) + 1
     return kept, per_dc
+
+
+def reference_shuffle(indices: Sequence[int], seed: int) -> list[int]:
+    """``scheduler/feasible/feasible.go: ShuffleNodes``: Fisher–Yates from the last element
+    down, each swap partner uniform in ``[0, i]``.
+
+    Nomad draws from Go's ``math/rand``; the simulator's random source is NumPy's PCG64 seeded
+    with ``seed``. Bounded draws are masked rejection sampling on that raw stream (32-bit words,
+    low half first, while the bound fits in 32 bits), the same draws the engine's
+    ``Generator.permutation`` consumes, so one seed means one visit order in both engines.
+    """
+    bits = np.random.default_rng(seed).bit_generator
+    spare: list[int] = []
+
+    def word32() -> int:
+        if spare:
+            return spare.pop()
+        raw = int(bits.random_raw())
+        spare.append(raw >> 32)
+        return raw & _U32
+
+    out = list(indices)
+    for i in range(len(out) - 1, 0, -1):
+        mask = (1 << i.bit_length()) - 1
+        while True:
+            j = (word32() if i <= _U32 else int(bits.random_raw())) & mask
+            if j <= i:
+                break
+        out[i], out[j] = out[j], out[i]
+    return out
+
+
+def reference_order(nodes: Sequence[Node], job: Job, seed: int) -> list[int]:
+    """The evaluation's visit order: its candidates, shuffled once (``GenericStack.SetNodes``)."""
+    return reference_shuffle(reference_candidates(nodes, job)[0], seed)
 
 
 def _first_failing_constraint(node: Node, constraints: list) -> str | None:
@@ -83,9 +125,12 @@ def _group_check(node: Node, group: TaskGroup, network: NetworkAsk) -> str | Non
     return None
 
 
-def reference_job(nodes: Sequence[Node], job: Job, order: list[int]) -> list[ReferenceResult]:
-    """Each group of ``job`` over ``order``; job statuses per class shared, group ones not (b.3)."""
-    _, per_dc = reference_candidates(nodes, job)
+def reference_job(nodes: Sequence[Node], job: Job, seed: int) -> list[ReferenceResult]:
+    """Each group of ``job`` over the evaluation's own visit order; job statuses per class are
+    shared by the groups, group ones are not (``scheduler/feasible/feasible.go:
+    FeasibilityWrapper.Next``)."""
+    candidates, per_dc = reference_candidates(nodes, job)
+    order = reference_shuffle(candidates, seed)
     results = []
     job_escaped = job_escapes(job.constraints)
     job_status: dict[object, str] = {}  # one per evaluation, shared by the groups

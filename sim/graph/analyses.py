@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -204,7 +204,7 @@ def criticality(G: nx.Graph) -> Criticality:
                     "remaining": remaining,
                 }
             )
-    ranking = [
+    ranking: list[dict[str, Any]] = [
         {
             "kind": scope[0],
             "scope": scope[1],

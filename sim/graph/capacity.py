@@ -30,7 +30,8 @@ _GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 def group_ask(group: TaskGroup) -> np.ndarray:
     """Per-allocation ask ``[cpu, memory_mb, disk_mb, 1]``, from the placement engine's ask.
 
-    ``sim.placement.group_ask`` follows §e.1 (lifecycle phases, ``secrets`` in memory,
+    ``sim.placement.group_ask`` follows ``scheduler/feasible/rank.go: BinPackIterator.Next``
+    (lifecycle phases, ``secrets`` in memory,
     ``ephemeral_disk`` once). Tasks with ``cores`` count 0 MHz here (their MHz depend on
     the cores picked), which only loosens the bounds.
 
@@ -54,7 +55,8 @@ def distinct_hosts_scope(job: Job, group: TaskGroup) -> str:
     """``"job"``, ``"group"`` or ``""``: where ``DistinctHostsIterator`` enforces one per node.
 
     Job level means one allocation *of the job* per node; group level, one of the group.
-    Task-level ``distinct_hosts`` is ignored, as in Nomad (§d.1).
+    Task-level ``distinct_hosts`` is ignored, as in Nomad
+    (``scheduler/feasible/feasible.go: DistinctHostsIterator.SetTaskGroup``).
     """
     if _enabled(job.constraints):
         return "job"

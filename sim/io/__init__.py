@@ -4,11 +4,13 @@ Every reader raises ``sim.errors.InputError`` naming the file (and line or field
 bad input, and never writes to its inputs.
 """
 
-from .detect import NODE_CAPTURE_RECIPE, Detected, Kind, detect
+from .bundled import bundled_scenario, bundled_scenarios
+from .detect import NODE_CAPTURE_RECIPE, Detected, Kind, detect, is_snapshot
 from .hcl_job import hcl_to_api
 from .loaders import load_job, load_jobs, load_nodes
 from .node_json import NodeLoad
 from .scenario import ResolvedScenario, load_scenario
+from .snapshot import load_snapshot
 from .tfvars import load_tfvars, load_variables_tf
 
 __all__ = [
@@ -17,12 +19,16 @@ __all__ = [
     "Kind",
     "NodeLoad",
     "ResolvedScenario",
+    "bundled_scenario",
+    "bundled_scenarios",
     "detect",
     "hcl_to_api",
+    "is_snapshot",
     "load_job",
     "load_jobs",
     "load_nodes",
     "load_scenario",
+    "load_snapshot",
     "load_tfvars",
     "load_variables_tf",
 ]

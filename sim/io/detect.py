@@ -1,4 +1,4 @@
-"""Which artifact is this file? Decided by content, in the order of formats.md §1.
+"""Which artifact is this file? Decided by content, not by its name.
 
 JSON first (a file whose first non-blank byte is ``{`` or ``[``), then HCL. Artifacts that
 look usable but are not (HCL-JSON jobspecs, job list stubs, Terraform templates) are
@@ -20,6 +20,8 @@ NODE_CAPTURE_RECIPE = (
     "nomad node status -json | jq -r '.[].ID' | xargs -n1 nomad node status -json "
     "| jq -s . > nodes.json"
 )
+SNAPSHOT_MARKER = "NomadSimSnapshot"  # the first key of a `nomad-sim snapshot` file
+_SNIFF_BYTES = 4096
 _TERRAFORM_BLOCKS = {"resource", "data", "module", "provider", "terraform", "output", "locals"}
 
 
@@ -55,6 +57,17 @@ def detect(path: str | Path) -> Detected:
     if looks_like_json(text):
         return Detected(*_classify_json(parse_json(text, path), path), source=path)
     return Detected(*_classify_hcl(parse_hcl(text, path), path), source=path)
+
+
+def is_snapshot(path: str | Path) -> bool:
+    """A ``nomad-sim snapshot`` file, known by its first bytes (its name does not matter)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+    return text.startswith("{") and text[1:].lstrip().startswith(f'"{SNAPSHOT_MARKER}"')
 
 
 def _classify_json(data: Any, path: Path) -> tuple[Kind, Any]:

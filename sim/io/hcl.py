@@ -1,4 +1,4 @@
-"""python-hcl2 with the PLAIN options of formats.md §5, and syntax errors as InputError.
+"""python-hcl2 with plain serialization options, and syntax errors as InputError.
 
 python-hcl2 ≥ 8 keeps quotes, comments and ``__is_block__`` markers unless told otherwise, so
 the options are always passed explicitly.

@@ -1,4 +1,5 @@
-"""HCL2 jobspecs → Nomad API job JSON, mirroring jobspec2 (formats.md §4), then ``models.Job``.
+"""HCL2 jobspecs → Nomad API job JSON, mirroring ``jobspec2/parse.go: ParseWithConfig``, then
+``models.Job``.
 
 The PLAIN python-hcl2 tree is walked with a small schema of the blocks that matter for
 scheduling. Fields in the schema are *strict*: an expression nomad-sim cannot evaluate there
@@ -88,7 +89,8 @@ def _targets(block: dict[str, Any], shorthands: tuple[str, ...]) -> dict[str, An
 
 
 def _decode_constraint(block: dict[str, Any]) -> dict[str, Any]:
-    """Shorthands per formats.md §4.3; ``distinct_hosts`` records its bool in RTarget."""
+    """Shorthands as ``jobspec2/hcl_conversions.go: decodeConstraint`` applies them (later
+    wins); ``distinct_hosts`` records its bool in RTarget."""
     out = _targets(block, _CONSTRAINT_SHORTHANDS)
     if "distinct_hosts" in block:
         out["Operand"], out["RTarget"] = "distinct_hosts", go_string(block["distinct_hosts"])

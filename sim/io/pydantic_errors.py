@@ -42,11 +42,12 @@ def field_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def describe(error: dict[str, Any]) -> str:
-    expected = _EXPECTED.get(error["type"]) or error["msg"].removeprefix("Value error, ")
-    if error["type"] in ("missing", "extra_forbidden"):
+def describe(kind: str, message: str, value: object) -> str:
+    """One pydantic error (its ``type``, ``msg`` and ``input``) in plain words."""
+    expected = _EXPECTED.get(kind) or message.removeprefix("Value error, ")
+    if kind in ("missing", "extra_forbidden"):
         return expected
-    shown = repr(error.get("input"))
+    shown = repr(value)
     return f"{expected}, got {shown[:60] + '…' if len(shown) > 60 else shown}"
 
 
@@ -62,5 +63,6 @@ def input_error(
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     loc = (*prefix, *first["loc"])
     path = field_path(loc)
-    message = f"{path}: {describe(first)}{more}" if path else describe(first) + more
+    text = describe(first["type"], first["msg"], first.get("input"))
+    message = f"{path}: {text}{more}" if path else text + more
     return InputError(message, source, line_of(loc) if line_of else None)

@@ -20,6 +20,7 @@ from models import Job, Node
 from models.scenario import Allocation, JobFile, NodeGroup, Scenario, count_error
 
 from ..core.errors import InputError
+from .detect import is_snapshot
 from .files import read_text
 from .interpolate import ExpressionError, Scope, render_tree
 from .loaders import load_jobs, load_nodes
@@ -52,6 +53,12 @@ def load_scenario(
     var_files: Iterable[str | Path] = (),
 ) -> ResolvedScenario:
     path = Path(path)
+    if is_snapshot(path):
+        raise InputError(
+            "a nomad-sim snapshot, not a scenario: it has no variables to set or vary; "
+            "change it with whatif --drain/--remove/--add/--scale/--job",
+            path,
+        )
     doc, scenario = _read(path, ())
     loader = _Loader(path, doc, scenario)
     values = loader.variables(overrides or {}, [Path(f) for f in var_files])
@@ -168,7 +175,7 @@ class _Loader:
     def _template(self, group: NodeGroup, g: int, scope: Scope) -> Node:
         """One validated Node per group; expansion then only copies it."""
         if group.from_ is not None:
-            base = self._from_node(group, g)
+            base = self._from_node(group, group.from_, g)
             data = _deep_merge(base, _field_names(Node, group.overrides))
             loc: tuple[Any, ...] = ("node_groups", g, "overrides")
         else:
@@ -179,14 +186,14 @@ class _Loader:
         except ValidationError as exc:
             raise input_error(exc, self.source, loc, self.doc.line_of) from None
 
-    def _from_node(self, group: NodeGroup, g: int) -> dict[str, Any]:
-        loaded = load_nodes(self.base / group.from_)
+    def _from_node(self, group: NodeGroup, source: str, g: int) -> dict[str, Any]:
+        loaded = load_nodes(self.base / source)
         self.warnings.extend(loaded.warnings)
         if len(loaded.nodes) != 1:
             raise self.fail(
                 ("node_groups", g, "from"),
                 f"node group {group.name!r}: `from` must name one node, "
-                f"{group.from_} has {len(loaded.nodes)}",
+                f"{source} has {len(loaded.nodes)}",
             )
         return loaded.nodes[0].model_dump()
 
@@ -291,8 +298,8 @@ def _field_names(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, A
     out: dict[str, Any] = {}
     for key, value in data.items():
         name = names.get(key, key)
-        info = model.model_fields.get(name)
-        sub = info.annotation if info else None
+        field_info = model.model_fields.get(name)
+        sub = field_info.annotation if field_info else None
         if isinstance(value, Mapping) and isinstance(sub, type) and issubclass(sub, BaseModel):
             value = _field_names(sub, value)
         out[name] = value

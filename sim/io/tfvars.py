@@ -1,4 +1,4 @@
-"""Terraform variable files (formats.md §6): values in ``*.tfvars`` / ``*.tfvars.json``,
+"""Terraform variable files: values in ``*.tfvars`` / ``*.tfvars.json``,
 declarations with defaults in ``variables.tf``.
 
 Effective value = tfvars value, else the ``variables.tf`` default; Terraform allows no

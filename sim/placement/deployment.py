@@ -1,6 +1,7 @@
 """What happens after placement: can the client start the tasks, and what the deployment says.
 
-The scheduler's job ends when a node is chosen (spec §i): an allocation on a node where its
+The scheduler's job ends when a node is chosen (``scheduler/generic_sched.go:
+computePlacements``): an allocation on a node where its
 tasks can never start stays ``pending`` and, for a service job with an ``update`` block, the
 deployment fails when the group's progress deadline passes (``Failed due to progress
 deadline``, nomad/deploymentwatcher/deployment_watcher.go). The one start failure modelled is
@@ -99,7 +100,9 @@ def predict(
     job_type: str, groups: list[tuple[TaskGroup, int, list[tuple[str, Node]]]]
 ) -> DeploymentOutcome:
     """``groups``: (group, unplaced count, [(alloc name, node)]) per task group."""
-    reasons, pending, deadlines = [], [], []
+    reasons: list[str] = []
+    pending: list[str] = []
+    deadlines: list[int] = []
     unplaced = sum(u for _, u, _ in groups)
     placed = sum(len(a) for _, _, a in groups)
     for group, _, allocs in groups:

@@ -1,6 +1,6 @@
 """``distinct_hosts`` and ``distinct_property``: feasibility that depends on placed allocations.
 
-Spec §d. Both run after the class-cached checkers, are never cached, and record their own
+Both run after the class-cached checkers, are never cached, and record their own
 filter reasons: ``distinct_hosts`` (``DistinctHostsIterator``, scheduler/feasible/feasible.go),
 ``missing property "<LTarget>"`` and ``distinct_property: <LTarget>=<value> used by <n> allocs``
 (``propertySet.SatisfiesDistinctProperties``, scheduler/feasible/propertyset.go).
@@ -69,6 +69,7 @@ class PropertySet:
                 )
             else:
                 allowed = parsed
+        values: tuple[str, ...]
         if column is None:  # getProperty: an empty property name is not found
             codes, values, found = np.zeros(table.n, dtype=np.int32), ("",), np.array([False])
         else:

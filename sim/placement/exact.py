@@ -79,7 +79,7 @@ class _State:
         low, high = cap.dynamic_range[node]
         taken = self.ports[node] | static
         free = range(low, high + 1)
-        dynamic = []
+        dynamic: list[int] = []
         for port in free:
             if len(dynamic) == len(ask.dynamic_ports):
                 break

@@ -17,7 +17,7 @@ from models import Job, TaskGroup
 from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
 from ..core.nomad_text import format_dry_run, format_task_group_failure
-from .chain import GENERIC_CHAIN, NORMALIZED_SCORE, SYSTEM_CHAIN, Scorer, recorded_scores
+from .chain import GENERIC_CHAIN, NORMALIZED_SCORE, SYSTEM_CHAIN, Parts, Scorer, recorded_scores
 from .deployment import DeploymentOutcome
 from .resources import GroupAsk, Offer
 from .select import Misses
@@ -26,7 +26,7 @@ BLOCKED_DESCRIPTION = "created to place remaining allocations"
 
 
 def scores_dict(
-    parts: np.ndarray, final: float, chain: tuple[Scorer, ...] = GENERIC_CHAIN
+    parts: Parts, final: float, chain: tuple[Scorer, ...] = GENERIC_CHAIN
 ) -> dict[str, float]:
     """Per-scorer scores as the metric records them, then the normalized score."""
     out = recorded_scores(parts, chain)
@@ -70,10 +70,10 @@ class GroupOutcome:
     nodes: list[int] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
-    parts: list[np.ndarray] = field(default_factory=list)
+    parts: list[Parts] = field(default_factory=list)
     evaluated: list[int] = field(default_factory=list)
     offers: dict[int, Offer] = field(default_factory=dict)
-    top: dict[int, list[tuple[int, float, np.ndarray]]] = field(default_factory=dict)
+    top: dict[int, list[tuple[int, float, Parts]]] = field(default_factory=dict)
     failed: AllocMetric | None = None
     base: AllocMetric | None = None  # pool and datacenter counts every metric carries
     misses: dict[int, Misses] = field(default_factory=dict)  # filtered/exhausted per Select
@@ -97,7 +97,7 @@ class GroupOutcome:
         node: int,
         cpu: float,
         score: float,
-        parts: np.ndarray,
+        parts: Parts,
         evaluated: int,
         offer: Offer,
         top: list | None,
@@ -117,7 +117,7 @@ class GroupOutcome:
             self.misses[len(self.nodes) - 1] = misses
 
     def record_many(
-        self, nodes: np.ndarray, cpu: np.ndarray, scores: np.ndarray, offers: list[Offer]
+        self, nodes: np.ndarray, cpu: np.ndarray | float, scores: np.ndarray, offers: list[Offer]
     ) -> None:
         """Placements of a system group: one per node, each evaluated alone, binpack only
         (their metrics are built when asked for, see ``metric``)."""

@@ -403,10 +403,10 @@ class Stack:
     order: list[int]
     algorithm: str
     wrapper: ReferenceWrapper
+    spread: Spread
     system: bool = False
     limit: int = 2
     offset: int = 0
-    spread: Spread | None = None
 
     def select(
         self, group: TaskGroup, network, ask: Ask, penalty: frozenset[int] = frozenset()
@@ -526,7 +526,8 @@ class Stack:
 
 def limit_iterator(source, limit: int, max_skip: int = MAX_SKIP, threshold: float = SKIP_THRESHOLD):
     """``LimitIterator.Next`` as a generator over ``source()`` (select.go)."""
-    seen, skipped, skipped_index = 0, [], 0
+    seen, skipped_index = 0, 0
+    skipped: list[Ranked] = []
 
     def next_option():
         nonlocal skipped_index
@@ -635,10 +636,11 @@ def reference_generic(
         order.tolist(),
         algorithm,
         ReferenceWrapper(job),
+        Spread(job),
         limit=base_limit(job.type, len(candidates)),
-        spread=Spread(job),
     )
-    placements, failed = [], {}
+    placements: list[RefPlacement] = []
+    failed: dict[str, AllocMetric] = {}
     for group, network in zip(job.task_groups, network_asks(job), strict=True):
         ask = reference_ask(group)
         stack.spread.set_group(group)
@@ -690,7 +692,8 @@ def reference_system(cluster: Cluster, job: Job, algorithm: str) -> RefJob:
     """``SystemScheduler.computePlacements``: one Select per node without the group's
     allocation, candidates in node order, the class cache reset for every node."""
     candidates, available = reference_candidates(cluster.nodes, job)
-    placements, failed = [], {}
+    placements: list[RefPlacement] = []
+    failed: dict[str, AllocMetric] = {}
     for group, network in zip(job.task_groups, network_asks(job), strict=True):
         ask = reference_ask(group)
         existing = bool(cluster.job_allocs(job.id, group.name))
@@ -699,7 +702,8 @@ def reference_system(cluster: Cluster, job: Job, algorithm: str) -> RefJob:
         queued = len(queue)
         filtered: AllocMetric | None = None
         for index in queue:
-            stack = Stack(cluster, job, [index], algorithm, ReferenceWrapper(job, False), True)
+            wrapper = ReferenceWrapper(job, cache=False)
+            stack = Stack(cluster, job, [index], algorithm, wrapper, Spread(job), system=True)
             option, metric = stack.select(group, network, ask)
             m = metric.metric
             if option is None:
@@ -773,7 +777,7 @@ def reference_simulate(
         if job.type in ("system", "sysbatch"):
             out.append(reference_system(cluster, job, job_algorithm))
             continue
-        penalties = {}
+        penalties: dict[str, list[frozenset[int]]] = {}
         for alloc in cluster.allocs:
             if alloc.failed and alloc.job_id == job.id:
                 nodes_ = frozenset((alloc.node, *alloc.previous_nodes))

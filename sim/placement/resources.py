@@ -2,7 +2,8 @@
 
 The ask follows ``BinPackIterator.Next`` (scheduler/feasible/rank.go) and
 ``AllocatedResources.Comparable`` (nomad/structs/structs.go); the fit order and the exhausted
-dimension names follow ``structs.AllocsFit`` (nomad/structs/funcs.go), spec §e.1–e.2.
+dimension names follow ``nomad/structs/funcs.go: AllocsFit`` and
+``nomad/structs/structs.go: ComparableResources.Superset``.
 Usage lives in numpy arrays indexed by node (table order) so a whole window of candidate
 nodes is checked with a handful of vector operations; ports, reserved cores and device
 instances, which need set semantics, live in small per-node dicts touched only on nodes that
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import overload
 
 import numpy as np
 
@@ -50,7 +52,8 @@ class Phase:
 
 @dataclass(frozen=True)
 class GroupAsk:
-    """One allocation of a group: the element-wise max over lifecycle phases (§e.1)."""
+    """One allocation of a group: the element-wise max over lifecycle phases
+    (``nomad/structs/structs.go: AllocatedResources.Comparable``)."""
 
     phases: tuple[Phase, ...]
     disk_mb: int
@@ -298,6 +301,10 @@ class Ledger:
             table.cached_mask(("placement", "capacity"), lambda: NodeCapacity.of(table.nodes))
         )
 
+    @overload
+    def fits(self, nodes: int, ask: GroupAsk, cpu: float) -> bool: ...
+    @overload
+    def fits(self, nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray | float) -> np.ndarray: ...
     def fits(
         self, nodes: np.ndarray | int, ask: GroupAsk, cpu: np.ndarray | float
     ) -> np.ndarray | bool:
@@ -403,7 +410,7 @@ class Ledger:
                 used_dev[d] = used_dev.get(d, 0) + count
 
     def commit_many(
-        self, nodes_objs: list[Node], nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray
+        self, nodes_objs: list[Node], nodes: np.ndarray, ask: GroupAsk, cpu: np.ndarray | float
     ) -> list[Offer]:
         """``commit`` on distinct nodes at once: numeric columns in one step, sets per node."""
         self.cpu[nodes] += cpu

@@ -39,7 +39,7 @@ from ..feasibility import (
     run_checkers,
 )
 from .batch import select_many
-from .chain import SYSTEM_CHAIN
+from .chain import SYSTEM_CHAIN, Parts
 from .config import PoolScheduler
 from .deployment import predict
 from .distinct import (
@@ -232,7 +232,7 @@ def _place(
     index: int,
     node: int,
     score: float,
-    parts: np.ndarray,
+    parts: Parts,
     evaluated: int,
     top: list | None,
     misses: Misses | None = None,
@@ -324,6 +324,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
             if not ready and n:
                 ready.extend(select_many(state, cursor, group.count - index, world.score_metadata))
             pulls_before = cursor.pulls
+            choice: Choice | None
             if ready:
                 choice = ready.popleft()
             else:

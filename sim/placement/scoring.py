@@ -1,4 +1,8 @@
-"""The rank iterators' scores: fit, job anti-affinity, node affinity, spread (spec §e.3–e.4).
+"""The rank iterators' scores: fit, job anti-affinity, node affinity, spread.
+
+Fit is ``nomad/structs/funcs.go: ScoreFitBinPack``/``ScoreFitSpread``; the others are
+``scheduler/feasible/rank.go: JobAntiAffinityIterator.Next``, ``NodeAffinityIterator.Next``
+and ``scheduler/feasible/spread.go: SpreadIterator.Next``.
 
 Each scorer works on a vector of candidate nodes at once. Scores are appended only when
 Nomad appends them, and the final score is the mean of the appended ones

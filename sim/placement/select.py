@@ -1,4 +1,8 @@
-"""One ``GenericStack.Select``: walk the shuffled nodes, score, limit, keep the max (spec §e.5, §f).
+"""One ``GenericStack.Select``: walk the shuffled nodes, score, limit, keep the max.
+
+The limit and its value are ``scheduler/feasible/stack.go: GenericStack.SetNodes`` and
+``GenericStack.Select``; skipping and keeping the max are
+``scheduler/feasible/select.go: LimitIterator.Next`` and ``MaxScoreIterator.Next``.
 
 Nomad pulls nodes one at a time through its iterator chain. Here the same walk is done a
 window at a time: verdicts, distinct rules, fit and scores for the whole window are vector
@@ -22,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import overload
 
 import numpy as np
 
@@ -176,7 +181,7 @@ class GroupState:
     memo: Memo | None = None  # set by ``remember`` before the group's Selects
     batch_from: int = 0  # cursor pulls from which ``select_many`` looks for a batch again
     penalty_nodes: frozenset[int] = frozenset()  # see ``set_penalty``
-    _penalty_array: np.ndarray | None = None
+    _penalty_array: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     # Per table node: the dimension it was found exhausted on (index into _dimension_names),
     # -1 when not known; only this group's placements change a node, and those reset it.
     _dimensions: np.ndarray | None = None
@@ -186,21 +191,33 @@ class GroupState:
         """Start the per-position memo of the group's Selects over visit ``order``."""
         self.memo = Memo.of(self.table.n, order, self.spreads)
 
+    @property
+    def started(self) -> Memo:
+        """The memo, which ``select`` and ``select_many`` start before anything reads it."""
+        if self.memo is None:
+            raise RuntimeError("GroupState.remember must run before the group's Selects")
+        return self.memo
+
     @cached_property
     def _open_rings(self) -> tuple[np.ndarray, np.ndarray]:
         """Cold and warm PASS masks, twice round the visit order."""
         cold, warm = self.cold == PASS, self.warm == PASS
         return np.concatenate([cold, cold]), np.concatenate([warm, warm])
 
+    @overload
+    def fits(self, nodes: int) -> bool: ...
+    @overload
+    def fits(self, nodes: np.ndarray) -> np.ndarray: ...
     def fits(self, nodes: np.ndarray | int) -> np.ndarray | bool:
         """Whether one more allocation fits each node (or the one node), now."""
-        ok = self.ledger.fits(nodes, self.ask, self.cpu_ask(nodes))
-        if not (self.ask.has_ports or self.ask.devices):
-            return ok
+        sets = self.ask.has_ports or bool(self.ask.devices)
         if isinstance(nodes, int):
-            return bool(ok) and self.extra_failure(nodes) is None
-        for i in np.flatnonzero(ok).tolist():
-            ok[i] = self.extra_failure(int(nodes[i])) is None
+            fit = self.ledger.fits(nodes, self.ask, self.cpu_ask(nodes))
+            return fit and (not sets or self.extra_failure(nodes) is None)
+        ok = self.ledger.fits(nodes, self.ask, self.cpu_ask(nodes))
+        if sets:
+            for i in np.flatnonzero(ok).tolist():
+                ok[i] = self.extra_failure(int(nodes[i])) is None
         return ok
 
     def base_scores(self, nodes: np.ndarray | int) -> tuple:
@@ -217,7 +234,7 @@ class GroupState:
 
     def fitting(self, start: int, stop: int, ok: np.ndarray) -> np.ndarray:
         """``ok`` narrowed to the positions where one more allocation fits (memoised)."""
-        memo = self.memo
+        memo = self.started
         fit = memo.fit[start:stop]
         if fit.min() < 0:
             fresh = np.flatnonzero((fit < 0) & ok)
@@ -225,11 +242,12 @@ class GroupState:
                 n = len(self.cold)
                 positions = (fresh + start) % n
                 if len(positions) == 1:  # typically the node just placed on: scalar is cheaper
-                    positions = int(positions[0])
-                    nodes = int(memo.ring[positions])
+                    position = int(positions[0])
+                    node = int(memo.ring[position])
+                    memo.store(position, self.fits(node), self.base_scores(node))
                 else:
                     nodes = memo.ring[positions]
-                memo.store(positions, self.fits(nodes), self.base_scores(nodes))
+                    memo.store(positions, self.fits(nodes), self.base_scores(nodes))
         return ok & (fit == 1)
 
     @cached_property
@@ -311,12 +329,20 @@ class GroupState:
     def group_count(self) -> np.ndarray:
         return self.counts.group(self.job.id, self.group.name)
 
+    @overload
+    def cpu_ask(self, nodes: int) -> float: ...
+    @overload
+    def cpu_ask(self, nodes: np.ndarray) -> np.ndarray | float: ...
     def cpu_ask(self, nodes: np.ndarray | int) -> np.ndarray | float:
         if not self.ask.cores:
             return self.ask.cpu
         return self.ask.cpu_on(at(self.ledger.capacity.mhz_per_core, nodes))
 
-    def binpack(self, nodes: np.ndarray | int) -> np.ndarray:
+    @overload
+    def binpack(self, nodes: int) -> float: ...
+    @overload
+    def binpack(self, nodes: np.ndarray) -> np.ndarray: ...
+    def binpack(self, nodes: np.ndarray | int) -> np.ndarray | float:
         """The fit score (binpack or spread) of placing one more allocation on each node.
 
         For one node the score is looked up by its inputs: usage and capacity repeat across
@@ -414,12 +440,13 @@ class Options:
                 if state.all_open
                 else state.verdicts_at(positions, self.pulls + indices)
             )
-            count_misses(state, state.memo.ring[positions], verdict, misses)
+            count_misses(state, state.started.ring[positions], verdict, misses)
 
     def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
         """(node, final score, per-scorer scores) at the given window indices, read before
         anything on their nodes changes; a handful of indices, so element by element."""
-        ring, binpack, final = state.memo.ring, state.memo.binpack, self.final
+        memo = state.started
+        ring, binpack, final = memo.ring, memo.binpack, self.final
         out = []
         for i in indices:
             position = self.start + int(i)
@@ -436,7 +463,7 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
 
     Scores are computed over the whole window, which costs less than gathering the options
     first."""
-    memo = state.memo
+    memo = state.started
     ok = state.window_open(start, stop, pulls)
     if state.rules.active and ok.any():
         ok = ok.copy()
@@ -530,7 +557,8 @@ class _Limit:
         while self.returned < self.limit:
             if index >= len(skipped):
                 return
-            option, index = skipped[index], index + 1
+            option: tuple[int, int] | None = skipped[index]
+            index += 1
             while (
                 option is not None
                 and score_of(option) <= self.threshold

@@ -10,7 +10,7 @@ constraint cycles through every Nomad operator, so any population of at least
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,7 +123,7 @@ class Draw:
     def pick(self, values: Sequence[Any]) -> Any:
         return values[int(self.rng.integers(len(values)))]
 
-    def weighted(self, weights: dict[str, float]) -> str:
+    def weighted(self, weights: Mapping[str, float]) -> str:
         names = list(weights)
         cum = np.cumsum([weights[k] for k in names], dtype=float)
         return names[int(np.searchsorted(cum / cum[-1], self.rng.random(), side="right"))]

@@ -19,7 +19,7 @@ _VAR = re.compile(r"var\.([A-Za-z_][\w-]*)")
 
 def count_variables(resolved: ResolvedScenario) -> list[str]:
     """Variables that set a node group's count (``count: "${var.client_count}"``)."""
-    names = []
+    names: list[str] = []
     for group in resolved.scenario.node_groups:
         if isinstance(group.count, str):
             names.extend(n for n in _VAR.findall(group.count) if n not in names)

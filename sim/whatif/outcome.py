@@ -54,6 +54,7 @@ class GroupResult:
     failure: str = ""
     risks: list[str] = field(default_factory=list)
     nodes: list[str] = field(default_factory=list)
+    placements: list[str] = field(default_factory=list)  # node name per allocation
     # Per placement, Nomad's Allocation fields (Name, NodeID, NodeName, Metrics) when the run
     # kept metrics.
     allocations: list[dict[str, Any]] = field(default_factory=list)
@@ -109,24 +110,56 @@ def existing_allocations(resolved: ResolvedScenario) -> list[ExistingAlloc]:
     """Scenario ``allocations`` as occupied capacity: the job's own ask, or the stated resources."""
     groups = {(j.id, g.name): g for j in resolved.jobs for g in j.task_groups}
     index = {node.name: i for i, node in enumerate(resolved.nodes)}
-    out = []
+    by_id = {node.id: i for i, node in enumerate(resolved.nodes)} if _any_node_id(resolved) else {}
+    out: list[ExistingAlloc] = []
     for alloc in resolved.allocations:
-        node = index[alloc.node]
+        node = by_id[alloc.node_id] if alloc.node_id else index[alloc.node]
         group = groups.get((alloc.job, alloc.group)) or next(
             (g for (job, _), g in groups.items() if job == alloc.job), None
         )
+        cores = 0
         if alloc.resources is not None:
             res = alloc.resources
-            cpu, memory, disk = res.cpu, res.memory_mb, 300
+            cpu, memory, disk, cores = res.cpu, res.memory_mb, res.disk_mb or 300, res.cores
         elif group is not None:
             ask = group_ask(group)
             cpu, memory, disk = ask.cpu, ask.memory_mb, ask.disk_mb
         else:
             continue
         name = alloc.group or (group.name if group is not None else "")
+        ports = tuple(alloc.ports)
         out.extend(
-            ExistingAlloc(alloc.job, name, node, cpu, memory, disk) for _ in range(alloc.count)
+            ExistingAlloc(alloc.job, name, node, cpu, memory, disk, ports, cores)
+            for _ in range(alloc.count)
         )
+    return out
+
+
+def _any_node_id(resolved: ResolvedScenario) -> bool:
+    return any(alloc.node_id for alloc in resolved.allocations)
+
+
+def kept_counts(resolved: ResolvedScenario) -> Counter[tuple[str, str]]:
+    """Running allocations per (job, group) that Nomad's reconciler keeps."""
+    return Counter((a.job, a.group) for a in resolved.allocations if a.counts_toward_job)
+
+
+def _still_to_place(jobs: list[Job], kept: Counter[tuple[str, str]]) -> list[Job]:
+    """Service and batch groups place only what their running allocations leave of the count
+    (``reconciler.computeGroup``: existing allocations are kept, the rest placed); system
+    groups already skip nodes where they run."""
+    out = []
+    for job in jobs:
+        if job.type in ("system", "sysbatch") or not any(
+            kept[(job.id, g.name)] for g in job.task_groups
+        ):
+            out.append(job)
+            continue
+        groups = [
+            g.model_copy(update={"count": max(g.count - kept[(job.id, g.name)], 0)})
+            for g in job.task_groups
+        ]
+        out.append(job.model_copy(update={"task_groups": groups}))
     return out
 
 
@@ -206,6 +239,7 @@ def _group_result(
         failure=failure,
         risks=risks,
         nodes=sorted({n.name for n in placed_nodes}),
+        placements=[n.name for n in placed_nodes],
         allocations=[
             {
                 "Name": a.name,
@@ -221,11 +255,16 @@ def _group_result(
 
 def run_resolved(resolved: ResolvedScenario, seed: int = 0, metrics: bool = False) -> ScenarioRun:
     """Simulate a loaded scenario with its scheduler settings and existing allocations;
-    ``metrics`` keeps every placement's AllocMetric (``GroupResult.allocations``)."""
+    ``metrics`` keeps every placement's AllocMetric (``GroupResult.allocations``).
+
+    Allocations marked ``counts_toward_job`` (a snapshot's running allocations) stay where
+    they are and count as placed; only the rest of each group's count is placed.
+    """
     config = resolved.scenario.scheduler
+    kept = kept_counts(resolved)
     run = run_scenario(
         resolved.nodes,
-        resolved.jobs,
+        _still_to_place(resolved.jobs, kept) if kept else resolved.jobs,
         seed=seed,
         algorithm=config.algorithm,
         existing=existing_allocations(resolved),
@@ -237,6 +276,32 @@ def run_resolved(resolved: ResolvedScenario, seed: int = 0, metrics: bool = Fals
         },
         node_limit=config.node_limit_for_feasibility_checks,
     )
+    if kept:
+        _count_kept(run, resolved)
     run.variables = dict(resolved.variables)
     run.node_groups = list(resolved.node_group_of)
     return run
+
+
+def _count_kept(run: ScenarioRun, resolved: ResolvedScenario) -> None:
+    """Add the kept allocations to each group's result: its full count, placed and nodes."""
+    kept: dict[tuple[str, str], list[str]] = {}
+    for alloc in resolved.allocations:
+        if alloc.counts_toward_job:
+            kept.setdefault((alloc.job, alloc.group), []).extend([alloc.node] * alloc.count)
+    counts = {(j.id, g.name): g.count for j in resolved.jobs for g in j.task_groups}
+    for result in run.groups:
+        key = (result.job, result.group)
+        if key not in kept:
+            continue
+        result.placed += len(kept[key])
+        result.nodes = sorted(set(result.nodes) | set(kept[key]))
+        result.placements = [*kept[key], *result.placements]
+        if result.job_type in ("system", "sysbatch"):
+            result.count += len(kept[key])
+        else:
+            result.count = counts[key]
+        if result.unplaced == 0:
+            result.status = CANNOT_START if result.risks else PLACED
+        elif result.status == BLOCKED:
+            result.status = PARTIAL

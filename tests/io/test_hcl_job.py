@@ -1,4 +1,5 @@
-"""HCL2 → API JSON mapping (formats.md §4) and the python-hcl2 quirks the reader corrects (§5)."""
+"""HCL2 → API JSON mapping (``jobspec2/parse.go: ParseWithConfig``, ``jobspec2/hcl_conversions.go``)
+and the python-hcl2 quirks the reader corrects."""
 
 from __future__ import annotations
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -170,14 +169,11 @@ def test_extends_loop_rejected(write):
         load_scenario(write("b.yaml", "name: b\nextends: a.yaml\n"))
 
 
-def test_five_thousand_nodes_expand_fast(write):
-    path = write("s.yaml", BASE)
-    load_scenario(path)  # warm up
-    start = time.perf_counter()
-    resolved = load_scenario(path, {"n": 5000})
-    elapsed = time.perf_counter() - start
+def test_five_thousand_nodes_expand_with_distinct_ids(write):
+    """How fast is measured in benchmarks/bench_whatif.py (scenario expansion rows)."""
+    resolved = load_scenario(write("s.yaml", BASE), {"n": 5000})
     assert len(resolved.nodes) == 5000 and len({n.id for n in resolved.nodes}) == 5000
-    assert elapsed < 0.25, elapsed  # expansion itself is well under 0.1 s; slack for CI
+    assert resolved.nodes[-1].name == "linux-4999"
 
 
 def test_schema_is_printable():

@@ -1,4 +1,8 @@
-"""Fit scores, the limit, the limit/max-score iterators: the spec's numbers (§e.3, §e.5, §f)."""
+"""Fit scores, the limit, the limit/max-score iterators: Nomad's numbers.
+
+``nomad/structs/funcs.go: ScoreFitBinPack``, ``scheduler/feasible/stack.go: GenericStack.SetNodes``
+(the limit), ``scheduler/feasible/select.go: LimitIterator.Next``, ``MaxScoreIterator.Next``.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,75 @@
+"""The ``whatif`` cluster edits (drain, remove, add, scale, job) and their moves report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..whatif.moves import losses, moves
+from ..whatif.outcome import ScenarioRun
+from .render import OutputFormat, table
+
+Drains = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--drain", metavar="NODES", help="Drain nodes: NAME, ID or FIELD=VALUE[,...] (repeatable)."
+    ),
+]
+Removals = Annotated[
+    list[str] | None,
+    typer.Option("--remove", metavar="NODES", help="Remove nodes, chosen as --drain (repeatable)."),
+]
+Additions = Annotated[
+    list[str] | None,
+    typer.Option("--add", metavar="N:NODE", help="Add N nodes like NODE (repeatable)."),
+]
+Scales = Annotated[
+    list[str] | None,
+    typer.Option("--scale", metavar="JOB[/GROUP]=N", help="Set a group's count (repeatable)."),
+]
+Plans = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--plan",
+        metavar="FILE",
+        help="Add or replace a job from a jobspec, as `nomad job plan` (repeatable).",
+    ),
+]
+
+
+def _nodes(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name}×{n}" if n > 1 else name for name, n in counts.items()) or "-"
+
+
+def moves_report(before: ScenarioRun, after: ScenarioRun, fmt: OutputFormat) -> str:
+    """What moved where, then what no longer places."""
+    parts = []
+    moved = moves(before, after)
+    if moved:
+        rows: list[list[Any]] = [[m.group, _nodes(m.left), _nodes(m.arrived)] for m in moved]
+        parts.append("Moves:\n" + table(fmt, ["JOB/GROUP", "LEFT", "PLACED ON"], rows))
+    lost = losses(before, after)
+    if lost:
+        rows = [[g.group, g.before, g.after, g.blocking or "-"] for g in lost]
+        header = ["JOB/GROUP", "PLACED BEFORE", "PLACED AFTER", "BLOCKED BY"]
+        parts.append("No longer places:\n" + table(fmt, header, rows))
+    return "\n\n".join(parts)
+
+
+def moves_json(before: ScenarioRun, after: ScenarioRun) -> dict[str, Any]:
+    return {
+        "Moves": [
+            {"Group": m.group, "Left": m.left, "PlacedOn": m.arrived} for m in moves(before, after)
+        ],
+        "NoLongerPlaces": [
+            {
+                "Group": g.group,
+                "PlacedBefore": g.before,
+                "PlacedAfter": g.after,
+                "BlockedBy": g.blocking or None,
+            }
+            for g in losses(before, after)
+        ],
+    }
