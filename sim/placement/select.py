@@ -435,12 +435,14 @@ class Options:
         indices = np.flatnonzero(~self.mask[first:stop]) + first
         if len(indices):
             positions = (self.start + indices) % len(state.cold)
-            verdict = (
-                np.full(len(indices), PASS, dtype=np.int32)
-                if state.all_open
-                else state.verdicts_at(positions, self.pulls + indices)
-            )
-            count_misses(state, state.started.ring[positions], verdict, misses)
+            nodes = state.started.ring[positions]
+            if state.all_open and not state.rules.active:  # every miss is an exhausted node
+                codes, names = state.exhausted_codes(nodes)
+                classes = state.table.node_class_column.codes[nodes]
+                misses.parts.append((False, classes, codes, names))
+                return
+            verdict = state.verdicts_at(positions, self.pulls + indices)
+            count_misses(state, nodes, verdict, misses)
 
     def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
         """(node, final score, per-scorer scores) at the given window indices, read before
@@ -620,8 +622,8 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     if limit.best is None:
         return None
     _, w, i = limit.best
-    top = _top_scores(state, consumed) if keep_top else None
-    node, score, parts = consumed[w][0].report(state, [i])[0]
+    top = _top_scores(state, consumed, (w, i)) if keep_top else None
+    node, score, parts = consumed[w][0].report(state, [i])[0] if top is None else top.pop()
     misses = None
     if keep_top:
         misses = Misses(seen)
@@ -750,21 +752,33 @@ def window_for(limit: int) -> int:
 
 
 def _top_scores(
-    state: GroupState, consumed: list[tuple[Options, int]]
+    state: GroupState, consumed: list[tuple[Options, int]], chosen: tuple[int, int]
 ) -> list[tuple[int, float, Parts]]:
-    """``PopulateScoreMetaData``: the Select's options through ``kheap.ScoreHeap``."""
+    """``PopulateScoreMetaData``: the Select's options through ``kheap.ScoreHeap``, then
+    the ``chosen`` (window, index) option's report, appended last."""
     if len(consumed) == 1:
         options, used = consumed[0]
-        return options.report(state, score_meta_order(options.final[:used]))
+        order = score_meta_order(options.final[:used])
+        extra = [] if chosen[1] in order else [chosen[1]]
+        reports = options.report(state, order + extra)
+        last = reports[-1] if extra else reports[order.index(chosen[1])]
+        return [*reports[: len(order)], last]
     final = np.concatenate([o.final[:used] for o, used in consumed])
     best = np.array(score_meta_order(final), dtype=np.int64)
     ends = np.cumsum([used for _, used in consumed])
     windows = np.searchsorted(ends, best, side="right")
     starts = ends - [used for _, used in consumed]
-    return [
+    top = [
         consumed[w][0].report(state, [flat - starts[w]])[0]
-        for w, flat in zip(windows.tolist(), best.tolist())
+        for w, flat in zip(windows.tolist(), best.tolist(), strict=True)
     ]
+    w, i = chosen
+    picked = [
+        k
+        for k, (wk, flat) in enumerate(zip(windows.tolist(), best.tolist(), strict=True))
+        if wk == w and flat - starts[w] == i
+    ]
+    return [*top, top[picked[0]] if picked else consumed[w][0].report(state, [i])[0]]
 
 
 @dataclass
