@@ -75,5 +75,6 @@ def main() -> None:
     header = ["task groups", "scalar reference", "vectorized", "speed-up"]
     print(markdown_table(header, ratio_rows))
 
+
 if __name__ == "__main__":
     main()

@@ -57,15 +57,23 @@ def pinned_jobs(groups: int, nodes: list[Node], seed: int = 7) -> list[Job]:
         constraints = [{"attribute": target, "value": value if i % 50 else "nowhere"}]
         if i % 7 == 0:
             constraints.append({"operator": "distinct_hosts", "value": "true"})
-        resources = {"cpu": int(rng.choice([100, 500, 2000])),
-                     "memory": int(rng.choice([256, 1024]))}
+        resources = {
+            "cpu": int(rng.choice([100, 500, 2000])),
+            "memory": int(rng.choice([256, 1024])),
+        }
         task = {"name": "main", "driver": "docker", "resources": resources}
         # Synthetic nodes fingerprint no networks; Nomad's fresh NetworkChecker asks for a
         # host network even without a network block, so the groups ask mode "none".
-        group = {"name": "app", "count": int(rng.integers(1, 6)), "constraints": constraints,
-                 "networks": [{"mode": "none"}], "tasks": [task]}
-        jobs.append(Job.model_validate({"id": f"job-{i:04d}", "node_pool": "all",
-                                        "task_groups": [group]}))
+        group = {
+            "name": "app",
+            "count": int(rng.integers(1, 6)),
+            "constraints": constraints,
+            "networks": [{"mode": "none"}],
+            "tasks": [task],
+        }
+        jobs.append(
+            Job.model_validate({"id": f"job-{i:04d}", "node_pool": "all", "task_groups": [group]})
+        )
     return jobs
 
 

@@ -1,6 +1,7 @@
 """nomad-sim's engine: Nomad's constraint semantics, feasibility, placement and what-ifs."""
 
 from .core.errors import InputError, NomadSimError
+from .core.jobvalidate import validate_job
 from .core.nodetable import NodeTable
 from .core.operators import check_constraint, node_satisfies
 from .core.targets import resolve_target
@@ -37,5 +38,6 @@ __all__ = [
     "sweep",
     "validate_affinity",
     "validate_constraint",
+    "validate_job",
     "validate_spread",
 ]

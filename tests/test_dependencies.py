@@ -19,6 +19,7 @@ OWN = {
     "timing",
     "bench_feasibility",
     "bench_placement",
+    "node_files",
 }
 # Declared for what they run, not for an import: the notebook kernel, the linter, the type
 # checker and the wheel builder that tests/test_packaging.py uses.

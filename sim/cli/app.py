@@ -274,7 +274,7 @@ def sweep_command(
                     {
                         "values": p.values,
                         "groups_ok": p.groups_ok,
-                        "groups": len(p.run.groups),
+                        "groups": p.groups_total,
                         "unplaced_allocs": p.unplaced,
                         "cannot_start": p.risky,
                     }
@@ -287,7 +287,7 @@ def sweep_command(
         rows = [
             [
                 *(p.values[n] for n in names),
-                f"{p.groups_ok}/{len(p.run.groups)}",
+                f"{p.groups_ok}/{p.groups_total}",
                 p.unplaced,
                 p.risky,
             ]

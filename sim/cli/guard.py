@@ -8,6 +8,7 @@ handling, left in place).
 
 from __future__ import annotations
 
+import gc
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,5 +70,7 @@ class GuardedGroup(TyperGroup):
             )
         except Exception as exc:
             message = internal_error(exc, ctx.params.get("debug", False))
+        finally:
+            gc.unfreeze()  # the inputs `resolve` froze go back to the collector
         typer.echo(message, err=True)
         raise typer.Exit(EXIT_INVALID)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,7 +51,24 @@ def resolve(
     jobs: Sequence[Path] = (),
     nodes: Path | None = None,
 ) -> ResolvedScenario:
-    """A scenario, or (with ``--nodes``/``--job``) the same shape built from Nomad's own files."""
+    """A scenario, or (with ``--nodes``/``--job``) the same shape built from Nomad's own files.
+
+    The inputs live as long as the command: they are moved out of the cyclic GC's sight
+    (``gc.freeze``), so the collections the engine triggers do not rescan a million node
+    objects each time (a third of a 10,000-node check's engine time).
+    """
+    resolved = _resolve(scenario, sets, var_files, jobs, nodes)
+    gc.freeze()
+    return resolved
+
+
+def _resolve(
+    scenario: Path | None,
+    sets: Sequence[str],
+    var_files: Sequence[Path],
+    jobs: Sequence[Path],
+    nodes: Path | None,
+) -> ResolvedScenario:
     if nodes is not None or jobs:
         if nodes is None or not jobs:
             raise InputError("--nodes and --job go together (full node JSON and one or more jobs)")

@@ -17,7 +17,8 @@ class InputError(NomadSimError):
     """A file or value that cannot be used: malformed, missing, of the wrong shape or type."""
 
     def __init__(self, message: str, source: str | Path | None = None, line: int | None = None):
-        self.message = message
+        # One line, always: a library's multi-line text is joined so the CLI prints one line.
+        self.message = " ".join(part.strip() for part in message.splitlines() if part.strip())
         self.source = str(source) if source is not None else None
         self.line = line
         super().__init__(str(self))

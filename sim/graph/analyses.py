@@ -147,9 +147,7 @@ def fragile_groups(G: nx.Graph) -> dict[Vertex, list[str]]:
                 reasons.append(f"every feasible node is in one {word}: {scopes[mine[0]].label}")
         attrs, total = G.nodes[g], feasible_nodes(G, g)
         if attrs["distinct_hosts"] and total < attrs["count"]:
-            reasons.append(
-                f"distinct_hosts needs {attrs['count']} nodes, only {total} feasible"
-            )
+            reasons.append(f"distinct_hosts needs {attrs['count']} nodes, only {total} feasible")
         if reasons:
             out[g] = reasons
     return out

@@ -158,8 +158,12 @@ def class_label(attrs: dict) -> str:
 
 
 def _joint_slots(
-    rows: _Rows, row_vertex: np.ndarray, n_vertices: int,
-    edge_vertex: np.ndarray, edge_group: np.ndarray, groups: list[_Group],
+    rows: _Rows,
+    row_vertex: np.ndarray,
+    n_vertices: int,
+    edge_vertex: np.ndarray,
+    edge_group: np.ndarray,
+    groups: list[_Group],
 ) -> np.ndarray:
     """Per right vertex, how many allocations of any mix of its adjacent groups can fit.
 
@@ -231,8 +235,12 @@ def group_class_graph(
     for code in range(n_classes):
         G.nodes[(CLASS, code)]["slots"] = int(slots[code])
     vertices = [g.vertex for g in groups]
-    columns = (eg.tolist(), ec.tolist(), np.concatenate(edge_weight).tolist(),
-               np.concatenate(edge_fit).tolist())
+    columns = (
+        eg.tolist(),
+        ec.tolist(),
+        np.concatenate(edge_weight).tolist(),
+        np.concatenate(edge_fit).tolist(),
+    )
     G.add_edges_from(
         (vertices[gi], (CLASS, c), {"weight": w, "fit": f})
         for gi, c, w, f in zip(*columns, strict=True)
@@ -328,8 +336,12 @@ def group_node_graph(
     if groups:
         node_rows = _Rows(np.arange(table.n), rows.free[rows.codes], np.arange(table.n), None, [])
         slots = _joint_slots(
-            node_rows, np.arange(table.n), table.n,
-            np.concatenate(edge_node), np.concatenate(edge_group), groups,
+            node_rows,
+            np.arange(table.n),
+            table.n,
+            np.concatenate(edge_node),
+            np.concatenate(edge_group),
+            groups,
         )
         for i in range(table.n):
             G.nodes[(NODE, i)]["slots"] = int(slots[i])

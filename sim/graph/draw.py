@@ -56,17 +56,32 @@ def draw_graph(G: nx.Graph) -> Figure:
     for v in left:
         d, color = G.nodes[v], _RED if v in unplaceable else _INK
         ax.plot(*pos[v], "s", color=color, markersize=7)
-        ax.text(pos[v][0] - 0.03, pos[v][1], f"{d['name']} ×{d['count']}", color=color,
-                ha="right", va="center", fontsize=9)
+        ax.text(
+            pos[v][0] - 0.03,
+            pos[v][1],
+            f"{d['name']} ×{d['count']}",
+            color=color,
+            ha="right",
+            va="center",
+            fontsize=9,
+        )
     for v in right:
         d = G.nodes[v]
         ax.plot(*pos[v], "o", color=_INK, markersize=7)
         size = f" ({d['nodes']} nodes)" if "nodes" in d else ""
-        ax.text(pos[v][0] + 0.03, pos[v][1], f"{d['label']}{size}",
-                color=_INK, ha="left", va="center", fontsize=9)
+        ax.text(
+            pos[v][0] + 0.03,
+            pos[v][1],
+            f"{d['label']}{size}",
+            color=_INK,
+            ha="left",
+            va="center",
+            fontsize=9,
+        )
     side = "node classes" if G.graph.get("resolution") == "class" else "nodes"
-    fig.suptitle(f"task groups × {side}  (edge width: feasible nodes; red: unplaceable)",
-                 fontsize=10)
+    fig.suptitle(
+        f"task groups × {side}  (edge width: feasible nodes; red: unplaceable)", fontsize=10
+    )
     return fig
 
 

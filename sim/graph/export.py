@@ -73,8 +73,8 @@ def to_dot(G: nx.Graph) -> str:
                 continue
             if side == 0:
                 label = f"{d['name']}\ncount {d['count']}"
-                style = 'shape=box, color="red", fontcolor="red"' if v in unplaceable else (
-                    "shape=box"
+                style = (
+                    'shape=box, color="red", fontcolor="red"' if v in unplaceable else ("shape=box")
                 )
             else:
                 label = f"{d['label']}\n{d.get('nodes', 1)} nodes"
@@ -85,8 +85,7 @@ def to_dot(G: nx.Graph) -> str:
         a, b = (u, v) if G.nodes[u]["bipartite"] == 0 else (v, u)
         pen = 1 + 4 * w / widest
         lines.append(
-            f"  {_quote(vertex_id(a))} -- {_quote(vertex_id(b))} "
-            f'[label="{w}", penwidth={pen:.2f}];'
+            f'  {_quote(vertex_id(a))} -- {_quote(vertex_id(b))} [label="{w}", penwidth={pen:.2f}];'
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

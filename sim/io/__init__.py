@@ -1,7 +1,8 @@
 """Readers: HCL2 jobspecs, Nomad API job and node JSON, Terraform variables, scenario YAML.
 
 Every reader raises ``sim.errors.InputError`` naming the file (and line or field path) for
-bad input, and never writes to its inputs.
+bad input, and never writes to its inputs. Sizes and nesting are bounded before parsing
+(``sim.core.limits``); jobs Nomad would refuse are refused (``sim.core.jobvalidate``).
 """
 
 from .bundled import bundled_scenario, bundled_scenarios

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
+import mmap
+import stat
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
+from ..core import limits
 from ..core.errors import InputError
+from .nesting import check_json_nesting
+
+_BOM = codecs.BOM_UTF8
+_CHUNK = 1 << 25
 
 
 def read_text(path: str | Path) -> str:
     """The file's text (UTF-8, BOM tolerated); never a traceback for a missing or binary file."""
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return read_bounded(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError("no such file", source=path) from None
     except IsADirectoryError:
@@ -24,12 +35,88 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"cannot read: {exc.strerror}", source=path) from None
 
 
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, refusing devices and anything beyond the input-size limit.
+
+    A pipe (``--job <(…)``) is read up to one byte past the limit; a regular file is
+    measured first, so an oversized one is never read.
+    """
+    mode = path.stat().st_mode
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise InputError("not a regular file (a device or socket)", source=path)
+    limit = limits.INPUT_BYTES.value()
+    if limit and stat.S_ISREG(mode) and path.stat().st_size > limit:
+        raise InputError(limits.INPUT_BYTES.message(path.stat().st_size), source=path)
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1) if limit else handle.read()
+    if limit and len(data) > limit:
+        message = limits.INPUT_BYTES.message(len(data), "input size in bytes, at least,")
+        raise InputError(message, path)
+    return data
+
+
+class MappedText:
+    """A UTF-8 file read through a read-only memory map, for decoders that take bytes.
+
+    ``release(n)`` hands the pages of the first ``n`` bytes back to the OS: a 300 MB node file
+    is then never resident whole next to the nodes built from it (they are read again from
+    the page cache if touched later, so releasing early is never wrong, only slower).
+    """
+
+    def __init__(self, mapped: mmap.mmap, start: int):
+        self._map = mapped
+        self.data = memoryview(mapped)[start:]
+        self._start = start
+
+    @classmethod
+    def open(cls, path: str | Path) -> MappedText | None:
+        """The mapped file when ``read_text`` would read it, else ``None`` (it words why:
+        a missing or unreadable file, a device, a pipe, one past the input-size limit)."""
+        try:
+            info = Path(path).stat()
+            if not stat.S_ISREG(info.st_mode) or limits.INPUT_BYTES.exceeded(info.st_size):
+                return None
+            with open(path, "rb") as fh:
+                mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+            return None
+        text = cls(mapped, len(_BOM) if mapped[: len(_BOM)] == _BOM else 0)
+        check = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for start in range(0, len(text.data), _CHUNK):
+                check.decode(text.data[start : start + _CHUNK])
+                text.release(start)
+            check.decode(b"", final=True)
+        except UnicodeDecodeError:
+            text.close()
+            return None
+        return text
+
+    def release(self, upto: int) -> None:
+        end = (self._start + upto) // mmap.PAGESIZE * mmap.PAGESIZE
+        if end > 0 and hasattr(self._map, "madvise"):
+            self._map.madvise(mmap.MADV_DONTNEED, 0, end)
+
+    def close(self) -> None:
+        self.data.release()
+        with contextlib.suppress(BufferError):  # raw slices still point into the map
+            self._map.close()
+
+
 def looks_like_json(text: str) -> bool:
     """JSON documents start with ``{`` or ``[``; an HCL file never does (jobspec2 ``isJSON``)."""
     return text.lstrip()[:1] in ("{", "[")
 
 
 def parse_json(text: str, source: str | Path) -> Any:
+    """The JSON value of ``text`` (nesting bounded first), decoded in C by msgspec; what
+    msgspec refuses (NaN, an out-of-range float, a malformed document) goes to ``json.loads``,
+    which decides and words the error as before."""
+    check_json_nesting(text, source)
+    try:
+        return msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        pass
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

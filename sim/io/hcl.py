@@ -13,6 +13,7 @@ import hcl2
 from lark.exceptions import LarkError
 
 from ..core.errors import InputError
+from .nesting import check_hcl_nesting
 
 PLAIN = hcl2.SerializationOptions(
     strip_string_quotes=True,
@@ -24,6 +25,7 @@ PLAIN = hcl2.SerializationOptions(
 
 def parse_hcl(text: str, source: str | Path) -> dict[str, Any]:
     """The PLAIN tree of an HCL2 file: blocks are lists of dicts, labels become dict keys."""
+    check_hcl_nesting(text, source)
     try:
         return hcl2.loads(text, serialization_options=PLAIN)
     except LarkError as exc:

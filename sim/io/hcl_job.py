@@ -21,8 +21,10 @@ from models import Job, parse_go_duration
 from models.base import go_string
 
 from ..core.errors import InputError
+from ..core.limits import go_int_error
 from .hcl import block_bodies, labelled
 from .interpolate import ExpressionError, Scope, render_tree
+from .jobspec_schema import check_jobspec
 from .pydantic_errors import input_error
 from .variables import declared_variables, layer_values
 
@@ -376,9 +378,17 @@ def _scalar(value: Any, kind: str, ctx: _Context, path: str) -> Any:
             return value
         if kind == "duration":
             return parse_go_duration(value)
-        return _integer(value)
+        return _go_int(_integer(value))
     except ValueError as exc:
         raise ctx.fail(path, str(exc)) from None
+
+
+def _go_int(value: int) -> int:
+    """gohcl decodes into Go ``int``: a number beyond int64 is refused, never wrapped."""
+    error = go_int_error(value)
+    if error is not None:
+        raise ValueError(f"Unsuitable value type; Unsuitable value: {error}")
+    return value
 
 
 def _integer(value: Any) -> int:
@@ -419,6 +429,7 @@ def hcl_to_api(
 ) -> dict[str, Any]:
     """The API JSON of a PLAIN-parsed jobspec, as ``nomad job run -output`` would print it."""
     source = Path(source)
+    check_jobspec(tree, source)
     jobs = labelled(tree.get("job", []))
     if len(jobs) != 1:
         raise InputError(f"expected exactly one job block, found {len(jobs)}", source=source)

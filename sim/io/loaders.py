@@ -10,10 +10,15 @@ from typing import Any
 
 from models import Job
 
+from ..core import limits
 from ..core.errors import InputError
+from ..core.gofmt import go_quote
+from ..core.jobvalidate import validate_job
 from .detect import Detected, Kind, detect
+from .files import MappedText
 from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api
+from .node_decode import decode_nodes
 from .node_json import NodeLoad, nodes_from_api
 
 
@@ -39,14 +44,30 @@ def _cached_jobs(path: str, _mtime: int, _size: int, overrides: str | None) -> t
 def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Job]:
     found = detect(path)
     if found.kind is Kind.HCL_JOB:
-        return [job_from_hcl(found.data, found.source, overrides)]
-    if overrides:
+        jobs = [job_from_hcl(found.data, found.source, overrides)]
+    elif overrides:
         raise InputError("variables can only be set for HCL jobspecs", source=found.source)
-    if found.kind is Kind.JOB:
-        return [job_from_api(found.data, found.source)]
-    if found.kind in (Kind.JOBS, Kind.EMPTY):
-        return jobs_from_api(found.data, found.source)
-    raise _wrong_kind(found, "a job")
+    elif found.kind is Kind.JOB:
+        jobs = [job_from_api(found.data, found.source)]
+    elif found.kind is Kind.JOBS:
+        jobs = jobs_from_api(found.data, found.source)
+    elif found.kind is Kind.EMPTY:
+        raise InputError("an empty JSON array: expected at least one job", source=found.source)
+    else:
+        raise _wrong_kind(found, "a job")
+    for job in jobs:
+        check_job(job, found.source)
+    return jobs
+
+
+def check_job(job: Job, source: str | Path, line: int | None = None) -> Job:
+    """Refuse a job Nomad would refuse at submission (``Job.Validate``), with its messages."""
+    problems = validate_job(job)
+    if not problems:
+        return job
+    shown = "; ".join(str(p) for p in problems[:3])
+    more = f" (and {len(problems) - 3} more problem(s))" if len(problems) > 3 else ""
+    raise InputError(f"job {go_quote(job.id)}: {shown}{more}", source, line)
 
 
 def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Job:
@@ -58,9 +79,28 @@ def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Jo
 
 
 def load_nodes(path: str | Path) -> NodeLoad:
-    """Full node JSON (one object or an array); list stubs load with a warning."""
+    """Full node JSON (one object or an array); list stubs load with a warning.
+
+    Full nodes in Nomad's API shape take the bulk path (``sim.io.node_decode``); anything
+    else, including every malformed file, goes through detection and ``Node.model_validate``.
+    """
+    mapped = None if str(path).endswith(".tpl") else MappedText.open(path)
+    if mapped is not None:
+        try:
+            nodes = decode_nodes(mapped.data, mapped.release)
+        finally:
+            mapped.close()
+        if nodes is not None and not limits.NODES.exceeded(len(nodes)):
+            return NodeLoad(nodes)
+    return load_nodes_validated(path)
+
+
+def load_nodes_validated(path: str | Path) -> NodeLoad:
+    """``load_nodes`` with every node through ``Node.model_validate``: the reference the bulk
+    path is tested against, and the path that words every error."""
     found = detect(path)
     if found.kind in (Kind.NODES, Kind.NODE_STUBS, Kind.EMPTY):
+        limits.NODES.check(len(found.data), found.source)
         return nodes_from_api(found.data, found.source, stubs=found.kind is Kind.NODE_STUBS)
     raise _wrong_kind(found, "node JSON")
 

@@ -19,18 +19,21 @@ from pydantic import AliasChoices, BaseModel, ValidationError
 from models import Job, Node
 from models.scenario import Allocation, JobFile, NodeGroup, Scenario, count_error
 
+from ..core import limits
 from ..core.errors import InputError
 from .detect import is_snapshot
 from .files import read_text
 from .interpolate import ExpressionError, Scope, render_tree
-from .loaders import load_jobs, load_nodes
-from .pydantic_errors import input_error
+from .loaders import check_job, load_jobs, load_nodes
+from .pydantic_errors import field_path, input_error
+from .strict import unknown_key
 from .tfvars import load_tfvars
 from .variables import Declared, layer_values, type_of
 from .yaml_source import YamlDocument, parse_yaml
 
 _ID_NAMESPACE = uuid.UUID("6f1c1d52-6a55-4d0e-9b5e-6e6f6d61642d")
 _BARE_VAR = re.compile(r"var\.[A-Za-z_][\w-]*")
+_VAR_NAME = re.compile(r"var\.([A-Za-z_][\w-]*)")
 
 
 @dataclass
@@ -113,6 +116,7 @@ class _Loader:
         self.source, self.doc, self.scenario = source, doc, scenario
         self.base = source.parent
         self.warnings: list[str] = []
+        self.origins: dict[str, str] = {}  # variable -> the var file or `--set NAME` giving it
 
     def fail(self, loc: tuple[Any, ...], message: str) -> InputError:
         return InputError(message, self.source, self.doc.line_of(loc))
@@ -142,13 +146,17 @@ class _Loader:
                     + ", ".join(ignored)
                 )
         layers.append((overrides, None))
-        return layer_values(declared, layers, self.source)
+        return layer_values(declared, layers, self.source, self.origins, set_flag="--set")
 
     def nodes(self, scope: Scope) -> tuple[list[Node], list[str]]:
         nodes: list[Node] = []
         group_of: list[str] = []
         for g, group in enumerate(self.scenario.node_groups):
             count = self._count(group, g, scope)
+            if limits.NODES.exceeded(len(nodes) + count):
+                raise self._blame(
+                    group, g, limits.NODES.message(len(nodes) + count, "the scenario's node count")
+                )
             template = self._template(group, g, scope)
             prefix = _id_prefix(self.scenario.name, group.name)
             for i in range(count):
@@ -169,8 +177,19 @@ class _Loader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(("node_groups", g, "count"), count_error(group.name, value))
+            raise self._blame(group, g, count_error(group.name, value))
         return value
+
+    def _blame(self, group: NodeGroup, g: int, message: str) -> InputError:
+        """An error about a group's count, against the var file or ``--set`` that gave it."""
+        loc = ("node_groups", g, "count")
+        names = _VAR_NAME.findall(str(group.count))
+        given_by = {self.origins[n] for n in names if n in self.origins}
+        if len(given_by) != 1:
+            return self.fail(loc, message)
+        line = self.doc.line_of(loc)
+        used = f"{self.source}:{line}" if line else str(self.source)
+        return InputError(f"{message} (used by {field_path(loc)} in {used})", given_by.pop())
 
     def _template(self, group: NodeGroup, g: int, scope: Scope) -> Node:
         """One validated Node per group; expansion then only copies it."""
@@ -181,10 +200,17 @@ class _Loader:
         else:
             data, loc = _with_host_network(group.template or {}), ("node_groups", g, "template")
         data = self.render(data, loc, scope, strict=True)
+        self._refuse_unknown(Node, group.overrides if group.from_ else data, loc)
         try:
             return Node.model_validate(data)
         except ValidationError as exc:
             raise input_error(exc, self.source, loc, self.doc.line_of) from None
+
+    def _refuse_unknown(self, model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> None:
+        found = unknown_key(model, data)
+        if found is not None:
+            where, hint = (*loc, *found[0]), found[1]
+            raise self.fail(where, f"{field_path(where)}: {hint}")
 
     def _from_node(self, group: NodeGroup, source: str, g: int) -> dict[str, Any]:
         loaded = load_nodes(self.base / source)
@@ -205,10 +231,12 @@ class _Loader:
                 found = load_jobs(self.base / entry.file, entry.variables or None)
             else:
                 data = self.render(entry, ("jobs", j), scope, strict=False)
+                self._refuse_unknown(Job, data, ("jobs", j))
                 try:
                     found = [Job.model_validate(data)]
                 except ValidationError as exc:
                     raise input_error(exc, self.source, ("jobs", j), self.doc.line_of) from None
+                check_job(found[0], self.source, self.doc.line_of(("jobs", j)))
             for job in found:
                 key = (job.namespace, job.id)
                 if key in where:
@@ -221,8 +249,15 @@ class _Loader:
         names = {node.name for node in nodes}
         by_id = {job.id: job for job in jobs}
         out = []
+        per_job: dict[str, int] = {}
         for a, alloc in enumerate(self.scenario.allocations):
             loc = ("allocations", a)
+            per_job[alloc.job] = per_job.get(alloc.job, 0) + alloc.count
+            if limits.JOB_MAX_COUNT.exceeded(per_job[alloc.job]):
+                what = f"allocations[{a}]: running allocations of job {alloc.job!r}"
+                raise self.fail(
+                    (*loc, "count"), limits.JOB_MAX_COUNT.message(per_job[alloc.job], what)
+                )
             if alloc.node not in names:
                 raise self.fail((*loc, "node"), f"allocations[{a}]: no node named {alloc.node!r}")
             job = by_id.get(alloc.job)

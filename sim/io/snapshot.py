@@ -25,7 +25,7 @@ from ..core.errors import InputError
 from .detect import SNAPSHOT_MARKER as MARKER
 from .files import parse_json, read_text
 from .job_json import job_from_api
-from .node_json import nodes_from_api
+from .node_json import nodes_from_document
 from .scenario import ResolvedScenario
 
 FORMAT_VERSION = 1
@@ -44,7 +44,8 @@ def is_terminal(alloc: dict[str, Any]) -> bool:
 def load_snapshot(path: str | Path) -> ResolvedScenario:
     """A snapshot as a resolved scenario: nodes, the jobs Nomad would place, running allocs."""
     path = Path(path)
-    data = parse_json(read_text(path), path)
+    text = read_text(path)
+    data = parse_json(text, path)
     if not isinstance(data, dict) or MARKER not in data:
         raise InputError(f"not a nomad-sim snapshot (no {MARKER} key)", path)
     if data[MARKER] != FORMAT_VERSION:
@@ -55,7 +56,7 @@ def load_snapshot(path: str | Path) -> ResolvedScenario:
         if not isinstance(data.get(key), list):
             raise InputError(f"{key} must be a JSON array", path)
     warnings: list[str] = []
-    loaded = nodes_from_api(data["Nodes"], path)
+    loaded = nodes_from_document(text, "Nodes", data["Nodes"], path)
     warnings.extend(loaded.warnings)
     jobs, job_ids = _jobs(data["Jobs"], path, warnings)
     allocations = _allocations(data["Allocations"], job_ids, loaded.nodes, path, warnings)

@@ -95,24 +95,32 @@ def layer_values(
     declared: Mapping[str, Declared],
     layers: Iterable[tuple[Mapping[str, Any], str | None]],
     source: str | Path,
+    origins: dict[str, str] | None = None,
+    set_flag: str | None = None,
 ) -> dict[str, Any]:
     """Defaults, then each ``(values, origin)`` layer in order; the last layer wins.
 
     A layer with an origin (a var file) may carry variables this file does not declare, as a
-    shared ``terraform.tfvars`` does; a layer without one (``--set``) may not.
+    shared ``terraform.tfvars`` does; a layer without one (``--set``) may not. ``origins``,
+    when given, is filled with where each value that is not a default came from: the var
+    file, or ``set_flag NAME`` (``--set client_count``) for the layer without an origin, so
+    a bad value is reported against what gave it.
     """
     values = {name: d.default for name, d in declared.items() if not d.required}
     for layer, origin in layers:
         for name, value in layer.items():
+            given_by = origin or (f"{set_flag} {name}" if set_flag else str(source))
             if name not in declared:
                 if origin is None:
                     known = ", ".join(sorted(declared)) or "none"
-                    raise InputError(f"unknown variable {name!r} (declared: {known})", source)
+                    raise InputError(f"unknown variable {name!r} (declared: {known})", given_by)
                 continue
             try:
                 values[name] = coerce(value, declared[name].type)
             except ValueError as exc:
-                raise InputError(f"variable {name!r}: {exc}", origin or source) from None
+                raise InputError(f"variable {name!r}: {exc}", given_by) from None
+            if origins is not None:
+                origins[name] = given_by
     missing = sorted(name for name in declared if name not in values)
     if missing:
         raise InputError(f"variable {missing[0]!r} has no default and no value was given", source)

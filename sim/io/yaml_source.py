@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import InputError
+from .nesting import check_yaml_text
 
 # libyaml when available: the pure-Python composer is most of a scenario's load time.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -39,9 +40,13 @@ def _child(node: yaml.Node, part: Any) -> yaml.Node | None:
 
 
 def parse_yaml(text: str, source: str | Path) -> YamlDocument:
+    """The document, refusing alias bombs, self-referring aliases, deep nesting and repeated
+    keys (YAML 1.2 requires unique keys; PyYAML would keep the last one silently)."""
+    check_yaml_text(text, source)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
+        _refuse_repeated_keys(root, source)
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -49,8 +54,37 @@ def parse_yaml(text: str, source: str | Path) -> YamlDocument:
         raise InputError(
             f"invalid YAML: {problem}", source, mark.line + 1 if mark else None
         ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", source) from None
+    except yaml.YAMLError as exc:  # ReaderError (control characters) has no mark
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"invalid YAML: {first}", source) from None
     finally:
         loader.dispose()
     return YamlDocument(data, root)
+
+
+def _refuse_repeated_keys(root: yaml.Node | None, source: str | Path) -> None:
+    """Every mapping's keys are distinct; each node is visited once (aliases share nodes)."""
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    line = key.start_mark.line + 1
+                    if (key.tag, key.value) in first:
+                        raise InputError(
+                            f"duplicate key {key.value!r} (first given on line "
+                            f"{first[key.tag, key.value]})",
+                            source,
+                            line,
+                        )
+                    first[key.tag, key.value] = line
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)

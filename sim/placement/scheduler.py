@@ -173,16 +173,17 @@ class World:
         return rules
 
 
-def exhaust_resources(metric: AllocMetric, ask: GroupAsk) -> None:
-    """``AllocMetric.ExhaustResources``: add task CPU/memory for the exhausted dimensions."""
+def exhaust_resources(metric: AllocMetric, ask: GroupAsk, times: int = 1) -> None:
+    """``AllocMetric.ExhaustResources``: add task CPU/memory for the exhausted dimensions
+    (``times`` allocations at once: the coalesced failures of one group)."""
     if not metric.dimension_exhausted:
         return
     for task, cpu, memory in ask.task_cpu_memory:
         entry = metric.resources_exhausted.setdefault(task, {"CPU": 0, "MemoryMB": 0})
         if metric.dimension_exhausted.get("memory", 0) > 0:
-            entry["MemoryMB"] += memory
+            entry["MemoryMB"] += memory * times
         if metric.dimension_exhausted.get("cpu", 0) > 0:
-            entry["CPU"] += cpu
+            entry["CPU"] += cpu * times
 
 
 def _group_state(
@@ -316,9 +317,11 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
         penalties = world.penalties(job, group)
         for index in range(group.count):
             if outcome.failed is not None:
-                outcome.failed.coalesced_failures += 1
-                exhaust_resources(outcome.failed, state.ask)
-                continue
+                # The rest of the group is not attempted: counted at once, not one by one.
+                rest = group.count - index
+                outcome.failed.coalesced_failures += rest
+                exhaust_resources(outcome.failed, state.ask, rest)
+                break
             if penalties or state.penalty_nodes:
                 state.set_penalty(penalties[index] if index < len(penalties) else frozenset())
             if not ready and n:

@@ -401,7 +401,7 @@ class _JobBuilder:
             ]
         return device
 
-    def task(self, index: int) -> dict[str, Any]:
+    def task(self, index: int, job_type: str) -> dict[str, Any]:
         d = self.draw
         driver = d.weighted(self.p.drivers)
         config = {
@@ -415,7 +415,7 @@ class _JobBuilder:
             "driver": driver,
             "config": config,
             "constraints": self.constraints(1, allow_distinct=False),
-            "affinities": self.affinities(),
+            "affinities": _soft(job_type, self.affinities()),
             "resources": self.resources(),
         }
 
@@ -435,10 +435,10 @@ class _JobBuilder:
             "name": f"group{index}",
             "count": count,
             "constraints": self.constraints(2, allow_distinct=True),
-            "affinities": self.affinities(),
+            "affinities": _soft(job_type, self.affinities()),
             "spreads": [] if job_type == "system" else self.spreads(),
             "networks": self.network(),
-            "tasks": [self.task(t) for t in range(d.between(1, self.p.max_tasks))],
+            "tasks": [self.task(t, job_type) for t in range(d.between(1, self.p.max_tasks))],
         }
 
     def datacenters(self) -> list[str]:
@@ -471,10 +471,16 @@ class _JobBuilder:
             "datacenters": self.datacenters(),
             "node_pool": d.pick(["default"] * 7 + ["all"] + [d.pick(pools)] * 2),
             "constraints": job_constraints,
-            "affinities": self.affinities(),
+            "affinities": _soft(job_type, self.affinities()),
             "spreads": [] if job_type == "system" else self.spreads(),
             "task_groups": groups,
         }
+
+
+def _soft(job_type: str, affinities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Nomad refuses affinities in system jobs (``Job.Validate``); the draw is still made so
+    the other jobs of a seed stay the same."""
+    return [] if job_type == "system" else affinities
 
 
 def generate_jobs(

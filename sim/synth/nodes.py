@@ -18,9 +18,6 @@ a node before mutating nested fields.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +32,8 @@ from models import (
     NodeResources,
     ReservedResources,
 )
+
+from ..core.gcpause import gc_paused
 
 
 @dataclass(frozen=True)
@@ -425,19 +424,6 @@ def _assign_fleets(
     return out
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: the build allocates ~10 acyclic objects per node, and GC passes
-    over them repeatedly would double the time of a 100k-node population."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def generate_nodes(count: int, seed: int, profile: NodeProfile | None = None) -> list[Node]:
     """``count`` realistic nodes, identical for identical (seed, profile)."""
     p = profile or NodeProfile()
@@ -456,7 +442,7 @@ def generate_nodes(count: int, seed: int, profile: NodeProfile | None = None) ->
     state = np.searchsorted(cuts, u_state, side="right").tolist()  # 0 not ready .. 3 fine
     rack_pick = (u_rack * p.racks_per_zone).astype(int).tolist()
     nodes = []
-    with _gc_paused():
+    with gc_paused():
         for i in range(count):
             fleet = fleets[fleet_of[i]]
             t = fleet.template

@@ -24,7 +24,7 @@ def plot_sweep(
     no_columns: tuple[str, Sequence[int | str]] = ("", [""])
     cols_name, cols = grid[1] if len(grid) > 1 else no_columns
     values = np.zeros((len(rows), len(cols)))
-    total = len(points[0].run.groups) if points else 0
+    total = points[0].groups_total if points else 0
     for point in points:
         r = rows.index(point.values[rows_name])
         c = cols.index(point.values[cols_name]) if cols_name else 0

@@ -38,27 +38,49 @@ def parse_grid(spec: str) -> tuple[str, Sequence[int | str]]:
 
 @dataclass
 class SweepPoint:
+    """One grid point's outcome. The full ``run`` is kept only on request (``keep_runs``):
+    a sweep's memory is then its table, however many points it has."""
+
     values: dict[str, int | str]
-    run: ScenarioRun
+    run: ScenarioRun | None
+    groups_ok: int = 0
+    """Groups fully placed where every allocation can start."""
+    groups_total: int = 0
+    unplaced: int = 0
+    risky: int = 0
 
-    @property
-    def groups_ok(self) -> int:
-        """Groups fully placed where every allocation can start."""
-        return sum(1 for g in self.run.groups if g.unplaced == 0 and not g.risks)
-
-    @property
-    def unplaced(self) -> int:
-        return sum(g.unplaced for g in self.run.groups)
-
-    @property
-    def risky(self) -> int:
-        return len(self.run.risky)
+    def __post_init__(self) -> None:
+        if self.run is not None:
+            groups = self.run.groups
+            self.groups_ok = sum(1 for g in groups if g.unplaced == 0 and not g.risks)
+            self.groups_total = len(groups)
+            self.unplaced = sum(g.unplaced for g in groups)
+            self.risky = len(self.run.risky)
 
 
 def grid_points(grid: Sequence[tuple[str, Sequence[int | str]]]) -> Iterator[dict[str, int | str]]:
     names = [name for name, _ in grid]
     for combo in itertools.product(*(values for _, values in grid)):
         yield dict(zip(names, combo))
+
+
+def iter_sweep(
+    scenario: Path,
+    grid: Sequence[tuple[str, Sequence[int | str]]],
+    *,
+    sets: dict[str, object] | None = None,
+    var_files: list[Path] = (),  # type: ignore[assignment]
+    seed: int = 0,
+    keep_runs: bool = False,
+) -> Iterator[SweepPoint]:
+    """The points of a sweep one at a time, each run dropped once summarised (unless
+    ``keep_runs``), so a caller that streams them holds one run at a time."""
+    for values in grid_points(grid):
+        resolved = load_scenario(scenario, {**(sets or {}), **values}, list(var_files))
+        point = SweepPoint(values, run_resolved(resolved, seed))
+        if not keep_runs:
+            point.run = None
+        yield point
 
 
 def sweep(
@@ -69,12 +91,17 @@ def sweep(
     var_files: list[Path] = (),  # type: ignore[assignment]
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    keep_runs: bool = False,
 ) -> list[SweepPoint]:
-    """Run ``scenario`` at every grid point (``--set`` values first, grid values over them)."""
+    """Run ``scenario`` at every grid point (``--set`` values first, grid values over them).
+
+    Each point keeps its summary; ``keep_runs=True`` also keeps every full ScenarioRun.
+    """
     points = []
-    for values in grid_points(grid):
-        resolved = load_scenario(scenario, {**(sets or {}), **values}, list(var_files))
-        points.append(SweepPoint(values, run_resolved(resolved, seed)))
+    for point in iter_sweep(
+        scenario, grid, sets=sets, var_files=var_files, seed=seed, keep_runs=keep_runs
+    ):
+        points.append(point)
         if progress is not None:
             progress(1)
     return points

@@ -8,8 +8,14 @@ from typing import Any
 
 import pytest
 
-from models import Constraint, Node
-from sim import check_constraint, node_satisfies, resolve_target, validate_constraint
+from models import Constraint, Job, Node
+from sim import (
+    check_constraint,
+    node_satisfies,
+    resolve_target,
+    validate_constraint,
+    validate_job,
+)
 from sim.placement import limit_options, max_score_option
 
 HERE = Path(__file__).parent
@@ -128,6 +134,30 @@ def test_constraint_validate(case: dict[str, Any]) -> None:
         assert any(fragment in e for e in errors), (fragment, errors)
     if "errors" in case:
         assert errors == case["errors"]
+
+
+JOB_VALIDATE = VALIDATE["job_validate"]
+
+
+def _patched(base: Any, patch: Any) -> Any:
+    """The table's deep merge: objects key by key, lists of objects element by element."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        return {**base, **{k: _patched(base.get(k), v) for k, v in patch.items()}}
+    if isinstance(base, list) and isinstance(patch, list):
+        return [_patched(base[i] if i < len(base) else None, v) for i, v in enumerate(patch)]
+    return patch
+
+
+@pytest.mark.parametrize(
+    "case", JOB_VALIDATE["cases"], ids=[f"{c['test']}:{c['name']}" for c in JOB_VALIDATE["cases"]]
+)
+def test_job_validate(case: dict[str, Any]) -> None:
+    job = Job.model_validate(_patched(JOB_VALIDATE["base"], case["job"]))
+    problems = "\n".join(str(p) for p in validate_job(job))
+    if case.get("valid"):
+        assert problems == ""
+    for text in case.get("contains", []):
+        assert text in problems
 
 
 SELECT = json.loads((HERE / "nomad_select_test.json").read_text())

@@ -162,7 +162,9 @@ def test_unknown_or_missing_variables(write):
 def test_task_directly_under_job_becomes_first_group(write):
     job = load_job(
         write(
-            "j.nomad", 'job "j" {\n group "g" { task "a" {} }\n task "solo" { driver = "exec" }\n}'
+            "j.nomad",
+            'job "j" {\n group "g" { task "a" { driver = "exec" } }\n'
+            ' task "solo" { driver = "exec" }\n}',
         )
     )
     assert [g.name for g in job.task_groups] == ["solo", "g"]
@@ -204,6 +206,7 @@ def test_volumes_devices_spread_targets(write):
             "d.nomad",
             """
     job "j" { group "g" { task "t" {
+      driver = "docker"
       resources {
         device "nvidia/gpu" {
           count = 2

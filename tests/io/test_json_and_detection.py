@@ -58,7 +58,8 @@ def test_node_error_names_file_and_field(write):
     with pytest.raises(InputError) as info:
         load_nodes(path)
     assert str(info.value) == (
-        f"{path}: node[3].NodeResources.Cpu.CpuShares: expected an integer, got 'lots'"
+        f"{path}: node[3] (Name 'a', ID 'n4'): NodeResources.Cpu.CpuShares: "
+        "expected an integer, got 'lots'"
     )
 
 

@@ -56,7 +56,7 @@ def test_sweep_covers_the_grid_in_order() -> None:
         ("client_count", [0, 1, 2]),
         ("windows_client_count", ["0", "1"]),
     ]
-    points = sweep(HASHISTACK, grid, seed=0)
+    points = sweep(HASHISTACK, grid, seed=0, keep_runs=True)  # the statuses read each run
     assert [p.values for p in points] == [
         {"client_count": c, "windows_client_count": w} for c in (0, 1, 2) for w in ("0", "1")
     ]
@@ -76,7 +76,10 @@ def test_sweep_covers_the_grid_in_order() -> None:
 
 
 def test_sweep_applies_sets_under_the_grid() -> None:
-    points = sweep(HASHISTACK, [("windows_client_count", [0])], sets={"client_count": 2})
+    points = sweep(
+        HASHISTACK, [("windows_client_count", [0])], sets={"client_count": 2}, keep_runs=True
+    )
     run = points[0].run
+    assert run is not None
     assert (run.variables["client_count"], run.variables["windows_client_count"]) == (2, 0)
     assert [n.name for n in run.table.nodes] == ["linux-0", "linux-1"]
