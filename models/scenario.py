@@ -44,12 +44,25 @@ class Preemption(ScenarioModel):
     service: bool = False
 
 
+class PoolSchedulerConfig(ScenarioModel):
+    """A node pool's own scheduler configuration; unset fields keep the cluster's."""
+
+    algorithm: Literal["binpack", "spread"] | None = None
+    memory_oversubscription: bool | None = None
+
+
 class SchedulerConfig(ScenarioModel):
     """The cluster's scheduler configuration (``nomad operator scheduler get-config``)."""
 
     algorithm: Literal["binpack", "spread"] = "binpack"
     memory_oversubscription: bool = False
     preemption: Preemption = Field(default_factory=Preemption)
+    node_limit_for_feasibility_checks: int = Field(
+        0, ge=0, description="Nodes a scored Select looks at (0: Nomad's default, 100)."
+    )
+    node_pools: dict[str, PoolSchedulerConfig] = Field(
+        default_factory=dict, description="Per node pool: its own scheduler configuration."
+    )
 
 
 def count_error(group: str, value: Any) -> str:

@@ -118,8 +118,8 @@ def check(
     ] = False,
 ) -> None:
     """Which task groups place, where, and if not, Nomad's placement failure."""
-    run = run_resolved(_load(cluster), cluster.seed)
     fmt = cluster.fmt
+    run = run_resolved(_load(cluster), cluster.seed, metrics=fmt is OutputFormat.json)
     typer.echo(to_json(check_json(run)) if fmt is OutputFormat.json else check_report(run, fmt))
     _exit_for(run, fail_on_risk)
 

@@ -151,6 +151,7 @@ def _group_json(g: GroupResult) -> dict[str, Any]:
         "BlockedBy": g.blocking or None,
         "Nodes": g.nodes,
         "Risks": g.risks,
+        "Allocations": g.allocations or None,
     }
 
 

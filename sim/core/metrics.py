@@ -36,12 +36,14 @@ class AllocMetric:
         if reason:
             self.constraint_filtered[reason] = self.constraint_filtered.get(reason, 0) + count
 
-    def exhausted_node(self, node_class: str, dimension: str) -> None:
-        self.nodes_exhausted += 1
+    def exhausted_node(self, node_class: str, dimension: str, count: int = 1) -> None:
+        self.nodes_exhausted += count
         if node_class:
-            self.class_exhausted[node_class] = self.class_exhausted.get(node_class, 0) + 1
+            self.class_exhausted[node_class] = self.class_exhausted.get(node_class, 0) + count
         if dimension:
-            self.dimension_exhausted[dimension] = self.dimension_exhausted.get(dimension, 0) + 1
+            self.dimension_exhausted[dimension] = (
+                self.dimension_exhausted.get(dimension, 0) + count
+            )
 
     def to_nomad(self) -> dict[str, Any]:
         """The JSON shape of ``structs.AllocMetric`` as the job plan API returns it."""

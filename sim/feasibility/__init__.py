@@ -14,6 +14,7 @@ from .engine import (
     run_checkers,
 )
 from .reasons import COMPUTED_CLASS_INELIGIBLE, MISSING_HOST_VOLUMES, PASS, ReasonTable
+from .reference import ReferenceWrapper, reference_candidates
 from .stack import GroupStack, build_stack, group_constraints, job_stage, network_asks
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "JobEligibility",
     "JobFeasibility",
     "ReasonTable",
+    "ReferenceWrapper",
     "VisitOrder",
     "build_stack",
     "candidate_nodes",
@@ -41,5 +43,6 @@ __all__ = [
     "in_pool",
     "job_stage",
     "network_asks",
+    "reference_candidates",
     "run_checkers",
 ]

@@ -181,3 +181,34 @@ def _visit(node, job, group, network, volumes, job_escaped, escaped, job_status,
     if not has_host_volumes(node, volumes):
         return MISSING_HOST_VOLUMES
     return None
+
+
+class ReferenceWrapper:
+    """``FeasibilityWrapper`` of one evaluation, asked one node at a time.
+
+    Job statuses per computed class are shared by the job's groups, group statuses are kept
+    per group (``EvalEligibility``, scheduler/feasible/context.go). ``cache=False`` is the
+    system stack, which resets eligibility before every node.
+    """
+
+    def __init__(self, job: Job, cache: bool = True) -> None:
+        self.job = job
+        self.cache = cache
+        self.job_status: dict[object, str] = {}
+        self.group_status: dict[str, dict[object, str]] = {}
+
+    def check(self, node: Node, group: TaskGroup, network: NetworkAsk) -> str | None:
+        """The reason the node is filtered for ``group`` (None: it passes)."""
+        if not self.cache:
+            self.job_status, self.group_status = {}, {}
+        return _visit(
+            node,
+            self.job,
+            group,
+            network,
+            host_volume_requests(group.volumes),
+            not self.cache or job_escapes(self.job.constraints),
+            not self.cache or group_escapes(group),
+            self.job_status,
+            self.group_status.setdefault(group.name, {}),
+        )

@@ -1,10 +1,11 @@
 """Consecutive Selects of one group at once, while none of them can see another's placement.
 
 A Select's placement changes only the chosen node (its resources, its allocation counts, its
-memo) unless the group has spreads (every boost moves) or distinct rules (distinct_property
-counts move for every node sharing the value). Without those, the Selects that follow one
-another along the visit order look at disjoint stretches of it, so within one round of the
-order each sees exactly what it would have seen after the earlier ones placed. Their
+memo) unless a scorer of the chain says otherwise (``Scorer.batchable``: spread boosts move
+for every node, reschedule penalties are per allocation) or the group has distinct rules
+(distinct_property counts move for every node sharing the value). Without those, the Selects
+that follow one another along the visit order look at disjoint stretches of it, so within one
+round of the order each sees exactly what it would have seen after the earlier ones placed. Their
 windows are then rows of one array: the limit iterator's cut is every ``limit``-th option
 and ``MaxScoreIterator`` is a row-wise argmax. Only stretches without any score ≤ 0 are
 taken this way (those options would be set aside, see ``select``); the Select that meets one
@@ -20,8 +21,9 @@ from .select import (
     Choice,
     Cursor,
     GroupState,
+    Misses,
     _window,
-    best_five,
+    score_meta_order,
     window_for,
 )
 
@@ -29,7 +31,9 @@ from .select import (
 def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) -> list[Choice]:
     """Up to ``wanted`` Selects in one pass, as ``select`` would make them one by one; an
     empty list when the group's Selects depend on each other or none fits in one round."""
-    if wanted < 2 or state.spreads or state.rules.active or cursor.pulls < state.batch_from:
+    if wanted < 2 or state.rules.active or cursor.pulls < state.batch_from:
+        return []
+    if not state.batchable():
         return []
     if state.memo is None:
         state.remember(cursor.order)
@@ -63,9 +67,15 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
             for (node, score, parts), count in zip(reports, evaluated, strict=True)
         ]
     choices = []
-    for row, first, count in zip(table, (last - limit).tolist(), evaluated, strict=True):
-        # Every score here is positive, so the best is the first of the top five.
-        top = options.report(state, where(np.array(best_five(row)) + first).tolist())
-        node, score, parts = top[0]
-        choices.append(Choice(node, score, parts, count, top))
+    pulled_from = 0
+    best = where(table.argmax(axis=1) + last - limit).tolist()
+    for row, first, count, chosen in zip(
+        table, (last - limit).tolist(), evaluated, best, strict=True
+    ):
+        top = options.report(state, where(np.array(score_meta_order(row)) + first).tolist())
+        node, score, parts = options.report(state, [chosen])[0]
+        misses = Misses(count)
+        options.count_misses(state, pulled_from, pulled_from + count, misses)
+        pulled_from += count
+        choices.append(Choice(node, score, parts, count, top, misses))
     return choices

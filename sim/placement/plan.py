@@ -17,22 +17,20 @@ from models import Job, TaskGroup
 from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
 from ..core.nomad_text import format_dry_run, format_task_group_failure
+from .chain import GENERIC_CHAIN, NORMALIZED_SCORE, SYSTEM_CHAIN, Parts, Scorer, recorded_scores
 from .deployment import DeploymentOutcome
 from .resources import GroupAsk, Offer
-from .scoring import SCORERS, Parts
+from .select import Misses
 
 BLOCKED_DESCRIPTION = "created to place remaining allocations"
 
 
-def scores_dict(parts: Parts, final: float) -> dict[str, float]:
-    """Per-scorer scores as Nomad's ScoreMetaData records them (0 for absent anti/affinity)."""
-    out = {"binpack": float(parts[0])}
-    out["job-anti-affinity"] = 0.0 if np.isnan(parts[1]) else float(parts[1])
-    out["node-reschedule-penalty"] = 0.0
-    out["node-affinity"] = 0.0 if np.isnan(parts[2]) else float(parts[2])
-    if not np.isnan(parts[3]):
-        out[SCORERS[3]] = float(parts[3])
-    out["normalized-score"] = final
+def scores_dict(
+    parts: Parts, final: float, chain: tuple[Scorer, ...] = GENERIC_CHAIN
+) -> dict[str, float]:
+    """Per-scorer scores as the metric records them, then the normalized score."""
+    out = recorded_scores(parts, chain)
+    out[NORMALIZED_SCORE] = final
     return out
 
 
@@ -52,6 +50,7 @@ class PlacedAllocation:
     scores: dict[str, float]
     nodes_evaluated: int
     score_metadata: list[dict[str, Any]]
+    metrics: AllocMetric | None = None  # ``Allocation.Metrics``; None when metadata is off
 
     @property
     def name(self) -> str:
@@ -76,6 +75,9 @@ class GroupOutcome:
     offers: dict[int, Offer] = field(default_factory=dict)
     top: dict[int, list[tuple[int, float, Parts]]] = field(default_factory=dict)
     failed: AllocMetric | None = None
+    base: AllocMetric | None = None  # pool and datacenter counts every metric carries
+    misses: dict[int, Misses] = field(default_factory=dict)  # filtered/exhausted per Select
+    chain: tuple[Scorer, ...] = GENERIC_CHAIN
 
     @property
     def name(self) -> str:
@@ -99,6 +101,7 @@ class GroupOutcome:
         evaluated: int,
         offer: Offer,
         top: list | None,
+        misses: Misses | None = None,
     ) -> None:
         self.indices.append(index)
         self.nodes.append(node)
@@ -110,35 +113,67 @@ class GroupOutcome:
             self.offers[len(self.nodes) - 1] = offer
         if top is not None:
             self.top[len(self.nodes) - 1] = top
+        if misses is not None:
+            self.misses[len(self.nodes) - 1] = misses
 
     def record_many(
         self, nodes: np.ndarray, cpu: np.ndarray | float, scores: np.ndarray, offers: list[Offer]
     ) -> None:
-        """Placements of a system group: one per node, each evaluated alone, binpack only."""
+        """Placements of a system group: one per node, each evaluated alone, binpack only
+        (their metrics are built when asked for, see ``metric``)."""
         start = len(self.nodes)
         self.indices.extend(range(start, start + len(nodes)))
         self.nodes.extend(nodes.tolist())
         self.cpu.extend(np.broadcast_to(cpu, len(nodes)).tolist())
         self.scores.extend(scores.tolist())
         nan = np.nan
-        self.parts.extend((s, nan, nan, nan) for s in scores.tolist())
+        self.parts.extend((s, nan, nan, nan, nan) for s in scores.tolist())
         self.evaluated.extend([1] * len(nodes))
         for k, offer in enumerate(offers):
             if offer.ports or offer.cores or offer.devices:
                 self.offers[start + k] = offer
 
+    def score_metadata(self, k: int) -> list[dict[str, Any]]:
+        """``ScoreMetaData`` of the ``k``-th placement: its Select's best options.
+
+        A system Select sees one node, so its one entry is the chosen node."""
+        names = self.table.nodes
+        top = self.top.get(k)
+        if top is None and self.chain is SYSTEM_CHAIN:
+            top = [(self.nodes[k], self.scores[k], self.parts[k])]
+        return [
+            {
+                "NodeID": names[n].id or names[n].name,
+                "NodeName": names[n].name,
+                "NormScore": final,
+                "Scores": recorded_scores(parts, self.chain),
+            }
+            for n, final, parts in top or []
+        ]
+
+    def metric(self, k: int) -> AllocMetric | None:
+        """``Allocation.Metrics`` of the ``k``-th placement (None when metadata was off)."""
+        if self.base is None:
+            return None
+        system = self.chain is SYSTEM_CHAIN
+        misses = self.misses.get(k)
+        if misses is None and not system:
+            return None
+        metric = (
+            misses.metric(self.table.node_class_column.values)
+            if misses is not None
+            else AllocMetric(nodes_evaluated=1)
+        )
+        metric.nodes_in_pool = self.base.nodes_in_pool
+        metric.nodes_available = dict(self.base.nodes_available)
+        # The system scheduler sets NodePool only on failures (scheduler_system.go).
+        metric.node_pool = "" if system else self.base.node_pool
+        metric.score_metadata = self.score_metadata(k)
+        return metric
+
     def allocations(self) -> Iterator[PlacedAllocation]:
         names = self.table.nodes
         for k, node in enumerate(self.nodes):
-            meta = [
-                {
-                    "NodeID": names[n].id or names[n].name,
-                    "NodeName": names[n].name,
-                    "NormScore": final,
-                    "Scores": scores_dict(parts, final),
-                }
-                for n, final, parts in self.top.get(k, [])
-            ]
             yield PlacedAllocation(
                 job_id=self.job_id,
                 group=self.name,
@@ -151,9 +186,10 @@ class GroupOutcome:
                 disk_mb=self.ask.disk_mb,
                 offer=self.offers.get(k, Offer()),
                 score=self.scores[k],
-                scores=scores_dict(self.parts[k], self.scores[k]),
+                scores=scores_dict(self.parts[k], self.scores[k], self.chain),
                 nodes_evaluated=self.evaluated[k],
-                score_metadata=meta,
+                score_metadata=self.score_metadata(k),
+                metrics=self.metric(k),
             )
 
 

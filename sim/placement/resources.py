@@ -30,6 +30,9 @@ DIM_CPU = "cpu"
 DIM_MEMORY = "memory"
 DIM_DISK = "disk"
 DYNAMIC_PORT_FAILED = "network: dynamic port selection failed"
+INVALID_NODE = "network: invalid node"
+PORT_COLLISION = "network: port collision"
+MAX_VALID_PORT = 65536
 NO_DEVICES = "devices: no devices match request"
 FIT = -1
 
@@ -123,15 +126,37 @@ def group_ask(group: TaskGroup, memory_oversubscription: bool = False) -> GroupA
 
 
 def parse_port_list(spec: str) -> set[int]:
-    """``"22,80,8000-8100"`` → the set of ports (``ParsePortRanges``)."""
+    """``"22,80,8000-8100"`` → the set of ports, or ValueError with Nomad's reason
+    (``ParsePortRanges``, nomad/structs/funcs.go)."""
     ports: set[int] = set()
+    if spec == "":
+        return ports
     for part in spec.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        low, _, high = part.partition("-")
-        ports.update(range(int(low), int(high or low) + 1))
+        bounds = part.strip().split("-")
+        if len(bounds) > 2:
+            raise ValueError(
+                "can only parse single port numbers or port ranges (ex. 80,100-120,150)"
+            )
+        if bounds == [""]:
+            raise ValueError("can't specify empty port")
+        low, high = (_parse_uint(b) for b in (bounds[0], bounds[-1]))
+        if high < low:
+            raise ValueError(
+                f"invalid range: ending value ({high}) less than starting ({low}) value"
+            )
+        if low == 0:
+            raise ValueError("port must be > 0")
+        if high > MAX_VALID_PORT:
+            raise ValueError(f"port must be < {MAX_VALID_PORT} but found {high}")
+        ports.update(range(low, high + 1))
     return ports
+
+
+def _parse_uint(text: str) -> int:
+    """Go ``strconv.ParseUint(text, 10, 0)`` on one port bound."""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f'strconv.ParseUint: parsing "{text}": invalid syntax')
+    return int(text)
 
 
 def at(column: np.ndarray, nodes: np.ndarray | int):
@@ -153,21 +178,20 @@ class NodeCapacity:
     reserved_ports: list[frozenset[int]]
     dynamic_range: list[tuple[int, int]]
     shapes: np.ndarray  # per node: which distinct resource description it was read from
+    invalid: np.ndarray  # per node: its reserved host ports do not parse (``SetNode`` fails)
 
     @cached_property
     def limits_allocs(self) -> bool:
         return bool(self.max_allocs.any())
 
     @cached_property
-    def inverse_cpu(self) -> np.ndarray:
-        """1/capacity (0 where there is none), so scoring needs no division guard."""
-        return np.divide(1.0, self.cpu, out=np.zeros_like(self.cpu), where=self.cpu > 0)
+    def cpu_divisor(self) -> np.ndarray:
+        """Capacity to divide utilisation by; +inf where there is none (free stays 1)."""
+        return np.where(self.cpu > 0, self.cpu, np.inf)
 
     @cached_property
-    def inverse_memory(self) -> np.ndarray:
-        return np.divide(
-            1.0, self.memory_mb, out=np.zeros_like(self.memory_mb), where=self.memory_mb > 0
-        )
+    def memory_divisor(self) -> np.ndarray:
+        return np.where(self.memory_mb > 0, self.memory_mb, np.inf)
 
     @classmethod
     def of(cls, nodes: Iterable[Node]) -> NodeCapacity:
@@ -193,6 +217,7 @@ class NodeCapacity:
             [entries[c][2] for c in picked],
             [entries[c][3] for c in picked],
             codes,
+            np.array([e[4] for e in entries], dtype=bool).reshape(-1)[codes],
         )
 
 
@@ -201,9 +226,9 @@ _NO_PORTS: frozenset[int] = frozenset()
 
 def _capacity_entry(
     node: Node,
-) -> tuple[tuple[float, ...], tuple[int, ...], frozenset[int], tuple[int, int]]:
-    """Numbers (cpu, memory, disk, max allocs, MHz per core), usable cores, reserved ports
-    and the dynamic port range of one node."""
+) -> tuple[tuple[float, ...], tuple[int, ...], frozenset[int], tuple[int, int], bool]:
+    """Numbers (cpu, memory, disk, max allocs, MHz per core), usable cores, reserved ports,
+    the dynamic port range of one node and whether its reserved ports fail to parse."""
     res, rsv = node.node_resources, node.reserved_resources
     cpu = res.cpu
     all_cores = cpu.reservable_cpu_cores or range(cpu.total_cpu_cores)
@@ -217,11 +242,18 @@ def _capacity_entry(
     )
     held = rsv.cpu.reserved_cpu_cores
     spec = rsv.networks.reserved_host_ports
+    try:
+        reserved = frozenset(parse_port_list(spec)) if spec else _NO_PORTS
+    except ValueError:
+        reserved, invalid = _NO_PORTS, True
+    else:
+        invalid = False
     return (
         numbers,
         tuple(c for c in all_cores if c not in held),
-        frozenset(parse_port_list(spec)) if spec else _NO_PORTS,
+        reserved,
         (res.min_dynamic_port, res.max_dynamic_port),
+        invalid,
     )
 
 
@@ -247,9 +279,15 @@ class Ledger:
     ports: dict[int, set[int]] = field(default_factory=dict)
     cores: dict[int, set[int]] = field(default_factory=dict)
     devices: dict[int, dict[int, int]] = field(default_factory=dict)
+    # Nodes whose network index cannot be built, with the dimension Nomad records for them
+    # (``BinPackIterator.Next``: ``SetNode`` fails, or the node's allocations collide on a port).
+    broken: dict[int, str] = field(default_factory=dict)
+    usable: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.capacity.cpu)
+        self.usable = ~self.capacity.invalid
+        self.broken = {i: INVALID_NODE for i in np.flatnonzero(self.capacity.invalid).tolist()}
         self.cpu = np.zeros(n)
         self.memory_mb = np.zeros(n)
         self.disk_mb = np.zeros(n)
@@ -281,6 +319,8 @@ class Ledger:
         if cap.limits_allocs:
             limit = at(cap.max_allocs, nodes)
             ok &= (limit == 0) | (at(self.allocs, nodes) < limit)
+        if self.broken:
+            ok &= at(self.usable, nodes)
         return ok
 
     def numeric_failures(
@@ -417,7 +457,11 @@ class Ledger:
         self.allocs[node] += 1
         ports = set(ports)
         if ports:
-            self.ports.setdefault(node, set()).update(ports)
+            used = self.ports.setdefault(node, set())
+            if node not in self.broken and ports & (used | self.capacity.reserved_ports[node]):
+                self.broken[node] = PORT_COLLISION
+                self.usable[node] = False
+            used.update(ports)
         if cores:
             used = self.cores.setdefault(node, set())
             free = [c for c in self.capacity.usable_cores[node] if c not in used]

@@ -13,7 +13,7 @@ coalesced). Preemption, which the system scheduler may use, is not modelled.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,6 +39,8 @@ from ..feasibility import (
     run_checkers,
 )
 from .batch import select_many
+from .chain import SYSTEM_CHAIN, Parts
+from .config import PoolScheduler
 from .deployment import predict
 from .distinct import (
     DistinctRules,
@@ -50,7 +52,7 @@ from .distinct import (
 from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
 from .resources import GroupAsk, Ledger, group_ask
 from .scoring import (
-    Parts,
+    DEFAULT_NODE_LIMIT,
     SpreadScorer,
     affinity_scores,
     group_affinities,
@@ -62,6 +64,7 @@ from .select import (
     Choice,
     Cursor,
     GroupState,
+    Misses,
     exhausted_dimension,
     failure_metric,
     select,
@@ -82,6 +85,15 @@ class ExistingAlloc:
     disk_mb: int = 300
     ports: tuple[int, ...] = ()
     cores: int = 0
+    # ClientStatus "failed": terminal (holds nothing); the job's next placement of the group
+    # replaces it and avoids its node (``getSelectOptions``, generic_sched.go), and the
+    # nodes of earlier reschedules (``RescheduleTracker`` events' PrevNodeID).
+    failed: bool = False
+    previous_nodes: tuple[int, ...] = ()
+
+    def penalty_nodes(self) -> frozenset[int]:
+        """``SelectOptions.PenaltyNodeIDs`` of the placement that replaces this allocation."""
+        return frozenset((self.node_index, *self.previous_nodes) if self.failed else ())
 
 
 def as_existing(item: ExistingAlloc | tuple) -> ExistingAlloc:
@@ -121,10 +133,31 @@ class World:
     algorithm: str
     memory_oversubscription: bool
     score_metadata: bool
+    node_pools: dict[str, PoolScheduler]
+    node_limit: int  # NodeLimitForFeasibilityChecks
+
+    def config_for(self, job: Job) -> tuple[str, bool]:
+        """(algorithm, memory oversubscription) for ``job``: its pool's over the cluster's."""
+        pool = self.node_pools.get(job.node_pool)
+        if pool is None:
+            return self.algorithm, self.memory_oversubscription
+        oversubscription = pool.memory_oversubscription
+        return (
+            pool.algorithm or self.algorithm,
+            self.memory_oversubscription if oversubscription is None else oversubscription,
+        )
+
+    def penalties(self, job: Job, group: TaskGroup) -> list[frozenset[int]]:
+        """Penalty nodes of the group's first placements, one per failed allocation."""
+        return [
+            a.penalty_nodes()
+            for a in self.existing
+            if a.failed and a.job_id == job.id and a.group == group.name
+        ]
 
     def count_existing(self, pset: PropertySet, job_id: str) -> None:
         for alloc in self.existing:
-            if alloc.job_id == job_id and pset.counts_for(alloc.group):
+            if alloc.job_id == job_id and not alloc.failed and pset.counts_for(alloc.group):
                 pset.add(alloc.node_index)
 
     def property_sets(self, job: Job) -> list[PropertySet]:
@@ -169,6 +202,7 @@ def _group_state(
         for alloc in world.existing:
             if (
                 alloc.job_id == job.id
+                and not alloc.failed
                 and alloc.group == group.name
                 and s.codes[alloc.node_index] >= 0
             ):
@@ -177,14 +211,14 @@ def _group_state(
         table=world.table,
         job=job,
         group=group,
-        ask=group_ask(group, world.memory_oversubscription),
+        ask=group_ask(group, world.config_for(job)[1]),
         cold=cold,
         warm=warm,
         reasons=reasons,
         rules=rules,
         ledger=world.ledger,
         counts=world.counts,
-        algorithm=world.algorithm,
+        algorithm=world.config_for(job)[0],
         limit=limit,
         affinity=affinity_scores(world.table, group_affinities(job, group)),
         spreads=spreads,
@@ -202,6 +236,7 @@ def _place(
     parts: Parts,
     evaluated: int,
     top: list | None,
+    misses: Misses | None = None,
 ) -> None:
     cpu = float(state.cpu_ask(node))
     offer = world.ledger.commit(world.table.nodes[node], node, state.ask, cpu)
@@ -215,7 +250,7 @@ def _place(
         slot = s.codes.item(node)
         if slot >= 0:
             s.add(slot)
-    outcome.record(index, node, cpu, score, parts, evaluated, offer, top)
+    outcome.record(index, node, cpu, score, parts, evaluated, offer, top, misses)
 
 
 def _base_metric(job: Job, candidates) -> AllocMetric:
@@ -261,7 +296,8 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
         cold, warm = _group_verdicts(table, stack, order, start, reasons, job_cache)
         colds.append((cold, reasons))
         if group_affinities(job, group) or job.spreads or group.spreads:
-            limit = scored_limit(group.count)  # kept for later groups (GenericStack.Select)
+            # Kept for later groups (GenericStack.Select).
+            limit = scored_limit(group.count, world.node_limit)
         state = _group_state(
             world,
             job,
@@ -275,8 +311,10 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
         )
         state.first_pull = first_pull
         outcome = GroupOutcome(group, state.ask, table, job.id)
+        outcome.base = _base_metric(job, candidates)
         outcomes.append(outcome)
         ready: deque[Choice] = deque()
+        penalties = world.penalties(job, group)
         for index in range(group.count):
             if outcome.failed is not None:
                 # The rest of the group is not attempted: counted at once, not one by one.
@@ -284,6 +322,8 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 outcome.failed.coalesced_failures += rest
                 exhaust_resources(outcome.failed, state.ask, rest)
                 break
+            if penalties or state.penalty_nodes:
+                state.set_penalty(penalties[index] if index < len(penalties) else frozenset())
             if not ready and n:
                 ready.extend(select_many(state, cursor, group.count - index, world.score_metadata))
             pulls_before = cursor.pulls
@@ -309,6 +349,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 choice.parts,
                 choice.nodes_evaluated,
                 choice.top,
+                choice.misses,
             )
         if job_cache is not None:
             job_cache.learn(order, start, cursor.pulls - first_pull)
@@ -399,7 +440,8 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
         rules = world.rules(job, group, job_sets)
         rules = DistinctRules(False, False, rules.property_sets)  # no distinct_hosts here
         state = _group_state(world, job, group, verdict, verdict, reasons, rules, 1, SpreadScorer())
-        outcome = GroupOutcome(group, state.ask, table, job.id)
+        outcome = GroupOutcome(group, state.ask, table, job.id, chain=SYSTEM_CHAIN)
+        outcome.base = _base_metric(job, candidates)
         outcomes.append(outcome)
         running = world.counts.group(job.id, group.name) > 0
         queued = ~running[order]
@@ -411,7 +453,7 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
             verdict[open_] = _distinct_in_order(state, nodes[open_], fits)
             keep = verdict[open_] == PASS
             open_, fits = open_[keep], fits[keep]
-        filtered = _filtered_metric(table, job, candidates, nodes, verdict, reasons)
+        filtered = _filtered_metric(table, nodes, verdict, reasons)
         exhausted = nodes[open_[~fits]]
         if len(exhausted):
             exhausted_any = True
@@ -447,14 +489,15 @@ def _distinct_in_order(state: GroupState, nodes: np.ndarray, fits: np.ndarray) -
 
 def _filtered_metric(
     table: NodeTable,
-    job: Job,
-    candidates,
     nodes: np.ndarray,
     verdict: np.ndarray,
     reasons: ReasonTable,
 ) -> AllocMetric:
-    """The merged metric of filtered nodes (``mergeNodeFiltered``), counted in bulk."""
-    metric = _base_metric(job, candidates)
+    """The merged metric of filtered nodes (``mergeNodeFiltered``), counted in bulk.
+
+    It merges per-node Select metrics, which the system scheduler gives pool and datacenter
+    counts only on the exhausted path, so this one has none (scheduler_system.go)."""
+    metric = AllocMetric()
     filtered = verdict != PASS
     metric.nodes_evaluated = int(np.count_nonzero(filtered))
     user_class = table.node_class_column
@@ -525,14 +568,23 @@ def simulate(
     existing: Iterable[ExistingAlloc | tuple] = (),
     memory_oversubscription: bool = False,
     score_metadata: bool = True,
+    node_pools: Mapping[str, PoolScheduler] | None = None,
+    node_limit: int = 0,
 ) -> PlacementPlan:
     """Place ``jobs`` (higher priority first, ties in input order) as Nomad's scheduler would.
 
     Each job is one evaluation whose shuffle seed is ``job_seed(seed, input position)``.
-    ``score_metadata=False`` skips keeping the top-5 scores per allocation (large runs).
+    ``score_metadata=False`` skips keeping the top-5 scores and the per-placement metrics
+    (large runs). ``node_pools`` gives pools their own scheduler configuration;
+    ``node_limit`` is ``NodeLimitForFeasibilityChecks`` (0: Nomad's default, 100).
     """
-    if algorithm not in ("binpack", "spread"):
-        raise ValueError(f"scheduler algorithm must be 'binpack' or 'spread', not {algorithm!r}")
+    pools = dict(node_pools or {})
+    for name, algo in [("", algorithm), *((p, c.algorithm) for p, c in pools.items())]:
+        if algo not in ("binpack", "spread") and (name == "" or algo != ""):
+            where = f"node pool {name!r}: " if name else ""
+            raise ValueError(
+                f"{where}scheduler algorithm must be 'binpack' or 'spread', not {algo!r}"
+            )
     table = nodes_or_table if isinstance(nodes_or_table, NodeTable) else NodeTable(nodes_or_table)
     world = World(
         table,
@@ -542,8 +594,12 @@ def simulate(
         algorithm,
         memory_oversubscription,
         score_metadata,
+        pools,
+        node_limit or DEFAULT_NODE_LIMIT,
     )
     for alloc in world.existing:
+        if alloc.failed:
+            continue
         world.ledger.occupy(
             alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb, alloc.ports, alloc.cores
         )

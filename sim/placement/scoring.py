@@ -24,8 +24,6 @@ from ..core.operators import check_constraint
 
 BINPACK_MAX_FIT = 18.0
 IMPLICIT_TARGET = "*"
-SCORERS = ("binpack", "job-anti-affinity", "node-affinity", "allocation-spread")
-Parts = tuple[float, float, float, float]  # one score per scorer above, NaN where not appended
 
 
 def score_fit_binpack(free_cpu: np.ndarray | float, free_mem: np.ndarray | float) -> np.ndarray:
@@ -46,14 +44,15 @@ FIT_FUNCTIONS = {"binpack": score_fit_binpack, "spread": score_fit_spread}
 def fit_score(
     algorithm: str,
     used_cpu: np.ndarray,
-    inverse_cpu: np.ndarray,
+    cpu: np.ndarray,
     used_mem: np.ndarray,
-    inverse_mem: np.ndarray,
+    memory: np.ndarray,
 ) -> np.ndarray:
-    """The appended ``binpack`` score: fit / 18; utilisation includes the new allocation and
-    capacities come as reciprocals (0 where a node has none)."""
-    free_cpu = 1.0 - used_cpu * inverse_cpu
-    free_mem = 1.0 - used_mem * inverse_mem
+    """The appended ``binpack`` score: fit / 18; utilisation includes the new allocation
+    (``computeFreePercentage``, funcs.go: 1 − used / capacity; capacity +inf where a node has
+    none)."""
+    free_cpu = 1.0 - used_cpu / cpu
+    free_mem = 1.0 - used_mem / memory
     return FIT_FUNCTIONS[algorithm](free_cpu, free_mem) / BINPACK_MAX_FIT
 
 
@@ -117,6 +116,9 @@ class SpreadSet:
     desired: dict[str, float]  # per slot value; empty = even spread
 
     even: tuple[np.ndarray, int, int, int] | None = None  # table, low, high, values at low
+    # The ``*`` slot when the set has targets: ``evenSpreadScoreBoost`` looks the node's raw
+    # value up in the targeted use map, so a value outside the targets counts 0 used.
+    untargeted: int = -1
 
     def used(self) -> dict[str, int]:
         return {self.slots[i]: int(c) for i, c in enumerate(self.counts) if c}
@@ -124,7 +126,7 @@ class SpreadSet:
     def even_table(self) -> np.ndarray:
         """``even_spread_table`` of the current counts, kept up to date by ``add``."""
         if self.even is None:
-            self.even = _even_state(self.counts)
+            self.even = _even_state(self.counts, self.untargeted)
         return self.even[0]
 
     def add(self, slot: int) -> None:
@@ -147,11 +149,15 @@ class SpreadSet:
         else:
             table[slot] = (low - after) / low
             self.even = (table, low, high, at_low - (before == low))
+        if self.even is not None and self.untargeted >= 0:
+            self.even[0][self.untargeted] = 1.0
 
     @cached_property
     def desired_by_slot(self) -> np.ndarray:
-        """Desired count per slot, NaN for values without a target and for a missing value."""
-        return np.array([self.desired.get(v, np.nan) for v in self.slots] + [np.nan])
+        """Desired count per slot: the value's own, else the implicit target's (spread.go
+        falls back to ``*``), NaN without either and for a missing value."""
+        implicit = self.desired.get(IMPLICIT_TARGET, np.nan)
+        return np.array([self.desired.get(v, implicit) for v in self.slots] + [np.nan])
 
 
 def _spread_set(table: NodeTable, spread: Spread, info: Spread, count: int) -> SpreadSet:
@@ -179,7 +185,13 @@ def _spread_set(table: NodeTable, spread: Spread, info: Spread, count: int) -> S
     if 0 < total < count:
         desired[IMPLICIT_TARGET] = count - total
     return SpreadSet(
-        spread.attribute, codes, slots, np.zeros(len(slots), dtype=np.int64), info.weight, desired
+        spread.attribute,
+        codes,
+        slots,
+        np.zeros(len(slots), dtype=np.int64),
+        info.weight,
+        desired,
+        untargeted=index[IMPLICIT_TARGET] if targets else -1,
     )
 
 
@@ -289,9 +301,10 @@ def even_spread_table(counts: np.ndarray) -> np.ndarray:
     return _even_state(counts)[0]
 
 
-def _even_state(counts: np.ndarray) -> tuple[np.ndarray, int, int, int]:
+def _even_state(counts: np.ndarray, untargeted: int = -1) -> tuple[np.ndarray, int, int, int]:
     """The even-spread table with the lowest and highest used count and how many values are
-    at the lowest (0, 0, 0 when nothing is used yet).
+    at the lowest (0, 0, 0 when nothing is used yet); ``untargeted`` (see ``SpreadSet``)
+    counts as a value used 0 times, whose boost is then 1.
 
     Computed on a Python list: there are few values.
     """
@@ -302,6 +315,8 @@ def _even_state(counts: np.ndarray) -> tuple[np.ndarray, int, int, int]:
     low, high = min(used), max(used)
     at_min = -1.0 if low == high else (high - low) / low
     table = np.array([at_min if c == low else (low - c) / low for c in values] + [-1.0])
+    if untargeted >= 0:
+        table[untargeted] = 1.0
     return table, low, high, used.count(low)
 
 
@@ -312,6 +327,9 @@ def limit_for(job_type: str, candidates: int) -> int:
     return max(2, math.ceil(math.log2(candidates)))
 
 
-def scored_limit(count: int, feasibility_node_limit: int = 100) -> int:
+DEFAULT_NODE_LIMIT = 100  # structs.DefaultNodeLimitForFeasibilityChecks
+
+
+def scored_limit(count: int, feasibility_node_limit: int = DEFAULT_NODE_LIMIT) -> int:
     """With any affinity or spread: the node limit (100) when count is below it, else count."""
     return feasibility_node_limit if count < feasibility_node_limit else count

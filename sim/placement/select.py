@@ -23,6 +23,7 @@ Reproduced from scheduler/feasible/select.go and feasible.go:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import overload
@@ -34,14 +35,18 @@ from models import Job, TaskGroup
 from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
 from ..feasibility import PASS, ReasonTable
+from .chain import (
+    RESCHEDULE_PENALTY,
+    SPREAD,
+    Parts,
+)
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
-from .scoring import NO_MOVES, Parts, SpreadScorer, SpreadSet, anti_affinity, fit_score
+from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
 
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
 TOP_SCORES = 5  # MaxRetainedNodeScores
-ARGMAX_TOP_FROM = 64  # options from which repeated argmax finds the top scores faster than a sort
 
 
 @dataclass
@@ -175,6 +180,12 @@ class GroupState:
     first_pull: int = 0  # the cursor's pull count when this group's first Select began
     memo: Memo | None = None  # set by ``remember`` before the group's Selects
     batch_from: int = 0  # cursor pulls from which ``select_many`` looks for a batch again
+    penalty_nodes: frozenset[int] = frozenset()  # see ``set_penalty``
+    _penalty_array: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # Per table node: the dimension it was found exhausted on (index into _dimension_names),
+    # -1 when not known; only this group's placements change a node, and those reset it.
+    _dimensions: np.ndarray | None = None
+    _dimension_names: list[str] = field(default_factory=lambda: list(NUMERIC_DIMS))
 
     def remember(self, order: np.ndarray) -> None:
         """Start the per-position memo of the group's Selects over visit ``order``."""
@@ -239,12 +250,44 @@ class GroupState:
                     memo.store(positions, self.fits(nodes), self.base_scores(nodes))
         return ok & (fit == 1)
 
+    @cached_property
+    def all_open(self) -> bool:
+        """Every node passes the feasibility checks, cold and warm."""
+        return bool((self.cold == PASS).all() and (self.warm == PASS).all())
+
+    def exhausted_codes(self, nodes: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """The dimension each of ``nodes`` (none fits) is exhausted on, as codes into the
+        returned names; each node's is worked out once until it gets an allocation."""
+        if self._dimensions is None:
+            self._dimensions = np.full(self.table.n, -1, dtype=np.int16)
+        codes = self._dimensions[nodes]
+        unknown = codes < 0
+        if unknown.any():
+            fresh = nodes[unknown]
+            if self.ask.has_ports or self.ask.devices or self.ledger.broken:
+                # Network and devices come first and need the node's own sets.
+                names = self._dimension_names
+                found = []
+                for node in fresh.tolist():
+                    name = exhausted_dimension(self, node)
+                    if name not in names:
+                        names.append(name)
+                    found.append(names.index(name))
+                new = np.array(found, dtype=np.int16)
+            else:
+                new = self.ledger.numeric_failures(fresh, self.ask, self.cpu_ask(fresh))
+            self._dimensions[fresh] = new
+            codes[unknown] = new
+        return codes, self._dimension_names
+
     def forget(self, node: int) -> None:
         """``node`` got an allocation: its fit and scores are computed again.
 
         With spreads every Select looks at most of the visit order, so the node is soon seen
         again and is computed now; otherwise when (and if) it is next seen.
         """
+        if self._dimensions is not None:
+            self._dimensions[node] = -1
         memo = self.memo
         if memo is None:
             return
@@ -257,11 +300,26 @@ class GroupState:
             memo.forget(position)
 
     def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
-        """Per-scorer scores of one option (``ScoreMetaData``); NaN where nothing was appended."""
+        """Per-scorer scores of one option (``ScoreMetaData``), in ``GENERIC_CHAIN`` order;
+        NaN where nothing was appended."""
         collisions = self.group_count.item(node)
         anti = anti_affinity(collisions, self.group.count) if collisions else np.nan
+        penalty = -1.0 if node in self.penalty_nodes else np.nan
         affinity = np.nan if self.affinity is None else self.affinity.item(node)
-        return (binpack, anti, affinity, spread if spread else np.nan)
+        return (binpack, anti, penalty, affinity, spread if spread else np.nan)
+
+    def set_penalty(self, nodes: frozenset[int]) -> None:
+        """The reschedule penalty nodes of the next Select (``SelectOptions.PenaltyNodeIDs``)."""
+        self.penalty_nodes = nodes
+        self._penalty_array = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
+
+    def batchable(self) -> bool:
+        """Whether consecutive Selects may be made together (``batch.select_many``): no
+        scorer appending scores in them says otherwise (``Scorer.batchable``)."""
+        return not (
+            (self.spreads and not SPREAD.batchable)
+            or (self.penalty_nodes and not RESCHEDULE_PENALTY.batchable)
+        )
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -293,9 +351,9 @@ class GroupState:
         ledger, cap = self.ledger, self.ledger.capacity
         inputs = (
             at(ledger.cpu, nodes) + self.cpu_ask(nodes),
-            at(cap.inverse_cpu, nodes),
+            at(cap.cpu_divisor, nodes),
             at(ledger.memory_mb, nodes) + self.ask.memory_mb,
-            at(cap.inverse_memory, nodes),
+            at(cap.memory_divisor, nodes),
         )
         if not isinstance(nodes, int):
             return fit_score(self.algorithm, *inputs)
@@ -331,6 +389,9 @@ class GroupState:
 
     def extra_failure(self, node: int) -> str | None:
         """Network, then devices: the binpack checks that need per-node sets."""
+        broken = self.ledger.broken.get(node)
+        if broken:
+            return broken
         if self.ask.has_ports:
             failure = self.ledger.port_failure(node, self.ask)
             if failure:
@@ -351,6 +412,7 @@ class Options:
     """
 
     start: int  # the window's first position in the doubled visit order
+    pulls: int  # the cursor's pull count when the window's first position was pulled
     final: np.ndarray
     mask: np.ndarray | None
     count: int  # options in the window
@@ -364,6 +426,23 @@ class Options:
     def after(self, k: int) -> int:
         """Positions pulled up to and including the ``k``-th option."""
         return k if self.mask is None else int(np.flatnonzero(self.mask)[k - 1]) + 1
+
+    def count_misses(self, state: GroupState, first: int, stop: int, misses: Misses) -> None:
+        """Record in ``misses`` the filtered and exhausted nodes among window indices
+        ``first:stop`` (pulled by one Select), as they stand now."""
+        if self.mask is None:
+            return
+        indices = np.flatnonzero(~self.mask[first:stop]) + first
+        if len(indices):
+            positions = (self.start + indices) % len(state.cold)
+            nodes = state.started.ring[positions]
+            if state.all_open and not state.rules.active:  # every miss is an exhausted node
+                codes, names = state.exhausted_codes(nodes)
+                classes = state.table.node_class_column.codes[nodes]
+                misses.parts.append((False, classes, codes, names))
+                return
+            verdict = state.verdicts_at(positions, self.pulls + indices)
+            count_misses(state, nodes, verdict, misses)
 
     def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
         """(node, final score, per-scorer scores) at the given window indices, read before
@@ -396,6 +475,9 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     count = int(np.count_nonzero(ok))
     mask = None if count == stop - start else ok
     total, appended = memo.total[start:stop], memo.appended[start:stop]
+    if state.penalty_nodes:  # NodeReschedulingPenaltyIterator appends -1 on its nodes
+        hit = np.isin(memo.ring[start:stop], state._penalty_array)
+        total, appended = total - hit, appended + hit
     boost, moving = None, NO_MOVES
     if state.spreads:
         slots = [column[start:stop] for column in memo.slots]
@@ -407,7 +489,7 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     # (a feasibility or distinct rule) need masking.
     if mask is not None and np.count_nonzero(final == -np.inf) != len(final) - count:
         final = np.where(mask, final, -np.inf)
-    return Options(start, final, mask, count, boost, moving)
+    return Options(start, pulls, final, mask, count, boost, moving)
 
 
 @dataclass
@@ -415,6 +497,8 @@ class _Limit:
     """``LimitIterator`` + ``MaxScoreIterator`` state across windows of one Select."""
 
     limit: int
+    max_skip: int = MAX_SKIP
+    threshold: float = SKIP_THRESHOLD
     returned: int = 0
     best: tuple[float, int, int] | None = None  # (score, window, window index)
     skipped: list[tuple[int, int]] = field(default_factory=list)  # (window, window index)
@@ -425,8 +509,8 @@ class _Limit:
         scores, count, need = options.final, options.count, self.limit - self.returned
         if not count:
             return None
-        room = MAX_SKIP - len(self.skipped)
-        if room <= 0 or _all_positive(options):
+        room = self.max_skip - len(self.skipped)
+        if room <= 0 or _all_above(options, self.threshold):
             k = len(scores) if count < need else options.after(need)
             i = int(np.argmax(scores[:k]))
             self.returned += min(count, need)
@@ -438,7 +522,7 @@ class _Limit:
         if picked is None:
             picked = np.arange(len(scores))
         values = scores[picked]
-        skips = np.flatnonzero(values <= SKIP_THRESHOLD)[:room].tolist()
+        skips = np.flatnonzero(values <= self.threshold)[:room].tolist()
         k = need
         for index in skips:
             if index < k:
@@ -459,13 +543,19 @@ class _Limit:
         if self.best is None or score > self.best[0]:
             self.best = (score, w, i)
 
-    def drain_skipped(self, score_of) -> None:
+    def drain_skipped(self, score_of, direct: bool) -> None:
         """The source ran dry: hand back set-aside options exactly as ``LimitIterator.Next``.
 
         With fewer than ``maxSkip`` set aside, a returned one is set aside again and the next
-        one is handed out instead, so ties among them may resolve to a later option.
+        one is handed out instead, so ties among them may resolve to a later option. When the
+        source ran dry while options were being set aside (``direct``: the last option pulled
+        was set aside), that same ``Next`` hands out the first set-aside option unchecked.
         """
         skipped, index = list(self.skipped), 0
+        if direct and self.returned < self.limit:
+            self.returned += 1
+            self._consider(score_of(skipped[0]), *skipped[0])
+            index = 1
         while self.returned < self.limit:
             if index >= len(skipped):
                 return
@@ -473,8 +563,8 @@ class _Limit:
             index += 1
             while (
                 option is not None
-                and score_of(option) <= SKIP_THRESHOLD
-                and len(skipped) < MAX_SKIP
+                and score_of(option) <= self.threshold
+                and len(skipped) < self.max_skip
             ):
                 skipped.append(option)
                 option = None
@@ -495,6 +585,7 @@ class Choice:
     parts: Parts
     nodes_evaluated: int
     top: list[tuple[int, float, Parts]] | None
+    misses: Misses | None = None  # filtered and exhausted nodes of the Select
 
 
 def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice | None:
@@ -524,46 +615,134 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
             break
         window *= 4
     else:
-        limit.drain_skipped(lambda o: float(consumed[o[0]][0].final[o[1]]))
+        limit.drain_skipped(
+            lambda o: float(consumed[o[0]][0].final[o[1]]),
+            bool(limit.skipped) and limit.skipped[-1] == _last_option(consumed),
+        )
     if limit.best is None:
         return None
-    best, w, i = limit.best
-    # A positive best is the first highest of its window (set-aside options score ≤ 0).
-    first = i if best > SKIP_THRESHOLD and len(consumed) == 1 else None
-    top = _top_scores(state, consumed, first) if keep_top else None
-    # A positive best is also the first of the top scores (both keep the first of equals);
-    # set-aside options, which may be missing from the best, all score ≤ 0.
-    chosen = top[0] if top and best > SKIP_THRESHOLD else consumed[w][0].report(state, [i])[0]
-    node, score, parts = chosen
-    return Choice(node=node, score=score, parts=parts, nodes_evaluated=seen, top=top)
+    _, w, i = limit.best
+    top = _top_scores(state, consumed, (w, i)) if keep_top else None
+    node, score, parts = consumed[w][0].report(state, [i])[0] if top is None else top.pop()
+    misses = None
+    if keep_top:
+        misses = Misses(seen)
+        for options, pulled in consumed:
+            options.count_misses(state, 0, pulled, misses)
+    return Choice(node, score, parts, seen, top, misses)
 
 
-def _all_positive(options: Options) -> bool:
-    """No option scores ≤ 0 (non-options, at -inf, are counted apart)."""
+def max_score_option(
+    scores: Sequence[float],
+    limit: int,
+    max_skip: int = MAX_SKIP,
+    threshold: float = SKIP_THRESHOLD,
+) -> int | None:
+    """Index of the option ``MaxScoreIterator`` returns over ``LimitIterator(limit,
+    threshold, max_skip)`` over options scored ``scores`` in that order (select.go), as one
+    Select computes it; None when nothing is returned."""
+    final = np.asarray(scores, dtype=float)
+    if limit <= 0 or not len(final):
+        return None
+    options = Options(0, 0, final, None, len(final), None, NO_MOVES)
+    state = _Limit(limit, max_skip, threshold)
+    if state.offer(0, options) is None:
+        state.drain_skipped(
+            lambda o: float(final[o[1]]),
+            bool(state.skipped) and state.skipped[-1] == (0, len(final) - 1),
+        )
+    return None if state.best is None else state.best[2]
+
+
+def _last_option(consumed: list[tuple[Options, int]]) -> tuple[int, int] | None:
+    """(window, index) of the last option pulled by a Select that ran the source dry."""
+    for w in range(len(consumed) - 1, -1, -1):
+        options = consumed[w][0]
+        if options.count:
+            picked = options.positions()
+            return w, len(options.final) - 1 if picked is None else int(picked[-1])
+    return None
+
+
+def _all_above(options: Options, threshold: float = SKIP_THRESHOLD) -> bool:
+    """No option scores ≤ ``threshold`` (non-options, at -inf, are counted apart)."""
     if options.mask is None:
-        return bool(options.final.min() > SKIP_THRESHOLD)
-    low = int(np.count_nonzero(options.final <= SKIP_THRESHOLD))
+        return bool(options.final.min() > threshold)
+    low = int(np.count_nonzero(options.final <= threshold))
     return low == len(options.final) - options.count
 
 
-def best_five(final: np.ndarray, first: int | None = None) -> list[int]:
-    """Indices of the 5 highest scores above -inf, highest first, the earlier of equal
-    scores first; ``first``, when known, is the index of the first highest."""
-    if len(final) < ARGMAX_TOP_FROM:
-        best = np.argsort(-final, kind="stable")[:TOP_SCORES].tolist()
-        return [i for i in best if final[i] > -np.inf]
-    # Argmax passes (each finds the first of the highest) cost less than a sort.
-    left, best = final.copy(), []
-    if first is not None:
-        best.append(first)
-        left[first] = -np.inf
-    while len(best) < TOP_SCORES:
-        i = int(left.argmax())
-        if left.item(i) == -np.inf:
-            break
-        best.append(i)
-        left[i] = -np.inf
-    return best
+def score_meta_order(final: np.ndarray) -> list[int]:
+    """Indices of the ``ScoreMetaData`` entries, in their order, of options scored in index
+    order (-inf: not an option, never scored).
+
+    ``kheap.ScoreHeap`` is a min-heap of 5 driven by Go's container/heap: an option enters
+    while there is room, or replaces the root when strictly above it; the entries come out
+    by popping, so equal scores come out in the order the heap's shape gives them, not in
+    scoring order. After the first ``_HEAD`` options the root is at least their 5th highest
+    score, so later options at or below it are skipped in one vector step.
+    """
+    n = len(final)
+    if n <= _HEAD * 2:
+        return _heap_order(final.tolist(), range(n))
+    head = final[:_HEAD]
+    bound = np.partition(head, _HEAD - TOP_SCORES)[_HEAD - TOP_SCORES]
+    tail = np.flatnonzero(final[_HEAD:] > bound) + _HEAD
+    return _heap_order(head.tolist() + final[tail].tolist(), [*range(_HEAD), *tail.tolist()])
+
+
+_HEAD = 32  # options walked before the rest is cut at their 5th highest score
+
+
+def _heap_order(values: list[float], indices) -> list[int]:
+    """Push ``values`` (-inf skipped) as ``heap.Push`` on ``kheap.ScoreHeap`` does, then
+    pop them out as ``GetItemsReverse`` orders them; returns their ``indices``."""
+    keys: list[float] = []
+    items: list[int] = []
+    for i, score in zip(indices, values, strict=True):
+        if len(keys) == TOP_SCORES:
+            if not score > keys[0]:
+                continue
+            keys[0], items[0] = score, i
+            j, n = 0, TOP_SCORES  # heap.Fix at the root: down
+            while True:
+                c = 2 * j + 1
+                if c >= n:
+                    break
+                if c + 1 < n and keys[c + 1] < keys[c]:
+                    c += 1
+                if not keys[c] < keys[j]:
+                    break
+                keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
+                j = c
+        elif score != -np.inf:
+            keys.append(score)
+            items.append(i)
+            j = len(keys) - 1  # heap.Push: up
+            while j > 0:
+                p = (j - 1) // 2
+                if not keys[j] < keys[p]:
+                    break
+                keys[j], keys[p], items[j], items[p] = keys[p], keys[j], items[p], items[j]
+                j = p
+    out = []
+    for n in range(len(keys) - 1, 0, -1):  # GetItemsReverse: pop, fill from the back
+        keys[0], keys[n], items[0], items[n] = keys[n], keys[0], items[n], items[0]
+        j = 0
+        while True:
+            c = 2 * j + 1
+            if c >= n:
+                break
+            if c + 1 < n and keys[c + 1] < keys[c]:
+                c += 1
+            if not keys[c] < keys[j]:
+                break
+            keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
+            j = c
+        out.append(items.pop())
+        keys.pop()
+    out.extend(items)
+    return out[::-1]
 
 
 def window_for(limit: int) -> int:
@@ -573,21 +752,54 @@ def window_for(limit: int) -> int:
 
 
 def _top_scores(
-    state: GroupState, consumed: list[tuple[Options, int]], first: int | None = None
+    state: GroupState, consumed: list[tuple[Options, int]], chosen: tuple[int, int]
 ) -> list[tuple[int, float, Parts]]:
-    """``PopulateScoreMetaData``: the 5 best options of the Select by normalized score."""
+    """``PopulateScoreMetaData``: the Select's options through ``kheap.ScoreHeap``, then
+    the ``chosen`` (window, index) option's report, appended last."""
     if len(consumed) == 1:
         options, used = consumed[0]
-        return options.report(state, best_five(options.final[:used], first))
+        order = score_meta_order(options.final[:used])
+        extra = [] if chosen[1] in order else [chosen[1]]
+        reports = options.report(state, order + extra)
+        last = reports[-1] if extra else reports[order.index(chosen[1])]
+        return [*reports[: len(order)], last]
     final = np.concatenate([o.final[:used] for o, used in consumed])
-    best = np.array(best_five(final), dtype=np.int64)
+    best = np.array(score_meta_order(final), dtype=np.int64)
     ends = np.cumsum([used for _, used in consumed])
     windows = np.searchsorted(ends, best, side="right")
     starts = ends - [used for _, used in consumed]
-    return [
+    top = [
         consumed[w][0].report(state, [flat - starts[w]])[0]
-        for w, flat in zip(windows.tolist(), best.tolist())
+        for w, flat in zip(windows.tolist(), best.tolist(), strict=True)
     ]
+    w, i = chosen
+    picked = [
+        k
+        for k, (wk, flat) in enumerate(zip(windows.tolist(), best.tolist(), strict=True))
+        if wk == w and flat - starts[w] == i
+    ]
+    return [*top, top[picked[0]] if picked else consumed[w][0].report(state, [i])[0]]
+
+
+@dataclass
+class Misses:
+    """The nodes a Select pulled that were not options, as (node class, reason) codes per
+    stretch: counted into an ``AllocMetric`` only when one is asked for."""
+
+    nodes_evaluated: int
+    # (filtered, user class codes, reason codes, reason texts)
+    parts: list[tuple[bool, np.ndarray, np.ndarray, Sequence[str]]] = field(default_factory=list)
+
+    def add_to(self, metric: AllocMetric, class_names: Sequence[str]) -> AllocMetric:
+        """``FilterNode`` / ``ExhaustedNode`` for every miss, per (class, reason) at once."""
+        for filtered, classes, codes, names in self.parts:
+            record = metric.filter_node if filtered else metric.exhausted_node
+            for (c, code), count in _tally(classes, codes):
+                record(class_names[c], names[code], count)
+        return metric
+
+    def metric(self, class_names: Sequence[str]) -> AllocMetric:
+        return self.add_to(AllocMetric(nodes_evaluated=self.nodes_evaluated), class_names)
 
 
 def failure_metric(
@@ -602,23 +814,45 @@ def failure_metric(
     offsets = np.arange(n)
     positions = (cursor.offset + offsets) % n
     verdict = state.verdicts_at(positions, pulls_before + offsets)
-    nodes = cursor.order[positions]
-    open_ = np.flatnonzero(verdict == PASS)
-    if state.rules.active and len(open_):
-        verdict[open_] = distinct_verdicts(
-            state.rules, nodes[open_], state.job_count, state.group_count, state.reasons
-        )
     metric.nodes_evaluated += n
-    user_class = state.table.node_class_column
-    for i in np.flatnonzero(verdict != PASS).tolist():
-        node = int(nodes[i])
-        metric.filter_node(
-            user_class.values[user_class.codes[node]], state.reasons.texts[verdict[i]]
-        )
-    for node in nodes[verdict == PASS].tolist():
-        metric.exhausted_node(
-            user_class.values[user_class.codes[node]], exhausted_dimension(state, node)
-        )
+    misses = Misses(n)
+    count_misses(state, cursor.order[positions], verdict, misses)
+    misses.add_to(metric, state.table.node_class_column.values)
+
+
+def count_misses(state: GroupState, nodes: np.ndarray, verdict: np.ndarray, misses: Misses) -> None:
+    """Nodes pulled that were not options: filtered by their feasibility verdict or a
+    distinct rule (``FilterNode``), else exhausted (``ExhaustedNode``) by the dimension that
+    does not fit now."""
+    if state.rules.active:
+        verdict = verdict.copy()
+        open_ = np.flatnonzero(verdict == PASS)
+        if len(open_):
+            verdict[open_] = distinct_verdicts(
+                state.rules, nodes[open_], state.job_count, state.group_count, state.reasons
+            )
+    classes = state.table.node_class_column.codes[nodes]
+    exhausted = verdict == PASS
+    if not exhausted.all():
+        filtered = ~exhausted
+        misses.parts.append((True, classes[filtered], verdict[filtered], state.reasons.texts))
+    if not exhausted.any():
+        return
+    codes, names = state.exhausted_codes(nodes[exhausted])
+    misses.parts.append((False, classes[exhausted], codes, names))
+
+
+def _tally(first: np.ndarray, second: np.ndarray) -> list[tuple[tuple[int, int], int]]:
+    """Counts of each (first, second) pair of non-negative codes, in first-seen order."""
+    width = int(second.max()) + 1
+    keys, index, counts = np.unique(
+        first.astype(np.int64) * width + second, return_index=True, return_counts=True
+    )
+    seen = np.argsort(index, kind="stable")
+    return [
+        ((k // width, k % width), n)
+        for k, n in zip(keys[seen].tolist(), counts[seen].tolist(), strict=True)
+    ]
 
 
 def exhausted_dimension(state: GroupState, node: int) -> str:

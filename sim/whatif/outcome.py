@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from models import Job, Node
 
@@ -21,7 +22,14 @@ from ..feasibility import (
     evaluate_job,
 )
 from ..io import ResolvedScenario
-from ..placement import ExistingAlloc, GroupOutcome, PlacementPlan, group_ask, simulate
+from ..placement import (
+    ExistingAlloc,
+    GroupOutcome,
+    PlacementPlan,
+    PoolScheduler,
+    group_ask,
+    simulate,
+)
 from ..placement.deployment import start_problems_per_node
 
 PLACED = "placed"
@@ -47,6 +55,9 @@ class GroupResult:
     risks: list[str] = field(default_factory=list)
     nodes: list[str] = field(default_factory=list)
     placements: list[str] = field(default_factory=list)  # node name per allocation
+    # Per placement, Nomad's Allocation fields (Name, NodeID, NodeName, Metrics) when the run
+    # kept metrics.
+    allocations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -160,6 +171,9 @@ def run_scenario(
     algorithm: str = "binpack",
     existing: list[ExistingAlloc] | None = None,
     memory_oversubscription: bool = False,
+    metrics: bool = False,
+    node_pools: dict[str, PoolScheduler] | None = None,
+    node_limit: int = 0,
 ) -> ScenarioRun:
     table = NodeTable(nodes)
     feasibility = [evaluate_job(table, job, seed) for job in jobs]
@@ -170,7 +184,9 @@ def run_scenario(
         algorithm=algorithm,
         existing=existing or (),
         memory_oversubscription=memory_oversubscription,
-        score_metadata=False,
+        score_metadata=metrics,
+        node_pools=node_pools,
+        node_limit=node_limit,
     )
     by_job = {f.job.id: f for f in feasibility}
     results = []
@@ -224,11 +240,22 @@ def _group_result(
         risks=risks,
         nodes=sorted({n.name for n in placed_nodes}),
         placements=[n.name for n in placed_nodes],
+        allocations=[
+            {
+                "Name": a.name,
+                "NodeID": placed.id or placed.name,
+                "NodeName": a.node_name,
+                "Metrics": a.metrics.to_nomad(),
+            }
+            for a, placed in zip(outcome.allocations(), placed_nodes, strict=True)
+            if a.metrics is not None
+        ],
     )
 
 
-def run_resolved(resolved: ResolvedScenario, seed: int = 0) -> ScenarioRun:
-    """Simulate a loaded scenario with its scheduler settings and existing allocations.
+def run_resolved(resolved: ResolvedScenario, seed: int = 0, metrics: bool = False) -> ScenarioRun:
+    """Simulate a loaded scenario with its scheduler settings and existing allocations;
+    ``metrics`` keeps every placement's AllocMetric (``GroupResult.allocations``).
 
     Allocations marked ``counts_toward_job`` (a snapshot's running allocations) stay where
     they are and count as placed; only the rest of each group's count is placed.
@@ -242,6 +269,12 @@ def run_resolved(resolved: ResolvedScenario, seed: int = 0) -> ScenarioRun:
         algorithm=config.algorithm,
         existing=existing_allocations(resolved),
         memory_oversubscription=config.memory_oversubscription,
+        metrics=metrics,
+        node_pools={
+            name: PoolScheduler(pool.algorithm or "", pool.memory_oversubscription)
+            for name, pool in config.node_pools.items()
+        },
+        node_limit=config.node_limit_for_feasibility_checks,
     )
     if kept:
         _count_kept(run, resolved)

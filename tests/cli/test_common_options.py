@@ -67,9 +67,9 @@ def test_seed_reaches_the_simulation(cli, monkeypatch: pytest.MonkeyPatch):
     seen: list[int] = []
     real = app_module.run_resolved
 
-    def recording(resolved, seed=0):
+    def recording(resolved, seed=0, **options):
         seen.append(seed)
-        return real(resolved, seed)
+        return real(resolved, seed, **options)
 
     monkeypatch.setattr(app_module, "run_resolved", recording)
     for args in (["check"], ["whatif"], ["diff", DEFAULT, DEFAULT], ["fix"]):

@@ -16,6 +16,7 @@ from sim import (
     validate_constraint,
     validate_job,
 )
+from sim.placement import limit_options, max_score_option
 
 HERE = Path(__file__).parent
 FEASIBLE = json.loads((HERE / "nomad_feasible_test.json").read_text())
@@ -157,3 +158,39 @@ def test_job_validate(case: dict[str, Any]) -> None:
         assert problems == ""
     for text in case.get("contains", []):
         assert text in problems
+
+
+SELECT = json.loads((HERE / "nomad_select_test.json").read_text())
+
+
+def _first_highest(scores: list[float], returned: list[int]) -> int | None:
+    """``MaxScoreIterator``: the first returned option of the highest score."""
+    best = None
+    for i in returned:
+        if best is None or scores[i] > scores[best]:
+            best = i
+    return best
+
+
+def test_limit_iterator() -> None:
+    case = SELECT["TestLimitIterator"]
+    args = (case["scores"], case["limit"], case["max_skip"], case["threshold"])
+    assert limit_options(*args) == case["expected"]
+    assert max_score_option(*args) == _first_highest(case["scores"], case["expected"])
+
+
+@pytest.mark.parametrize(
+    "case", SELECT["TestLimitIterator_ScoreThreshold"], ids=lambda c: c["desc"]
+)
+def test_limit_iterator_score_threshold(case: dict[str, Any]) -> None:
+    run = SELECT["run"]
+    args = (case["scores"], run["limit"], run["max_skip"], run["threshold"])
+    assert limit_options(*args) == case["expected"]
+    # One Select's MaxScoreIterator over the same LimitIterator keeps the first highest.
+    assert max_score_option(*args) == _first_highest(case["scores"], case["expected"])
+
+
+def test_max_score_iterator() -> None:
+    case = SELECT["TestMaxScoreIterator"]
+    scores = case["scores"]
+    assert max_score_option(scores, len(scores)) == case["expected"]

@@ -30,7 +30,7 @@ def _window(scores: list[float], options: list[bool] | None = None) -> Options:
     if mask is not None:
         final[~mask] = -np.inf
     count = len(scores) if mask is None else int(mask.sum())
-    return Options(0, final, mask, count, None, NO_MOVES)
+    return Options(0, 0, final, mask, count, None, NO_MOVES)
 
 
 def _free(used_cpu: float, used_mem: float) -> tuple[float, float]:
@@ -99,7 +99,7 @@ def test_limit_returns_set_aside_options_when_dry():
     limit = _Limit(3)
     scores = np.array([-0.2, -0.1])
     assert limit.offer(0, _window(scores.tolist())) is None
-    limit.drain_skipped(lambda o: float(scores[o[1]]))
+    limit.drain_skipped(lambda o: float(scores[o[1]]), direct=True)
     assert limit.best[0] == -0.1
 
 

@@ -1,0 +1,789 @@
+"""The scalar reference of placement: Nomad's iterator chain, one node pulled at a time.
+
+Written from scheduler/feasible/stack.go (``NewGenericStack``, ``NewSystemStack``), rank.go,
+spread.go, propertyset.go, select.go, scheduler/generic_sched.go and scheduler_system.go; it
+shares nothing with the windowed, vectorized Select but the scalar feasibility reference
+(``ReferenceWrapper``), the one-constraint core (``resolve_target``, ``check_constraint``) and
+the input models. Slow and plain on purpose: property tests hold ``simulate`` equal to it.
+
+Inputs it does not model (device requests, reserved cores, lifecycle phases, task-level
+networks) raise ``ValueError`` rather than be answered wrongly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models import Job, Node, TaskGroup
+
+from ..core.metrics import AllocMetric
+from ..core.operators import check_constraint
+from ..core.targets import resolve_target
+from ..feasibility import ReferenceWrapper, network_asks, reference_candidates
+from .config import PoolScheduler
+from .resources import parse_port_list
+
+SKIP_THRESHOLD = 0.0  # skipScoreThreshold
+MAX_SKIP = 3  # maxSkip
+MAX_RETAINED_NODE_SCORES = 5
+BINPACK_MAX_FIT = 18.0
+IMPLICIT_TARGET = "*"
+DEFAULT_NODE_LIMIT = 100  # SchedulerConfiguration.NodeLimitForFeasibilityChecks default
+
+
+# ---------------------------------------------------------------------------- allocations
+
+
+@dataclass
+class RefAlloc:
+    """An allocation as the iterators see it: which job/group, on which node, what it holds."""
+
+    job_id: str
+    group: str
+    node: int
+    cpu: float
+    memory_mb: float
+    disk_mb: float
+    ports: tuple[int, ...] = ()
+    failed: bool = False  # client status failed: terminal, only a reschedule penalty
+    previous_nodes: tuple[int, ...] = ()  # RescheduleTracker events' PrevNodeID
+
+
+@dataclass
+class Cluster:
+    """Nodes and every allocation on them (existing, then placed in order)."""
+
+    nodes: Sequence[Node]
+    allocs: list[RefAlloc] = field(default_factory=list)
+
+    def proposed(self, node: int) -> list[RefAlloc]:
+        """``ctx.ProposedAllocs``: the node's non-terminal allocations."""
+        return [a for a in self.allocs if a.node == node and not a.failed]
+
+    def job_allocs(self, job_id: str, group: str = "") -> list[RefAlloc]:
+        return [
+            a
+            for a in self.allocs
+            if a.job_id == job_id and not a.failed and (not group or a.group == group)
+        ]
+
+
+# ----------------------------------------------------------------------------- the metric
+
+
+class ScoreHeap:
+    """``kheap.ScoreHeap``: a min-heap of at most 5 entries by normalized score, driven by
+    Go's container/heap (``Push`` then ``up``; ``Pop`` swaps the root to the end, ``down``)."""
+
+    def __init__(self, capacity: int = MAX_RETAINED_NODE_SCORES) -> None:
+        self.items: list[dict] = []
+        self.capacity = capacity
+
+    def push(self, item: dict) -> None:
+        """``heap.Push``: the type's ``Push``, then ``up`` from the last index."""
+        if len(self.items) < self.capacity:
+            self.items.append(item)
+        elif item["NormScore"] > self.items[0]["NormScore"]:
+            self.items[0] = item
+            self._fix(0)
+        self._up(len(self.items) - 1)
+
+    def items_reverse(self) -> list[dict]:
+        """``GetItemsReverse``: pop everything, highest first."""
+        out = []
+        while self.items:
+            n = len(self.items) - 1
+            self._swap(0, n)
+            self._down(0, n)
+            out.append(self.items.pop())
+        return out[::-1]
+
+    def _less(self, i: int, j: int) -> bool:
+        return self.items[i]["NormScore"] < self.items[j]["NormScore"]
+
+    def _swap(self, i: int, j: int) -> None:
+        self.items[i], self.items[j] = self.items[j], self.items[i]
+
+    def _up(self, j: int) -> None:
+        while True:
+            i = (j - 1) // 2
+            if i == j or j <= 0 or not self._less(j, i):
+                break
+            self._swap(i, j)
+            j = i
+
+    def _down(self, i0: int, n: int) -> bool:
+        i = i0
+        while True:
+            j1 = 2 * i + 1
+            if j1 >= n or j1 < 0:
+                break
+            j = j1
+            j2 = j1 + 1
+            if j2 < n and self._less(j2, j1):
+                j = j2
+            if not self._less(j, i):
+                break
+            self._swap(i, j)
+            i = j
+        return i > i0
+
+    def _fix(self, i: int) -> None:
+        if not self._down(i, len(self.items)):
+            self._up(i)
+
+
+class Metric:
+    """``AllocMetric`` as the iterators fill it during one Select (``ScoreNode`` included)."""
+
+    def __init__(self) -> None:
+        self.metric = AllocMetric()
+        self.heap = ScoreHeap()
+        self.current: dict | None = None
+
+    def score_node(self, node: Node, name: str, score: float) -> None:
+        if self.current is None or self.current["NodeID"] != (node.id or node.name):
+            self.current = {
+                "NodeID": node.id or node.name,
+                "NodeName": node.name,
+                "NormScore": 0.0,
+                "Scores": {},
+            }
+        if name == "normalized-score":
+            self.current["NormScore"] = score
+            self.heap.push(self.current)
+            self.current = None
+        else:
+            self.current["Scores"][name] = score
+
+    def populate_score_metadata(self) -> None:
+        self.metric.score_metadata = self.heap.items_reverse()
+
+
+# ------------------------------------------------------------------------------ the ask
+
+
+@dataclass(frozen=True)
+class Ask:
+    cpu: int
+    memory_mb: int
+    disk_mb: int
+    reserved_ports: tuple[tuple[str, int], ...]
+    dynamic_ports: int
+    task_cpu_memory: tuple[tuple[str, int, int], ...]
+
+
+def reference_ask(group: TaskGroup) -> Ask:
+    """Summed task resources of one allocation (``AllocatedResources.Comparable``)."""
+    for task in group.tasks:
+        res = task.resources
+        if res.devices or res.cores or task.lifecycle or res.networks:
+            raise ValueError(
+                f"group {group.name!r}: devices, cores, lifecycles and task networks are "
+                "not modelled by the placement reference"
+            )
+    network = group.networks[0] if group.networks else None
+    return Ask(
+        cpu=sum(t.resources.cpu for t in group.tasks),
+        memory_mb=sum(t.resources.memory_mb + t.resources.secrets_mb for t in group.tasks),
+        disk_mb=group.ephemeral_disk.size_mb,
+        reserved_ports=tuple((p.label, p.value) for p in network.reserved_ports) if network else (),
+        dynamic_ports=len(network.dynamic_ports) if network else 0,
+        task_cpu_memory=tuple(
+            (t.name, t.resources.cpu, t.resources.memory_mb) for t in group.tasks
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- the iterators
+
+
+@dataclass
+class Ranked:
+    """``RankedNode``."""
+
+    node: int
+    scores: list[float] = field(default_factory=list)
+    final: float = 0.0
+
+
+def fit_score(algorithm: str, node: Node, cpu_used: float, memory_used: float) -> float:
+    """``ScoreFitBinPack`` / ``ScoreFitSpread`` (nomad/structs/funcs.go)."""
+    res, rsv = node.node_resources, node.reserved_resources
+    node_cpu = float(res.cpu.cpu_shares - rsv.cpu.cpu_shares)
+    node_mem = float(res.memory.memory_mb - rsv.memory.memory_mb)
+    free_cpu = 1 - cpu_used / node_cpu
+    free_mem = 1 - memory_used / node_mem
+    total = math.pow(10, free_cpu) + math.pow(10, free_mem)
+    score = 20.0 - total if algorithm == "binpack" else total - 2.0
+    return min(max(score, 0.0), 18.0)
+
+
+def binpack_failure(cluster: Cluster, node_index: int, ask: Ask) -> str | None:
+    """``BinPackIterator.Next`` up to ``AllocsFit``: the dimension that exhausts the node."""
+    node = cluster.nodes[node_index]
+    try:
+        reserved = parse_port_list(node.reserved_resources.networks.reserved_host_ports)
+    except ValueError:
+        return "network: invalid node"
+    proposed = cluster.proposed(node_index)
+    used = set(reserved)
+    for alloc in proposed:
+        for port in alloc.ports:
+            if port in used:
+                return "network: port collision"
+            used.add(port)
+    if ask.reserved_ports or ask.dynamic_ports:
+        for label, value in ask.reserved_ports:
+            if value in used:
+                return f"network: reserved port collision {label}={value}"
+            used.add(value)
+        low, high = node.node_resources.min_dynamic_port, node.node_resources.max_dynamic_port
+        free = sum(1 for p in range(low, high + 1) if p not in used)
+        if free < ask.dynamic_ports:
+            return "network: dynamic port selection failed"
+    res, rsv = node.node_resources, node.reserved_resources
+    if node.node_max_allocs and node.node_max_allocs < len(proposed) + 1:
+        return "max allocation exceeded"
+    if sum(a.cpu for a in proposed) + ask.cpu > res.cpu.cpu_shares - rsv.cpu.cpu_shares:
+        return "cpu"
+    if (
+        sum(a.memory_mb for a in proposed) + ask.memory_mb
+        > res.memory.memory_mb - rsv.memory.memory_mb
+    ):
+        return "memory"
+    if sum(a.disk_mb for a in proposed) + ask.disk_mb > res.disk.disk_mb - rsv.disk.disk_mb:
+        return "disk"
+    return None
+
+
+def _property(node: Node, attribute: str) -> tuple[str, bool]:
+    """``getProperty``: an empty attribute is not found."""
+    if not attribute:
+        return "", False
+    return resolve_target(attribute, node)
+
+
+def _go_uint(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**64 else None
+
+
+class DistinctProperty:
+    """One ``distinct_property`` property set: allowed count, counted allocations."""
+
+    def __init__(self, job: Job, constraint, group: str) -> None:
+        self.job, self.group, self.attribute = job, group, constraint.l_target
+        self.error = ""
+        self.allowed = 1
+        if constraint.r_target:
+            value = _go_uint(constraint.r_target)
+            if value is None:
+                reason = "value out of range" if constraint.r_target.isdigit() else "invalid syntax"
+                self.error = (
+                    f'failed to convert RTarget "{constraint.r_target}" to uint64: '
+                    f'strconv.ParseUint: parsing "{constraint.r_target}": {reason}'
+                )
+            else:
+                self.allowed = value
+
+    def failure(self, cluster: Cluster, node: Node) -> str | None:
+        """``SatisfiesDistinctProperties``: the filter reason, or None."""
+        if self.error:
+            return self.error
+        value, found = _property(node, self.attribute)
+        if not found:
+            return f'missing property "{self.attribute}"'
+        used = 0
+        for alloc in cluster.job_allocs(self.job.id, self.group):
+            other, ok = _property(cluster.nodes[alloc.node], self.attribute)
+            used += ok and other == value
+        if used < self.allowed:
+            return None
+        return f"distinct_property: {self.attribute}={value} used by {used} allocs"
+
+
+def _distinct_hosts(constraints) -> bool:
+    for c in constraints:
+        if c.operand == "distinct_hosts":
+            return c.r_target not in ("0", "f", "F", "FALSE", "false", "False")
+    return False
+
+
+class Spread:
+    """``SpreadIterator`` of one evaluation (spread.go), property sets per group."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.lowest = -1.0
+        self.sum_weights = 0
+        self.info: dict[str, dict[str, tuple[int, dict[str, float]]]] = {}
+
+    def set_group(self, group: TaskGroup) -> None:
+        if group.name in self.info:
+            return
+        infos = {}
+        for spread in [*group.spreads, *self.job.spreads]:
+            desired = {}
+            total = 0.0
+            for target in spread.spread_target:
+                desired[target.value] = target.percent / 100 * group.count
+                total += desired[target.value]
+            if 0 < total < group.count:
+                desired[IMPLICIT_TARGET] = group.count - total
+            infos[spread.attribute] = (spread.weight, desired)
+            self.sum_weights += spread.weight
+        self.info[group.name] = infos
+
+    def has_spreads(self, group: TaskGroup) -> bool:
+        return bool(self.job.spreads or group.spreads)
+
+    def score(self, cluster: Cluster, group: TaskGroup, node: Node) -> float:
+        total = 0.0
+        for spread in [*self.job.spreads, *group.spreads]:
+            targets = {t.value for t in spread.spread_target}
+
+            def targeted(value: str, targets=targets) -> str:
+                return value if not targets or value in targets else IMPLICIT_TARGET
+
+            use: dict[str, int] = {}
+            for alloc in cluster.job_allocs(self.job.id, group.name):
+                value, ok = _property(cluster.nodes[alloc.node], spread.attribute)
+                if ok:
+                    use[targeted(value)] = use.get(targeted(value), 0) + 1
+            raw, found = _property(node, spread.attribute)
+            if not found:
+                total -= 1.0
+                continue
+            value = targeted(raw)
+            weight, desired = self.info[group.name][spread.attribute]
+            if not desired:
+                total += _even_boost(use, raw)
+                continue
+            want = desired.get(value, desired.get(IMPLICIT_TARGET))
+            if want is None:
+                total -= 1.0
+                continue
+            if want == 0:
+                total += self.lowest
+                continue
+            boost = (want - (use.get(value, 0) + 1)) / want * (weight / self.sum_weights)
+            total += boost
+            self.lowest = min(self.lowest, boost)
+        return total
+
+
+def _even_boost(use: dict[str, int], value: str) -> float:
+    """``evenSpreadScoreBoost``."""
+    if not use:
+        return 0.0
+    current = use.get(value, 0)
+    low = min(use.values())
+    high = max(use.values())
+    delta = -1.0 if low == 0 else (low - current) / low
+    if current != low:
+        return delta
+    if low == high:
+        return -1.0
+    return (high - low) / low
+
+
+# ----------------------------------------------------------------------------- one Select
+
+
+@dataclass
+class Stack:
+    """One evaluation's stack for one job (generic or system)."""
+
+    cluster: Cluster
+    job: Job
+    order: list[int]
+    algorithm: str
+    wrapper: ReferenceWrapper
+    spread: Spread
+    system: bool = False
+    limit: int = 2
+    offset: int = 0
+
+    def select(
+        self, group: TaskGroup, network, ask: Ask, penalty: frozenset[int] = frozenset()
+    ) -> tuple[Ranked | None, Metric]:
+        """``GenericStack.Select`` / ``SystemStack.Select``."""
+        metric = Metric()
+        seen = [0]
+        job_psets = [
+            DistinctProperty(self.job, c, "")
+            for c in self.job.constraints
+            if c.operand == "distinct_property"
+        ]
+        group_psets = [
+            DistinctProperty(self.job, c, group.name)
+            for c in group.constraints
+            if c.operand == "distinct_property"
+        ]
+        job_hosts = not self.system and _distinct_hosts(self.job.constraints)
+        group_hosts = not self.system and _distinct_hosts(group.constraints)
+        affinities = [*self.job.affinities, *group.affinities]
+        for task in group.tasks:
+            affinities.extend(task.affinities)
+        spreads = not self.system and self.spread.has_spreads(group)
+
+        def source() -> int | None:
+            n = len(self.order)
+            if seen[0] == n:
+                return None
+            node = self.order[self.offset % n]
+            self.offset = (self.offset + 1) % n
+            seen[0] += 1
+            metric.metric.nodes_evaluated += 1
+            return node
+
+        def feasible() -> int | None:
+            while True:
+                index = source()
+                if index is None:
+                    return None
+                node = self.cluster.nodes[index]
+                reason = self.wrapper.check(node, group, network)
+                if reason is None and (job_hosts or group_hosts):
+                    for alloc in self.cluster.proposed(index):
+                        same_job = alloc.job_id == self.job.id
+                        if (job_hosts and same_job) or (same_job and alloc.group == group.name):
+                            reason = "distinct_hosts"
+                            break
+                if reason is None:
+                    for pset in [*job_psets, *group_psets]:
+                        reason = pset.failure(self.cluster, node)
+                        if reason is not None:
+                            break
+                if reason is not None:
+                    metric.metric.filter_node(node.node_class, reason)
+                    continue
+                return index
+
+        def ranked() -> Ranked | None:
+            while True:
+                index = feasible()
+                if index is None:
+                    return None
+                node = self.cluster.nodes[index]
+                dimension = binpack_failure(self.cluster, index, ask)
+                if dimension is not None:
+                    metric.metric.exhausted_node(node.node_class, dimension)
+                    continue
+                option = Ranked(index)
+                proposed = self.cluster.proposed(index)
+                fit = fit_score(
+                    self.algorithm,
+                    node,
+                    sum(a.cpu for a in proposed) + ask.cpu,
+                    sum(a.memory_mb for a in proposed) + ask.memory_mb,
+                )
+                option.scores.append(fit / BINPACK_MAX_FIT)
+                metric.score_node(node, "binpack", fit / BINPACK_MAX_FIT)
+                if not self.system:
+                    self._rank(option, node, proposed, group, affinities, spreads, penalty, metric)
+                option.final = sum(option.scores) / len(option.scores)
+                metric.score_node(node, "normalized-score", option.final)
+                return option
+
+        option = ranked() if self.system else max_score(ranked, self.limit)
+        return option, metric
+
+    def _rank(self, option, node, proposed, group, affinities, spreads, penalty, metric) -> None:
+        """Job anti-affinity, reschedule penalty, node affinity, spread (rank.go, spread.go)."""
+        collisions = sum(1 for a in proposed if a.job_id == self.job.id and a.group == group.name)
+        if collisions:
+            option.scores.append(-(collisions + 1) / group.count)
+            metric.score_node(node, "job-anti-affinity", option.scores[-1])
+        else:
+            metric.score_node(node, "job-anti-affinity", 0)
+        if option.node in penalty:
+            option.scores.append(-1.0)
+            metric.score_node(node, "node-reschedule-penalty", -1)
+        else:
+            metric.score_node(node, "node-reschedule-penalty", 0)
+        if affinities:
+            matched = 0.0
+            for a in affinities:
+                left, lok = resolve_target(a.l_target, node)
+                right, rok = resolve_target(a.r_target, node)
+                if check_constraint(a.operand, left, right, lok, rok):
+                    matched += a.weight
+            option.scores.append(matched / sum(abs(a.weight) for a in affinities))
+            metric.score_node(node, "node-affinity", option.scores[-1])
+        else:
+            metric.score_node(node, "node-affinity", 0)
+        if spreads:
+            boost = self.spread.score(self.cluster, group, node)
+            if boost != 0.0:
+                option.scores.append(boost)
+                metric.score_node(node, "allocation-spread", boost)
+
+
+def limit_iterator(source, limit: int, max_skip: int = MAX_SKIP, threshold: float = SKIP_THRESHOLD):
+    """``LimitIterator.Next`` as a generator over ``source()`` (select.go)."""
+    seen, skipped_index = 0, 0
+    skipped: list[Ranked] = []
+
+    def next_option():
+        nonlocal skipped_index
+        option = source()
+        if option is None and skipped_index < len(skipped):
+            skipped_index += 1
+            return skipped[skipped_index - 1]
+        return option
+
+    while seen != limit:
+        option = next_option()
+        if option is None:
+            return
+        while option is not None and option.final <= threshold and len(skipped) < max_skip:
+            skipped.append(option)
+            option = source()
+        seen += 1
+        if option is None:
+            option = next_option()
+            if option is None:
+                return
+        yield option
+
+
+def limit_options(
+    scores: Sequence[float],
+    limit: int,
+    max_skip: int = MAX_SKIP,
+    threshold: float = SKIP_THRESHOLD,
+) -> list[int]:
+    """Indices of the options ``LimitIterator`` returns, in order, over options scored
+    ``scores`` (a static source, as select_test.go builds it)."""
+    options = iter([Ranked(i, final=float(s)) for i, s in enumerate(scores)])
+    returned = limit_iterator(lambda: next(options, None), limit, max_skip, threshold)
+    return [option.node for option in returned]
+
+
+def max_score(source, limit: int) -> Ranked | None:
+    """``MaxScoreIterator.Next``: the first option of the highest final score."""
+    best = None
+    for option in limit_iterator(source, limit):
+        if best is None or option.final > best.final:
+            best = option
+    return best
+
+
+# ----------------------------------------------------------------------------- the plans
+
+
+@dataclass
+class RefPlacement:
+    group: str
+    index: int
+    node: int
+    score: float
+    metric: AllocMetric
+
+
+@dataclass
+class RefJob:
+    job: Job
+    placements: list[RefPlacement]
+    failed: dict[str, AllocMetric]
+
+
+def _exhaust_resources(metric: AllocMetric, ask: Ask) -> None:
+    """``AllocMetric.ExhaustResources``."""
+    if not metric.dimension_exhausted:
+        return
+    for task, cpu, memory in ask.task_cpu_memory:
+        entry = metric.resources_exhausted.setdefault(task, {"CPU": 0, "MemoryMB": 0})
+        if metric.dimension_exhausted.get("memory", 0) > 0:
+            entry["MemoryMB"] += memory
+        if metric.dimension_exhausted.get("cpu", 0) > 0:
+            entry["CPU"] += cpu
+
+
+def _pool_counts(metric: AllocMetric, job: Job, in_pool: int, available: dict, pool: bool) -> None:
+    metric.nodes_in_pool = in_pool
+    metric.nodes_available = dict(available)
+    if pool:
+        metric.node_pool = job.node_pool
+
+
+def base_limit(job_type: str, n: int) -> int:
+    """``GenericStack.SetNodes``: 2 for batch, else max(2, ceil(log2 n))."""
+    if job_type == "batch" or n <= 0:
+        return 2
+    return max(2, math.ceil(math.log2(n)))
+
+
+def reference_generic(
+    cluster: Cluster,
+    job: Job,
+    seed: int,
+    algorithm: str,
+    node_limit: int = DEFAULT_NODE_LIMIT,
+    penalties: dict[str, list[frozenset[int]]] | None = None,
+) -> RefJob:
+    """``GenericScheduler.computePlacements`` for one job: one stack, Selects in order."""
+    candidates, available = reference_candidates(cluster.nodes, job)
+    order = np.random.default_rng(seed).permutation(np.array(candidates, dtype=np.int64))
+    stack = Stack(
+        cluster,
+        job,
+        order.tolist(),
+        algorithm,
+        ReferenceWrapper(job),
+        Spread(job),
+        limit=base_limit(job.type, len(candidates)),
+    )
+    placements: list[RefPlacement] = []
+    failed: dict[str, AllocMetric] = {}
+    for group, network in zip(job.task_groups, network_asks(job), strict=True):
+        ask = reference_ask(group)
+        stack.spread.set_group(group)
+        affinities = job.affinities or group.affinities or any(t.affinities for t in group.tasks)
+        if affinities or stack.spread.has_spreads(group):
+            stack.limit = node_limit if group.count < node_limit else group.count
+        group_penalties = (penalties or {}).get(group.name, [])
+        for index in range(group.count):
+            if group.name in failed:
+                failed[group.name].coalesced_failures += 1
+                _exhaust_resources(failed[group.name], ask)
+                continue
+            penalty = group_penalties[index] if index < len(group_penalties) else frozenset()
+            option, metric = (
+                stack.select(group, network, ask, penalty) if order.size else (None, Metric())
+            )
+            _pool_counts(metric.metric, job, len(candidates), available, pool=True)
+            metric.populate_score_metadata()
+            if option is None:
+                _exhaust_resources(metric.metric, ask)
+                failed[group.name] = metric.metric
+                continue
+            placements.append(
+                RefPlacement(group.name, index, option.node, option.final, metric.metric)
+            )
+            cluster.allocs.append(_alloc_of(job, group, ask, option.node, cluster))
+    return RefJob(job, placements, failed)
+
+
+def _alloc_of(job: Job, group: TaskGroup, ask: Ask, node: int, cluster: Cluster) -> RefAlloc:
+    """The placed allocation: reserved ports, then the lowest free dynamic ports."""
+    ports = [v for _, v in ask.reserved_ports]
+    if ask.dynamic_ports:
+        n = cluster.nodes[node]
+        used = set(parse_port_list(n.reserved_resources.networks.reserved_host_ports))
+        for alloc in cluster.proposed(node):
+            used.update(alloc.ports)
+        used.update(ports)
+        free = (
+            p
+            for p in range(n.node_resources.min_dynamic_port, n.node_resources.max_dynamic_port + 1)
+            if p not in used
+        )
+        ports.extend(next(free) for _ in range(ask.dynamic_ports))
+    return RefAlloc(job.id, group.name, node, ask.cpu, ask.memory_mb, ask.disk_mb, tuple(ports))
+
+
+def reference_system(cluster: Cluster, job: Job, algorithm: str) -> RefJob:
+    """``SystemScheduler.computePlacements``: one Select per node without the group's
+    allocation, candidates in node order, the class cache reset for every node."""
+    candidates, available = reference_candidates(cluster.nodes, job)
+    placements: list[RefPlacement] = []
+    failed: dict[str, AllocMetric] = {}
+    for group, network in zip(job.task_groups, network_asks(job), strict=True):
+        ask = reference_ask(group)
+        existing = bool(cluster.job_allocs(job.id, group.name))
+        running = {a.node for a in cluster.job_allocs(job.id, group.name)}
+        queue = [i for i in candidates if i not in running]
+        queued = len(queue)
+        filtered: AllocMetric | None = None
+        for index in queue:
+            wrapper = ReferenceWrapper(job, cache=False)
+            stack = Stack(cluster, job, [index], algorithm, wrapper, Spread(job), system=True)
+            option, metric = stack.select(group, network, ask)
+            m = metric.metric
+            if option is None:
+                if m.nodes_filtered > 0:
+                    queued -= 1
+                    filtered = _merge_filtered(filtered, m)
+                    if queued <= 0 and not existing:
+                        failed[group.name] = filtered
+                    continue
+                if group.name in failed:
+                    failed[group.name].coalesced_failures += 1
+                    _exhaust_resources(failed[group.name], ask)
+                    continue
+                _pool_counts(m, job, len(candidates), available, pool=True)
+                metric.populate_score_metadata()
+                _exhaust_resources(m, ask)
+                failed[group.name] = m
+                continue
+            _pool_counts(m, job, len(candidates), available, pool=False)
+            metric.populate_score_metadata()
+            placed = len([p for p in placements if p.group == group.name])
+            placements.append(RefPlacement(group.name, placed, option.node, option.final, m))
+            cluster.allocs.append(_alloc_of(job, group, ask, option.node, cluster))
+    return RefJob(job, placements, failed)
+
+
+def _merge_filtered(acc: AllocMetric | None, current: AllocMetric) -> AllocMetric:
+    """``mergeNodeFiltered`` (scheduler/util.go)."""
+    if acc is None:
+        return AllocMetric(
+            nodes_evaluated=current.nodes_evaluated,
+            nodes_filtered=current.nodes_filtered,
+            class_filtered=dict(current.class_filtered),
+            constraint_filtered=dict(current.constraint_filtered),
+        )
+    acc.nodes_evaluated += current.nodes_evaluated
+    acc.nodes_filtered += current.nodes_filtered
+    for k, v in current.class_filtered.items():
+        acc.class_filtered[k] = acc.class_filtered.get(k, 0) + v
+    for k, v in current.constraint_filtered.items():
+        acc.constraint_filtered[k] = acc.constraint_filtered.get(k, 0) + v
+    return acc
+
+
+def reference_simulate(
+    nodes: Sequence[Node],
+    jobs: Iterable[Job],
+    seeds: Sequence[int],
+    *,
+    algorithm: str = "binpack",
+    existing: Iterable[RefAlloc] = (),
+    node_limit: int = 0,
+    node_pools: Mapping[str, PoolScheduler] | None = None,
+) -> list[RefJob]:
+    """Every job, higher priority first (ties in input order), as Nomad's schedulers place
+    them; ``seeds[i]`` shuffles the ``i``-th input job's nodes.
+
+    A failed allocation holds nothing; the group's next placements replace the failed ones
+    in order, each avoiding the failed allocation's node and its earlier nodes.
+    """
+    jobs = list(jobs)
+    cluster = Cluster(nodes, list(existing))
+    ranked = sorted(range(len(jobs)), key=lambda i: -jobs[i].priority)
+    out = []
+    for position in ranked:
+        job = jobs[position]
+        job_algorithm = algorithm
+        pool = (node_pools or {}).get(job.node_pool)
+        if pool is not None and pool.algorithm:  # WithNodePool
+            job_algorithm = pool.algorithm
+        if job.type in ("system", "sysbatch"):
+            out.append(reference_system(cluster, job, job_algorithm))
+            continue
+        penalties: dict[str, list[frozenset[int]]] = {}
+        for alloc in cluster.allocs:
+            if alloc.failed and alloc.job_id == job.id:
+                nodes_ = frozenset((alloc.node, *alloc.previous_nodes))
+                penalties.setdefault(alloc.group, []).append(nodes_)
+        limit = node_limit or DEFAULT_NODE_LIMIT  # GetNodeLimitForFeasibilityChecks
+        out.append(
+            reference_generic(cluster, job, seeds[position], job_algorithm, limit, penalties)
+        )
+    return out
