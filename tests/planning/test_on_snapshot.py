@@ -12,6 +12,8 @@ from tests.io.test_snapshot import alloc, job, node, snapshot
 def _cluster(tmp_path: Path, running: int) -> Path:
     """Four 4000 MHz nodes; `running` allocations of web (500 MHz each) already on n0."""
     allocs = [alloc(i, "web", 0) for i in range(running)]
+    for i, a in enumerate(allocs):  # distinct static ports: colliding ones exhaust the node
+        a["AllocatedResources"]["Shared"]["Ports"] = [{"Label": "http", "Value": 8080 + i}]
     tmp_path.mkdir(exist_ok=True)
     return snapshot(tmp_path, [node(i) for i in range(4)], [job("web", running)], allocs)
 
