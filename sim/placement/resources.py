@@ -195,14 +195,14 @@ class NodeCapacity:
 
     @classmethod
     def of(cls, nodes: Iterable[Node]) -> NodeCapacity:
-        """Read once per distinct (resources, reserved, max allocs) object triple.
+        """Read once per distinct value of the fields ``_capacity_entry`` reads.
 
-        Nodes expanded from one template or fleet share their resource objects, so a
-        100,000-node table is read in a few hundred node visits, then gathered.
+        Grouping is by value, not by object: every agent's resources carry its own network
+        addresses, which capacity never reads, so a 100,000-node fleet still comes down to a
+        few hundred distinct shapes, read once each, then gathered.
         """
         nodes = list(nodes)
-        keys = [(id(n.node_resources), id(n.reserved_resources), n.node_max_allocs) for n in nodes]
-        codes, distinct = intern(keys)
+        codes, distinct = intern(list(map(_capacity_key, nodes)))
         first = first_positions(codes, len(distinct))
         entries = [_capacity_entry(nodes[i]) for i in first.tolist()]
         numbers = np.array([e[0] for e in entries], dtype=float).reshape(-1, 5)[codes]
@@ -222,6 +222,27 @@ class NodeCapacity:
 
 
 _NO_PORTS: frozenset[int] = frozenset()
+
+
+def _capacity_key(node: Node) -> tuple:
+    """Exactly the fields ``_capacity_entry`` reads, as a hashable value."""
+    res, rsv = node.node_resources, node.reserved_resources
+    cpu, held = res.cpu, rsv.cpu
+    return (
+        cpu.cpu_shares,
+        cpu.total_cpu_cores,
+        tuple(cpu.reservable_cpu_cores),
+        res.memory.memory_mb,
+        res.disk.disk_mb,
+        res.min_dynamic_port,
+        res.max_dynamic_port,
+        held.cpu_shares,
+        tuple(held.reserved_cpu_cores),
+        rsv.memory.memory_mb,
+        rsv.disk.disk_mb,
+        rsv.networks.reserved_host_ports,
+        node.node_max_allocs,
+    )
 
 
 def _capacity_entry(
