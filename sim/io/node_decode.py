@@ -251,7 +251,7 @@ def _build_function(plan: _Plan, interned: bool) -> Convert:
         "cache": _new_cache(),
         "field_sets": _new_cache(),
         "names": names,
-        "remember": _remember,
+        "BOUND": _CACHE_BOUND,
     }
     lines = ["def build(wire):"]
     if interned:
@@ -276,8 +276,10 @@ def _build_function(plan: _Plan, interned: bool) -> Convert:
         "    setattr_(obj, '__pydantic_fields_set__', fields_set)",
         "    setattr_(obj, '__pydantic_extra__', None)",
         "    setattr_(obj, '__pydantic_private__', None)",
-        "    return remember(cache, k, obj)" if interned else "    return obj",
     ]
+    if interned:  # ``_remember``, written out: it runs for every sub-object of every node
+        lines += ["    if len(cache) >= BOUND: cache.clear()", "    cache[k] = obj"]
+    lines.append("    return obj")
     exec("\n".join(lines), env)  # the source is built from field names only
     return env["build"]
 
