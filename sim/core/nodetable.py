@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
-from operator import itemgetter
+from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -208,45 +207,26 @@ class NodeTable:
         """Computed class per node, in first-appearance order.
 
         The key holds the hashed fields (datacenter, class, pool, the value or absence of every
-        non-``unique.`` attribute and meta key present in the cluster, device identities).
-        Nodes are first grouped by their own maps' non-``unique.`` values (one tuple per node,
-        its positions found once per key layout); only each group's first node is then spelt
-        out over all the cluster's keys, which is where the per-key work goes.
+        non-``unique.`` attribute and meta key present in the cluster, device identities) as
+        flat tuples, which is much cheaper than sorting each node's maps.
         """
-        layouts: dict[tuple[str, ...], tuple[int, Callable[[tuple], tuple]]] = {}
-        key_sets: dict[tuple[str, ...], int] = {}
-        compact = [
-            (
-                node.datacenter,
-                node.node_class,
-                node.node_pool,
-                *_hashed_values(attrs, layouts, key_sets),
-                *_hashed_values(meta, layouts, key_sets),
-                device_class_key(node) if node.node_resources.devices else (),
-            )
-            for node, attrs, meta in zip(self.nodes, self._attribute_maps, self._meta_maps)
-        ]
-        groups, distinct = intern(compact)
         keys = []
         for source in (self._attribute_maps, self._meta_maps):
             present = set().union(*source) if source else set()
             keys.append(sorted(k for k in present if not k.startswith(UNIQUE_PREFIX)))
         attr_keys, meta_keys = keys
-        names = {number: names for names, number in key_sets.items()}
         rows = [
             (
-                dc,
-                node_class,
-                pool,
-                tuple(map(dict(zip(names[attr_set], attr_values)).get, attr_keys)),
-                tuple(map(dict(zip(names[meta_set], meta_values)).get, meta_keys)),
-                devices,
+                node.datacenter,
+                node.node_class,
+                node.node_pool,
+                tuple(map(attrs.get, attr_keys)),
+                tuple(map(meta.get, meta_keys)),
+                device_class_key(node) if node.node_resources.devices else (),
             )
-            for dc, node_class, pool, attr_set, attr_values, meta_set, meta_values, devices in (
-                distinct
-            )
+            for node, attrs, meta in zip(self.nodes, self._attribute_maps, self._meta_maps)
         ]
-        return intern(rows)[0][groups]
+        return intern(rows)[0]
 
     @cached_property
     def class_user_class(self) -> np.ndarray:
@@ -269,35 +249,6 @@ class NodeTable:
     @cached_property
     def name_index(self) -> dict[str, int]:
         return {n.name: i for i, n in enumerate(self.nodes)}
-
-
-def _hashed_values(
-    values: dict[str, str | None],
-    layouts: dict[tuple[str, ...], tuple[int, Callable[[tuple], tuple]]],
-    key_sets: dict[tuple[str, ...], int],
-) -> tuple[int, tuple]:
-    """(number of the sorted non-``unique.`` key set, their values in that order) of a map.
-
-    Maps read from one agent shape list their keys in one order, so the positions to pick
-    are worked out once per order."""
-    layout = tuple(values)
-    found = layouts.get(layout)
-    if found is None:
-        hashed = sorted((k, i) for i, k in enumerate(layout) if not k.startswith(UNIQUE_PREFIX))
-        names = tuple(k for k, _ in hashed)
-        number = key_sets.setdefault(names, len(key_sets))
-        positions = [i for _, i in hashed]
-        if len(positions) > 1:
-            pick: Callable[[tuple], tuple] = itemgetter(*positions)
-        else:
-            pick = partial(_pick_few, positions)
-        found = layouts[layout] = (number, pick)
-    number, pick = found
-    return number, pick(tuple(values.values()))
-
-
-def _pick_few(positions: list[int], row: tuple) -> tuple:
-    return tuple(row[i] for i in positions)
 
 
 def _slot(raw: object) -> tuple[str, bool]:
