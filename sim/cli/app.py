@@ -124,6 +124,9 @@ def check(
     _exit_for(run, fail_on_risk)
 
 
+# The "placed but cannot start" finding (Bug #17), a row of its own beside "feasible".
+CANNOT_START_CHECK = "placed but cannot start"
+
 EXPLAIN_COLUMNS = (
     ("group", "GROUP"),
     ("nodes", "NODES (CLASS)"),
@@ -163,6 +166,8 @@ def explain(
             base = [f"{job.id}/{feasibility.group.name}", item.label, item.node_count]
             if not item.findings:
                 rows.append([*base, "feasible", "", ""])
+            for risk in item.start_risks:
+                rows.append([*base, CANNOT_START_CHECK, "the tasks can start on the node", risk])
             for finding in item.findings:
                 rows.append([*base, finding.check, finding.required, finding.actual])
             for spot in item.blind_spots:

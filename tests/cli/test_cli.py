@@ -178,3 +178,15 @@ def test_gpu_pool_blocks_only_the_job_asking_for_gpus_nobody_has():
     assert result.exit_code == 3
     blocked = [j["ID"] for j in json.loads(result.output)["Jobs"] if j["FailedTGAllocs"]]
     assert blocked == ["llm-finetune"]
+
+
+def test_explain_names_the_start_risk_on_the_windows_class_in_table_and_json():
+    result = run("explain", "grafana", "--set", "client_count=0")
+    assert result.exit_code == 0, result.output
+    assert "placed but cannot start" in result.output
+    assert "Windows Docker node" in result.output
+    as_json = run("explain", "grafana", "--set", "client_count=0", "--format", "json")
+    rows = json.loads(as_json.output)
+    risky = [r for r in rows if r["check"] == "placed but cannot start"]
+    assert len(risky) == 1 and "hashistack-windows" in risky[0]["nodes"]
+    assert "Linux image" in risky[0]["node_has"]

@@ -103,3 +103,20 @@ def test_one_node_by_name_and_an_unknown_name() -> None:
     assert (one.label, one.node_count, one.findings) == ("linux-a", 1, [])
     with pytest.raises(KeyError):
         explain_group(table, group, node_name="nowhere")
+
+
+def test_a_feasible_class_where_the_group_cannot_start_names_the_start_risk():
+    """Bug #17: grafana's Linux image is feasible on the Windows Docker class but never starts."""
+    scenario = load_scenario(SCENARIOS / "hashistack.yaml")
+    table = NodeTable(scenario.nodes)
+    job = next(j for j in scenario.jobs if j.id == "grafana")
+    (group,) = evaluate_job(table, job, 0).groups
+    by_os = {
+        table.nodes[table.name_index[e.example]].attributes["driver.docker.os_type"]: e
+        for e in explain_group(table, group)
+    }
+    assert by_os["linux"].feasible and by_os["linux"].can_start
+    windows = by_os["windows"]
+    assert windows.feasible and not windows.can_start
+    (risk,) = windows.start_risks
+    assert "Linux image" in risk and "Windows Docker node" in risk
