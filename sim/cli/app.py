@@ -15,7 +15,7 @@ from models import Scenario as ScenarioModel
 
 from ..core.errors import InputError
 from ..core.nodetable import NodeTable
-from ..explain import explain_group
+from ..explain import explain_group, table_class_labels
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
 from ..whatif import (
@@ -415,6 +415,7 @@ def graph(
 NODES_COLUMNS = (
     ("node_group", "NODE GROUP"),
     ("computed_class", "CLASS"),
+    ("class_label", "LABEL (AS IN GRAPH, EXPLAIN)"),
     ("node_class", "NODE CLASS"),
     ("datacenter", "DATACENTER"),
     ("node_pool", "POOL"),
@@ -429,6 +430,7 @@ def nodes(cluster: Cluster) -> None:
     """Node groups and the computed classes they collapse into."""
     resolved = _load(cluster)
     table_ = NodeTable(resolved.nodes)
+    labels = table_class_labels(table_)
     rows: dict[tuple[str, int], list[Any]] = {}
     for i, node in enumerate(resolved.nodes):
         key = (resolved.node_group_of[i], int(table_.class_codes[i]) if table_.n else 0)
@@ -437,6 +439,7 @@ def nodes(cluster: Cluster) -> None:
             [
                 key[0],
                 f"#{key[1]}",
+                labels[key[1]],
                 node.node_class or "-",
                 node.datacenter,
                 node.node_pool,

@@ -16,6 +16,7 @@ from models import Node
 from ..core.nodetable import NodeTable
 from ..feasibility import Finding, GroupFeasibility, in_datacenters, in_pool
 from ..placement.deployment import group_start_problems
+from .labels import table_class_labels
 
 _UNHASHED_FAMILIES = ("driver", "device", "network")
 
@@ -30,6 +31,7 @@ class ClassExplanation:
     findings: list[Finding]
     blind_spots: list[str] = field(default_factory=list)
     start_risks: list[str] = field(default_factory=list)
+    class_code: int | None = None
 
     @property
     def feasible(self) -> bool:
@@ -39,11 +41,6 @@ class ClassExplanation:
     def can_start(self) -> bool:
         """False when the group, placed here, could never start (Bug #17, Nomad cannot see it)."""
         return not self.start_risks
-
-
-def class_label(node: Node, code: int) -> str:
-    user_class = node.node_class or "(no class)"
-    return f"class #{code} {user_class} in {node.datacenter}/{node.node_pool}"
 
 
 def eligibility_findings(node: Node, feasibility: GroupFeasibility) -> list[Finding]:
@@ -113,18 +110,20 @@ def explain_group(
     members: dict[int, list[int]] = {}
     for index in visit:
         members.setdefault(int(table.class_codes[index]), []).append(index)
+    labels = table_class_labels(table)
     out = []
     for code, indices in members.items():
         nodes = [table.nodes[i] for i in indices]
         findings = node_findings(nodes[0], feasibility)
         out.append(
             ClassExplanation(
-                class_label(nodes[0], code),
+                labels[code],
                 len(nodes),
                 nodes[0].name,
                 findings,
                 _blind_spots([n for i, n in zip(indices, nodes) if i in candidates], feasibility),
                 _start_risks(nodes[0], findings, feasibility),
+                code,
             )
         )
     return out

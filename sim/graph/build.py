@@ -24,6 +24,7 @@ import numpy as np
 from models import Node
 
 from ..core.nodetable import NodeTable, intern
+from ..explain.labels import table_class_labels
 from ..feasibility import PASS, GroupFeasibility, JobFeasibility
 from ..placement.deployment import start_problems_per_node
 from .capacity import UNLIMITED, allocations_fit, distinct_hosts_scope, group_ask, node_capacity
@@ -169,19 +170,15 @@ def _filtered_summary(gf: GroupFeasibility) -> str:
     return "; ".join(f"{reason}: {n}" for reason, n in ranked)
 
 
-def _node_attrs(node: Node, code: int) -> dict:
+def _node_attrs(node: Node, code: int, labels: list[str]) -> dict:
     return {
+        "class_label": labels[code],
         "node_class": node.node_class,
         "datacenter": node.datacenter,
         "pool": node.node_pool,
         "kernel": node.attributes.get("kernel.name", ""),
         "class_code": code,
     }
-
-
-def class_label(attrs: dict) -> str:
-    """How people name a computed class: user node class · datacenter · kernel."""
-    return f"{attrs['node_class'] or '(no class)'} · {attrs['datacenter']} · {attrs['kernel']}"
 
 
 def _joint_slots(
@@ -305,13 +302,14 @@ def _add_class_vertices(G: nx.Graph, table: NodeTable, rows: _Rows) -> None:
         for c, ng, size in pairs:
             name = rows.node_group_names[ng]
             present[c][name] = present[c].get(name, 0) + size
+    labels = table_class_labels(table)
     for code, first in enumerate(table.class_representatives.tolist()):
-        attrs = _node_attrs(table.nodes[first], code)
+        attrs = _node_attrs(table.nodes[first], code, labels)
         G.add_node(
             (CLASS, code),
             bipartite=1,
             kind=CLASS,
-            label=class_label(attrs),
+            label=labels[code],
             nodes=int(counts[code]),
             free_cpu=int(free[0][code]),
             free_memory_mb=int(free[1][code]),
@@ -337,8 +335,9 @@ def group_node_graph(
     rows = _rows(table, node_groups)
     groups = _groups(feasibilities, rows)
     G = _new_graph(NODE, rows, groups)
+    labels = table_class_labels(table)
     for i, node in enumerate(table.nodes):
-        attrs = _node_attrs(node, int(table.class_codes[i]))
+        attrs = _node_attrs(node, int(table.class_codes[i]), labels)
         free = rows.free[rows.codes[i]]
         G.add_node(
             (NODE, i),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,11 @@ from sim.synth.strategies import job_strategy, nodes_strategy
 from tests.feasibility.nodes import grafana_job, linux_node
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-_CODE = re.compile(r"class #(\d+) ")
 
 
 def _blind_classes(table: NodeTable, group: GroupFeasibility) -> set[int]:
     """Computed classes the why-not table flags: nodes the class cache answers wrongly."""
-    return {
-        int(_CODE.match(e.label).group(1))
-        for e in explain_group(table, group)
-        if e.blind_spots
-    }
+    return {e.class_code for e in explain_group(table, group) if e.blind_spots}
 
 
 @st.composite
