@@ -130,6 +130,7 @@ CANNOT_START_CHECK = "placed but cannot start"
 EXPLAIN_COLUMNS = (
     ("group", "GROUP"),
     ("nodes", "NODES (CLASS)"),
+    ("class_code", "CLASS"),
     ("node_count", "COUNT"),
     ("check", "CHECK"),
     ("required", "REQUIRED"),
@@ -163,7 +164,8 @@ def explain(
     rows = []
     for feasibility in groups:
         for item in explain_group(table_, feasibility, node):
-            base = [f"{job.id}/{feasibility.group.name}", item.label, item.node_count]
+            group = f"{job.id}/{feasibility.group.name}"
+            base = [group, item.label, f"#{item.class_code}", item.node_count]
             if not item.findings:
                 rows.append([*base, "feasible", "", ""])
             for risk in item.start_risks:

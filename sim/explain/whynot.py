@@ -104,7 +104,8 @@ def explain_group(
         node = table.nodes[index]
         findings = node_findings(node, feasibility)
         risks = _start_risks(node, findings, feasibility)
-        return [ClassExplanation(node.name, 1, node.name, findings, start_risks=risks)]
+        code = int(table.class_codes[index])
+        return [ClassExplanation(node.name, 1, node.name, findings, [], risks, code)]
     candidates = set(feasibility.order.tolist())
     visit = list(feasibility.order.tolist()) + [i for i in range(table.n) if i not in candidates]
     members: dict[int, list[int]] = {}
