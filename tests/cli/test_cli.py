@@ -190,3 +190,22 @@ def test_explain_names_the_start_risk_on_the_windows_class_in_table_and_json():
     risky = [r for r in rows if r["check"] == "placed but cannot start"]
     assert len(risky) == 1 and "hashistack-windows" in risky[0]["nodes"]
     assert "Linux image" in risky[0]["node_has"]
+
+
+def test_check_names_the_chosen_nodes():
+    result = run("check")
+    lines = {line.split()[0]: line for line in result.output.splitlines() if "/" in line}
+    assert "PLACED ON" in result.output
+    assert lines["grafana/grafana"].rstrip().endswith("linux-0")
+    assert lines["traefik/traefik"].rstrip().endswith("linux-0, windows-0")
+
+
+def test_check_summarises_many_chosen_nodes_per_class():
+    result = run("check", str(SCENARIOS / "multi-dc-pools.yaml"))
+    assert result.exit_code == 0, result.output
+    api = next(line for line in result.output.splitlines() if line.startswith("api/api"))
+    # 6 allocations over the two dc1 prod racks, each class named by what tells it apart.
+    assert "3 allocs on 3 nodes of m5-xlarge · dc1 · linux · meta.rack=r1" in api
+    assert "3 allocs on 3 nodes of m5-xlarge · dc1 · linux · meta.rack=r2" in api
+    exporter = next(line for line in result.output.splitlines() if "node-exporter" in line)
+    assert exporter.rstrip().endswith("9 allocs on 3 more classes")
