@@ -209,3 +209,21 @@ def test_check_summarises_many_chosen_nodes_per_class():
     assert "3 allocs on 3 nodes of m5-xlarge · dc1 · linux · meta.rack=r2" in api
     exporter = next(line for line in result.output.splitlines() if "node-exporter" in line)
     assert exporter.rstrip().endswith("9 allocs on 3 more classes")
+
+
+def test_whatif_fail_on_risk_gates_placements_that_cannot_start_after_the_change():
+    # Without Linux clients every job lands on the Windows Docker node: placed, never started.
+    assert run("whatif", "--set", "client_count=0").exit_code == 0
+    assert run("whatif", "--set", "client_count=0", "--fail-on-risk").exit_code == 3
+    # Without the Windows client nothing is at risk after the change (traefik was before).
+    assert run("whatif", "--set", "windows_client_count=0", "--fail-on-risk").exit_code == 0
+
+
+@pytest.mark.parametrize("command", [["check"], ["whatif"], ["whatif", "--set", "client_count=0"]])
+def test_var_file_values_the_scenario_ignores_are_warned_about_once(command, tmp_path: Path):
+    tfvars = tmp_path / "terraform.tfvars"
+    tfvars.write_text('client_count = 1\nregion = "us-east-1"\nkey_name = "ops"\n')
+    result = CliRunner().invoke(app, [*command, "--var-file", str(tfvars)])
+    assert result.exit_code == 0, result.output
+    warning = f"warning: {tfvars}: ignored 2 value(s) this scenario does not use: key_name, region"
+    assert result.stderr.splitlines().count(warning) == 1, result.stderr
