@@ -157,11 +157,12 @@ def _mark_start_risks(
     """Set ``cannot_start``/``start_problem`` on every edge: whether the group, placed on
     the right vertex (its first node speaks for a class), could ever start there."""
     for g in groups:
-        ends = [v for _, v in G.edges(g.vertex)]
+        adjacent = G.adj[g.vertex]  # the edge dicts themselves, shared with the other end
+        ends = list(adjacent)
         problems = start_problems_per_node(g.feasibility.group, [node_of(v) for v in ends])
         for v, found in zip(ends, problems, strict=True):
-            G.edges[g.vertex, v]["cannot_start"] = bool(found)
-            G.edges[g.vertex, v]["start_problem"] = "; ".join(found)
+            adjacent[v]["cannot_start"] = bool(found)
+            adjacent[v]["start_problem"] = "; ".join(found)
 
 
 def _filtered_summary(gf: GroupFeasibility) -> str:
