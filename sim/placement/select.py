@@ -458,6 +458,15 @@ class Options:
             out.append((node, final.item(i), parts))
         return out
 
+    def top_reports(
+        self, state: GroupState, order: list[int], chosen: int
+    ) -> list[tuple[int, float, Parts]]:
+        """The reports at window indices ``order`` followed by the ``chosen`` index's report,
+        read once when it is among them."""
+        extra = [] if chosen in order else [chosen]
+        reports = self.report(state, order + extra)
+        return [*reports[: len(order)], reports[-1] if extra else reports[order.index(chosen)]]
+
 
 def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     """Positions ``start:stop`` scored: the mean of the appended scores
@@ -680,18 +689,34 @@ def score_meta_order(final: np.ndarray) -> list[int]:
     while there is room, or replaces the root when strictly above it; the entries come out
     by popping, so equal scores come out in the order the heap's shape gives them, not in
     scoring order. After the first ``_HEAD`` options the root is at least their 5th highest
-    score, so later options at or below it are skipped in one vector step.
+    score, so later options at or below it are skipped in one vector step; of the rest, only
+    the options that enter the heap (``_entering``) are walked.
     """
     n = len(final)
     if n <= _HEAD * 2:
         return _heap_order(final.tolist(), range(n))
     head = final[:_HEAD]
     bound = np.partition(head, _HEAD - TOP_SCORES)[_HEAD - TOP_SCORES]
-    tail = np.flatnonzero(final[_HEAD:] > bound) + _HEAD
-    return _heap_order(head.tolist() + final[tail].tolist(), [*range(_HEAD), *tail.tolist()])
+    candidates = np.concatenate((np.arange(_HEAD), np.flatnonzero(final[_HEAD:] > bound) + _HEAD))
+    values = final[candidates]
+    if len(values) <= _SQUARE:
+        enter = _entering(values)
+        candidates, values = candidates[enter], values[enter]
+    return _heap_order(values.tolist(), candidates.tolist())
 
 
 _HEAD = 32  # options walked before the rest is cut at their 5th highest score
+_SQUARE = 512  # most options whose entering is worked out pairwise
+_LOWER = np.tri(_SQUARE, k=-1, dtype=bool)  # [i, j]: j is scored before i
+
+
+def _entering(values: np.ndarray) -> np.ndarray:
+    """Which options enter ``kheap.ScoreHeap`` when pushed in order: the heap always holds
+    the 5 highest scores seen so far, so an option enters exactly when fewer than 5 earlier
+    options score at least as much (and it is an option). The others change nothing."""
+    m = len(values)
+    at_least = np.count_nonzero((values[None, :] >= values[:, None]) & _LOWER[:m, :m], axis=1)
+    return (at_least < TOP_SCORES) & (values != -np.inf)
 
 
 def _heap_order(values: list[float], indices) -> list[int]:
@@ -758,11 +783,7 @@ def _top_scores(
     the ``chosen`` (window, index) option's report, appended last."""
     if len(consumed) == 1:
         options, used = consumed[0]
-        order = score_meta_order(options.final[:used])
-        extra = [] if chosen[1] in order else [chosen[1]]
-        reports = options.report(state, order + extra)
-        last = reports[-1] if extra else reports[order.index(chosen[1])]
-        return [*reports[: len(order)], last]
+        return options.top_reports(state, score_meta_order(options.final[:used]), chosen[1])
     final = np.concatenate([o.final[:used] for o, used in consumed])
     best = np.array(score_meta_order(final), dtype=np.int64)
     ends = np.cumsum([used for _, used in consumed])
