@@ -23,7 +23,7 @@ Reproduced from scheduler/feasible/select.go and feasible.go:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import overload
@@ -688,86 +688,87 @@ def score_meta_order(final: np.ndarray) -> list[int]:
     ``kheap.ScoreHeap`` is a min-heap of 5 driven by Go's container/heap: an option enters
     while there is room, or replaces the root when strictly above it; the entries come out
     by popping, so equal scores come out in the order the heap's shape gives them, not in
-    scoring order. After the first ``_HEAD`` options the root is at least their 5th highest
-    score, so later options at or below it are skipped in one vector step; of the rest, only
-    the options that enter the heap (``_entering``) are walked.
+    scoring order. The root only rises, so once the first ``_HEAD`` options are offered,
+    later options at or below it are skipped in one vector step.
     """
-    n = len(final)
-    if n <= _HEAD * 2:
-        return _heap_order(final.tolist(), range(n))
-    head = final[:_HEAD]
-    bound = np.partition(head, _HEAD - TOP_SCORES)[_HEAD - TOP_SCORES]
-    candidates = np.concatenate((np.arange(_HEAD), np.flatnonzero(final[_HEAD:] > bound) + _HEAD))
-    values = final[candidates]
-    if len(values) <= _SQUARE:
-        enter = _entering(values)
-        candidates, values = candidates[enter], values[enter]
-    return _heap_order(values.tolist(), candidates.tolist())
+    heap = _ScoreHeap()
+    heap.offer(enumerate(final[:_HEAD].tolist()))
+    if len(final) > _HEAD:
+        rest = final[_HEAD:]
+        tail = np.flatnonzero(rest > heap.root())
+        heap.offer(zip((tail + _HEAD).tolist(), rest[tail].tolist(), strict=True))
+    return heap.items_reverse()
 
 
-_HEAD = 32  # options walked before the rest is cut at their 5th highest score
-_SQUARE = 512  # most options whose entering is worked out pairwise
-_LOWER = np.tri(_SQUARE, k=-1, dtype=bool)  # [i, j]: j is scored before i
+_HEAD = 32  # options offered one by one before the rest is cut at the heap's root
 
 
-def _entering(values: np.ndarray) -> np.ndarray:
-    """Which options enter ``kheap.ScoreHeap`` when pushed in order: the heap always holds
-    the 5 highest scores seen so far, so an option enters exactly when fewer than 5 earlier
-    options score at least as much (and it is an option). The others change nothing."""
-    m = len(values)
-    at_least = np.count_nonzero((values[None, :] >= values[:, None]) & _LOWER[:m, :m], axis=1)
-    return (at_least < TOP_SCORES) & (values != -np.inf)
+class _ScoreHeap:
+    """``kheap.ScoreHeap`` of ``TOP_SCORES`` scores as Go's container/heap moves it."""
 
+    __slots__ = ("items", "keys")
 
-def _heap_order(values: list[float], indices) -> list[int]:
-    """Push ``values`` (-inf skipped) as ``heap.Push`` on ``kheap.ScoreHeap`` does, then
-    pop them out as ``GetItemsReverse`` orders them; returns their ``indices``."""
-    keys: list[float] = []
-    items: list[int] = []
-    for i, score in zip(indices, values, strict=True):
-        if len(keys) == TOP_SCORES:
-            if not score > keys[0]:
-                continue
-            keys[0], items[0] = score, i
-            j, n = 0, TOP_SCORES  # heap.Fix at the root: down
-            while True:
-                c = 2 * j + 1
-                if c >= n:
+    def __init__(self) -> None:
+        self.keys: list[float] = []
+        self.items: list[int] = []
+
+    def root(self) -> float:
+        """The score an option must beat to enter (-inf, never scored, while there is room)."""
+        return self.keys[0] if len(self.keys) == TOP_SCORES else -np.inf
+
+    def offer(self, options: Iterable[tuple[int, float]]) -> None:
+        """(index, score) options in order: ``heap.Push`` while there is room (-inf
+        skipped), then replace the root (``heap.Fix``) when strictly above it."""
+        keys, items = self.keys, self.items
+        options = iter(options)
+        if len(keys) < TOP_SCORES:
+            for i, score in options:
+                if score == -np.inf:
+                    continue
+                keys.append(score)
+                items.append(i)
+                j = len(keys) - 1  # up
+                while j > 0:
+                    p = (j - 1) // 2
+                    if not keys[j] < keys[p]:
+                        break
+                    keys[j], keys[p], items[j], items[p] = keys[p], keys[j], items[p], items[j]
+                    j = p
+                if len(keys) == TOP_SCORES:
                     break
-                if c + 1 < n and keys[c + 1] < keys[c]:
-                    c += 1
-                if not keys[c] < keys[j]:
-                    break
-                keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
-                j = c
-        elif score != -np.inf:
-            keys.append(score)
-            items.append(i)
-            j = len(keys) - 1  # heap.Push: up
-            while j > 0:
-                p = (j - 1) // 2
-                if not keys[j] < keys[p]:
-                    break
-                keys[j], keys[p], items[j], items[p] = keys[p], keys[j], items[p], items[j]
-                j = p
-    out = []
-    for n in range(len(keys) - 1, 0, -1):  # GetItemsReverse: pop, fill from the back
-        keys[0], keys[n], items[0], items[n] = keys[n], keys[0], items[n], items[0]
-        j = 0
-        while True:
-            c = 2 * j + 1
-            if c >= n:
-                break
-            if c + 1 < n and keys[c + 1] < keys[c]:
-                c += 1
-            if not keys[c] < keys[j]:
-                break
-            keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
-            j = c
-        out.append(items.pop())
-        keys.pop()
-    out.extend(items)
-    return out[::-1]
+        root = self.root()
+        for i, score in options:
+            if score > root:
+                keys[0], items[0] = score, i
+                _down(keys, items, TOP_SCORES)
+                root = keys[0]
+
+    def items_reverse(self) -> list[int]:
+        """The indices as ``GetItemsReverse`` orders them: popped one by one, filled from the
+        back (the heap is emptied)."""
+        keys, items, out = self.keys, self.items, []
+        for n in range(len(keys) - 1, 0, -1):
+            keys[0], keys[n], items[0], items[n] = keys[n], keys[0], items[n], items[0]
+            _down(keys, items, n)
+            out.append(items.pop())
+            keys.pop()
+        out.extend(items)
+        return out[::-1]
+
+
+def _down(keys: list[float], items: list[int], n: int) -> None:
+    """container/heap's ``down`` from the root over the first ``n`` entries."""
+    j = 0
+    while True:
+        c = 2 * j + 1
+        if c >= n:
+            return
+        if c + 1 < n and keys[c + 1] < keys[c]:
+            c += 1
+        if not keys[c] < keys[j]:
+            return
+        keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
+        j = c
 
 
 def window_for(limit: int) -> int:
