@@ -688,19 +688,20 @@ def score_meta_order(final: np.ndarray) -> list[int]:
     ``kheap.ScoreHeap`` is a min-heap of 5 driven by Go's container/heap: an option enters
     while there is room, or replaces the root when strictly above it; the entries come out
     by popping, so equal scores come out in the order the heap's shape gives them, not in
-    scoring order. The root only rises, so once the first ``_HEAD`` options are offered,
-    later options at or below it are skipped in one vector step.
+    scoring order. The root only rises, so the options left are cut in one vector step at
+    the root, and cut again after every ``_HEAD`` × 4 of them offered one by one.
     """
     heap = _ScoreHeap()
     heap.offer(enumerate(final[:_HEAD].tolist()))
-    if len(final) > _HEAD:
-        rest = final[_HEAD:]
-        tail = np.flatnonzero(rest > heap.root())
-        heap.offer(zip((tail + _HEAD).tolist(), rest[tail].tolist(), strict=True))
+    start = _HEAD
+    while start < len(final):
+        picked = np.flatnonzero(final[start:] > heap.root())[: _HEAD * 4] + start
+        heap.offer(zip(picked.tolist(), final[picked].tolist(), strict=True))
+        start = int(picked[-1]) + 1 if len(picked) == _HEAD * 4 else len(final)
     return heap.items_reverse()
 
 
-_HEAD = 32  # options offered one by one before the rest is cut at the heap's root
+_HEAD = 32  # options offered one by one before the first cut
 
 
 class _ScoreHeap:
