@@ -78,8 +78,9 @@ def test_wheel_installed_elsewhere_runs_the_default_scenario(tmp_path: Path):
     check = _run([env_dir / "bin" / "nomad-sim", "check"], elsewhere, env)
     assert check.returncode == 0, check.stderr
     assert [line.split() for line in check.stdout.splitlines()[2:6]] == [
-        ["grafana/grafana", "service", "1", "2", "1", "placed", "-"],
-        ["prometheus/prometheus", "service", "1", "2", "1", "placed", "-"],
-        ["webapp/demo", "service", "1", "2", "1", "placed", "-"],
-        ["traefik/traefik", "system", "2", "2", "2", "placed,", "cannot", "start", "-"],
+        ["grafana/grafana", "service", "1", "2", "1", "placed", "-", "linux-0"],
+        ["prometheus/prometheus", "service", "1", "2", "1", "placed", "-", "linux-0"],
+        ["webapp/demo", "service", "1", "2", "1", "placed", "-", "linux-0"],
+        ["traefik/traefik", "system", "2", "2", "2", "placed,", "cannot", "start", "-",
+         "linux-0,", "windows-0"],
     ]

@@ -15,7 +15,7 @@ from models import Scenario as ScenarioModel
 
 from ..core.errors import InputError
 from ..core.nodetable import NodeTable
-from ..explain import explain_group
+from ..explain import explain_group, table_class_labels
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
 from ..whatif import (
@@ -33,7 +33,7 @@ from . import edits
 from .cluster import Cluster
 from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes, within_bound
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
-from .options import MaxPoints, cluster_options
+from .options import FailOnRisk, MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
 from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
@@ -51,8 +51,8 @@ or Nomad's own files (--job FILE ... --nodes FILE), and --format, --seed.
 \b
 Exit codes:
   0  every task group places
-  3  some task group cannot be placed (the CI gate; with check --fail-on-risk also a
-     placement that cannot start; fix: no fix found)
+  3  some task group cannot be placed (the CI gate; with check/whatif --fail-on-risk
+     also a placement that cannot start; fix: no fix found)
   2  invalid input or usage, or an internal error (one line on stderr)
   130  interrupted (Ctrl-C)
 """
@@ -97,10 +97,15 @@ def default(
         ctx.invoke(check)
 
 
-def _load(cluster: Cluster, *, with_sets: bool = True) -> ResolvedScenario:
+def _load(
+    cluster: Cluster, *, with_sets: bool = True, warned: tuple[str, ...] = ()
+) -> ResolvedScenario:
+    """The cluster, its warnings on stderr (but not those in ``warned``, printed already by
+    an earlier load of the same files)."""
     resolved = cluster.resolve(with_sets=with_sets)
     for warning in resolved.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        if warning not in warned:
+            typer.echo(f"warning: {warning}", err=True)
     return resolved
 
 
@@ -111,12 +116,7 @@ def _exit_for(run: ScenarioRun, fail_on_risk: bool = False) -> None:
 
 @app.command()
 @cluster_options()
-def check(
-    cluster: Cluster,
-    fail_on_risk: Annotated[
-        bool, typer.Option(help="Exit 3 also when a placement cannot start.")
-    ] = False,
-) -> None:
+def check(cluster: Cluster, fail_on_risk: FailOnRisk = False) -> None:
     """Which task groups place, where, and if not, Nomad's placement failure."""
     fmt = cluster.fmt
     run = run_resolved(_load(cluster), cluster.seed, metrics=fmt is OutputFormat.json)
@@ -124,9 +124,13 @@ def check(
     _exit_for(run, fail_on_risk)
 
 
+# The "placed but cannot start" finding (Bug #17), a row of its own beside "feasible".
+CANNOT_START_CHECK = "placed but cannot start"
+
 EXPLAIN_COLUMNS = (
     ("group", "GROUP"),
     ("nodes", "NODES (CLASS)"),
+    ("class_code", "CLASS"),
     ("node_count", "COUNT"),
     ("check", "CHECK"),
     ("required", "REQUIRED"),
@@ -160,9 +164,12 @@ def explain(
     rows = []
     for feasibility in groups:
         for item in explain_group(table_, feasibility, node):
-            base = [f"{job.id}/{feasibility.group.name}", item.label, item.node_count]
+            group = f"{job.id}/{feasibility.group.name}"
+            base = [group, item.label, f"#{item.class_code}", item.node_count]
             if not item.findings:
                 rows.append([*base, "feasible", "", ""])
+            for risk in item.start_risks:
+                rows.append([*base, CANNOT_START_CHECK, "the tasks can start on the node", risk])
             for finding in item.findings:
                 rows.append([*base, finding.check, finding.required, finding.actual])
             for spot in item.blind_spots:
@@ -180,6 +187,7 @@ def whatif(
     additions: edits.Additions = None,
     scales: edits.Scales = None,
     plans: edits.Plans = None,
+    fail_on_risk: FailOnRisk = False,
 ) -> None:
     """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
     the cluster edits (--drain, --remove, --add, --scale, --plan)."""
@@ -187,7 +195,7 @@ def whatif(
     base = _load(cluster, with_sets=False)
     before = run_resolved(base, cluster.seed)
     # Edits are pure functions: without --set the loaded cluster is edited as it is.
-    edited = _load(cluster) if cluster.sets else base
+    edited = _load(cluster, warned=tuple(base.warnings)) if cluster.sets else base
     after = run_resolved(apply_edits(edited, changes), cluster.seed)
     label = " ".join(["after", *cluster.sets, *(c.label for c in changes)])
     if cluster.fmt is OutputFormat.json:
@@ -197,7 +205,7 @@ def whatif(
         moved = edits.moves_report(before, after, cluster.fmt)
         if moved:
             typer.echo("\n" + moved)
-    _exit_for(after)
+    _exit_for(after, fail_on_risk)
 
 
 @app.command()
@@ -410,6 +418,7 @@ def graph(
 NODES_COLUMNS = (
     ("node_group", "NODE GROUP"),
     ("computed_class", "CLASS"),
+    ("class_label", "LABEL (AS IN GRAPH, EXPLAIN)"),
     ("node_class", "NODE CLASS"),
     ("datacenter", "DATACENTER"),
     ("node_pool", "POOL"),
@@ -424,6 +433,7 @@ def nodes(cluster: Cluster) -> None:
     """Node groups and the computed classes they collapse into."""
     resolved = _load(cluster)
     table_ = NodeTable(resolved.nodes)
+    labels = table_class_labels(table_)
     rows: dict[tuple[str, int], list[Any]] = {}
     for i, node in enumerate(resolved.nodes):
         key = (resolved.node_group_of[i], int(table_.class_codes[i]) if table_.n else 0)
@@ -432,6 +442,7 @@ def nodes(cluster: Cluster) -> None:
             [
                 key[0],
                 f"#{key[1]}",
+                labels[key[1]],
                 node.node_class or "-",
                 node.datacenter,
                 node.node_pool,

@@ -14,7 +14,7 @@ from ..planning.resilience import MAX_FAILURE_SETS
 from .app import _load, app
 from .cluster import Cluster
 from .guard import EXIT_UNPLACEABLE
-from .options import cluster_options
+from .options import FailOnRisk, cluster_options
 from .outputs import image_path
 from .render import OutputFormat, records, table, to_json
 
@@ -117,9 +117,7 @@ def resilience_command(
         ),
     ] = 1,
     plot: Plot = None,
-    fail_on_risk: Annotated[
-        bool, typer.Option(help="Exit 3 also when a replacement cannot start.")
-    ] = False,
+    fail_on_risk: FailOnRisk = False,
 ) -> None:
     """Lose each value of a failure domain: which groups cannot replace their allocations.
 

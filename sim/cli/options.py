@@ -71,6 +71,14 @@ Seed = Annotated[
     ),
 ]
 
+FailOnRisk = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-risk/--no-fail-on-risk",
+        help="Exit 3 also when a placement (after the change, or a replacement) cannot start.",
+    ),
+]
+
 MaxPoints = Annotated[
     int,
     typer.Option(

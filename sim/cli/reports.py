@@ -2,21 +2,89 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from models import TaskGroup
 
+from ..explain import table_class_labels
 from ..whatif.outcome import GroupResult, ScenarioRun
 from .render import OutputFormat, table
 
-GROUP_HEADER = ["JOB/GROUP", "TYPE", "COUNT", "FEASIBLE NODES", "PLACED", "STATUS", "BLOCKED BY"]
+GROUP_HEADER = [
+    "JOB/GROUP",
+    "TYPE",
+    "COUNT",
+    "FEASIBLE NODES",
+    "PLACED",
+    "STATUS",
+    "BLOCKED BY",
+    "PLACED ON",
+]
+# Up to this many chosen nodes are named; beyond it they are summarised per computed class.
+NAMED_NODES = 3
+NAMED_CLASSES = 3
 
 
 def group_rows(run: ScenarioRun) -> list[list[Any]]:
+    labels = _LazyLabels(run)
     return [
-        [g.key, g.job_type, g.count, g.feasible_nodes, g.placed, g.status, g.blocking or "-"]
+        [
+            g.key,
+            g.job_type,
+            g.count,
+            g.feasible_nodes,
+            g.placed,
+            g.status,
+            g.blocking or "-",
+            placed_on(run, g, labels) or "-",
+        ]
         for g in run.groups
     ]
+
+
+class _LazyLabels:
+    """The run's class labels, computed only when some group needs a per-class summary."""
+
+    def __init__(self, run: ScenarioRun):
+        self.run = run
+        self._labels: list[str] | None = None
+
+    def __getitem__(self, code: int) -> str:
+        if self._labels is None:
+            self._labels = table_class_labels(self.run.table)
+        return self._labels[code]
+
+
+def placed_on(run: ScenarioRun, g: GroupResult, labels: _LazyLabels | None = None) -> str:
+    """The nodes chosen for the group: named when few (``linux-0 ×2, windows-0``), else
+    allocations and nodes per computed class (``8 allocs on 4 nodes of m5-xlarge · ...``),
+    the largest first."""
+    per_node = Counter(g.placements or g.nodes)
+    if len(per_node) <= NAMED_NODES:
+        return ", ".join(f"{n} ×{k}" if k > 1 else n for n, k in per_node.items())
+    labels = labels or _LazyLabels(run)
+    table_ = run.table
+    allocs: Counter[int] = Counter()
+    nodes: Counter[int] = Counter()
+    for name, k in per_node.items():
+        code = int(table_.class_codes[table_.name_index[name]])
+        allocs[code] += k
+        nodes[code] += 1
+    ranked = allocs.most_common()
+    parts = [
+        f"{_plural(k, 'alloc')} on {_plural(nodes[c], 'node')} of {labels[c]}"
+        for c, k in ranked[:NAMED_CLASSES]
+    ]
+    if len(ranked) > NAMED_CLASSES:
+        rest = sum(k for _, k in ranked[NAMED_CLASSES:])
+        more = len(ranked) - NAMED_CLASSES
+        parts.append(f"{_plural(rest, 'alloc')} on {more} more class{'es' if more > 1 else ''}")
+    return "; ".join(parts)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def failure_blocks(run: ScenarioRun) -> str:

@@ -15,6 +15,8 @@ from models import Node
 
 from ..core.nodetable import NodeTable
 from ..feasibility import Finding, GroupFeasibility, in_datacenters, in_pool
+from ..placement.deployment import group_start_problems
+from .labels import table_class_labels
 
 _UNHASHED_FAMILIES = ("driver", "device", "network")
 
@@ -28,15 +30,17 @@ class ClassExplanation:
     example: str
     findings: list[Finding]
     blind_spots: list[str] = field(default_factory=list)
+    start_risks: list[str] = field(default_factory=list)
+    class_code: int | None = None
 
     @property
     def feasible(self) -> bool:
         return not self.findings
 
-
-def class_label(node: Node, code: int) -> str:
-    user_class = node.node_class or "(no class)"
-    return f"class #{code} {user_class} in {node.datacenter}/{node.node_pool}"
+    @property
+    def can_start(self) -> bool:
+        """False when the group, placed here, could never start (Bug #17, Nomad cannot see it)."""
+        return not self.start_risks
 
 
 def eligibility_findings(node: Node, feasibility: GroupFeasibility) -> list[Finding]:
@@ -83,6 +87,12 @@ def _blind_spots(nodes: list[Node], feasibility: GroupFeasibility) -> list[str]:
     ]
 
 
+def _start_risks(node: Node, findings: list[Finding], feasibility: GroupFeasibility) -> list[str]:
+    """Why the group could not start on a node the scheduler may choose; the Docker OS type is
+    an attribute, so the class's first node speaks for the class as it does for feasibility."""
+    return [] if findings else group_start_problems(feasibility.group, node)
+
+
 def explain_group(
     table: NodeTable, feasibility: GroupFeasibility, node_name: str | None = None
 ) -> list[ClassExplanation]:
@@ -92,23 +102,29 @@ def explain_group(
         if index is None:
             raise KeyError(node_name)
         node = table.nodes[index]
-        return [ClassExplanation(node.name, 1, node.name, node_findings(node, feasibility))]
+        findings = node_findings(node, feasibility)
+        risks = _start_risks(node, findings, feasibility)
+        code = int(table.class_codes[index])
+        return [ClassExplanation(node.name, 1, node.name, findings, [], risks, code)]
     candidates = set(feasibility.order.tolist())
     visit = list(feasibility.order.tolist()) + [i for i in range(table.n) if i not in candidates]
     members: dict[int, list[int]] = {}
     for index in visit:
         members.setdefault(int(table.class_codes[index]), []).append(index)
+    labels = table_class_labels(table)
     out = []
     for code, indices in members.items():
         nodes = [table.nodes[i] for i in indices]
         findings = node_findings(nodes[0], feasibility)
         out.append(
             ClassExplanation(
-                class_label(nodes[0], code),
+                labels[code],
                 len(nodes),
                 nodes[0].name,
                 findings,
                 _blind_spots([n for i, n in zip(indices, nodes) if i in candidates], feasibility),
+                _start_risks(nodes[0], findings, feasibility),
+                code,
             )
         )
     return out

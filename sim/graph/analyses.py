@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from .build import CLASS, NODE, class_label
+from .build import CLASS, NODE
 
 Vertex = tuple[str, Hashable]
 Scope = tuple[str, Hashable]
@@ -47,7 +47,7 @@ def _vertex_scopes(G: nx.Graph, v: Vertex) -> Iterator[tuple[Scope, int, str]]:
     """Nodes per scope behind one right-side vertex, with the scope's readable name."""
     right = G.nodes[v]
     size = right["nodes"] if right["kind"] == CLASS else 1
-    yield ("class", right["class_code"]), size, class_label(right)
+    yield ("class", right["class_code"]), size, right["class_label"]
     yield ("datacenter", right["datacenter"]), size, right["datacenter"]
     if G.graph.get("node_groups"):
         if right["kind"] == NODE:

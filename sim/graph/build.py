@@ -7,14 +7,15 @@ second at class resolution.
 
 Vertices are ``("group", "job/group")`` (``bipartite=0``) and ``("class", code)`` or
 ``("node", index)`` (``bipartite=1``). Every edge carries ``weight`` (feasible nodes) and
-``fit`` (allocations of the group that fit on those nodes, alone); every right vertex
+``fit`` (allocations of the group that fit on those nodes, alone) and ``cannot_start`` with
+``start_problem`` (the group placed there never starts: Bug #17); every right vertex
 carries ``slots`` (allocations of *any* mix of its groups that fit), which
 :func:`sim.graph.capacity_bound` needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -23,7 +24,9 @@ import numpy as np
 from models import Node
 
 from ..core.nodetable import NodeTable, intern
+from ..explain.labels import table_class_labels
 from ..feasibility import PASS, GroupFeasibility, JobFeasibility
+from ..placement.deployment import start_problems_per_node
 from .capacity import UNLIMITED, allocations_fit, distinct_hosts_scope, group_ask, node_capacity
 
 GROUP, CLASS, NODE = "group", "class", "node"
@@ -132,8 +135,34 @@ def _groups(feasibilities: Iterable[JobFeasibility], rows: _Rows) -> list[_Group
                 "filtered": _filtered_summary(gf),
             }
             row_fit = allocations_fit(rows.free, ask, per_node_cap)
+            attrs["allocations"] = _allocations(job.type, group.count, gf, rows, row_fit)
             out[vertex] = _Group(vertex, attrs, gf, ask, row_fit)
     return list(out.values())
+
+
+def _allocations(
+    job_type: str, count: int, gf: GroupFeasibility, rows: _Rows, row_fit: np.ndarray
+) -> int:
+    """How many allocations the group asks for: ``count``, except a system or sysbatch job,
+    which Nomad places once on every feasible node with room (scheduler/scheduler_system.go),
+    as ``check`` counts them."""
+    if job_type not in ("system", "sysbatch"):
+        return count
+    return int(np.count_nonzero(row_fit[rows.codes[gf.feasible]]))
+
+
+def _mark_start_risks(
+    G: nx.Graph, table: NodeTable, groups: list[_Group], node_of: Callable[[tuple], Node]
+) -> None:
+    """Set ``cannot_start``/``start_problem`` on every edge: whether the group, placed on
+    the right vertex (its first node speaks for a class), could ever start there."""
+    for g in groups:
+        adjacent = G.adj[g.vertex]  # the edge dicts themselves, shared with the other end
+        ends = list(adjacent)
+        problems = start_problems_per_node(g.feasibility.group, [node_of(v) for v in ends])
+        for v, found in zip(ends, problems, strict=True):
+            adjacent[v]["cannot_start"] = bool(found)
+            adjacent[v]["start_problem"] = "; ".join(found)
 
 
 def _filtered_summary(gf: GroupFeasibility) -> str:
@@ -142,19 +171,15 @@ def _filtered_summary(gf: GroupFeasibility) -> str:
     return "; ".join(f"{reason}: {n}" for reason, n in ranked)
 
 
-def _node_attrs(node: Node, code: int) -> dict:
+def _node_attrs(node: Node, code: int, labels: list[str]) -> dict:
     return {
+        "class_label": labels[code],
         "node_class": node.node_class,
         "datacenter": node.datacenter,
         "pool": node.node_pool,
         "kernel": node.attributes.get("kernel.name", ""),
         "class_code": code,
     }
-
-
-def class_label(attrs: dict) -> str:
-    """How people name a computed class: user node class · datacenter · kernel."""
-    return f"{attrs['node_class'] or '(no class)'} · {attrs['datacenter']} · {attrs['kernel']}"
 
 
 def _joint_slots(
@@ -249,6 +274,8 @@ def group_class_graph(
         per_ng = (d for chunk in edge_ng for d in chunk)
         for gi, c, counts in zip(columns[0], columns[1], per_ng, strict=True):
             G.edges[vertices[gi], (CLASS, c)]["node_groups"] = counts
+    representatives = table.class_representatives
+    _mark_start_risks(G, table, groups, lambda v: table.nodes[int(representatives[v[1]])])
     return G
 
 
@@ -276,13 +303,14 @@ def _add_class_vertices(G: nx.Graph, table: NodeTable, rows: _Rows) -> None:
         for c, ng, size in pairs:
             name = rows.node_group_names[ng]
             present[c][name] = present[c].get(name, 0) + size
+    labels = table_class_labels(table)
     for code, first in enumerate(table.class_representatives.tolist()):
-        attrs = _node_attrs(table.nodes[first], code)
+        attrs = _node_attrs(table.nodes[first], code, labels)
         G.add_node(
             (CLASS, code),
             bipartite=1,
             kind=CLASS,
-            label=class_label(attrs),
+            label=labels[code],
             nodes=int(counts[code]),
             free_cpu=int(free[0][code]),
             free_memory_mb=int(free[1][code]),
@@ -308,8 +336,9 @@ def group_node_graph(
     rows = _rows(table, node_groups)
     groups = _groups(feasibilities, rows)
     G = _new_graph(NODE, rows, groups)
+    labels = table_class_labels(table)
     for i, node in enumerate(table.nodes):
-        attrs = _node_attrs(node, int(table.class_codes[i]))
+        attrs = _node_attrs(node, int(table.class_codes[i]), labels)
         free = rows.free[rows.codes[i]]
         G.add_node(
             (NODE, i),
@@ -345,4 +374,5 @@ def group_node_graph(
         )
         for i in range(table.n):
             G.nodes[(NODE, i)]["slots"] = int(slots[i])
+    _mark_start_risks(G, table, groups, lambda v: table.nodes[v[1]])
     return G

@@ -1,7 +1,8 @@
 """A readable picture of the graph: task groups left, node classes (or nodes) right.
 
-Edge width grows with the number of feasible nodes behind the edge; groups with no
-feasible node are drawn in red. A bare ``Figure`` renders through Agg without pyplot, so
+Edge width grows with the number of feasible nodes behind the edge; edges to nodes where the
+group's placements cannot start (Bug #17) are drawn in orange, dashed, with a legend; groups
+with no feasible node are drawn in red. A bare ``Figure`` renders through Agg without pyplot, so
 no display is needed and a notebook's chosen backend is left alone.
 """
 
@@ -12,8 +13,10 @@ from pathlib import Path
 import networkx as nx
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .analyses import unplaceable_groups
+from .export import RISK_COLOR
 
 _ROW_INCHES = 0.38
 _RED, _INK, _EDGE = "#c0392b", "#222222", "#5b7db1"
@@ -23,6 +26,15 @@ def _positions(vertices: list, x: float) -> dict:
     """Evenly spaced from top (y = 1) to bottom (y = 0); a lone vertex sits mid-height."""
     n = len(vertices)
     return {v: (x, 1 - (i + 0.5) / n) for i, v in enumerate(vertices)}
+
+
+def _legend(fig: Figure) -> None:
+    handles = [
+        Line2D([], [], color=_EDGE, lw=2, label="feasible"),
+        Line2D([], [], color=RISK_COLOR, lw=2, ls="--", label="feasible, placements cannot start"),
+        Line2D([], [], color=_RED, marker="s", lw=0, label="unplaceable group"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
 
 
 def draw_graph(G: nx.Graph) -> Figure:
@@ -44,22 +56,26 @@ def draw_graph(G: nx.Graph) -> Figure:
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(0, 1)
     widest = max((w for _, _, w in G.edges(data="weight")), default=1)
-    edges = list(G.edges(data="weight"))
-    ax.add_collection(
-        LineCollection(
-            [(pos[u], pos[v]) for u, v, _ in edges],
-            linewidths=[0.6 + 5.4 * w / widest for *_, w in edges],
-            colors=_EDGE,
-            alpha=0.6,
+    edges = list(G.edges(data=True))
+    for risky in (False, True):
+        chosen = [(u, v, d) for u, v, d in edges if bool(d.get("cannot_start")) is risky]
+        ax.add_collection(
+            LineCollection(
+                [(pos[u], pos[v]) for u, v, _ in chosen],
+                linewidths=[0.6 + 5.4 * d["weight"] / widest for *_, d in chosen],
+                colors=RISK_COLOR if risky else _EDGE,
+                linestyles="dashed" if risky else "solid",
+                alpha=0.9 if risky else 0.6,
+            )
         )
-    )
+    _legend(fig)
     for v in left:
         d, color = G.nodes[v], _RED if v in unplaceable else _INK
         ax.plot(*pos[v], "s", color=color, markersize=7)
         ax.text(
             pos[v][0] - 0.03,
             pos[v][1],
-            f"{d['name']} ×{d['count']}",
+            f"{d['name']} ×{d.get('allocations', d['count'])}",
             color=color,
             ha="right",
             va="center",
@@ -79,9 +95,7 @@ def draw_graph(G: nx.Graph) -> Figure:
             fontsize=9,
         )
     side = "node classes" if G.graph.get("resolution") == "class" else "nodes"
-    fig.suptitle(
-        f"task groups × {side}  (edge width: feasible nodes; red: unplaceable)", fontsize=10
-    )
+    fig.suptitle(f"task groups × {side}  (edge width: feasible nodes)", fontsize=10)
     return fig
 
 

@@ -17,6 +17,8 @@ from ..core.outfile import write_whole
 from .analyses import unplaceable_groups
 
 FORMATS = ("graphml", "json", "dot", "png", "svg")
+# Edges where the group's placements cannot start (Bug #17); draw.py uses the same colour.
+RISK_COLOR = "#e67e22"
 
 
 def vertex_id(v: tuple) -> str:
@@ -72,7 +74,7 @@ def to_dot(G: nx.Graph) -> str:
             if d["bipartite"] != side:
                 continue
             if side == 0:
-                label = f"{d['name']}\ncount {d['count']}"
+                label = f"{d['name']}\ncount {d.get('allocations', d['count'])}"
                 style = (
                     'shape=box, color="red", fontcolor="red"' if v in unplaceable else ("shape=box")
                 )
@@ -81,11 +83,19 @@ def to_dot(G: nx.Graph) -> str:
                 style = "shape=ellipse"
             lines.append(f"    {_quote(vertex_id(v))} [label={_quote(label)}, {style}];")
         lines.append("  }")
-    for u, v, w in G.edges(data="weight"):
+    for u, v, d in G.edges(data=True):
         a, b = (u, v) if G.nodes[u]["bipartite"] == 0 else (v, u)
+        w = d["weight"]
         pen = 1 + 4 * w / widest
+        risk = (
+            f', color="{RISK_COLOR}", style=dashed, class="cannot_start", '
+            f"tooltip={_quote(d['start_problem'])}"
+            if d.get("cannot_start")
+            else ""
+        )
         lines.append(
-            f'  {_quote(vertex_id(a))} -- {_quote(vertex_id(b))} [label="{w}", penwidth={pen:.2f}];'
+            f"  {_quote(vertex_id(a))} -- {_quote(vertex_id(b))} "
+            f'[label="{w}", penwidth={pen:.2f}{risk}];'
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

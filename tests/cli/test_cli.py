@@ -178,3 +178,52 @@ def test_gpu_pool_blocks_only_the_job_asking_for_gpus_nobody_has():
     assert result.exit_code == 3
     blocked = [j["ID"] for j in json.loads(result.output)["Jobs"] if j["FailedTGAllocs"]]
     assert blocked == ["llm-finetune"]
+
+
+def test_explain_names_the_start_risk_on_the_windows_class_in_table_and_json():
+    result = run("explain", "grafana", "--set", "client_count=0")
+    assert result.exit_code == 0, result.output
+    assert "placed but cannot start" in result.output
+    assert "Windows Docker node" in result.output
+    as_json = run("explain", "grafana", "--set", "client_count=0", "--format", "json")
+    rows = json.loads(as_json.output)
+    risky = [r for r in rows if r["check"] == "placed but cannot start"]
+    assert len(risky) == 1 and "hashistack-windows" in risky[0]["nodes"]
+    assert "Linux image" in risky[0]["node_has"]
+
+
+def test_check_names_the_chosen_nodes():
+    result = run("check")
+    lines = {line.split()[0]: line for line in result.output.splitlines() if "/" in line}
+    assert "PLACED ON" in result.output
+    assert lines["grafana/grafana"].rstrip().endswith("linux-0")
+    assert lines["traefik/traefik"].rstrip().endswith("linux-0, windows-0")
+
+
+def test_check_summarises_many_chosen_nodes_per_class():
+    result = run("check", str(SCENARIOS / "multi-dc-pools.yaml"))
+    assert result.exit_code == 0, result.output
+    api = next(line for line in result.output.splitlines() if line.startswith("api/api"))
+    # 6 allocations over the two dc1 prod racks, each class named by what tells it apart.
+    assert "3 allocs on 3 nodes of m5-xlarge · dc1 · linux · meta.rack=r1" in api
+    assert "3 allocs on 3 nodes of m5-xlarge · dc1 · linux · meta.rack=r2" in api
+    exporter = next(line for line in result.output.splitlines() if "node-exporter" in line)
+    assert exporter.rstrip().endswith("9 allocs on 3 more classes")
+
+
+def test_whatif_fail_on_risk_gates_placements_that_cannot_start_after_the_change():
+    # Without Linux clients every job lands on the Windows Docker node: placed, never started.
+    assert run("whatif", "--set", "client_count=0").exit_code == 0
+    assert run("whatif", "--set", "client_count=0", "--fail-on-risk").exit_code == 3
+    # Without the Windows client nothing is at risk after the change (traefik was before).
+    assert run("whatif", "--set", "windows_client_count=0", "--fail-on-risk").exit_code == 0
+
+
+@pytest.mark.parametrize("command", [["check"], ["whatif"], ["whatif", "--set", "client_count=0"]])
+def test_var_file_values_the_scenario_ignores_are_warned_about_once(command, tmp_path: Path):
+    tfvars = tmp_path / "terraform.tfvars"
+    tfvars.write_text('client_count = 1\nregion = "us-east-1"\nkey_name = "ops"\n')
+    result = CliRunner().invoke(app, [*command, "--var-file", str(tfvars)])
+    assert result.exit_code == 0, result.output
+    warning = f"warning: {tfvars}: ignored 2 value(s) this scenario does not use: key_name, region"
+    assert result.stderr.splitlines().count(warning) == 1, result.stderr

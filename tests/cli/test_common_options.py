@@ -37,7 +37,9 @@ def test_set_reaches_every_command(cli, tmp_path: Path):
     grafana = next(j for j in check["Jobs"] if j["ID"] == "grafana")
     assert grafana["Groups"][0]["Nodes"] == ["windows-0"]
     explained = _json_of(cli("explain", "grafana", *windows_only, "--format", "json"))
-    assert [row["nodes"] for row in explained] == ["class #0 hashistack-windows in dc1/default"]
+    assert {(row["nodes"], row["class_code"]) for row in explained} == {
+        ("hashistack-windows · dc1 · windows", "#0")
+    }
     whatif = _json_of(cli("whatif", *windows_only, "--format", "json"))
     assert whatif["After"]["Jobs"][0]["Groups"][0]["Nodes"] == ["windows-0"]
     nodes = _json_of(cli("nodes", *windows_only, "--format", "json"))

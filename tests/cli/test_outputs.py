@@ -112,7 +112,8 @@ def test_explain_json_names_each_column(cli):
     rows = json.loads(result.stdout)
     assert rows[0] == {
         "group": "grafana/grafana",
-        "nodes": "class #0 hashistack-linux in dc1/default",
+        "nodes": "hashistack-linux · dc1 · linux",
+        "class_code": "#0",
         "node_count": 1,
         "check": "constraint ${node.class} = hashistack",
         "required": "${node.class} = hashistack",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,11 @@ from sim.synth.strategies import job_strategy, nodes_strategy
 from tests.feasibility.nodes import grafana_job, linux_node
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-_CODE = re.compile(r"class #(\d+) ")
 
 
 def _blind_classes(table: NodeTable, group: GroupFeasibility) -> set[int]:
     """Computed classes the why-not table flags: nodes the class cache answers wrongly."""
-    return {
-        int(_CODE.match(e.label).group(1))
-        for e in explain_group(table, group)
-        if e.blind_spots
-    }
+    return {e.class_code for e in explain_group(table, group) if e.blind_spots}
 
 
 @st.composite
@@ -103,3 +97,20 @@ def test_one_node_by_name_and_an_unknown_name() -> None:
     assert (one.label, one.node_count, one.findings) == ("linux-a", 1, [])
     with pytest.raises(KeyError):
         explain_group(table, group, node_name="nowhere")
+
+
+def test_a_feasible_class_where_the_group_cannot_start_names_the_start_risk():
+    """Bug #17: grafana's Linux image is feasible on the Windows Docker class but never starts."""
+    scenario = load_scenario(SCENARIOS / "hashistack.yaml")
+    table = NodeTable(scenario.nodes)
+    job = next(j for j in scenario.jobs if j.id == "grafana")
+    (group,) = evaluate_job(table, job, 0).groups
+    by_os = {
+        table.nodes[table.name_index[e.example]].attributes["driver.docker.os_type"]: e
+        for e in explain_group(table, group)
+    }
+    assert by_os["linux"].feasible and by_os["linux"].can_start
+    windows = by_os["windows"]
+    assert windows.feasible and not windows.can_start
+    (risk,) = windows.start_risks
+    assert "Linux image" in risk and "Windows Docker node" in risk
