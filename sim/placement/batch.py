@@ -72,8 +72,9 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
     for row, first, count, chosen in zip(
         table, (last - limit).tolist(), evaluated, best, strict=True
     ):
-        top = options.report(state, where(np.array(score_meta_order(row)) + first).tolist())
-        node, score, parts = options.report(state, [chosen])[0]
+        order = where(np.array(score_meta_order(row)) + first).tolist()
+        top = options.top_reports(state, order, chosen)
+        node, score, parts = top.pop()
         misses = Misses(count)
         options.count_misses(state, pulled_from, pulled_from + count, misses)
         pulled_from += count

@@ -23,7 +23,7 @@ Reproduced from scheduler/feasible/select.go and feasible.go:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import overload
@@ -458,6 +458,15 @@ class Options:
             out.append((node, final.item(i), parts))
         return out
 
+    def top_reports(
+        self, state: GroupState, order: list[int], chosen: int
+    ) -> list[tuple[int, float, Parts]]:
+        """The reports at window indices ``order`` followed by the ``chosen`` index's report,
+        read once when it is among them."""
+        extra = [] if chosen in order else [chosen]
+        reports = self.report(state, order + extra)
+        return [*reports[: len(order)], reports[-1] if extra else reports[order.index(chosen)]]
+
 
 def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     """Positions ``start:stop`` scored: the mean of the appended scores
@@ -679,70 +688,88 @@ def score_meta_order(final: np.ndarray) -> list[int]:
     ``kheap.ScoreHeap`` is a min-heap of 5 driven by Go's container/heap: an option enters
     while there is room, or replaces the root when strictly above it; the entries come out
     by popping, so equal scores come out in the order the heap's shape gives them, not in
-    scoring order. After the first ``_HEAD`` options the root is at least their 5th highest
-    score, so later options at or below it are skipped in one vector step.
+    scoring order. The root only rises, so the options left are cut in one vector step at
+    the root, and cut again after every ``_HEAD`` × 4 of them offered one by one.
     """
-    n = len(final)
-    if n <= _HEAD * 2:
-        return _heap_order(final.tolist(), range(n))
-    head = final[:_HEAD]
-    bound = np.partition(head, _HEAD - TOP_SCORES)[_HEAD - TOP_SCORES]
-    tail = np.flatnonzero(final[_HEAD:] > bound) + _HEAD
-    return _heap_order(head.tolist() + final[tail].tolist(), [*range(_HEAD), *tail.tolist()])
+    heap = _ScoreHeap()
+    heap.offer(enumerate(final[:_HEAD].tolist()))
+    start = _HEAD
+    while start < len(final):
+        picked = np.flatnonzero(final[start:] > heap.root())[: _HEAD * 4] + start
+        heap.offer(zip(picked.tolist(), final[picked].tolist(), strict=True))
+        start = int(picked[-1]) + 1 if len(picked) == _HEAD * 4 else len(final)
+    return heap.items_reverse()
 
 
-_HEAD = 32  # options walked before the rest is cut at their 5th highest score
+_HEAD = 32  # options offered one by one before the first cut
 
 
-def _heap_order(values: list[float], indices) -> list[int]:
-    """Push ``values`` (-inf skipped) as ``heap.Push`` on ``kheap.ScoreHeap`` does, then
-    pop them out as ``GetItemsReverse`` orders them; returns their ``indices``."""
-    keys: list[float] = []
-    items: list[int] = []
-    for i, score in zip(indices, values, strict=True):
-        if len(keys) == TOP_SCORES:
-            if not score > keys[0]:
-                continue
-            keys[0], items[0] = score, i
-            j, n = 0, TOP_SCORES  # heap.Fix at the root: down
-            while True:
-                c = 2 * j + 1
-                if c >= n:
+class _ScoreHeap:
+    """``kheap.ScoreHeap`` of ``TOP_SCORES`` scores as Go's container/heap moves it."""
+
+    __slots__ = ("items", "keys")
+
+    def __init__(self) -> None:
+        self.keys: list[float] = []
+        self.items: list[int] = []
+
+    def root(self) -> float:
+        """The score an option must beat to enter (-inf, never scored, while there is room)."""
+        return self.keys[0] if len(self.keys) == TOP_SCORES else -np.inf
+
+    def offer(self, options: Iterable[tuple[int, float]]) -> None:
+        """(index, score) options in order: ``heap.Push`` while there is room (-inf
+        skipped), then replace the root (``heap.Fix``) when strictly above it."""
+        keys, items = self.keys, self.items
+        options = iter(options)
+        if len(keys) < TOP_SCORES:
+            for i, score in options:
+                if score == -np.inf:
+                    continue
+                keys.append(score)
+                items.append(i)
+                j = len(keys) - 1  # up
+                while j > 0:
+                    p = (j - 1) // 2
+                    if not keys[j] < keys[p]:
+                        break
+                    keys[j], keys[p], items[j], items[p] = keys[p], keys[j], items[p], items[j]
+                    j = p
+                if len(keys) == TOP_SCORES:
                     break
-                if c + 1 < n and keys[c + 1] < keys[c]:
-                    c += 1
-                if not keys[c] < keys[j]:
-                    break
-                keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
-                j = c
-        elif score != -np.inf:
-            keys.append(score)
-            items.append(i)
-            j = len(keys) - 1  # heap.Push: up
-            while j > 0:
-                p = (j - 1) // 2
-                if not keys[j] < keys[p]:
-                    break
-                keys[j], keys[p], items[j], items[p] = keys[p], keys[j], items[p], items[j]
-                j = p
-    out = []
-    for n in range(len(keys) - 1, 0, -1):  # GetItemsReverse: pop, fill from the back
-        keys[0], keys[n], items[0], items[n] = keys[n], keys[0], items[n], items[0]
-        j = 0
-        while True:
-            c = 2 * j + 1
-            if c >= n:
-                break
-            if c + 1 < n and keys[c + 1] < keys[c]:
-                c += 1
-            if not keys[c] < keys[j]:
-                break
-            keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
-            j = c
-        out.append(items.pop())
-        keys.pop()
-    out.extend(items)
-    return out[::-1]
+        root = self.root()
+        for i, score in options:
+            if score > root:
+                keys[0], items[0] = score, i
+                _down(keys, items, TOP_SCORES)
+                root = keys[0]
+
+    def items_reverse(self) -> list[int]:
+        """The indices as ``GetItemsReverse`` orders them: popped one by one, filled from the
+        back (the heap is emptied)."""
+        keys, items, out = self.keys, self.items, []
+        for n in range(len(keys) - 1, 0, -1):
+            keys[0], keys[n], items[0], items[n] = keys[n], keys[0], items[n], items[0]
+            _down(keys, items, n)
+            out.append(items.pop())
+            keys.pop()
+        out.extend(items)
+        return out[::-1]
+
+
+def _down(keys: list[float], items: list[int], n: int) -> None:
+    """container/heap's ``down`` from the root over the first ``n`` entries."""
+    j = 0
+    while True:
+        c = 2 * j + 1
+        if c >= n:
+            return
+        if c + 1 < n and keys[c + 1] < keys[c]:
+            c += 1
+        if not keys[c] < keys[j]:
+            return
+        keys[j], keys[c], items[j], items[c] = keys[c], keys[j], items[c], items[j]
+        j = c
 
 
 def window_for(limit: int) -> int:
@@ -758,11 +785,7 @@ def _top_scores(
     the ``chosen`` (window, index) option's report, appended last."""
     if len(consumed) == 1:
         options, used = consumed[0]
-        order = score_meta_order(options.final[:used])
-        extra = [] if chosen[1] in order else [chosen[1]]
-        reports = options.report(state, order + extra)
-        last = reports[-1] if extra else reports[order.index(chosen[1])]
-        return [*reports[: len(order)], last]
+        return options.top_reports(state, score_meta_order(options.final[:used]), chosen[1])
     final = np.concatenate([o.final[:used] for o, used in consumed])
     best = np.array(score_meta_order(final), dtype=np.int64)
     ends = np.cumsum([used for _, used in consumed])
