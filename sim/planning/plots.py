@@ -10,31 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.outfile import write_whole
+from ..core.figures import pyplot, save_figure
 from .headroom import DIMENSIONS, HeadroomRow
 from .resilience import ResilienceReport
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig, path: Path) -> Path:
-    """Write the figure whole (PNG or SVG by the suffix) and release it."""
-    path = Path(path)
-    image_format = path.suffix.lstrip(".").lower() or "png"
-    try:
-        return write_whole(
-            path, lambda tmp: fig.savefig(tmp, format=image_format, dpi=120), suffix=path.suffix
-        )
-    finally:
-        _pyplot().close(fig)
-
 
 MAX_ROWS, MAX_COLUMNS = 60, 40  # a readable heatmap; the rest is in the table and JSON
 
@@ -52,7 +30,7 @@ def plot_resilience(report: ResilienceReport, path: Path) -> Path:
     allocation somewhere; colour = allocations that cannot be replaced, text = unplaced/lost.
 
     Large reports show the cases and groups that lose most (the title says how many)."""
-    plt = _pyplot()
+    plt = pyplot()
     labels, groups, unplaced, lost = report.matrix()
     title = f"N-{report.lose} over {report.domain}: " + (
         "survives" if report.survives else f"fails in {len(report.failing)} case(s)"
@@ -84,13 +62,13 @@ def plot_resilience(report: ResilienceReport, path: Path) -> Path:
     ax.set_title(title + "\n(unplaced / lost allocations)")
     fig.colorbar(image, ax=ax, shrink=0.8, label="allocations not replaced")
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_headroom(rows: list[HeadroomRow], path: Path) -> Path:
     """Grouped bars: per datacenter / pool / class, the share of each dimension allocated,
     with the largest single-node free share marked."""
-    plt = _pyplot()
+    plt = pyplot()
     dims = [d for d in DIMENSIONS if any(r.use[d].capacity for r in rows)]
     labels = [f"{r.scope}: {r.value}" if r.scope != "cluster" else "cluster" for r in rows]
     x = np.arange(len(rows))
@@ -112,4 +90,4 @@ def plot_headroom(rows: list[HeadroomRow], path: Path) -> Path:
     ax.set_title("headroom: allocated share per dimension")
     ax.legend(fontsize=8, ncol=2)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.outfile import write_whole
+from ..core.figures import pyplot, save_figure
 from .sweep import SweepPoint
 
 
@@ -15,11 +15,7 @@ def plot_sweep(
     points: list[SweepPoint], grid: Sequence[tuple[str, Sequence[int | str]]], path: Path
 ) -> Path:
     """Rows = first grid variable, columns = second (or one column); written atomically."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     rows_name, rows = grid[0]
     no_columns: tuple[str, Sequence[int | str]] = ("", [""])
     cols_name, cols = grid[1] if len(grid) > 1 else no_columns
@@ -40,11 +36,4 @@ def plot_sweep(
     ax.set_title("task groups placed and able to start")
     fig.colorbar(image, ax=ax, shrink=0.8)
     fig.tight_layout()
-    path = Path(path)
-    image_format = path.suffix.lstrip(".").lower() or "png"
-    try:
-        return write_whole(
-            path, lambda tmp: fig.savefig(tmp, format=image_format, dpi=120), suffix=path.suffix
-        )
-    finally:
-        plt.close(fig)
+    return save_figure(fig, path)
