@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "capture": {"core", "io"},
     "feasibility": {"core"},
     "placement": {"core", "feasibility"},
-    "graph": {"core", "feasibility", "placement", "explain"},
+    "graph": {"core", "feasibility", "placement"},
     "explain": {"core", "feasibility", "placement"},
     "whatif": {"core", "io", "feasibility", "placement"},
     "planning": {"core", "io", "feasibility", "placement", "graph", "whatif"},

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from models import Node
 
+from ..core.class_labels import table_class_labels
 from ..core.nodetable import NodeTable
 from ..feasibility import Finding, GroupFeasibility, in_datacenters, in_pool
 from ..placement.deployment import group_start_problems
-from .labels import table_class_labels
 
 _UNHASHED_FAMILIES = ("driver", "device", "network")
 

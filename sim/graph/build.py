@@ -23,8 +23,8 @@ import numpy as np
 
 from models import Node
 
+from ..core.class_labels import table_class_labels
 from ..core.nodetable import NodeTable, intern
-from ..explain.labels import table_class_labels
 from ..feasibility import PASS, GroupFeasibility, JobFeasibility
 from ..placement.deployment import start_problems_per_node
 from .capacity import UNLIMITED, allocations_fit, distinct_hosts_scope, group_ask, node_capacity

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from typer.testing import CliRunner
 
-import sim.explain.labels
+import sim.core.class_labels
 from sim.cli import app
 from sim.core.nodetable import NodeTable
 from sim.explain import explain_group, table_class_labels
@@ -22,7 +22,7 @@ POOLS = Path(__file__).resolve().parents[2] / "scenarios" / "multi-dc-pools.yaml
 
 
 def test_docstring_examples():
-    assert doctest.testmod(sim.explain.labels).failed == 0
+    assert doctest.testmod(sim.core.class_labels).failed == 0
 
 
 def test_namesake_classes_in_multi_dc_pools_are_told_apart_by_what_differs():
