@@ -151,9 +151,7 @@ def why_not_tables(run: ScenarioRun) -> tuple[list[WhyNot], list[str]]:
     """``explain``'s table for each group that is short or cannot start where it landed."""
     wanted = [g for g in run.groups if g.unplaced or g.risks]
     shown, skipped = wanted[:MAX_WHY_NOT_GROUPS], [g.key for g in wanted[MAX_WHY_NOT_GROUPS:]]
-    by_key = {
-        f"{jf.job.id}/{gf.group.name}": gf for jf in run.feasibility for gf in jf.groups
-    }
+    by_key = {f"{jf.job.id}/{gf.group.name}": gf for jf in run.feasibility for gf in jf.groups}
     tables = [
         WhyNot(g.key, g.status, explain_group(run.table, by_key[g.key]))
         for g in shown
@@ -260,4 +258,3 @@ def collect(
         graph=graph,
         seed=request.seed,
     )
-

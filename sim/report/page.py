@@ -63,9 +63,11 @@ def placed_on(run: ScenarioRun, group: GroupResult) -> str:
     per_class: Counter[int] = Counter()
     for name, k in per_node.items():
         per_class[int(table.class_codes[table.name_index[name]])] += k
-    return f"{len(per_node)} nodes in {len(per_class)} classes (" + ", ".join(
-        f"#{code} ×{k}" for code, k in per_class.most_common()
-    ) + ")"
+    return (
+        f"{len(per_node)} nodes in {len(per_class)} classes ("
+        + ", ".join(f"#{code} ×{k}" for code, k in per_class.most_common())
+        + ")"
+    )
 
 
 def dry_runs(plan: PlacementPlan) -> list[tuple[str, str]]:
@@ -97,8 +99,12 @@ def implied(plan: PlacementPlan) -> list[tuple[str, str, str]]:
 def deployments(plan: PlacementPlan) -> list[tuple[str, str, str, str]]:
     """(job, pending allocations, Nomad's deployment description, after) per failing job."""
     return [
-        (o.job.id, ", ".join(o.deployment.pending), o.deployment.deployment_description,
-         o.deployment.after)
+        (
+            o.job.id,
+            ", ".join(o.deployment.pending),
+            o.deployment.deployment_description,
+            o.deployment.after,
+        )
         for o in plan.jobs
         if o.deployment.deployment_description
     ]
@@ -120,8 +126,7 @@ def headroom_cells(content: Content) -> tuple[list[str], list[list[Any]]]:
     rows = content.headroom
     dims = [d for d in DIMENSIONS if any(r.use[d].capacity for r in rows)]
     header = ["scope", "value", "nodes"] + [
-        f"{d}{'' if UNITS[d] == d else ' ' + UNITS[d]} used/capacity (largest fit)"
-        for d in dims
+        f"{d}{'' if UNITS[d] == d else ' ' + UNITS[d]} used/capacity (largest fit)" for d in dims
     ]
     body = [
         [r.scope, r.value, r.nodes]
@@ -137,8 +142,16 @@ def headroom_cells(content: Content) -> tuple[list[str], list[list[Any]]]:
 
 def node_rows(content: Content) -> list[list[Any]]:
     return [
-        [r.node_group, f"#{r.class_code}", r.label, r.node_class, r.datacenter, r.pool, r.kernel,
-         r.nodes]
+        [
+            r.node_group,
+            f"#{r.class_code}",
+            r.label,
+            r.node_class,
+            r.datacenter,
+            r.pool,
+            r.kernel,
+            r.nodes,
+        ]
         for r in content.node_rows
     ]
 
@@ -167,9 +180,7 @@ def render(content: Content, title: str = "") -> str:
         "graph": graph_picture(drawn) if drawn.number_of_nodes() else "",
         "headroom": headroom_picture(content.headroom) if content.headroom else "",
         "resilience": [resilience_picture(r) for r in content.resilience],
-        "sweep": (
-            sweep_picture(content.sweep.points, content.sweep.grid) if content.sweep else ""
-        ),
+        "sweep": (sweep_picture(content.sweep.points, content.sweep.grid) if content.sweep else ""),
     }
     run = content.run
     before = {g.key: g for g in content.change.before.groups} if content.change else {}
