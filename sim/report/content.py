@@ -195,15 +195,21 @@ def _sweep(resolved: ResolvedScenario, request: Request) -> tuple[Sweep | None, 
     return Sweep(grid, points, automatic), ""
 
 
-def _capacity_targets(run: ScenarioRun, request: Request, nodes: int) -> tuple[list[str], str]:
+def _capacity_targets(
+    run: ScenarioRun, request: Request, nodes: int
+) -> tuple[list[tuple[str, str | None]], str]:
+    """(job, group or None) pairs; a job id may itself hold a slash, so the automatic list
+    keeps job and group apart."""
     if request.capacity is not None:
-        return list(request.capacity), ""
+        return [
+            (job, group or None) for job, _, group in (t.partition("/") for t in request.capacity)
+        ], ""
     if nodes > SMALL_CLUSTER:
         return [], (
             f"capacity per group is not computed by default on {nodes:,} nodes (more than "
             f"{SMALL_CLUSTER}); ask with --capacity JOB[/GROUP]"
         )
-    return [g.key for g in run.groups if g.job_type not in ("system", "sysbatch")], ""
+    return [(g.job, g.group) for g in run.groups if g.job_type not in ("system", "sysbatch")], ""
 
 
 def _domains(request: Request, nodes: int) -> tuple[list[str], str]:
@@ -234,9 +240,7 @@ def collect(
         change = Change(label or "after", was, moves(was, run), losses(was, run))
     nodes = len(resolved.nodes)
     targets, capacity_note = _capacity_targets(run, request, nodes)
-    capacity = []
-    for target in targets:
-        capacity.append(capacity_of(cluster, target))
+    capacity = [capacity_of(cluster, job, group) for job, group in targets]
     domains, resilience_note = _domains(request, nodes)
     resilience = [resilience_of(cluster, domain) for domain in domains] if nodes else []
     swept, sweep_note = _sweep(resolved, request)

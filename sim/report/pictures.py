@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import base64
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import networkx as nx
 
-from ..graph.draw import save_drawing
 from ..planning import HeadroomRow, ResilienceReport
 from ..planning.plots import plot_headroom, plot_resilience
 from ..whatif import SweepPoint
@@ -26,7 +26,14 @@ feasible nodes behind their edges (the tables list every class)."""
 
 
 def _png_uri(write: Callable[[Path], object]) -> str:
-    with tempfile.TemporaryDirectory(prefix="nomad-sim-report-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="nomad-sim-report-") as folder,
+        warnings.catch_warnings(),
+    ):
+        # A crowded figure is still worth showing: layout warnings are not the reader's concern.
+        warnings.filterwarnings("ignore", "Tight layout not applied", UserWarning)
+        # Names in scripts the font lacks are drawn as boxes; the tables show them whole.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
         path = Path(folder) / "figure.png"
         write(path)
         data = path.read_bytes()
@@ -53,6 +60,8 @@ def drawn_graph(G: nx.Graph) -> tuple[nx.Graph, int]:
 
 
 def graph_picture(G: nx.Graph) -> str:
+    from ..graph.draw import save_drawing  # matplotlib, only when a page is drawn
+
     return _png_uri(lambda path: save_drawing(G, path, "png"))
 
 
