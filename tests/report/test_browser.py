@@ -30,20 +30,28 @@ FLAGS = [
 ]
 TIMEOUT_MS = 60_000
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright for Python is not installed (pip: playwright)"
-)
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and shutil.which("chromium") is None,
-    reason="Chromium is not installed (Debian: apt-get install chromium)",
-)
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # the test extra not installed
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.skipif(
+        sync_playwright is None,
+        reason="Playwright for Python is not installed (pip install 'nomad-sim[test]')",
+    ),
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and shutil.which("chromium") is None,
+        reason="Chromium is not installed (Debian: apt-get install chromium)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     executable = CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium") or "")
     profile = tmp_path_factory.mktemp("chromium-profile")
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile),
             executable_path=str(executable),
