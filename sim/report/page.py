@@ -102,8 +102,8 @@ def deployments(plan: PlacementPlan) -> list[tuple[str, str, str, str]]:
         (
             o.job.id,
             ", ".join(o.deployment.pending),
-            o.deployment.deployment_description,
-            o.deployment.after,
+            o.deployment.deployment_description or "",
+            o.deployment.after or "",
         )
         for o in plan.jobs
         if o.deployment.deployment_description
