@@ -38,6 +38,10 @@ SMALL_CLUSTER = 200
 default; each re-runs the scheduler many times."""
 MAX_WHY_NOT_GROUPS = 25
 """Blocked or at-risk groups given a why-not table; the rest are listed by name."""
+WHY_NOT_CLASS_BUDGET = 600
+"""Class explanations (groups × computed classes) across all why-not tables: each checks
+one node of the class against every checker, so a cluster of many classes gets tables for
+fewer groups (at least one)."""
 SWEEP_SPAN = 3
 """An automatic sweep takes each count variable from 0 to its value + SWEEP_SPAN - 1 (at
 least 0..SWEEP_SPAN - 1), over the first two count variables."""
@@ -150,12 +154,13 @@ def node_group_rows(resolved: ResolvedScenario, run: ScenarioRun) -> list[NodeGr
 def why_not_tables(run: ScenarioRun) -> tuple[list[WhyNot], list[str]]:
     """``explain``'s table for each group that is short or cannot start where it landed."""
     wanted = [g for g in run.groups if g.unplaced or g.risks]
-    shown, skipped = wanted[:MAX_WHY_NOT_GROUPS], [g.key for g in wanted[MAX_WHY_NOT_GROUPS:]]
-    by_key = {f"{jf.job.id}/{gf.group.name}": gf for jf in run.feasibility for gf in jf.groups}
+    room = max(1, min(MAX_WHY_NOT_GROUPS, WHY_NOT_CLASS_BUDGET // max(run.table.class_count, 1)))
+    shown, skipped = wanted[:room], [g.key for g in wanted[room:]]
+    by_group = {(jf.job.id, gf.group.name): gf for jf in run.feasibility for gf in jf.groups}
     tables = [
-        WhyNot(g.key, g.status, explain_group(run.table, by_key[g.key]))
+        WhyNot(g.key, g.status, explain_group(run.table, by_group[g.job, g.group]))
         for g in shown
-        if g.key in by_key
+        if (g.job, g.group) in by_group
     ]
     return tables, skipped
 

@@ -20,7 +20,7 @@ from ..core.outfile import write_whole
 from ..placement import PlacementPlan
 from ..planning.headroom import DIMENSIONS, UNITS
 from ..whatif import GroupResult, ScenarioRun
-from .content import Content
+from .content import Content, WhyNot
 from .pictures import (
     drawn_graph,
     graph_picture,
@@ -140,6 +140,25 @@ def headroom_cells(content: Content) -> tuple[list[str], list[list[Any]]]:
     return header, body
 
 
+CANNOT_START_CHECK = "placed but cannot start"  # as ``explain`` names the Bug #17 row
+
+
+def why_not_rows(table: WhyNot) -> list[list[Any]]:
+    """``explain``'s rows: feasible, cannot start, each failing check, each blind spot."""
+    rows: list[list[Any]] = []
+    for item in table.rows:
+        base = [item.label, f"#{item.class_code}", item.node_count]
+        if not item.findings:
+            rows.append([*base, "feasible", "", ""])
+        rows += [
+            [*base, CANNOT_START_CHECK, "the tasks can start on the node", risk]
+            for risk in item.start_risks
+        ]
+        rows += [[*base, f.check, f.required, f.actual] for f in item.findings]
+        rows += [[*base, "note", spot, ""] for spot in item.blind_spots]
+    return rows
+
+
 def node_rows(content: Content) -> list[list[Any]]:
     return [
         [
@@ -201,6 +220,7 @@ def render(content: Content, title: str = "") -> str:
         state=state,
         headroom=headroom_cells(content),
         node_rows=node_rows(content),
+        why_not_rows=why_not_rows,
         edges=edge_rows(content.graph),
     )
 

@@ -25,6 +25,10 @@ MAX_DRAWN_CLASSES = 40
 feasible nodes behind their edges (the tables list every class)."""
 
 
+GRAPH_DPI = 120  # as ``graph --output x.png`` writes it
+TALL_INCHES = 8.0
+
+
 def _png_uri(write: Callable[[Path], object]) -> str:
     with (
         tempfile.TemporaryDirectory(prefix="nomad-sim-report-") as folder,
@@ -60,9 +64,14 @@ def drawn_graph(G: nx.Graph) -> tuple[nx.Graph, int]:
 
 
 def graph_picture(G: nx.Graph) -> str:
-    from ..graph.draw import save_drawing  # matplotlib, only when a page is drawn
+    """``graph --output x.png``'s drawing; a tall one (many groups or classes) at a lower
+    resolution, so its PNG stays a few hundred kilobytes."""
+    from ..graph.draw import draw_graph  # matplotlib, only when a page is drawn
 
-    return _png_uri(lambda path: save_drawing(G, path, "png"))
+    figure = draw_graph(G)
+    height = figure.get_size_inches()[1]
+    dpi = GRAPH_DPI if height <= TALL_INCHES else max(60, int(GRAPH_DPI * TALL_INCHES / height))
+    return _png_uri(lambda path: figure.savefig(path, format="png", dpi=dpi))
 
 
 def sweep_picture(points: list[SweepPoint], grid: Sequence[tuple[str, Sequence[int | str]]]) -> str:
