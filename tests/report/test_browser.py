@@ -151,3 +151,21 @@ def test_the_recorder_sees_a_page_that_reaches_out(browser, tmp_path: Path):
         assert visit.outside_requests() == ["http://127.0.0.1:9/x.png"]
     finally:
         visit.page.close()
+
+
+def test_printed_page_hides_the_controls_and_shows_every_row(browser, bug17_report: Path):
+    visit = Visit(browser, bug17_report)
+    try:
+        page = visit.page
+        page.locator("#check-table").locator("xpath=preceding-sibling::input[1]").fill("grafana")
+        page.emulate_media(media="print")
+        assert page.eval_on_selector("input.filter", "e => getComputedStyle(e).display") == "none"
+        assert page.eval_on_selector("nav", "e => getComputedStyle(e).display") == "none"
+        shown = page.eval_on_selector_all(
+            "#check-table tbody tr",
+            "rs => rs.filter(r => getComputedStyle(r).display !== 'none').length",
+        )
+        assert shown == 4  # the filtered-out rows print too
+        assert page.pdf()[:5] == b"%PDF-"
+    finally:
+        visit.page.close()
