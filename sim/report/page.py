@@ -1,9 +1,10 @@
 """The report as one HTML page: a Jinja2 template with autoescaping, styles, script and
 pictures inlined, written whole or not at all.
 
-Every value on the page is user input somewhere (node names, meta values, job names), so the
-template never marks anything safe: autoescaping covers text and attributes alike, and the
-pictures are ``data:`` URIs built here from PNG bytes.
+Every value on the page is user input somewhere (node names, meta values, job names), so
+autoescaping covers text and attributes alike; the only markup let through unescaped is the
+package's own stylesheet and script (``templates/report.css``, ``report.js``). The pictures
+are ``data:`` URIs built here from PNG bytes.
 """
 
 from __future__ import annotations
