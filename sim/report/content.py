@@ -45,6 +45,9 @@ fewer groups (at least one)."""
 SWEEP_SPAN = 3
 """An automatic sweep takes each count variable from 0 to its value + SWEEP_SPAN - 1 (at
 least 0..SWEEP_SPAN - 1), over the first two count variables."""
+SWEEP_STEPS = 7
+"""Values per variable in an automatic sweep over a wider span: spread evenly over it, plus
+the variable's own value when it falls between them."""
 
 
 @dataclass(frozen=True)
@@ -170,10 +173,15 @@ def automatic_grid(resolved: ResolvedScenario) -> list[tuple[str, Sequence[int |
     grid: list[tuple[str, Sequence[int | str]]] = []
     for name in count_variables(resolved)[:2]:
         try:
-            current = int(str(resolved.variables.get(name, 0)))
+            current = max(int(str(resolved.variables.get(name, 0))), 0)
         except ValueError:
             continue
-        grid.append((name, range(0, max(current, 0) + SWEEP_SPAN)))
+        top = current + SWEEP_SPAN - 1
+        if top < SWEEP_STEPS:
+            grid.append((name, range(0, top + 1)))
+        else:
+            spread = {round(k * top / (SWEEP_STEPS - 1)) for k in range(SWEEP_STEPS)}
+            grid.append((name, sorted(spread | {current})))
     return grid
 
 
