@@ -93,3 +93,20 @@ def test_report_unknown_capacity_target_is_one_line(cli, tmp_path: Path):
     line = one_error_line(cli("report", "--capacity", "nope", "-o", tmp_path / "r.html"))
     assert "no job 'nope'" in line
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_on_a_snapshot_counts_what_runs(cli, tmp_path: Path):
+    from tests.io.test_snapshot import alloc, job, node, snapshot
+
+    allocs = [alloc(i, "web", 0) for i in range(2)]
+    for i, a in enumerate(allocs):  # distinct static ports, as a real cluster has them
+        a["AllocatedResources"]["Shared"]["Ports"] = [{"Label": "http", "Value": 8080 + i}]
+    path = snapshot(tmp_path, [node(i) for i in range(3)], [job("web", 2)], allocs)
+    out = tmp_path / "snapshot.html"
+    result = cli("report", path, "-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "no sweep: the input has no scenario variables" in page
+    assert '<tr><td>web/web</td><td class="num">2</td>' in page  # capacity: 2 running
+    line = one_error_line(cli("report", path, "--set", "x=1", "-o", out))
+    assert "a snapshot has no variables" in line
