@@ -4,7 +4,7 @@ pictures inlined, written whole or not at all.
 Every value on the page is user input somewhere (node names, meta values, job names), so
 autoescaping covers text and attributes alike; the only markup let through unescaped is the
 package's own stylesheet and script (``templates/report.css``, ``report.js``). The pictures
-are ``data:`` URIs built here from PNG bytes.
+are ``data:`` URIs of SVG (:mod:`sim.report.pictures`).
 """
 
 from __future__ import annotations

@@ -45,7 +45,10 @@ def test_bundled_report_refers_to_nothing_outside_itself(bundled_reports, name: 
         for attribute in ("src", "href", "action", "srcset", "poster"):
             value = element.get(attribute)
             if value is not None:
-                assert value.startswith(("#", "data:image/png;base64,")), (attribute, value[:60])
+                assert value.startswith(("#", "data:image/svg+xml;base64,")), (
+                    attribute,
+                    value[:60],
+                )
     assert root.find(f".//{NS}link") is None
     policy = [m.get("content") for m in root.iter(f"{NS}meta") if m.get("http-equiv")]
     assert policy and policy[0].startswith("default-src 'none'")
