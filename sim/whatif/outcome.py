@@ -13,6 +13,7 @@ from typing import Any
 
 from models import Job, Node
 
+from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
 from ..core.nomad_text import format_task_group_failure
 from ..feasibility import (
@@ -31,6 +32,7 @@ from ..placement import (
     simulate,
 )
 from ..placement.deployment import start_problems_per_node
+from ..placement.distinct import DISTINCT_HOSTS, DISTINCT_PROPERTY
 
 PLACED = "placed"
 CANNOT_START = "placed, cannot start"
@@ -92,17 +94,38 @@ class ScenarioRun:
         return [g for g in self.groups if g.risks]
 
 
-def blocking_reason(metric_filtered: dict[str, int], exhausted: dict[str, int]) -> str:
-    """The check that stops a group, as Nomad's metric names it (most nodes first)."""
-    named = Counter({k: v for k, v in metric_filtered.items() if k != COMPUTED_CLASS_INELIGIBLE})
+# Filters Nomad applies after feasibility, to nodes that passed every check
+# (scheduler/feasible/feasible.go: DistinctHostsIterator, DistinctPropertyIterator).
+_AFTER_FEASIBILITY = (DISTINCT_HOSTS, DISTINCT_PROPERTY)
+
+
+def blocking_reason(metric: AllocMetric) -> str:
+    """The one thing that stopped the group, read from the failed Select's AllocMetric, the
+    same metric Nomad's text prints.
+
+    A Select fails only when no node it pulled is an option. When some nodes passed the
+    feasibility filters, what stopped them (a dimension exhausted, a distinct rule) is the
+    answer: the filters only narrowed the field. Only when nothing passed is the filter the
+    answer (the reason on the most nodes, ``computed class ineligible`` only when Nomad names
+    nothing else).
+    """
+    if metric.nodes_evaluated == 0:
+        return "no nodes eligible"
+    stoppers = Counter({f"{k} exhausted": v for k, v in metric.dimension_exhausted.items()})
+    stoppers.update(
+        {k: v for k, v in metric.constraint_filtered.items() if k in _AFTER_FEASIBILITY}
+    )
+    if stoppers:
+        reason, count = stoppers.most_common(1)[0]
+        return f"{reason} ({count} nodes)"
+    named = Counter(
+        {k: v for k, v in metric.constraint_filtered.items() if k != COMPUTED_CLASS_INELIGIBLE}
+    )
     if named:
         reason, count = named.most_common(1)[0]
         return f"{reason} ({count} nodes)"
-    if exhausted:
-        dimension, count = Counter(exhausted).most_common(1)[0]
-        return f"{dimension} exhausted ({count} nodes)"
-    if metric_filtered:
-        return f"{COMPUTED_CLASS_INELIGIBLE} ({sum(metric_filtered.values())} nodes)"
+    if metric.constraint_filtered:
+        return f"{COMPUTED_CLASS_INELIGIBLE} ({sum(metric.constraint_filtered.values())} nodes)"
     return "no nodes eligible"
 
 
@@ -218,9 +241,7 @@ def _group_result(
     blocking = ""
     failure = ""
     if metric is not None:
-        blocking = blocking_reason(metric.constraint_filtered, metric.dimension_exhausted)
-        if metric.nodes_evaluated == 0:
-            blocking = "no nodes eligible"
+        blocking = blocking_reason(metric)
         failure = format_task_group_failure(outcome.name, metric)
     return GroupResult(
         job=job.id,
