@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -18,20 +19,12 @@ from ..core.nodetable import NodeTable
 from ..explain import explain_group, table_class_labels
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
-from ..whatif import (
-    ConstraintFix,
-    CountFix,
-    ScenarioRun,
-    constraint_fixes,
-    count_variables,
-    minimal_counts,
-    run_resolved,
-    sweep,
-)
+from ..whatif import ScenarioRun, propose_fixes, run_resolved, sweep
 from ..whatif.edits import apply_edits, edits_from
 from . import edits
 from .cluster import Cluster
-from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes, within_bound
+from .fixes import fix_json, fix_text
+from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
 from .options import FailOnRisk, MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
@@ -308,76 +301,40 @@ def sweep_command(
         typer.echo(f"wrote {plot_sweep(points, axes, plot)}", err=True)
 
 
-def _fix_lines(
-    fixes: list[ConstraintFix], found: CountFix | None, max_count: int, native: bool
-) -> list[str]:
-    lines = [
-        f"{item.group}: removing {item.level} constraint {item.constraint!r} "
-        f"makes {item.feasible_nodes} node(s) feasible"
-        for item in fixes
-    ]
-    if native:
-        lines.append("no count search: Nomad-native --job/--nodes files have no count variables")
-    elif found is None:
-        lines.append(f"no count assignment up to {max_count} per variable places every job")
-    else:
-        values = ", ".join(f"{k}={v}" for k, v in found.values.items())
-        lines.append(
-            f"smallest counts placing every job where it can start: {values} "
-            f"({found.tried} assignments tried)"
-        )
-    return lines
-
-
 @app.command()
 @cluster_options()
 def fix(
     cluster: Cluster,
     max_count: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Upper bound per count variable.")
+        int,
+        typer.Option(min=1, metavar="N", help="Most nodes added to one node group in a proposal."),
     ] = 8,
     max_points: MaxPoints = DEFAULT_MAX_POINTS,
 ) -> None:
-    """The smallest node counts that place every job; constraints that block a group.
+    """Verified fixes, ranked per group that does not place or cannot start: add nodes of
+    a node group, add the OS constraint the job lacks, relax what blocks.
 
-    Exit 0 when a count assignment places every job where it can start, 3 when none does
-    (with --job/--nodes: when the jobs do not all place and start as they are).
+    Each proposal is simulated before it is shown. Exit 0 when every such group has one,
+    3 when some has none.
     """
     resolved = _load(cluster)
-    searched = (max_count + 1) ** len(count_variables(resolved))
-    within_bound(f"the count search (0..{max_count} per count variable)", searched, max_points)
-    current = run_resolved(resolved, cluster.seed)
-    fixes = constraint_fixes(current, cluster.seed)
-    found = None
-    if not cluster.native:
-        found = minimal_counts(
-            cluster.scenario_file("fix"),
-            cluster.overrides,
-            list(cluster.var_files),
-            max_count=max_count,
-            seed=cluster.seed,
-        )
+
+    def reload(values: dict[str, object]) -> ResolvedScenario:
+        extra = tuple(f"{k}={v}" for k, v in values.items())
+        return replace(cluster, sets=(*cluster.sets, *extra)).resolve()
+
+    report = propose_fixes(
+        resolved,
+        seed=cluster.seed,
+        max_count=max_count,
+        max_points=max_points,
+        reload=None if cluster.native else reload,
+    )
     if cluster.fmt is OutputFormat.json:
-        data = {
-            "constraint_fixes": [
-                {
-                    "group": f.group,
-                    "level": f.level,
-                    "constraint": f.constraint,
-                    "feasible_nodes": f.feasible_nodes,
-                }
-                for f in fixes
-            ],
-            "count_fix": {"values": found.values, "tried": found.tried} if found else None,
-            "max_count": max_count,
-        }
-        typer.echo(to_json(data))
+        typer.echo(to_json(fix_json(report, max_count)))
     else:
-        bullet = "- " if cluster.fmt is OutputFormat.markdown else ""
-        for line in _fix_lines(fixes, found, max_count, cluster.native):
-            typer.echo(bullet + line)
-    settled = found is not None or (cluster.native and current.all_placed and not current.risky)
-    if not settled:
+        typer.echo(fix_text(report, max_count, cluster.fmt))
+    if not report.settled:
         raise typer.Exit(EXIT_UNPLACEABLE)
 
 
