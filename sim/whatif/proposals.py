@@ -114,7 +114,8 @@ class _Search:
         return f"{key} placed {target.placed}/{target.count} on {where}, every placement can start"
 
     def node_groups(self) -> dict[str, str]:
-        """Node group name → a node of it (computed class labels for Nomad's own files)."""
+        """Node group name → a node of it ("" when empty); computed class labels stand for
+        node groups when Nomad's own files give none."""
         resolved = self.resolved
         names = resolved.node_group_of
         if not resolved.scenario.node_groups and len(set(names)) == 1 and resolved.nodes:
@@ -128,24 +129,52 @@ class _Search:
             out.setdefault(group.name, "")
         return out
 
-    def count_variable(self, group_name: str) -> str | None:
-        for group in self.resolved.scenario.node_groups:
-            if group.name == group_name and isinstance(group.count, str):
-                found = _VAR.match(group.count.strip())
-                return found.group(1) if found else None
-        return None
+    def units(self) -> list[_Unit]:
+        """What can grow: a count variable (all the node groups it sizes at once, an empty
+        one too), else a node group by copies of one of its nodes."""
+        samples = self.node_groups()
+        by_variable: dict[str, list[str]] = {}
+        if self.reload is not None:
+            for group in self.resolved.scenario.node_groups:
+                found = _VAR.match(group.count.strip()) if isinstance(group.count, str) else None
+                if found:
+                    by_variable.setdefault(found.group(1), []).append(group.name)
+        sized = {name for names in by_variable.values() for name in names}
+        units = [
+            _Unit(names, [samples[n] for n in names if samples.get(n)], variable)
+            for variable, names in by_variable.items()
+        ]
+        units += [_Unit([n], [node]) for n, node in samples.items() if n not in sized and node]
+        return units
 
-    def grow(self, group_name: str, node: str, k: int) -> tuple[Change, dict[str, int]] | None:
-        """Add ``k`` nodes to a node group: through its count variable when it has one (so
-        an empty group grows too), else as copies of one of its nodes."""
-        variable = self.count_variable(group_name)
-        if variable is not None and self.reload is not None:
-            value = int(str(self.resolved.variables.get(variable, 0))) + k
-            reload = self.reload
-            return (lambda _r: reload({variable: value})), {variable: value}
-        if not node:
-            return None
-        return (lambda r: add_like(r, node, k)), {}
+    def grow(self, unit: _Unit, k: int) -> Change:
+        """``k`` more nodes in each node group of the unit."""
+        if unit.variable is not None and self.reload is not None:
+            reload, value = self.reload, {unit.variable: self.value_of(unit) + k}
+            return lambda _r: reload(value)
+        node = unit.samples[0]
+        return lambda r: add_like(r, node, k)
+
+    def value_of(self, unit: _Unit) -> int:
+        return int(str(self.resolved.variables.get(unit.variable or "", 0)))
+
+
+@dataclass
+class _Unit:
+    groups: list[str]
+    samples: list[str]
+    variable: str | None = None
+
+    def describe(self, k: int, before: int) -> str:
+        nodes = f"{k} node{'s' if k > 1 else ''}"
+        if self.variable is None:
+            return f"add {nodes} to node group {self.groups[0]} (like {self.samples[0]})"
+        where = (
+            f"node group {self.groups[0]}"
+            if len(self.groups) == 1
+            else f"each of node groups {', '.join(self.groups)}"
+        )
+        return f"add {nodes} to {where} ({self.variable} {before} → {before + k})"
 
 
 def _with_group(job: Job, group_name: str, edit: Callable[[TaskGroup], TaskGroup]) -> Job:
@@ -184,34 +213,22 @@ def _add_nodes(
     feasibility = next(
         g for g in evaluate_job(table, job, search.seed).groups if g.group.name == group_name
     )
-    for name, node in search.node_groups().items():
-        if node:
-            sample = table.nodes[table.name_index[node]]
-            if node_findings(sample, feasibility) or group_start_problems(
-                feasibility.group, sample
-            ):
-                continue
+    for unit in search.units():
+        samples = [table.nodes[table.name_index[n]] for n in unit.samples]
+        if samples and all(
+            node_findings(n, feasibility) or group_start_problems(feasibility.group, n)
+            for n in samples
+        ):
+            continue
         for k in range(1, search.max_count + 1):
-            grown = search.grow(name, node, k)
-            if grown is None:
-                break
-            change, variables = grown
+            change = search.grow(unit, k)
             verified = search.verdict(key, _then(change, extra) if extra else change)
             if verified is None:
                 continue
-            through = ", ".join(
-                f"{v} {search.resolved.variables.get(v)} → {n}" for v, n in variables.items()
-            )
-            what = f"add {k} node{'s' if k > 1 else ''} to node group {name}"
-            what += f" ({through})" if through else f" (like {node})"
-            yield Proposal(
-                key,
-                base,
-                what,
-                verified,
-                nodes_added=k,
-                variables=variables,
-            )
+            variables = {unit.variable: search.value_of(unit) + k} if unit.variable else {}
+            what = unit.describe(k, search.value_of(unit))
+            added = k * len(unit.groups)
+            yield Proposal(key, base, what, verified, nodes_added=added, variables=variables)
             break
 
 
@@ -309,7 +326,7 @@ def propose_fixes(
     search = _Search(resolved, current, seed, max_count, reload)
     jobs = {j.id: j for j in resolved.jobs}
     problems = [g for g in current.groups if g.unplaced or g.risks]
-    bound = len(problems) * (2 * len(search.node_groups()) * max_count + _relax_bound(jobs))
+    bound = len(problems) * (2 * len(search.units()) * max_count + _relax_bound(jobs))
     if bound > max_points:
         raise InputError(
             f"the fix search may run {bound:,} simulations, more than --max-points "
