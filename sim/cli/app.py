@@ -119,6 +119,8 @@ def check(cluster: Cluster, fail_on_risk: FailOnRisk = False) -> None:
 
 # The "placed but cannot start" finding (Bug #17), a row of its own beside "feasible".
 CANNOT_START_CHECK = "placed but cannot start"
+# What the answer assumes because the simulator does not model it (a CSI volume, ...).
+NOT_MODELLED = "not modelled"
 
 EXPLAIN_COLUMNS = (
     ("group", "GROUP"),
@@ -167,6 +169,8 @@ def explain(
                 rows.append([*base, finding.check, finding.required, finding.actual])
             for spot in item.blind_spots:
                 rows.append([*base, "note", spot, ""])
+        group = f"{job.id}/{feasibility.group.name}"
+        rows += [[group, "-", "", "", NOT_MODELLED, note, ""] for note in feasibility.notes]
     typer.echo(records(cluster.fmt, EXPLAIN_COLUMNS, rows))
 
 

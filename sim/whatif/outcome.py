@@ -60,6 +60,10 @@ class GroupResult:
     # Per placement, Nomad's Allocation fields (Name, NodeID, NodeName, Metrics) when the run
     # kept metrics.
     allocations: list[dict[str, Any]] = field(default_factory=list)
+    # What the answer assumes because the simulator does not model it (a CSI volume, ...).
+    notes: list[str] = field(default_factory=list)
+    # Nodes the failed Select found exhausted (AllocMetric.NodesExhausted).
+    exhausted_nodes: int = 0
 
     @property
     def key(self) -> str:
@@ -240,7 +244,9 @@ def _group_result(
         status = PARTIAL if outcome.placed_count else BLOCKED
     blocking = ""
     failure = ""
+    exhausted = 0
     if metric is not None:
+        exhausted = metric.nodes_exhausted
         blocking = blocking_reason(metric)
         failure = format_task_group_failure(outcome.name, metric)
     return GroupResult(
@@ -271,6 +277,8 @@ def _group_result(
             for a, placed in zip(outcome.allocations(), placed_nodes, strict=True)
             if a.metrics is not None
         ],
+        notes=list(feasibility.notes),
+        exhausted_nodes=exhausted,
     )
 
 
@@ -299,9 +307,23 @@ def run_resolved(resolved: ResolvedScenario, seed: int = 0, metrics: bool = Fals
     )
     if kept:
         _count_kept(run, resolved)
+    _note_preemption(run, resolved)
     run.variables = dict(resolved.variables)
     run.node_groups = list(resolved.node_group_of)
     return run
+
+
+def _note_preemption(run: ScenarioRun, resolved: ResolvedScenario) -> None:
+    """Preemption is not modelled (sim/placement/scheduler.py): where it is on for the job's
+    type and the group ran out of room, Nomad could evict lower-priority allocations and
+    place more than the simulator says."""
+    enabled = resolved.scenario.scheduler.preemption
+    for g in run.groups:
+        if g.unplaced and g.exhausted_nodes and getattr(enabled, g.job_type, False):
+            g.notes.append(
+                f"preemption is not modelled: it is on for {g.job_type} jobs, so Nomad may "
+                "evict lower-priority allocations to place what did not fit"
+            )
 
 
 def _count_kept(run: ScenarioRun, resolved: ResolvedScenario) -> None:
