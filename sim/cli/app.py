@@ -20,9 +20,10 @@ from ..explain import explain_group, table_class_labels
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
 from ..whatif import ScenarioRun, propose_fixes, run_resolved, sweep
-from ..whatif.edits import apply_edits, edits_from
-from . import edits
+from ..whatif.edits import Edit, apply_edits
+from . import edits as edit_cli
 from .cluster import Cluster
+from .diffs import DiffOverrides
 from .fixes import fix_json, fix_text
 from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
@@ -176,30 +177,21 @@ def explain(
 
 @app.command()
 @cluster_options()
-def whatif(
-    cluster: Cluster,
-    # Cluster edits (sim/cli/edits.py), applied after the --set overrides.
-    drains: edits.Drains = None,
-    removals: edits.Removals = None,
-    additions: edits.Additions = None,
-    scales: edits.Scales = None,
-    plans: edits.Plans = None,
-    fail_on_risk: FailOnRisk = False,
-) -> None:
+@edit_cli.edit_options
+def whatif(cluster: Cluster, edits: list[Edit], fail_on_risk: FailOnRisk = False) -> None:
     """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
     the cluster edits (--drain, --remove, --add, --scale, --plan)."""
-    changes = edits_from(drains or [], removals or [], additions or [], scales or [], plans or [])
     base = _load(cluster, with_sets=False)
     before = run_resolved(base, cluster.seed)
     # Edits are pure functions: without --set the loaded cluster is edited as it is.
     edited = _load(cluster, warned=tuple(base.warnings)) if cluster.sets else base
-    after = run_resolved(apply_edits(edited, changes), cluster.seed)
-    label = " ".join(["after", *cluster.sets, *(c.label for c in changes)])
+    after = run_resolved(apply_edits(edited, edits), cluster.seed)
+    label = " ".join(["after", *cluster.sets, *(c.label for c in edits)])
     if cluster.fmt is OutputFormat.json:
-        typer.echo(to_json({**change_json(before, after), **edits.moves_json(before, after)}))
+        typer.echo(to_json({**change_json(before, after), **edit_cli.moves_json(before, after)}))
     else:
         typer.echo(change_report(before, after, cluster.fmt, ("before", label)))
-        moved = edits.moves_report(before, after, cluster.fmt)
+        moved = edit_cli.moves_report(before, after, cluster.fmt)
         if moved:
             typer.echo("\n" + moved)
     _exit_for(after, fail_on_risk)
@@ -207,23 +199,47 @@ def whatif(
 
 @app.command()
 @cluster_options(scenario=False)
+@edit_cli.edit_options
 def diff(
     cluster: Cluster,
+    edits: list[Edit],
     first: Annotated[Path, typer.Argument(metavar="A", help="Scenario A (see below).")],
     second: Annotated[Path, typer.Argument(metavar="B", help="Scenario B.")],
+    set_a: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set-a", metavar="NAME=VALUE", help="Scenario variable for A only (repeatable)."
+        ),
+    ] = None,
+    set_b: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set-b", metavar="NAME=VALUE", help="Scenario variable for B only (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """Compare A with B group by group; exit code as check gives for B.
 
     A and B are scenarios; with --job they are Nomad node files checked against the same
     jobs; with --nodes they are job files checked on the same nodes. --set and --var-file
-    apply to both A and B.
+    apply to both A and B (said under the table); --set-a and --set-b to one side, over
+    --set. The cluster edits (--drain, --remove, --add, --scale, --plan) apply to B.
     """
-    a = run_resolved(_load(cluster.side(first)), cluster.seed)
-    b = run_resolved(_load(cluster.side(second)), cluster.seed)
+    both = [*cluster.sets, *(f"--var-file {p}" for p in cluster.var_files)]
+    applied = DiffOverrides(both, set_a or [], set_b or [], [e.label for e in edits])
+    side_a = replace(cluster.side(first), sets=(*cluster.sets, *applied.a))
+    side_b = replace(cluster.side(second), sets=(*cluster.sets, *applied.b))
+    loaded_a = _load(side_a)
+    a = run_resolved(loaded_a, cluster.seed)
+    loaded_b = _load(side_b, warned=tuple(loaded_a.warnings))
+    b = run_resolved(apply_edits(loaded_b, edits), cluster.seed)
     if cluster.fmt is OutputFormat.json:
-        typer.echo(to_json(change_json(a, b)))
+        typer.echo(to_json({**change_json(a, b), "Applied": applied.to_json()}))
     else:
         typer.echo(change_report(a, b, cluster.fmt, (first.name, second.name)))
+        lines = applied.lines()
+        if lines:
+            typer.echo("\n" + "\n".join(lines))
     _exit_for(b)
 
 
@@ -236,8 +252,10 @@ SWEEP_COLUMNS = (
 
 @app.command(name="sweep")
 @cluster_options()
+@edit_cli.edit_options
 def sweep_command(
     cluster: Cluster,
+    edits: list[Edit],
     grid: Annotated[
         list[str] | None,
         typer.Option(
@@ -256,12 +274,15 @@ def sweep_command(
     """Outcomes over a grid of variable values, with a progress bar.
 
     The grid varies scenario variables, so sweep needs a scenario: Nomad's own --job/--nodes
-    files have none.
+    files have none. The cluster edits (--drain, --remove, --add, --scale, --plan) apply at
+    every point, after its variable values.
     """
     if plot is not None:
         image_path(plot)
     axes = parse_axes(grid or (), max_points)
     path = cluster.scenario_file("sweep")
+    if edits:
+        apply_edits(_load(cluster), edits)  # a selector naming no node fails before the bar
     with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
         points = sweep(
             path,
@@ -270,6 +291,7 @@ def sweep_command(
             var_files=list(cluster.var_files),
             seed=cluster.seed,
             progress=bar.update,
+            edits=edits,
         )
     names = [name for name, _ in axes]
     if cluster.fmt is OutputFormat.json:
