@@ -117,7 +117,7 @@ def blocking_reason(metric: AllocMetric) -> str:
         return "no nodes eligible"
     stoppers = Counter({f"{k} exhausted": v for k, v in metric.dimension_exhausted.items()})
     stoppers.update(
-        {k: v for k, v in metric.constraint_filtered.items() if k in _AFTER_FEASIBILITY}
+        {k: v for k, v in metric.constraint_filtered.items() if k.startswith(_AFTER_FEASIBILITY)}
     )
     if stoppers:
         reason, count = stoppers.most_common(1)[0]

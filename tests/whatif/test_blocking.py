@@ -110,3 +110,18 @@ def test_blocked_by_agrees_with_nomads_text_on_generated_clusters(seed: int) -> 
             ), g
         elif reason != "no nodes eligible":
             assert f"Constraint {go_quote(reason)}" in g.failure, g
+
+
+def test_bundled_scenario_filter_and_exhaustion_agree() -> None:
+    """grafana scaled to 40 fills the only Linux client's disk: prometheus is filtered off
+    the Windows client by its class constraint, but what stops it is the full disk."""
+    from sim.whatif import apply_edits
+    from sim.whatif.edits import edits_from
+
+    scenarios = Path(__file__).resolve().parents[2] / "scenarios"
+    resolved = load_scenario(scenarios / "hashistack-linux-constraint.yaml")
+    run = run_resolved(apply_edits(resolved, edits_from(scales=["grafana=40"])))
+    prometheus = run.group("prometheus/prometheus")
+    assert 'Constraint "${node.class} = hashistack-linux": 1 nodes excluded' in prometheus.failure
+    assert 'Dimension "disk" exhausted on 1 nodes' in prometheus.failure
+    assert prometheus.blocking == "disk exhausted (1 nodes)"
