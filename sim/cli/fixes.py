@@ -22,12 +22,21 @@ def _proposal_lines(rank: int, p: Proposal) -> list[str]:
     return lines
 
 
+# Node groups named per unplaceable group in text (those that lack least); JSON has all.
+NAMED_NODE_GROUPS = 6
+
+
 def _unmet_lines(u: Unmet, max_count: int) -> list[str]:
     lines = [
         f"no count can help: up to {max_count} added nodes of any node group do not place "
         f"{u.group}; what each node group lacks:"
     ]
-    return lines + [f"  {name}: {text}" for name, text in u.requests.items()]
+    shown = list(u.requests.items())[:NAMED_NODE_GROUPS]
+    lines += [f"  {name}: {text}" for name, text in shown]
+    more = len(u.requests) - len(shown)
+    if more:
+        lines.append(f"  ... and {more} more node groups (--format json lists every one)")
+    return lines
 
 
 def fix_text(report: FixReport, max_count: int, fmt: OutputFormat) -> str:

@@ -276,18 +276,21 @@ def _replace_task(job: Job, group: TaskGroup, task: Task) -> Job:
 
 def _unmet(search: _Search, job: Job, group: TaskGroup) -> dict[str, str]:
     """Per node group, what one of its nodes lacks for ``group`` (every failing check), or
-    what one allocation of the group exhausts on an empty node of it."""
+    what one allocation of the group exhausts on an empty node of it; the node groups that
+    lack least come first."""
     table = NodeTable(search.resolved.nodes)
     feasibility = next(
         g for g in evaluate_job(table, job, search.seed).groups if g.group.name == group.name
     )
     out = {}
+    missing: dict[str, int] = {}
     for name, node_name in search.node_groups().items():
         if not node_name:
-            out[name] = "no nodes"
+            out[name], missing[name] = "no nodes", 1 << 30
             continue
         node = table.nodes[table.name_index[node_name]]
         findings = node_findings(node, feasibility)
+        missing[name] = len(findings)
         if findings:
             out[name] = "; ".join(
                 f"{f.check}"
@@ -307,7 +310,7 @@ def _unmet(search: _Search, job: Job, group: TaskGroup) -> dict[str, str]:
             else f"one allocation fits an empty {node_name}, but {search.max_count} more "
             "nodes do not place the group"
         )
-    return out
+    return dict(sorted(out.items(), key=lambda item: missing[item[0]]))
 
 
 def propose_fixes(
