@@ -249,3 +249,14 @@ def test_var_file_values_the_scenario_ignores_are_warned_about_once(command, tmp
     assert result.exit_code == 0, result.output
     warning = f"warning: {tfvars}: ignored 2 value(s) this scenario does not use: key_name, region"
     assert result.stderr.splitlines().count(warning) == 1, result.stderr
+
+
+def test_fix_text_names_six_node_groups_and_counts_the_rest():
+    from sim.cli.fixes import NAMED_NODE_GROUPS, _unmet_lines
+    from sim.whatif import Unmet
+
+    unmet = Unmet("web/web", {f"g{i}": f"lacks {i}" for i in range(10)})
+    lines = _unmet_lines(unmet, 3)
+    assert lines[0].startswith("no count can help: up to 3 added nodes")
+    assert lines[1 : 1 + NAMED_NODE_GROUPS] == [f"  g{i}: lacks {i}" for i in range(6)]
+    assert lines[-1] == "  ... and 4 more node groups (--format json lists every one)"
