@@ -123,8 +123,13 @@ class _Search:
             labels = table_class_labels(table)
             names = [labels[int(code)] for code in table.class_codes]
         out: dict[str, str] = {}
+        ready: set[str] = set()
         for name, node in zip(names, resolved.nodes, strict=True):
-            out.setdefault(name, node.name)
+            # A ready node stands for its group: a copy of a drained one would not help.
+            if name not in ready:
+                out[name] = node.name if node.ready() or name not in out else out[name]
+                if node.ready():
+                    ready.add(name)
         for group in resolved.scenario.node_groups:
             out.setdefault(group.name, "")
         return out

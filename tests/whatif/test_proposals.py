@@ -118,3 +118,17 @@ def test_nothing_to_fix_when_everything_places_and_starts() -> None:
 def test_bounds_are_refused(options: dict[str, int], message: str) -> None:
     with pytest.raises(InputError, match=message.replace("+", r"\+")):
         _fixes(DEFAULT, **options)
+
+
+def test_copies_are_made_of_a_ready_node_of_the_group() -> None:
+    """Without count variables (a snapshot, Nomad's own files) nodes are added as copies; a
+    drained node would copy its drain, so a ready node of the group is the template."""
+    from sim.whatif.edits import drain, scale
+
+    resolved = load_scenario(SCENARIOS / "hashistack-linux-constraint.yaml", {"client_count": 2})
+    resolved = scale(drain(resolved, "linux-0"), "grafana", 40)
+    report = propose_fixes(resolved, max_count=3)
+    grafana = next(p for p in report.proposals if p.group == "grafana/grafana")
+    assert grafana.kind == ADD_NODES
+    assert grafana.change == "add 1 node to node group linux (like linux-1)"
+    assert grafana.verified.startswith("grafana/grafana placed 40/40 on ")
