@@ -12,8 +12,9 @@ import typer
 from ..core.errors import InputError
 from ..io import is_snapshot
 from ..report.content import SMALL_CLUSTER
-from ..whatif.edits import apply_edits, edits_from
-from . import edits
+from ..whatif import Edit
+from ..whatif.edits import apply_edits
+from . import edits as edit_cli
 from .app import _load, app
 from .cluster import Cluster
 from .grid import DEFAULT_MAX_POINTS, parse_axes
@@ -34,16 +35,13 @@ def _sweep_source(cluster: Cluster) -> Path | None:
 
 @app.command(name="report")
 @cluster_options(output_format=False)
+@edit_cli.edit_options
 def report_command(
     cluster: Cluster,
+    edits: list[Edit],
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="FILE", help="HTML file to write.")
     ] = Path("report.html"),
-    drains: edits.Drains = None,
-    removals: edits.Removals = None,
-    additions: edits.Additions = None,
-    scales: edits.Scales = None,
-    plans: edits.Plans = None,
     capacity: Annotated[
         list[str] | None,
         typer.Option(
@@ -90,15 +88,14 @@ def report_command(
     if axes is not None and source is None:
         cluster.scenario_file("--grid")
         raise InputError("--grid changes scenario variables; a snapshot has none")
-    changes = edits_from(drains or [], removals or [], additions or [], scales or [], plans or [])
     base = _load(cluster, with_sets=False)
     before, label = None, ""
     resolved = base
-    if cluster.sets or changes:
+    if cluster.sets or edits:
         before = base
         edited = _load(cluster, warned=tuple(base.warnings)) if cluster.sets else base
-        resolved = apply_edits(edited, changes)
-        label = " ".join([*cluster.sets, *(c.label for c in changes)])
+        resolved = apply_edits(edited, edits)
+        label = " ".join([*cluster.sets, *(e.label for e in edits)])
     request = Request(
         seed=cluster.seed,
         capacity=tuple(capacity) if capacity else None,
@@ -107,6 +104,7 @@ def report_command(
         scenario_file=source,
         sets=cluster.overrides,
         var_files=cluster.var_files,
+        edits=tuple(edits),
     )
     content = collect(resolved, request, before, label)
     typer.echo(f"wrote {write_report(content, output)}")

@@ -31,7 +31,17 @@ from ..planning import (
     headroom_of,
     resilience_of,
 )
-from ..whatif import Loss, Move, ScenarioRun, SweepPoint, count_variables, losses, moves, sweep
+from ..whatif import (
+    Edit,
+    Loss,
+    Move,
+    ScenarioRun,
+    SweepPoint,
+    count_variables,
+    losses,
+    moves,
+    sweep,
+)
 
 SMALL_CLUSTER = 200
 """Nodes up to which capacity (every group), resilience (per node) and the sweep run by
@@ -63,6 +73,7 @@ class Request:
     scenario_file: Path | None = None
     sets: dict[str, object] = field(default_factory=dict)
     var_files: tuple[Path, ...] = ()
+    edits: tuple[Edit, ...] = ()  # the what-if's cluster edits, applied at every sweep point
 
 
 @dataclass
@@ -204,6 +215,7 @@ def _sweep(resolved: ResolvedScenario, request: Request) -> tuple[Sweep | None, 
         sets=request.sets,
         var_files=list(request.var_files),
         seed=request.seed,
+        edits=request.edits,
     )
     return Sweep(grid, points, automatic), ""
 

@@ -30,13 +30,16 @@ def test_report_with_a_cluster_edit_and_chosen_analyses(cli, tmp_path: Path):
         "--domain",
         "datacenter",
         "--grid",
-        "client_count=0..1",
+        "client_count=1..2",
         "-o",
         out,
     )
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
-    assert "what-if: drain linux-0" in page or "what-if: drain" in page
+    assert "what-if: drain linux-0" in page
+    # The drain applies at every sweep point: with one Linux client drained, nothing is left
+    # for the Linux jobs; a second one takes them (traefik still reaches the Windows node).
+    assert "<tr><td>1</td><td>0/4</td>" in page and "<tr><td>2</td><td>3/4</td>" in page
     assert "N-1 over datacenter" in page
     assert page.count('<tr><td>grafana/grafana</td><td class="num">') == 1  # capacity row
     assert 'id="sweep-table"' in page

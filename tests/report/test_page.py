@@ -110,3 +110,16 @@ def test_hostile_names_are_text(hostile_report: Path):
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in raw
     assert re.search(r"<script>window\.pwned", raw) is None
     assert "it&#39;s &#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;" in raw
+
+
+def test_what_the_answer_assumes_is_among_the_findings(tmp_path: Path):
+    from sim.io import load_scenario
+    from sim.io.bundled import bundled_scenario
+    from sim.report import Request, collect, write_report
+
+    content = collect(load_scenario(bundled_scenario()), Request(domains=(), capacity=()))
+    note = "preemption is not modelled: <it is on>"
+    content.run.groups[0].notes.append(note)
+    root = parse(write_report(content, tmp_path / "notes.html"))
+    findings = text(section(root, "findings"))
+    assert f"Not modelled, the answer assumes: grafana/grafana: {note}" in findings
