@@ -26,7 +26,6 @@ from ..whatif import (
     count_variables,
     minimal_counts,
     run_resolved,
-    sweep,
 )
 from ..whatif.edits import apply_edits, edits_from
 from . import edits
@@ -37,6 +36,7 @@ from .options import FailOnRisk, MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
 from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
+from .seeded import with_seeds
 from .snapshot import snapshot as snapshot_command
 
 HELP = """Offline simulator of HashiCorp Nomad's scheduler: which task groups place, where,
@@ -115,6 +115,7 @@ def _exit_for(run: ScenarioRun, fail_on_risk: bool = False) -> None:
 
 
 @app.command()
+@with_seeds("check", plot=True)
 @cluster_options()
 def check(cluster: Cluster, fail_on_risk: FailOnRisk = False) -> None:
     """Which task groups place, where, and if not, Nomad's placement failure."""
@@ -178,6 +179,7 @@ def explain(
 
 
 @app.command()
+@with_seeds("whatif", plot=True)
 @cluster_options()
 def whatif(
     cluster: Cluster,
@@ -238,6 +240,7 @@ SWEEP_COLUMNS = (
 
 
 @app.command(name="sweep")
+@with_seeds("sweep", distributes=True)
 @cluster_options()
 def sweep_command(
     cluster: Cluster,
@@ -265,15 +268,10 @@ def sweep_command(
         image_path(plot)
     axes = parse_axes(grid or (), max_points)
     path = cluster.scenario_file("sweep")
+    from .montecarlo import sweep_points
+
     with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
-        points = sweep(
-            path,
-            axes,
-            sets=cluster.overrides,
-            var_files=list(cluster.var_files),
-            seed=cluster.seed,
-            progress=bar.update,
-        )
+        points = sweep_points(path, axes, cluster, bar.update)
     names = [name for name, _ in axes]
     if cluster.fmt is OutputFormat.json:
         typer.echo(

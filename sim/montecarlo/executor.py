@@ -8,6 +8,7 @@ the order of ``items``, so a report is the same whichever ran it.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
@@ -70,6 +71,8 @@ class DaskExecutor:
     def __init__(self, workers: int | None = None, address: str | None = None) -> None:
         from distributed import Client, LocalCluster
 
+        # The report goes to stdout and progress to stderr; Dask's INFO chatter would bury both.
+        logging.getLogger("distributed").setLevel(logging.ERROR)
         self._cluster = None
         if address:
             self._client = Client(address, timeout=CONNECT_TIMEOUT)
@@ -80,7 +83,7 @@ class DaskExecutor:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
-                silence_logs=True,
+                silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster)
         self.workers = max(len(self._client.scheduler_info(n_workers=-1)["workers"]), 1)

@@ -15,7 +15,9 @@ def parse_seeds(spec: str) -> range:
     try:
         seeds = range(int(low), int(high) + 1) if sep else range(int(text))
     except ValueError:
-        raise InputError(f"--seeds {spec!r}: expected a count N or a range A-B, like 1-100") from None
+        raise InputError(
+            f"--seeds {spec!r}: expected a count N or a range A-B, like 1-100"
+        ) from None
     if not seeds:
         raise InputError(f"--seeds {spec!r}: no seeds (give N >= 1 or A-B with A <= B)")
     if len(seeds) > MAX_SEEDS:
