@@ -1,0 +1,132 @@
+"""Monte Carlo over the node shuffle: seeds parsed, probabilities counted right, and the
+same report whether the units run serially, on local Dask workers or on a cluster reached
+through ``--scheduler`` (a real LocalCluster on 127.0.0.1), even when a worker dies."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.core.errors import InputError
+from sim.io import load_scenario
+from sim.montecarlo import DaskExecutor, check_seeds, parse_seeds, spread
+
+from .luck import write_scenario, seeds_where_b_places
+
+SEEDS = 40
+
+
+def nomad_sim(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args], prog_name="nomad-sim")
+    return result.exit_code, result.stdout
+
+
+def test_seed_counts_and_ranges() -> None:
+    assert parse_seeds("3") == range(0, 3)
+    assert parse_seeds("1-100") == range(1, 101)
+    for bad in ("0", "5-2", "x", "1-", "-3"):
+        with pytest.raises(InputError):
+            parse_seeds(bad)
+
+
+def test_spread_is_min_lower_median_max() -> None:
+    from collections import Counter
+
+    assert spread(Counter({1: 2, 5: 1, 9: 1})) == (1, 1, 9)
+    assert spread(Counter({2: 1, 3: 3})) == (2, 3, 3)
+    assert spread(Counter()) == (0, 0, 0)
+
+
+def test_probability_is_the_share_of_seeds_that_place(tmp_path: Path) -> None:
+    """``b`` places in exactly the seeds whose shuffle keeps the big node out of ``a``'s
+    scored nodes; the report says that k out of N, and ``a`` always places."""
+    path = write_scenario(tmp_path)
+    k = seeds_where_b_places(range(SEEDS))
+    assert 0 < k < SEEDS  # the scenario does depend on luck
+    tally = check_seeds(load_scenario(path), range(SEEDS))
+    assert tally.groups["b/b"].fully == k
+    assert tally.groups["a/a"].fully == SEEDS
+    assert tally.groups["a/a"].classes == {
+        "big · dc1 · linux": SEEDS - k,
+        "small · dc1 · linux": k,
+    }
+    code, out = nomad_sim("check", path, "--seeds", SEEDS, "--workers", 1)
+    assert code == 3  # some seed leaves b unplaced
+    row = next(line for line in out.splitlines() if line.startswith("b/b"))
+    assert f"{k}/{SEEDS} ({100 * k / SEEDS:.1f}%)" in row
+    assert f"every group places fully in {k}/{SEEDS}" in out
+
+
+def test_one_seed_output_is_unchanged_without_seeds(tmp_path: Path) -> None:
+    path = write_scenario(tmp_path)
+    assert nomad_sim("check", path) == nomad_sim("check", path, "--seed", 0)
+    code, _ = nomad_sim("check", path, "--workers", 2)
+    assert code == 2  # --workers without --seeds is a usage error on check
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["whatif", "--scale", "b=2"],
+        ["sweep", "--grid", "n=1..3"],
+    ],
+)
+def test_serial_local_workers_and_scheduler_give_one_report(
+    tmp_path: Path, dask_cluster, command: list[str]
+) -> None:
+    path = write_scenario(tmp_path)
+    if command[0] == "sweep":
+        path.write_text(
+            path.read_text()
+            .replace("name: luck\n", "name: luck\nvariables:\n  n: {default: 15}\n")
+            .replace("count: 15", 'count: "${var.n}"')
+        )
+    base = [*command, path, "--seeds", "0-11", "--format", "json"]
+    serial = nomad_sim(*base, "--workers", 1)
+    local = nomad_sim(*base, "--workers", 2)
+    remote = nomad_sim(*base, "--scheduler", dask_cluster.scheduler_address)
+    assert serial[1] and json.loads(serial[1])
+    assert serial == local == remote
+
+
+def test_one_seed_sweep_on_the_scheduler_matches_the_serial_sweep(
+    tmp_path: Path, dask_cluster
+) -> None:
+    args = ["sweep", "--grid", "client_count=1..4", "--format", "json"]
+    serial = nomad_sim(*args)
+    assert serial == nomad_sim(*args, "--scheduler", dask_cluster.scheduler_address)
+    assert len(json.loads(serial[1])) == 4
+
+
+def test_a_killed_worker_loses_no_unit(dask_cluster) -> None:
+    """One worker process is killed once the first results are in; the scheduler reruns
+    its units elsewhere and the tally is the serial one, every seed counted."""
+    from distributed import Client
+
+    resolved = load_scenario(Path(__file__).parents[2] / "scenarios" / "multi-dc-pools.yaml")
+    seeds = range(24)
+    expected = check_seeds(resolved, seeds)
+    with Client(dask_cluster.scheduler_address) as client:
+        victim = sorted(client.run(os.getpid).values())[0]
+    killed = []
+
+    def kill_once(_: int) -> None:
+        if not killed:
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+
+    executor = DaskExecutor(address=dask_cluster.scheduler_address)
+    try:
+        tally = check_seeds(resolved, seeds, executor, kill_once)
+    finally:
+        executor.close()
+    assert killed == [victim]
+    assert tally.seeds == len(seeds)
+    assert tally == expected
