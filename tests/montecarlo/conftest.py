@@ -18,7 +18,7 @@ def dask_cluster() -> Iterator[object]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # any free port: 8787 may be taken
         silence_logs=logging.ERROR,
     ) as cluster:
         yield cluster

@@ -17,7 +17,7 @@ from sim.core.errors import InputError
 from sim.io import load_scenario
 from sim.montecarlo import DaskExecutor, check_seeds, parse_seeds, spread
 
-from .luck import write_scenario, seeds_where_b_places
+from .luck import seeds_where_b_places, write_scenario
 
 SEEDS = 40
 
@@ -70,30 +70,37 @@ def test_one_seed_output_is_unchanged_without_seeds(tmp_path: Path) -> None:
     assert code == 2  # --workers without --seeds is a usage error on check
 
 
+def _scenario_with_variable(tmp_path: Path) -> Path:
+    """The luck scenario with its small-node count as variable ``n``, for sweeps."""
+    path = write_scenario(tmp_path)
+    path.write_text(
+        path.read_text()
+        .replace("name: luck\n", "name: luck\nvariables:\n  n: {default: 15}\n")
+        .replace("count: 15", 'count: "${var.n}"')
+    )
+    return path
+
+
+def test_serial_and_local_workers_give_one_report(tmp_path: Path) -> None:
+    """The embedded LocalCluster (``--workers 2``, worker processes) reports what one process
+    does, in the same order."""
+    args = ["check", write_scenario(tmp_path), "--seeds", "0-11", "--format", "json"]
+    serial = nomad_sim(*args, "--workers", 1)
+    assert json.loads(serial[1])["groups"]
+    assert serial == nomad_sim(*args, "--workers", 2)
+
+
 @pytest.mark.parametrize(
     "command",
-    [
-        ["check"],
-        ["whatif", "--scale", "b=2"],
-        ["sweep", "--grid", "n=1..3"],
-    ],
+    [["check"], ["whatif", "--scale", "b=2"], ["sweep", "--grid", "n=1..3"]],
 )
-def test_serial_local_workers_and_scheduler_give_one_report(
+def test_a_cluster_behind_scheduler_gives_the_serial_report(
     tmp_path: Path, dask_cluster, command: list[str]
 ) -> None:
-    path = write_scenario(tmp_path)
-    if command[0] == "sweep":
-        path.write_text(
-            path.read_text()
-            .replace("name: luck\n", "name: luck\nvariables:\n  n: {default: 15}\n")
-            .replace("count: 15", 'count: "${var.n}"')
-        )
-    base = [*command, path, "--seeds", "0-11", "--format", "json"]
-    serial = nomad_sim(*base, "--workers", 1)
-    local = nomad_sim(*base, "--workers", 2)
-    remote = nomad_sim(*base, "--scheduler", dask_cluster.scheduler_address)
+    args = [*command, _scenario_with_variable(tmp_path), "--seeds", "0-11", "--format", "json"]
+    serial = nomad_sim(*args, "--workers", 1)
     assert serial[1] and json.loads(serial[1])
-    assert serial == local == remote
+    assert serial == nomad_sim(*args, "--scheduler", dask_cluster.scheduler_address)
 
 
 def test_one_seed_sweep_on_the_scheduler_matches_the_serial_sweep(
