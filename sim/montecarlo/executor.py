@@ -18,7 +18,7 @@ Progress = Callable[[int], None]
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 # Units in flight per worker: enough to keep every worker busy while results come back,
 # few enough that the results waiting for an earlier one stay a small, bounded buffer.
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 32
 CONNECT_TIMEOUT = "20s"
 
 
@@ -72,7 +72,7 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         # The report goes to stdout and progress to stderr; Dask's INFO chatter would bury both.
-        logging.getLogger("distributed").setLevel(logging.ERROR)
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
         self._cluster = None
         if address:
             self._client = Client(address, timeout=CONNECT_TIMEOUT)
@@ -83,7 +83,7 @@ class DaskExecutor:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address="127.0.0.1:0",  # any free port: 8787 may be taken
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,
             )
             self._client = Client(self._cluster)
         self.workers = max(len(self._client.scheduler_info(n_workers=-1)["workers"]), 1)
