@@ -349,7 +349,7 @@ def sweep_seeds(
             [
                 *(r.values[n] for n in names),
                 _ratio(r.all_ok, r.seeds),
-                _spread(r.groups_ok),
+                f"{_spread(r.groups_ok)} of {r.groups_total}",
                 _spread(r.unplaced),
             ]
             for r in rows

@@ -101,7 +101,7 @@ class DaskExecutor:
         [inputs] = client.scatter([shared], broadcast=True, hash=False)
         window = IN_FLIGHT_PER_WORKER * self.workers
         pending = iter(enumerate(items))
-        index_of: dict[str, int] = {}
+        index_of: dict[object, int] = {}
         finished = as_completed()
         ready: dict[int, Any] = {}
         submitted = next_out = 0
