@@ -41,8 +41,8 @@ Workers = Annotated[
         "--workers",
         min=1,
         metavar="N",
-        help="Dask worker processes on this machine (default with --seeds: one per core; "
-        "1 runs in this process).",
+        help="Dask worker processes on this machine (default: one per core; 1 runs in this "
+        "process).",
         show_default=False,
     ),
 ]
@@ -51,8 +51,8 @@ Scheduler = Annotated[
     typer.Option(
         "--scheduler",
         metavar="tcp://HOST:PORT",
-        help="Run the units on this existing Dask cluster (default: $DASK_SCHEDULER_ADDRESS "
-        "with --seeds, else a local cluster).",
+        help="Run the units on the existing Dask cluster at this address (default: "
+        "$DASK_SCHEDULER_ADDRESS, else a local cluster).",
         show_default=False,
     ),
 ]
@@ -121,7 +121,10 @@ def with_seeds(
         signature = inspect.Signature([*own, *_OPTIONS, *([_PLOT] if plot else [])])
 
         @functools.wraps(command)
-        def wrapper(**kwargs: Any) -> Any:
+        def wrapper(**given: Any) -> Any:
+            bound = signature.bind(**given)
+            bound.apply_defaults()  # ``ctx.invoke(check)`` (no COMMAND) passes no options
+            kwargs = dict(bound.arguments)
             seeds, workers, scheduler = (kwargs.pop(k) for k in ("seeds", "workers", "scheduler"))
             chart = kwargs.pop("plot") if plot else None
             if seeds is None:
