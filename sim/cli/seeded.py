@@ -41,8 +41,8 @@ Workers = Annotated[
         "--workers",
         min=1,
         metavar="N",
-        help="Dask worker processes on this machine (default: one per core; 1 runs in this "
-        "process).",
+        help="Dask worker processes on this machine; 1 runs in this process (default: the "
+        "cluster at $DASK_SCHEDULER_ADDRESS if set, else one process per core).",
         show_default=False,
     ),
 ]
@@ -51,8 +51,7 @@ Scheduler = Annotated[
     typer.Option(
         "--scheduler",
         metavar="tcp://HOST:PORT",
-        help="Run the units on the existing Dask cluster at this address (default: "
-        "$DASK_SCHEDULER_ADDRESS, else a local cluster).",
+        help="Run the units on the existing Dask cluster at this address.",
         show_default=False,
     ),
 ]

@@ -140,9 +140,11 @@ class DaskExecutor:
 
 
 def executor_for(workers: int | None, address: str | None) -> Executor:
-    """The scheduler at ``address`` (or ``DASK_SCHEDULER_ADDRESS``), else ``workers`` local
-    processes (default: one per core); one worker runs serially, in this process."""
-    address = address or os.environ.get(SCHEDULER_ENV) or None
+    """The scheduler at ``address``; without one, ``workers`` local processes (one worker:
+    serially, in this process); with neither, ``DASK_SCHEDULER_ADDRESS`` when it is set,
+    else one local worker process per core."""
+    if workers is None and not address:
+        address = os.environ.get(SCHEDULER_ENV) or None
     if address:
         return DaskExecutor(address=address)
     count = workers if workers is not None else os.cpu_count() or 1

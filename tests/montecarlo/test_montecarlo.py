@@ -175,3 +175,10 @@ def test_seeds_plot_is_written(tmp_path: Path) -> None:
     assert code == 3
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert nomad_sim("check", SCENARIO, "--plot", chart)[0] == 2  # --plot needs --seeds
+
+
+def test_one_worker_runs_here_even_with_a_scheduler_in_the_environment(monkeypatch) -> None:
+    from sim.montecarlo import SerialExecutor, executor_for
+
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
+    assert isinstance(executor_for(1, None), SerialExecutor)
