@@ -46,8 +46,16 @@ class Body:
         return next((a for a in self.attributes if a.name == name), None)
 
 
-def parse_document(text: str, source: str | Path) -> Body:
-    """The top-level body of an HCL2 file; syntax errors as InputError with their line."""
+@dataclass(frozen=True)
+class Document:
+    """An HCL2 file: its text (expressions are evaluated against it) and its top-level body."""
+
+    text: str
+    body: Body
+
+
+def parse_document(text: str, source: str | Path) -> Document:
+    """An HCL2 file read once; syntax errors as InputError with their line."""
     from hcl2.api import parses_to_tree
 
     check_hcl_nesting(text, source)
@@ -61,7 +69,7 @@ def parse_document(text: str, source: str | Path) -> Body:
             source,
             line if isinstance(line, int) and line > 0 else None,
         ) from None
-    return read_body(tree.children[0])
+    return Document(text, read_body(tree.children[0]))
 
 
 def _rules(node: Tree) -> list[Tree]:

@@ -27,7 +27,7 @@ from ..core.limits import go_int_error
 from . import hcl_vars
 from .files import read_text
 from .hcl import block_bodies, labelled
-from .hcl_body import Block, Body, expand_dynamic, parse_document, plain
+from .hcl_body import Block, Body, Document, expand_dynamic, parse_document, plain
 from .hcl_eval import LAZY_FUNCTIONS, Scope
 from .hcl_functions import functions
 from .hcl_values import HclError, format_number, type_name
@@ -471,7 +471,7 @@ def _string_map(value: Any, ctx: _Context, path: str) -> dict[str, str]:
     merged: dict[str, Any] = {}
     for body in block_bodies(value):
         if not isinstance(body, dict):
-            raise ctx.fail(path, "Incorrect attribute value type; a map of strings is required")
+            raise ctx.fail(path, "Unsuitable value type; Unsuitable value: map of string required")
         merged.update(body)
     out = {}
     for key, item in merged.items():
@@ -534,10 +534,17 @@ def _integer(value: Any) -> int:
     raise ValueError(f"expected an integer, got {value!r}")
 
 
-def hcl_to_api(source: str | Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The API JSON of an HCL2 jobspec, as ``nomad job run -output`` would print it."""
+def hcl_to_api(
+    source: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    document: Document | None = None,
+) -> dict[str, Any]:
+    """The API JSON of an HCL2 jobspec, as ``nomad job run -output`` would print it; the file
+    is read unless its parsed ``document`` is given."""
     source = Path(source)
-    api = _evaluate_job(read_text(source), source, overrides or {})
+    if document is None:
+        document = parse_document(read_text(source), source)
+    api = _evaluate_job(document, source, overrides or {})
     ctx = _Context(source)
     path = f"job[{api.pop('_label')}]"
     _pass_down_vault_and_secrets(api)
@@ -545,13 +552,13 @@ def hcl_to_api(source: str | Path, overrides: Mapping[str, Any] | None = None) -
     return api
 
 
-def _evaluate_job(text: str, source: Path, overrides: Mapping[str, Any]) -> dict[str, Any]:
+def _evaluate_job(document: Document, source: Path, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """jobspec2 ``decodeBody``: variables, locals, the job body with dynamic blocks expanded,
     the strict schema check, then every expression evaluated and converted."""
-    document = parse_document(text, source)
+    text = document.text
     try:
-        jobs = [b for b in document.blocks if b.type == "job"]
-        variables = declare(document, text)
+        jobs = [b for b in document.body.blocks if b.type == "job"]
+        variables = declare(document.body, text)
         set_values(variables, overrides)
         table = functions(source.parent, allow_fs=True)
         var_values = hcl_vars.values(variables, text, source.parent)
@@ -561,14 +568,14 @@ def _evaluate_job(text: str, source: Path, overrides: Mapping[str, Any]) -> dict
                 {"var": var_values, "local": dict(locals_)}, table, text, lazy=LAZY_FUNCTIONS
             )
 
-        scope = scope_with(evaluate_locals(document, scope_with))
+        scope = scope_with(evaluate_locals(document.body, scope_with))
         expanded = Body(
-            document.attributes,
+            document.body.attributes,
             [
                 Block(b.type, b.labels, expand_dynamic(b.body, scope), b.line)
                 if b.type == "job"
                 else b
-                for b in document.blocks
+                for b in document.body.blocks
             ],
         )
         check_jobspec(expanded, source)
@@ -628,8 +635,12 @@ def _reject_duplicates(api: dict[str, Any], ctx: _Context, path: str) -> None:
             raise ctx.fail(f"{path}.group[{group['Name']}].task[{name}]", "task name is used twice")
 
 
-def job_from_hcl(source: str | Path, overrides: Mapping[str, Any] | None = None) -> Job:
-    api = hcl_to_api(source, overrides)
+def job_from_hcl(
+    source: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    document: Document | None = None,
+) -> Job:
+    api = hcl_to_api(source, overrides, document)
     try:
         return Job.model_validate(api)
     except ValidationError as exc:

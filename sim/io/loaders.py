@@ -53,7 +53,7 @@ def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Jo
 
 def _read_jobs(found: Detected, overrides: Mapping[str, Any] | None) -> list[Job]:
     if found.kind is Kind.HCL_JOB:
-        return [job_from_hcl(found.source, overrides)]
+        return [job_from_hcl(found.source, overrides, found.data)]
     if overrides:
         raise InputError("variables can only be set for HCL jobspecs", source=found.source)
     if found.kind is Kind.JOB:
