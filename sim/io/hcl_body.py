@@ -6,6 +6,7 @@ jobspec converter walks (blocks as lists of dicts, labels as keys).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ def parse_document(text: str, source: str | Path) -> Document:
     from hcl2.api import parses_to_tree
 
     check_hcl_nesting(text, source)
+    text = _heredoc_markers_trimmed(text)
     try:
         tree = parses_to_tree(text)
     except LarkError as exc:
@@ -70,6 +72,32 @@ def parse_document(text: str, source: str | Path) -> Document:
             line if isinstance(line, int) and line > 0 else None,
         ) from None
     return Document(text, read_body(tree.children[0]))
+
+
+_HEREDOC_START = re.compile(r"<<-?([A-Za-z][\w.-]*)[ \t]+$")
+
+
+def _heredoc_markers_trimmed(text: str) -> str:
+    """Heredoc markers with trailing blanks (``EOH `` on its own line), which hclsyntax accepts
+    and python-hcl2's grammar does not, with the blanks removed; lines stay where they are."""
+    if "<<" not in text:
+        return text
+    lines = text.split("\n")
+    marker: str | None = None
+    for i, line in enumerate(lines):
+        bare = line.rstrip("\r")
+        cr = line[len(bare) :]
+        if marker is None:
+            start = _HEREDOC_START.search(bare)
+            found = re.search(r"<<-?([A-Za-z][\w.-]*)$", bare.rstrip())
+            if found:
+                marker = found.group(1)
+                if start:
+                    lines[i] = bare.rstrip() + cr
+        elif bare.strip() == marker:
+            lines[i] = bare.rstrip() + cr
+            marker = None
+    return "\n".join(lines)
 
 
 def _rules(node: Tree) -> list[Tree]:

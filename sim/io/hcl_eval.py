@@ -660,7 +660,10 @@ def _heredoc(node: Tree, scope: Scope) -> Any:
         body = "\n".join(ln[cut:] for ln in lines)
     if "${" not in body and "%{" not in body:
         return body
-    src, string_node = _template_tree(body)
+    try:
+        src, string_node = _template_tree(body)
+    except HclError as exc:
+        raise HclError(str(exc), line_of(node, scope)) from None
     offset = token.line or 1  # the body starts on the line after ``<<EOF``
     inner = replace(scope, src=src, line_offset=offset)
     return render_parts(_string_parts(string_node, inner), inner, line_of(node, scope))

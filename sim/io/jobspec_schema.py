@@ -201,6 +201,7 @@ STRUCTS: dict[str, dict[str, str | None]] = {
         "proxy": "ConsulGatewayProxy", "ingress": "ConsulIngressConfigEntry",
         "terminating": "ConsulTerminatingConfigEntry", "mesh": "ConsulMeshConfigEntry",
     },
+    "ConsulMeshConfigEntry": {},
     "ConsulTerminatingConfigEntry": {
         "service": "ConsulLinkedService",
     },

@@ -160,7 +160,7 @@ def test_file_functions_resolve_against_the_jobspec_directory(tmp_path: Path) ->
     assert ev('fileset("conf", "*.txt")', tmp_path) == ["a.txt"]
     assert ev('basename("a/b.txt")') == "b.txt"
     assert ev('dirname("a/b.txt")') == "a"
-    with pytest.raises(HclError, match="no file exists at missing.txt"):
+    with pytest.raises(HclError, match=r"no file exists at missing\.txt"):
         ev('file("missing.txt")', tmp_path)
 
 

@@ -260,3 +260,22 @@ def test_heredoc_with_interpolation(write) -> None:
         "      hello ${var.who}\n      at ${node.unique.name}\n    EOT\n  }\n" + GROUP + "}"
     )
     assert _api(write, text)["Meta"]["doc"] == "hello nomad\nat ${node.unique.name}\n"
+
+
+def test_every_struct_the_schema_names_is_declared() -> None:
+    from sim.io.jobspec_schema import FREE, STRUCTS
+
+    named = {
+        kind for body in STRUCTS.values() for kind in body.values() if kind not in (None, FREE)
+    }
+    assert named <= STRUCTS.keys()
+
+
+def test_mesh_gateway_block_is_accepted(write) -> None:
+    text = (
+        'job "j" {\n  group "g" {\n    network {\n      mode = "bridge"\n    }\n'
+        '    service {\n      name = "mesh"\n      connect {\n        gateway {\n'
+        "          mesh {}\n        }\n      }\n    }\n  }\n}\n"
+    )
+    group = _api(write, text)["TaskGroups"][0]
+    assert group["Services"][0]["Connect"]["Gateway"]["Mesh"] == {}
