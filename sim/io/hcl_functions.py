@@ -27,7 +27,7 @@ import yaml
 
 from .hcl_values import (
     HclError,
-    _set,
+    as_set,
     format_number,
     number,
     to_bool,
@@ -351,11 +351,11 @@ def _setproduct(*sets: Any) -> list[list[Any]]:
 
 
 def _setunion(*sets: Any) -> list[Any]:
-    return _set([item for s in sets for item in _list(s)])
+    return as_set([item for s in sets for item in _list(s)])
 
 
 def _setintersection(first: Any, *others: Any) -> list[Any]:
-    return _set(
+    return as_set(
         [
             item
             for item in _list(first)

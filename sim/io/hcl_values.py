@@ -146,7 +146,7 @@ def convert(value: Any, kind: Type) -> Any:
         if not isinstance(value, list):
             raise HclError(f"{type_label(kind)} required")
         items = [_at(i, convert, item, kind[1]) for i, item in enumerate(value)]
-        return _set(items) if head == "set" else items
+        return as_set(items) if head == "set" else items
     if head == "map":
         if not isinstance(value, dict):
             raise HclError(f"{type_label(kind)} required")
@@ -184,7 +184,7 @@ def _at(key: Any, function: Any, value: Any, kind: Type) -> Any:
         ) from None
 
 
-def _set(items: list[Any]) -> list[Any]:
+def as_set(items: list[Any]) -> list[Any]:
     """A cty set: unique elements; strings and numbers in cty's order."""
     unique: list[Any] = []
     for item in items:
