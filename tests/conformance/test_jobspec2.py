@@ -316,7 +316,7 @@ def test_task_envs_multiple(tmp_path: Path) -> None:
             "env = { key = local.undefined_local }",
             'does not have an attribute named "undefined_local"',
         ),
-        ('env {\n  for k in ["a", "b"]: k => k\n}', ""),
+        ('env {\n  for k in ["a", "b"]: k => k\n}', "HCL syntax error"),
         ('env = [ "a" ]', "Unsuitable value: map of string required"),
     ],
     ids=["attr: invalid expression", "block: invalid block expression", "attr: not make sense"],
