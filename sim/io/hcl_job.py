@@ -12,7 +12,7 @@ far as Nomad's registration hooks need them (``sim.core.implied``); blocks outsi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from .hcl_body import Block, Body, Document, expand_dynamic, parse_document, pla
 from .hcl_eval import LAZY_FUNCTIONS, Scope
 from .hcl_functions import functions
 from .hcl_values import HclError, format_number, type_name
-from .hcl_vars import declare, evaluate_locals, set_values
+from .hcl_vars import declare, evaluate_locals, set_file_values, set_values
 from .jobspec_schema import check_jobspec
 from .pydantic_errors import input_error
 
@@ -538,13 +538,15 @@ def hcl_to_api(
     source: str | Path,
     overrides: Mapping[str, Any] | None = None,
     document: Document | None = None,
+    var_files: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
     """The API JSON of an HCL2 jobspec, as ``nomad job run -output`` would print it; the file
-    is read unless its parsed ``document`` is given."""
+    is read unless its parsed ``document`` is given. ``var_files`` are ``-var-file`` files,
+    ``overrides`` the ``-var`` values (applied last)."""
     source = Path(source)
     if document is None:
         document = parse_document(read_text(source), source)
-    api = _evaluate_job(document, source, overrides or {})
+    api = _evaluate_job(document, source, overrides or {}, [Path(f) for f in var_files])
     ctx = _Context(source)
     path = f"job[{api.pop('_label')}]"
     _pass_down_vault_and_secrets(api)
@@ -552,13 +554,17 @@ def hcl_to_api(
     return api
 
 
-def _evaluate_job(document: Document, source: Path, overrides: Mapping[str, Any]) -> dict[str, Any]:
+def _evaluate_job(
+    document: Document, source: Path, overrides: Mapping[str, Any], var_files: list[Path]
+) -> dict[str, Any]:
     """jobspec2 ``decodeBody``: variables, locals, the job body with dynamic blocks expanded,
     the strict schema check, then every expression evaluated and converted."""
     text = document.text
     try:
         jobs = [b for b in document.body.blocks if b.type == "job"]
         variables = declare(document.body, text)
+        for var_file in var_files:
+            set_file_values(variables, var_file)
         set_values(variables, overrides)
         table = functions(source.parent, allow_fs=True)
         var_values = hcl_vars.values(variables, text, source.parent)
@@ -639,8 +645,9 @@ def job_from_hcl(
     source: str | Path,
     overrides: Mapping[str, Any] | None = None,
     document: Document | None = None,
+    var_files: Sequence[str | Path] = (),
 ) -> Job:
-    api = hcl_to_api(source, overrides, document)
+    api = hcl_to_api(source, overrides, document, var_files)
     try:
         return Job.model_validate(api)
     except ValidationError as exc:

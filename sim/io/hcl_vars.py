@@ -2,11 +2,12 @@
 types.config.go ``decodeBody`` read them.
 
 ``variable "x" {…}`` blocks (``type``, ``default``, ``description``, ``validation``) and the
-plural ``variables {…}`` (name = default, its type taken from the default); values set from
-outside (``-var`` / a scenario's job ``variables:``) are parsed as Nomad parses ``-var``: a
-string as written when the variable is a string, a number or untyped, otherwise as an HCL
-expression (``datacenters=["dc1","dc2"]``); then converted to the declared type and checked
-by the validation blocks. ``locals`` may refer to each other in any order.
+plural ``variables {…}`` (name = default, its type taken from the default). ``-var-file``
+values are HCL attributes; values set with ``-var`` (or a scenario's job ``variables:``),
+applied last, are parsed as Nomad parses ``-var``: a string as written when the variable is a
+string, a number or untyped, otherwise as an HCL expression (``datacenters=["dc1","dc2"]``).
+Each is converted to the declared type and checked by the validation blocks. ``locals`` may
+refer to each other in any order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from typing import Any
 
 from lark import Tree
 
-from .hcl_body import Block, Body
+from ..core.errors import InputError
+from .files import read_text
+from .hcl_body import Block, Body, parse_document
 from .hcl_eval import LAZY_FUNCTIONS, Scope, evaluate
 from .hcl_functions import functions
 from .hcl_typeexpr import type_of_expression
@@ -143,6 +146,51 @@ def _var_references(node: Tree) -> list[str]:
         if isinstance(root, Tree) and root.data == "identifier" and str(root.children[0]) == "var":
             names.append(str(next(c for c in step.children if isinstance(c, Tree)).children[0]))
     return names
+
+
+def set_file_values(variables: dict[str, Variable], path: Path) -> None:
+    """A ``-var-file``: attributes only, evaluated without variables or functions, each
+    converted to its variable's type (jobspec2 ``collectInputVariableValues``, ``Strict``)."""
+    text = read_text(path)
+    document = parse_document(text, path)
+    try:
+        for block in document.body.blocks:
+            if block.type == "variable":
+                name = block.labels[0] if block.labels else ""
+                raise HclError(
+                    "Variable declaration in a .var file; A .var file is used to assign values "
+                    "to variables that have already been declared in job files, not to declare "
+                    f'new variables. To declare variable "{name}", place this block in one of '
+                    "your job files",
+                    block.line,
+                )
+            raise HclError(
+                f'Unexpected "{block.type}" block; Blocks are not allowed here.', block.line
+            )
+        for attr in document.body.attributes:
+            variable = variables.get(attr.name)
+            if variable is None:
+                raise HclError(
+                    f'Undefined variable; A "{attr.name}" variable was set but was not found in '
+                    f'known variables. To declare variable "{attr.name}", place this block in '
+                    "your job files",
+                    attr.line,
+                )
+            value = evaluate(attr.expr, closed_scope(text))
+            kind = _effective_type(variable)
+            if kind is not None:
+                try:
+                    value = convert(value, kind)
+                except HclError as exc:
+                    raise HclError(
+                        f"Invalid value for variable; The value for {attr.name} is not "
+                        f"compatible with the variable's type constraint: {exc}.",
+                        attr.line,
+                    ) from None
+            variable.value = value
+            variable.origin = "varfile"
+    except HclError as exc:
+        raise InputError(str(exc), path, exc.line) from None
 
 
 def set_values(variables: dict[str, Variable], overrides: Mapping[str, Any]) -> None:

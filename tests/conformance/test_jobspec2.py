@@ -4,8 +4,8 @@ locals, functions, dynamic blocks, env/meta and undefined variables, through ``s
 ``load_job`` also runs Nomad's ``Job.Validate``, which the parse tests do not: where a test's
 job has no group, a minimal one (``group "g" { task "t" { driver = "docker" } }``) is added and
 the assertions stay the test's own. ``ParseConfig.ArgVars`` are ``load_job``'s overrides;
-``AllowFS`` is on, as in Nomad's CLI (command/helpers.go). The environment (``NOMAD_VAR_*``)
-and ``-var-file`` subtests are not transcribed: ``load_job`` reads neither.
+``VarFiles`` its ``var_files``. ``AllowFS`` is on, as in Nomad's CLI (command/helpers.go). The
+environment subtest (``NOMAD_VAR_*``) is not transcribed: ``load_job`` does not read it.
 """
 
 from __future__ import annotations
@@ -73,6 +73,36 @@ def test_variables_set_via_var_args(tmp_path: Path) -> None:
     job = _job(tmp_path, VARIABLES_DEFAULTS, {"dc_var": "set_dc", "region_var": "set_region"})
     assert job.datacenters == ["set_dc"]
     assert job.region == "set_region"
+
+
+def test_variables_set_via_var_files(tmp_path: Path) -> None:
+    """TestParse_VariablesDefaultsAndSet: set via var-files."""
+    var_file = tmp_path / "vars.hcl"
+    var_file.write_text('dc_var = "set_dc"\n\tregion_var = "set_region"')
+    path = tmp_path / "input.hcl"
+    path.write_text(VARIABLES_DEFAULTS)
+    job = load_job(path, var_files=[var_file])
+    assert job.datacenters == ["set_dc"]
+    assert job.region == "set_region"
+
+
+def test_var_file_does_not_exist(tmp_path: Path) -> None:
+    """TestParse_VariablesDefaultsAndSet: var-file does not exist."""
+    path = tmp_path / "input.hcl"
+    path.write_text(VARIABLES_DEFAULTS)
+    with pytest.raises(InputError):
+        load_job(path, var_files=[tmp_path / "does-not-exist.hcl"])
+
+
+def test_invalid_vars_file(tmp_path: Path) -> None:
+    """TestParse_InvalidHCL: invalid vars file."""
+    var_file = tmp_path / "vars.hcl"
+    var_file.write_text("invalid{hcl")
+    path = tmp_path / "input.hcl"
+    path.write_text(VARIABLES_DEFAULTS)
+    with pytest.raises(InputError) as info:
+        load_job(path, var_files=[var_file])
+    assert info.value.source.endswith("vars.hcl")
 
 
 def test_unknown_variables_are_left_intact(tmp_path: Path) -> None:

@@ -279,3 +279,17 @@ def test_mesh_gateway_block_is_accepted(write) -> None:
     )
     group = _api(write, text)["TaskGroups"][0]
     assert group["Services"][0]["Connect"]["Gateway"]["Mesh"] == {}
+
+
+def test_var_files_are_typed_checked_and_overridden_by_var_values(write) -> None:
+    path = write("job.nomad", TYPED)
+    var_file = write("prod.vars.hcl", 'dcs = ["east", "west"]\ncount = 4\n')
+    api = hcl_to_api(path, {"count": "5"}, var_files=[var_file])
+    assert (api["Datacenters"], api["TaskGroups"][0]["Count"]) == (["east", "west"], 5)
+    with pytest.raises(InputError, match='Undefined variable; A "nope" variable') as info:
+        hcl_to_api(path, var_files=[write("bad.vars.hcl", "count = 2\nnope = 1\n")])
+    assert (info.value.source.endswith("bad.vars.hcl"), info.value.line) == (True, 2)
+    with pytest.raises(InputError, match="Variable declaration in a .var file"):
+        hcl_to_api(path, var_files=[write("decl.vars.hcl", 'variable "x" {}\n')])
+    with pytest.raises(InputError, match="Invalid value for variable"):
+        hcl_to_api(path, var_files=[write("typed.vars.hcl", 'count = "many"\n')])
