@@ -289,7 +289,7 @@ def test_var_files_are_typed_checked_and_overridden_by_var_values(write) -> None
     with pytest.raises(InputError, match='Undefined variable; A "nope" variable') as info:
         hcl_to_api(path, var_files=[write("bad.vars.hcl", "count = 2\nnope = 1\n")])
     assert (info.value.source.endswith("bad.vars.hcl"), info.value.line) == (True, 2)
-    with pytest.raises(InputError, match="Variable declaration in a .var file"):
+    with pytest.raises(InputError, match=r"Variable declaration in a \.var file"):
         hcl_to_api(path, var_files=[write("decl.vars.hcl", 'variable "x" {}\n')])
     with pytest.raises(InputError, match="Invalid value for variable"):
         hcl_to_api(path, var_files=[write("typed.vars.hcl", 'count = "many"\n')])
