@@ -202,10 +202,10 @@ def _identifier(node: Tree, scope: Scope) -> Any:
         raise _no_variables(node, scope)
     if name in scope.variables:
         return scope.variables[name]
-    return _undefined(node, node, scope)
+    return _undefined(node, scope)
 
 
-def _undefined(root: Tree, whole: Tree, scope: Scope) -> str:
+def _undefined(whole: Tree, scope: Scope) -> str:
     """jobspec2's ``UndefinedVariable``: the traversal's source, inside its ``${ … }``."""
     start, end = whole.meta.start_pos, whole.meta.end_pos
     src = scope.src
@@ -255,8 +255,8 @@ def _traverse(node: Tree, scope: Scope) -> Any:
         static = 0
         while static < len(steps) and _static_step(steps[static]):
             static += 1
-        whole = _span_node(node, root, steps[:static])
-        value: Any = _undefined(root, whole, scope)
+        whole = _span_node(root, steps[:static])
+        value: Any = _undefined(whole, scope)
         rest = steps[static:]
     else:
         value = evaluate(root, scope)
@@ -266,7 +266,7 @@ def _traverse(node: Tree, scope: Scope) -> Any:
     return value
 
 
-def _span_node(node: Tree, root: Tree, steps: list[Tree]) -> Tree:
+def _span_node(root: Tree, steps: list[Tree]) -> Tree:
     """A stand-in node covering the root and the given steps, for source slicing."""
     end = steps[-1].meta.end_pos if steps else root.meta.end_pos
     stand_in = Tree("span", [])
@@ -507,7 +507,7 @@ class _Part:
     names: tuple[str, ...] = ()
 
 
-def _string_parts(node: Tree, scope: Scope) -> list[_Part]:
+def _string_parts(node: Tree) -> list[_Part]:
     parts: list[_Part] = []
     for child in _trees(node):
         (inner,) = child.children
@@ -636,7 +636,7 @@ def template_string(value: Any, line: int | None) -> str:
 
 
 def _string(node: Tree, scope: Scope) -> Any:
-    return render_parts(_string_parts(node, scope), scope, line_of(node, scope))
+    return render_parts(_string_parts(node), scope, line_of(node, scope))
 
 
 def _template_string(node: Tree, scope: Scope) -> Any:
@@ -666,7 +666,7 @@ def _heredoc(node: Tree, scope: Scope) -> Any:
         raise HclError(str(exc), line_of(node, scope)) from None
     offset = token.line or 1  # the body starts on the line after ``<<EOF``
     inner = replace(scope, src=src, line_offset=offset)
-    return render_parts(_string_parts(string_node, inner), inner, line_of(node, scope))
+    return render_parts(_string_parts(string_node), inner, line_of(node, scope))
 
 
 def _template_tree(body: str) -> tuple[str, Tree]:

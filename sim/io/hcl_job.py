@@ -1,13 +1,14 @@
 """HCL2 jobspecs → Nomad API job JSON, mirroring ``jobspec2/parse.go: ParseWithConfig``, then
 ``models.Job``.
 
-The PLAIN python-hcl2 tree is walked with a small schema of the blocks that matter for
-scheduling. Fields in the schema are *strict*: an expression nomad-sim cannot evaluate there
-is an error naming the file and the field path. Free-form fields (driver ``config``, ``env``,
-``meta``) and names (``text``: service names and ports) keep unevaluable text literally, as it
-cannot change placement. The service, connect, vault, template and consul blocks are read as
-far as Nomad's registration hooks need them (``sim.core.implied``); blocks outside the schema
-(artifact, restart, …) are dropped.
+The jobspec is evaluated first (``hcl_vars``: variables and locals; ``hcl_body``: dynamic
+blocks and the plain tree; ``jobspec_schema``: Nomad's strict block and argument check), so
+every value reaching the walk here is already what Nomad would decode. The walk maps the
+blocks that matter for scheduling to the API JSON with a small schema, converting values as
+gohcl does (numeric strings to numbers, numbers to strings); a value of the wrong shape is an
+error naming the file and the field path. The service, connect, vault, template and consul
+blocks are read as far as Nomad's registration hooks need them (``sim.core.implied``); blocks
+outside the schema (artifact, restart, …) are dropped.
 """
 
 from __future__ import annotations
