@@ -15,7 +15,7 @@ import typer
 from .. import montecarlo as mc
 from ..planning import parse_ask
 from ..whatif import SweepPoint, sweep
-from ..whatif.edits import apply_edits, edits_from
+from ..whatif.edits import Edit, apply_edits, edits_from
 from .app import _load
 from .capacity import _with_scenario
 from .cluster import Cluster
@@ -305,12 +305,24 @@ SWEEP_HEADER = ["EVERY GROUP OK", "GROUPS OK MIN/MEDIAN/MAX", "UNPLACED MIN/MEDI
 
 
 def sweep_seeds(
-    cluster: Cluster, runs: Runs, grid: list[str] | None, plot: Path | None, max_points: int
+    cluster: Cluster,
+    runs: Runs,
+    grid: list[str] | None,
+    plot: Path | None,
+    max_points: int,
+    drains: list[str] | None,
+    removals: list[str] | None,
+    additions: list[str] | None,
+    scales: list[str] | None,
+    plans: list[Path] | None,
 ) -> None:
     """Per grid point: P(every group places and can start), and the spread over the seeds."""
     _check_plot(plot)
     axes = parse_axes(grid or (), max_points)
     path = cluster.scenario_file("sweep")
+    changes = edits_from(drains or [], removals or [], additions or [], scales or [], plans or [])
+    if changes:
+        apply_edits(_load(cluster), changes)  # a selector naming no node fails before the bar
     names = [name for name, _ in axes]
     with runs.executor(grid_size(axes), "sweeping") as (executor, progress):
         rows = [
@@ -323,6 +335,7 @@ def sweep_seeds(
                 var_files=list(cluster.var_files),
                 executor=executor,
                 progress=progress,
+                edits=changes,
             )
         ]
     if cluster.fmt is OutputFormat.json:
@@ -369,6 +382,7 @@ def sweep_points(
     axes: Sequence[tuple[str, Sequence[int | str]]],
     cluster: Cluster,
     progress: Callable[[int], None],
+    edits: Sequence[Edit] = (),
 ) -> list[SweepPoint]:
     """A one-seed sweep, on the executor ``--workers``/``--scheduler`` chose, else as it
     always ran (in this process)."""
@@ -381,6 +395,7 @@ def sweep_points(
             var_files=list(cluster.var_files),
             seed=cluster.seed,
             progress=progress,
+            edits=edits,
         )
     found = mc.sweep_seeds(
         path,
@@ -390,5 +405,6 @@ def sweep_points(
         var_files=list(cluster.var_files),
         executor=executor,
         progress=progress,
+        edits=edits,
     )
     return [point for [point] in found]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..io import ResolvedScenario
 from ..whatif import SweepPoint, grid_points
+from ..whatif.edits import Edit
 from .executor import Executor, Progress, SerialExecutor
 from .tallies import CapacityTally, CheckTally, ResilienceTally, WhatifTally
 from .units import (
@@ -91,9 +92,13 @@ def sweep_seeds(
     var_files: Sequence[Path] = (),
     executor: Executor | None = None,
     progress: Progress | None = None,
+    edits: Sequence[Edit] = (),
 ) -> Iterator[list[SweepPoint]]:
     """Grid point by grid point (in ``grid_points`` order), one summary per seed; each point
-    is one unit (the scenario is loaded once for all its seeds)."""
-    inputs = SweepInputs(Path(scenario), dict(sets or {}), tuple(var_files), tuple(seeds))
+    is one unit (the scenario is loaded once for all its seeds); ``edits`` change every
+    point's cluster after its variable values."""
+    inputs = SweepInputs(
+        Path(scenario), dict(sets or {}), tuple(var_files), tuple(seeds), tuple(edits)
+    )
     runner = executor or SerialExecutor()
     yield from runner.map(sweep_unit, inputs, grid_points(grid), progress)

@@ -16,6 +16,8 @@ from ..core.class_labels import base_label
 from ..io import ResolvedScenario, load_scenario
 from ..planning import capacity_of, current_cluster, resilience_of
 from ..whatif import ScenarioRun, SweepPoint, run_resolved
+from ..whatif.edits import Edit
+from ..whatif.sweep import _edited
 
 
 @dataclass(frozen=True)
@@ -129,11 +131,14 @@ class SweepInputs:
     sets: Mapping[str, object]
     var_files: tuple[Path, ...]
     seeds: Sequence[int]
+    edits: tuple[Edit, ...] = ()
 
 
 def sweep_unit(inputs: SweepInputs, values: dict[str, int | str]) -> list[SweepPoint]:
-    """One grid point, loaded once and run with every seed (one summary per seed)."""
-    resolved = load_scenario(inputs.scenario, {**inputs.sets, **values}, list(inputs.var_files))
+    """One grid point, loaded (and edited) once and run with every seed (one summary per
+    seed)."""
+    loaded = load_scenario(inputs.scenario, {**inputs.sets, **values}, list(inputs.var_files))
+    resolved = _edited(loaded, inputs.edits, values)  # as a one-seed sweep edits each point
     points = []
     for seed in inputs.seeds:
         point = SweepPoint(values, run_resolved(resolved, seed))
