@@ -269,9 +269,9 @@ def _traverse(node: Tree, scope: Scope) -> Any:
 def _span_node(root: Tree, steps: list[Tree]) -> Tree:
     """A stand-in node covering the root and the given steps, for source slicing."""
     end = steps[-1].meta.end_pos if steps else root.meta.end_pos
-    stand_in = Tree("span", [])
-    stand_in.meta.start_pos = root.meta.start_pos  # type: ignore[attr-defined]
-    stand_in.meta.end_pos = end  # type: ignore[attr-defined]
+    stand_in: Tree[Any] = Tree("span", [])
+    stand_in.meta.start_pos = root.meta.start_pos
+    stand_in.meta.end_pos = end
     return stand_in
 
 
@@ -649,6 +649,7 @@ _HEREDOC = re.compile(r"<<(-?)([A-Za-z][\w.-]*)\r?\n(.*?)^[ \t]*\2\r?\n?\Z", re.
 
 def _heredoc(node: Tree, scope: Scope) -> Any:
     token = node.children[0]
+    assert isinstance(token, Token)
     match = _HEREDOC.match(str(token))
     if match is None:
         raise HclError("malformed heredoc", line_of(node, scope))

@@ -292,6 +292,9 @@ def _merge(*maps: Any) -> dict[str, Any]:
 
 def _range(*args: Any) -> list[Any]:
     nums = [to_number(a) for a in args]
+    start: int | float
+    stop: int | float
+    step: int | float
     if len(nums) == 1:
         start, stop, step = 0, nums[0], 1
     elif len(nums) == 2:

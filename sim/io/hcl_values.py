@@ -161,7 +161,7 @@ def convert(value: Any, kind: Type) -> Any:
         if not isinstance(value, dict):
             raise HclError("object required")
         attributes, optional = kind[1], kind[2]
-        out = {}
+        out: dict[str, Any] = {}
         for name, attr_type in attributes.items():
             if name not in value:
                 if name in optional:
