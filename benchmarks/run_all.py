@@ -26,9 +26,11 @@ SCRIPTS = [
     ("Bipartite graph", "bench_graph.py"),
     ("Capacity and failure domains", "bench_capacity.py"),
     ("The design-review report", "bench_report.py"),
+    ("Many what-ifs at once: serial vs Dask", "bench_montecarlo.py"),
     ("Peak memory", "bench_memory.py"),
     ("Largest accepted inputs", "bench_limits.py"),
     ("A live cluster", "bench_snapshot.py"),
+    ("Reading jobspecs", "bench_jobspecs.py"),
     (
         "Whole-process ingestion (node JSON on disk, side by side with nomad-tools)",
         "bench_ingest.py",

@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "whatif": {"core", "io", "feasibility", "placement"},
     "planning": {"core", "io", "feasibility", "placement", "graph", "whatif"},
     "report": {"core", "io", "feasibility", "placement", "graph", "explain", "whatif", "planning"},
+    "montecarlo": {"core", "io", "whatif", "planning"},
 }
 
 
