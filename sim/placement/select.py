@@ -302,11 +302,15 @@ class GroupState:
     def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
         """Per-scorer scores of one option (``ScoreMetaData``), in ``GENERIC_CHAIN`` order;
         NaN where nothing was appended."""
-        collisions = self.group_count.item(node)
-        anti = anti_affinity(collisions, self.group.count) if collisions else np.nan
-        penalty = -1.0 if node in self.penalty_nodes else np.nan
-        affinity = np.nan if self.affinity is None else self.affinity.item(node)
-        return (binpack, anti, penalty, affinity, spread if spread else np.nan)
+        return option_parts(
+            node,
+            binpack,
+            self.group_count.item(node),
+            spread,
+            self.group.count,
+            self.penalty_nodes,
+            self.affinity,
+        )
 
     def set_penalty(self, nodes: frozenset[int]) -> None:
         """The reschedule penalty nodes of the next Select (``SelectOptions.PenaltyNodeIDs``)."""
@@ -458,15 +462,6 @@ class Options:
             out.append((node, final.item(i), parts))
         return out
 
-    def top_reports(
-        self, state: GroupState, order: list[int], chosen: int
-    ) -> list[tuple[int, float, Parts]]:
-        """The reports at window indices ``order`` followed by the ``chosen`` index's report,
-        read once when it is among them."""
-        extra = [] if chosen in order else [chosen]
-        reports = self.report(state, order + extra)
-        return [*reports[: len(order)], reports[-1] if extra else reports[order.index(chosen)]]
-
 
 def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     """Positions ``start:stop`` scored: the mean of the appended scores
@@ -593,7 +588,7 @@ class Choice:
     score: float
     parts: Parts
     nodes_evaluated: int
-    top: list[tuple[int, float, Parts]] | None
+    top: TopScores | None
     misses: Misses | None = None  # filtered and exhausted nodes of the Select
 
 
@@ -631,13 +626,13 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     if limit.best is None:
         return None
     _, w, i = limit.best
-    top = _top_scores(state, consumed, (w, i)) if keep_top else None
-    node, score, parts = consumed[w][0].report(state, [i])[0] if top is None else top.pop()
-    misses = None
-    if keep_top:
-        misses = Misses(seen)
-        for options, pulled in consumed:
-            options.count_misses(state, 0, pulled, misses)
+    node, score, parts = consumed[w][0].report(state, [i])[0]
+    if not keep_top:
+        return Choice(node, score, parts, seen, None)
+    top = TopScores.kept(state, [(o, np.arange(used)) for o, used in consumed])
+    misses = Misses(seen)
+    for options, pulled in consumed:
+        options.count_misses(state, 0, pulled, misses)
     return Choice(node, score, parts, seen, top, misses)
 
 
@@ -778,30 +773,91 @@ def window_for(limit: int) -> int:
     return max(32, limit + MAX_SKIP + limit // 4)
 
 
-def _top_scores(
-    state: GroupState, consumed: list[tuple[Options, int]], chosen: tuple[int, int]
-) -> list[tuple[int, float, Parts]]:
-    """``PopulateScoreMetaData``: the Select's options through ``kheap.ScoreHeap``, then
-    the ``chosen`` (window, index) option's report, appended last."""
-    if len(consumed) == 1:
-        options, used = consumed[0]
-        return options.top_reports(state, score_meta_order(options.final[:used]), chosen[1])
-    final = np.concatenate([o.final[:used] for o, used in consumed])
-    best = np.array(score_meta_order(final), dtype=np.int64)
-    ends = np.cumsum([used for _, used in consumed])
-    windows = np.searchsorted(ends, best, side="right")
-    starts = ends - [used for _, used in consumed]
-    top = [
-        consumed[w][0].report(state, [flat - starts[w]])[0]
-        for w, flat in zip(windows.tolist(), best.tolist(), strict=True)
-    ]
-    w, i = chosen
-    picked = [
-        k
-        for k, (wk, flat) in enumerate(zip(windows.tolist(), best.tolist(), strict=True))
-        if wk == w and flat - starts[w] == i
-    ]
-    return [*top, top[picked[0]] if picked else consumed[w][0].report(state, [i])[0]]
+def option_parts(
+    node: int,
+    binpack: float,
+    collisions: int,
+    spread: float | None,
+    count: int,
+    penalty_nodes: frozenset[int],
+    affinity: np.ndarray | None,
+) -> Parts:
+    """Per-scorer scores of an option on ``node`` with ``collisions`` allocations of its
+    group there, in ``GENERIC_CHAIN`` order; NaN where nothing was appended."""
+    anti = anti_affinity(collisions, count) if collisions else np.nan
+    penalty = -1.0 if node in penalty_nodes else np.nan
+    affinity_score = np.nan if affinity is None else affinity.item(node)
+    return (binpack, anti, penalty, affinity_score, spread if spread else np.nan)
+
+
+@dataclass(frozen=True)
+class TopScores:
+    """The ``ScoreMetaData`` of one Select (``PopulateScoreMetaData``), kept as the score
+    columns of its options and worked out when read (``reports``).
+
+    The columns are copied when the Select is made, before anything on their nodes changes;
+    the ``kheap.ScoreHeap`` order and the per-scorer scores are worked out from them only
+    for placements whose metadata is read. Options after the fifth one scoring the maximum
+    never enter the heap (five earlier options score at least as much), so they are not kept.
+    """
+
+    final: np.ndarray  # final score per option in pull order, -inf: not an option
+    nodes: np.ndarray
+    binpack: np.ndarray
+    collisions: np.ndarray  # allocations of the group on the node when it was scored
+    boost: np.ndarray | None  # spread boost
+    count: int  # the group's count (job anti-affinity)
+    penalty_nodes: frozenset[int]
+    affinity: np.ndarray | None  # per table node
+
+    @classmethod
+    def kept(cls, state: GroupState, pulled: list[tuple[Options, np.ndarray]]) -> TopScores:
+        """The columns of the options a Select pulled: per window, its indices in pull order."""
+        final = np.concatenate([options.final[ix] for options, ix in pulled])
+        reach = _heap_reach(final)
+        positions = np.concatenate([options.start + ix for options, ix in pulled])[:reach]
+        boost = None
+        if pulled[0][0].boost is not None:
+            boost = np.concatenate([options.boost[ix] for options, ix in pulled])[:reach]
+        memo = state.started
+        nodes = memo.ring[positions]
+        return cls(
+            final[:reach],
+            nodes,
+            memo.binpack[positions],
+            state.group_count[nodes],
+            boost,
+            state.group.count,
+            state.penalty_nodes,
+            state.affinity,
+        )
+
+    def reports(self) -> list[tuple[int, float, Parts]]:
+        """(node, final score, per-scorer scores) of the heap's entries in their order."""
+        out = []
+        for i in score_meta_order(self.final):
+            node = self.nodes.item(i)
+            spread = None if self.boost is None else self.boost.item(i)
+            parts = option_parts(
+                node,
+                self.binpack.item(i),
+                self.collisions.item(i),
+                spread,
+                self.count,
+                self.penalty_nodes,
+                self.affinity,
+            )
+            out.append((node, self.final.item(i), parts))
+        return out
+
+
+def _heap_reach(final: np.ndarray) -> int:
+    """How many of the options scored ``final`` (in order) may enter ``kheap.ScoreHeap``:
+    up to the fifth one scoring the maximum."""
+    if not len(final):
+        return 0
+    tops = np.flatnonzero(final == final.max())
+    return len(final) if len(tops) < TOP_SCORES else int(tops[TOP_SCORES - 1]) + 1
 
 
 @dataclass
