@@ -6,8 +6,9 @@ The base commit is checked out into a temporary git worktree under /tmp (removed
 Each round runs, per node count, one process on the base code and one on this tree, in
 alternating order, each timing ``simulate`` over the grid rows of ``bench_placement.grid``
 (same nodes, same jobs). A row's figure per side is the median over rounds of each process's
-median; the ratio is base time / this tree's time (above 1: this tree is faster). Run on a
-busy machine, the ratios are what count: both sides see the same load, one after the other.
+median; the ratios are base time / this tree's time (above 1: this tree is faster), on the
+wall clock and on the process's CPU time. Run on a busy machine, the ratios are what count:
+both sides see the same load, one after the other; CPU time is the less disturbed of the two.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ TREE = HERE.parent
 # Runs inside the tree under test (cwd and PYTHONPATH point there): times each row of one
 # node count and prints one JSON object per row.
 WORKER = """
-import json, sys
-from bench_placement import mock_node, service_job, timed
+import json, statistics, sys, time
+from bench_placement import mock_node, service_job
 from sim.core.nodetable import NodeTable
 from sim.placement import simulate
 
@@ -39,8 +40,15 @@ simulate(table, [service_job("warm", 1, 6000, 6000)])
 for count in counts:
     for spread in (False, True):
         job = service_job("bench", count, 6000, 6000, spread, datacenters=("dc-1", "dc-2"))
-        med, _, _, placed = timed(lambda: simulate(table, [job]).placed_count, repeats)
-        print(json.dumps({"count": count, "spread": spread, "median": med, "placed": placed}))
+        wall, cpu = [], []
+        for _ in range(repeats):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            placed = simulate(table, [job]).placed_count
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        row = {"count": count, "spread": spread, "placed": placed}
+        row.update(wall=statistics.median(wall), cpu=statistics.median(cpu))
+        print(json.dumps(row))
 """
 
 
@@ -64,10 +72,12 @@ def main() -> None:
         base = Path(scratch) / "base"
         subprocess.run(
             ["git", "worktree", "add", "--detach", str(base), args.base],
-            cwd=TREE, check=True, capture_output=True,
+            cwd=TREE,
+            check=True,
+            capture_output=True,
         )
         try:
-            samples: dict[tuple[str, int, int, bool], list[float]] = {}
+            samples: dict[tuple[str, str, int, int, bool], list[float]] = {}
             for round_ in range(args.rounds):
                 for size in sizes:
                     sides = [("base", base), ("head", TREE)]
@@ -75,8 +85,9 @@ def main() -> None:
                         sides.reverse()
                     for side, tree in sides:
                         for row in run_worker(tree, size, args.repeats, counts):
-                            key = (side, size, row["count"], row["spread"])
-                            samples.setdefault(key, []).append(row["median"])
+                            for clock in ("wall", "cpu"):
+                                key = (clock, side, size, row["count"], row["spread"])
+                                samples.setdefault(key, []).append(row[clock])
                 print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
         finally:
             subprocess.run(
@@ -88,17 +99,24 @@ def main() -> None:
     )
     print(
         f"| nodes | allocs | spread | {args.base} median s | this tree median s "
-        f"| {args.base} placements/s | this tree placements/s | ratio (base / this) |"
+        f"| {args.base} placements/s | this tree placements/s | ratio (wall) | ratio (CPU) |"
     )
-    print("|---:|---:|:---|---:|---:|---:|---:|---:|")
+    print("|---:|---:|:---|---:|---:|---:|---:|---:|---:|")
+
+    def median(clock: str, side: str, size: int, count: int, spread: bool) -> float:
+        return statistics.median(samples[clock, side, size, count, spread])
+
     for size in sizes:
         for count in counts:
             for spread in (False, True):
-                old = statistics.median(samples["base", size, count, spread])
-                new = statistics.median(samples["head", size, count, spread])
+                old, new = (median("wall", side, size, count, spread) for side in ("base", "head"))
+                cpu = median("cpu", "base", size, count, spread) / median(
+                    "cpu", "head", size, count, spread
+                )
                 print(
                     f"| {size} | {count} | {'on' if spread else 'off'} | {old:.4f} | "
-                    f"{new:.4f} | {count / old:,.0f} | {count / new:,.0f} | {old / new:.2f} |"
+                    f"{new:.4f} | {count / old:,.0f} | {count / new:,.0f} | {old / new:.2f} | "
+                    f"{cpu:.2f} |"
                 )
 
 

@@ -161,7 +161,7 @@ class GroupOutcome:
         if misses is None and not system:
             return None
         metric = (
-            misses.metric(self.table.node_class_column.values)
+            misses.metric(self.table.node_class_column)
             if misses is not None
             else AllocMetric(nodes_evaluated=1)
         )

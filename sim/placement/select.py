@@ -33,7 +33,7 @@ import numpy as np
 from models import Job, TaskGroup
 
 from ..core.metrics import AllocMetric
-from ..core.nodetable import NodeTable
+from ..core.nodetable import Column, NodeTable
 from ..feasibility import PASS, ReasonTable
 from .chain import (
     RESCHEDULE_PENALTY,
@@ -436,15 +436,17 @@ class Options:
         ``first:stop`` (pulled by one Select), as they stand now."""
         if self.mask is None:
             return
+        if state.all_open and not state.rules.active:  # every miss is an exhausted node
+            ring = state.started.ring[self.start + first : self.start + stop]
+            nodes = ring[~self.mask[first:stop]]
+            if len(nodes):
+                codes, names = state.exhausted_codes(nodes)
+                misses.parts.append((False, nodes, codes, names))
+            return
         indices = np.flatnonzero(~self.mask[first:stop]) + first
         if len(indices):
             positions = (self.start + indices) % len(state.cold)
             nodes = state.started.ring[positions]
-            if state.all_open and not state.rules.active:  # every miss is an exhausted node
-                codes, names = state.exhausted_codes(nodes)
-                classes = state.table.node_class_column.codes[nodes]
-                misses.parts.append((False, classes, codes, names))
-                return
             verdict = state.verdicts_at(positions, self.pulls + indices)
             count_misses(state, nodes, verdict, misses)
 
@@ -629,7 +631,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     node, score, parts = consumed[w][0].report(state, [i])[0]
     if not keep_top:
         return Choice(node, score, parts, seen, None)
-    top = TopScores.kept(state, [(o, np.arange(used)) for o, used in consumed])
+    top = TopScores.kept(state, list(consumed))
     misses = Misses(seen)
     for options, pulled in consumed:
         options.count_misses(state, 0, pulled, misses)
@@ -811,20 +813,33 @@ class TopScores:
     affinity: np.ndarray | None  # per table node
 
     @classmethod
-    def kept(cls, state: GroupState, pulled: list[tuple[Options, np.ndarray]]) -> TopScores:
-        """The columns of the options a Select pulled: per window, its indices in pull order."""
-        final = np.concatenate([options.final[ix] for options, ix in pulled])
-        reach = _heap_reach(final)
-        positions = np.concatenate([options.start + ix for options, ix in pulled])[:reach]
-        boost = None
-        if pulled[0][0].boost is not None:
-            boost = np.concatenate([options.boost[ix] for options, ix in pulled])[:reach]
+    def kept(cls, state: GroupState, pulled: list[tuple[Options, np.ndarray | int]]) -> TopScores:
+        """The columns of the options a Select pulled: per window, its indices in pull order
+        or how many of its first positions were pulled."""
         memo = state.started
-        nodes = memo.ring[positions]
+        if len(pulled) == 1 and isinstance(pulled[0][1], int):  # one window, a prefix: views
+            options, used = pulled[0]
+            final = options.final[:used]
+            reach = _heap_reach(final)
+            start = options.start
+            nodes = memo.ring[start : start + reach]
+            binpack = memo.binpack[start : start + reach].copy()
+            boost = None if options.boost is None else options.boost[:reach]
+        else:
+            ixs = [np.arange(ix) if isinstance(ix, int) else ix for _, ix in pulled]
+            final = np.concatenate([o.final[ix] for (o, _), ix in zip(pulled, ixs)])
+            reach = _heap_reach(final)
+            positions = np.concatenate([o.start + ix for (o, _), ix in zip(pulled, ixs)])
+            positions = positions[:reach]
+            nodes, binpack = memo.ring[positions], memo.binpack[positions]
+            boost = None
+            if pulled[0][0].boost is not None:
+                boost = np.concatenate([o.boost[ix] for (o, _), ix in zip(pulled, ixs)])
+                boost = boost[:reach]
         return cls(
             final[:reach],
             nodes,
-            memo.binpack[positions],
+            binpack,
             state.group_count[nodes],
             boost,
             state.group.count,
@@ -862,23 +877,25 @@ def _heap_reach(final: np.ndarray) -> int:
 
 @dataclass
 class Misses:
-    """The nodes a Select pulled that were not options, as (node class, reason) codes per
-    stretch: counted into an ``AllocMetric`` only when one is asked for."""
+    """The nodes a Select pulled that were not options, with their reason codes per
+    stretch: counted by (node class, reason) into an ``AllocMetric`` only when one is asked
+    for."""
 
     nodes_evaluated: int
-    # (filtered, user class codes, reason codes, reason texts)
+    # (filtered, table nodes, reason codes, reason texts)
     parts: list[tuple[bool, np.ndarray, np.ndarray, Sequence[str]]] = field(default_factory=list)
 
-    def add_to(self, metric: AllocMetric, class_names: Sequence[str]) -> AllocMetric:
-        """``FilterNode`` / ``ExhaustedNode`` for every miss, per (class, reason) at once."""
-        for filtered, classes, codes, names in self.parts:
+    def add_to(self, metric: AllocMetric, classes: Column) -> AllocMetric:
+        """``FilterNode`` / ``ExhaustedNode`` for every miss, per (class, reason) at once;
+        ``classes``: the table's user node class column."""
+        for filtered, nodes, codes, names in self.parts:
             record = metric.filter_node if filtered else metric.exhausted_node
-            for (c, code), count in _tally(classes, codes):
-                record(class_names[c], names[code], count)
+            for (c, code), count in _tally(classes.codes[nodes], codes):
+                record(classes.values[c], names[code], count)
         return metric
 
-    def metric(self, class_names: Sequence[str]) -> AllocMetric:
-        return self.add_to(AllocMetric(nodes_evaluated=self.nodes_evaluated), class_names)
+    def metric(self, classes: Column) -> AllocMetric:
+        return self.add_to(AllocMetric(nodes_evaluated=self.nodes_evaluated), classes)
 
 
 def failure_metric(
@@ -896,7 +913,7 @@ def failure_metric(
     metric.nodes_evaluated += n
     misses = Misses(n)
     count_misses(state, cursor.order[positions], verdict, misses)
-    misses.add_to(metric, state.table.node_class_column.values)
+    misses.add_to(metric, state.table.node_class_column)
 
 
 def count_misses(state: GroupState, nodes: np.ndarray, verdict: np.ndarray, misses: Misses) -> None:
@@ -910,15 +927,15 @@ def count_misses(state: GroupState, nodes: np.ndarray, verdict: np.ndarray, miss
             verdict[open_] = distinct_verdicts(
                 state.rules, nodes[open_], state.job_count, state.group_count, state.reasons
             )
-    classes = state.table.node_class_column.codes[nodes]
     exhausted = verdict == PASS
     if not exhausted.all():
         filtered = ~exhausted
-        misses.parts.append((True, classes[filtered], verdict[filtered], state.reasons.texts))
+        misses.parts.append((True, nodes[filtered], verdict[filtered], state.reasons.texts))
     if not exhausted.any():
         return
-    codes, names = state.exhausted_codes(nodes[exhausted])
-    misses.parts.append((False, classes[exhausted], codes, names))
+    found = nodes[exhausted]
+    codes, names = state.exhausted_codes(found)
+    misses.parts.append((False, found, codes, names))
 
 
 def _tally(first: np.ndarray, second: np.ndarray) -> list[tuple[tuple[int, int], int]]:
