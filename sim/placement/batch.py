@@ -65,12 +65,14 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
         return [
             Choice(*report, count, None) for report, count in zip(reports, evaluated, strict=True)
         ]
+    indices = where(np.arange(rows * limit))  # window index of each of the rows' options
+    boost = None if options.boost is None else options.boost[indices]
+    columns = TopScores.at(state, final[: rows * limit], options.start + indices, boost)
     choices = []
     pulled_from = 0
     for first, count, report in zip((last - limit).tolist(), evaluated, reports, strict=True):
-        top = TopScores.kept(state, [(options, where(np.arange(first, first + limit)))])
         misses = Misses(count)
         options.count_misses(state, pulled_from, pulled_from + count, misses)
         pulled_from += count
-        choices.append(Choice(*report, count, top, misses))
+        choices.append(Choice(*report, count, columns.row(first, first + limit), misses))
     return choices

@@ -631,7 +631,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     node, score, parts = consumed[w][0].report(state, [i])[0]
     if not keep_top:
         return Choice(node, score, parts, seen, None)
-    top = TopScores.kept(state, list(consumed))
+    top = TopScores.kept(state, consumed)
     misses = Misses(seen)
     for options, pulled in consumed:
         options.count_misses(state, 0, pulled, misses)
@@ -813,38 +813,58 @@ class TopScores:
     affinity: np.ndarray | None  # per table node
 
     @classmethod
-    def kept(cls, state: GroupState, pulled: list[tuple[Options, np.ndarray | int]]) -> TopScores:
-        """The columns of the options a Select pulled: per window, its indices in pull order
-        or how many of its first positions were pulled."""
+    def kept(cls, state: GroupState, consumed: list[tuple[Options, int]]) -> TopScores:
+        """The columns of a Select's options: ``consumed`` is each window it pulled and how
+        many of its first positions it pulled."""
+        if len(consumed) == 1:  # one window: its columns are slices
+            options, used = consumed[0]
+            reach = _heap_reach(options.final[:used])
+            positions: np.ndarray | slice = slice(options.start, options.start + reach)
+            # Copies, so that the window's arrays are not held for as long as the plan is.
+            final, boost = options.final[:reach].copy(), options.boost
+            return cls.at(state, final, positions, None if boost is None else boost[:reach].copy())
+        final = np.concatenate([o.final[:used] for o, used in consumed])
+        reach = _heap_reach(final)
+        positions = np.concatenate([o.start + np.arange(used) for o, used in consumed])[:reach]
+        boost = None
+        if consumed[0][0].boost is not None:
+            boost = np.concatenate([o.boost[:used] for o, used in consumed if o.boost is not None])
+        return cls.at(state, final[:reach], positions, None if boost is None else boost[:reach])
+
+    @classmethod
+    def at(
+        cls,
+        state: GroupState,
+        final: np.ndarray,
+        positions: np.ndarray | slice,
+        boost: np.ndarray | None,
+    ) -> TopScores:
+        """Options scored ``final`` at visit ``positions`` (of the memo's doubled order)."""
         memo = state.started
-        if len(pulled) == 1 and isinstance(pulled[0][1], int):  # one window, a prefix: views
-            options, used = pulled[0]
-            final = options.final[:used]
-            reach = _heap_reach(final)
-            start = options.start
-            nodes = memo.ring[start : start + reach]
-            binpack = memo.binpack[start : start + reach].copy()
-            boost = None if options.boost is None else options.boost[:reach]
-        else:
-            ixs = [np.arange(ix) if isinstance(ix, int) else ix for _, ix in pulled]
-            final = np.concatenate([o.final[ix] for (o, _), ix in zip(pulled, ixs)])
-            reach = _heap_reach(final)
-            positions = np.concatenate([o.start + ix for (o, _), ix in zip(pulled, ixs)])
-            positions = positions[:reach]
-            nodes, binpack = memo.ring[positions], memo.binpack[positions]
-            boost = None
-            if pulled[0][0].boost is not None:
-                boost = np.concatenate([o.boost[ix] for (o, _), ix in zip(pulled, ixs)])
-                boost = boost[:reach]
+        nodes = memo.ring[positions]
+        binpack = memo.binpack[positions]
         return cls(
-            final[:reach],
+            final,
             nodes,
-            binpack,
+            binpack.copy() if isinstance(positions, slice) else binpack,
             state.group_count[nodes],
             boost,
             state.group.count,
             state.penalty_nodes,
             state.affinity,
+        )
+
+    def row(self, first: int, stop: int) -> TopScores:
+        """The options ``first:stop`` of these (one Select's among Selects made together)."""
+        return TopScores(
+            self.final[first:stop],
+            self.nodes[first:stop],
+            self.binpack[first:stop],
+            self.collisions[first:stop],
+            None if self.boost is None else self.boost[first:stop],
+            self.count,
+            self.penalty_nodes,
+            self.affinity,
         )
 
     def reports(self) -> list[tuple[int, float, Parts]]:
