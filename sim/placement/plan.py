@@ -20,7 +20,7 @@ from ..core.nomad_text import format_dry_run, format_task_group_failure
 from .chain import GENERIC_CHAIN, NORMALIZED_SCORE, SYSTEM_CHAIN, Parts, Scorer, recorded_scores
 from .deployment import DeploymentOutcome
 from .resources import GroupAsk, Offer
-from .select import Misses
+from .select import Misses, TopScores
 
 BLOCKED_DESCRIPTION = "created to place remaining allocations"
 
@@ -73,7 +73,7 @@ class GroupOutcome:
     parts: list[Parts] = field(default_factory=list)
     evaluated: list[int] = field(default_factory=list)
     offers: dict[int, Offer] = field(default_factory=dict)
-    top: dict[int, list[tuple[int, float, Parts]]] = field(default_factory=dict)
+    top: dict[int, TopScores] = field(default_factory=dict)  # ScoreMetaData per Select
     failed: AllocMetric | None = None
     base: AllocMetric | None = None  # pool and datacenter counts every metric carries
     misses: dict[int, Misses] = field(default_factory=dict)  # filtered/exhausted per Select
@@ -100,7 +100,7 @@ class GroupOutcome:
         parts: Parts,
         evaluated: int,
         offer: Offer,
-        top: list | None,
+        top: TopScores | None,
         misses: Misses | None = None,
     ) -> None:
         self.indices.append(index)
@@ -138,8 +138,9 @@ class GroupOutcome:
 
         A system Select sees one node, so its one entry is the chosen node."""
         names = self.table.nodes
-        top = self.top.get(k)
-        if top is None and self.chain is SYSTEM_CHAIN:
+        kept = self.top.get(k)
+        top = None if kept is None else kept.reports()
+        if kept is None and self.chain is SYSTEM_CHAIN:
             top = [(self.nodes[k], self.scores[k], self.parts[k])]
         return [
             {
@@ -160,7 +161,7 @@ class GroupOutcome:
         if misses is None and not system:
             return None
         metric = (
-            misses.metric(self.table.node_class_column.values)
+            misses.metric(self.table.node_class_column)
             if misses is not None
             else AllocMetric(nodes_evaluated=1)
         )

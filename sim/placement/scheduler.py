@@ -65,6 +65,7 @@ from .select import (
     Cursor,
     GroupState,
     Misses,
+    TopScores,
     exhausted_dimension,
     failure_metric,
     select,
@@ -235,7 +236,7 @@ def _place(
     score: float,
     parts: Parts,
     evaluated: int,
-    top: list | None,
+    top: TopScores | None,
     misses: Misses | None = None,
 ) -> None:
     cpu = float(state.cpu_ask(node))
