@@ -187,11 +187,14 @@ def whatif(
     additions: edits.Additions = None,
     scales: edits.Scales = None,
     plans: edits.Plans = None,
+    priorities: edits.Priorities = None,
     fail_on_risk: FailOnRisk = False,
 ) -> None:
     """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
-    the cluster edits (--drain, --remove, --add, --scale, --plan)."""
-    changes = edits_from(drains or [], removals or [], additions or [], scales or [], plans or [])
+    the cluster edits (--drain, --remove, --add, --scale, --plan, --priority)."""
+    changes = edits_from(
+        drains or [], removals or [], additions or [], scales or [], plans or [], priorities or []
+    )
     base = _load(cluster, with_sets=False)
     before = run_resolved(base, cluster.seed)
     # Edits are pure functions: without --set the loaded cluster is edited as it is.

@@ -29,6 +29,14 @@ Scales = Annotated[
     list[str] | None,
     typer.Option("--scale", metavar="JOB[/GROUP]=N", help="Set a group's count (repeatable)."),
 ]
+Priorities = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--priority",
+        metavar="JOB=N",
+        help="Set a job's priority (1-100); shows what it preempts or loses (repeatable).",
+    ),
+]
 Plans = Annotated[
     list[Path] | None,
     typer.Option(

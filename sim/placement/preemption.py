@@ -421,6 +421,21 @@ def preempt_on_node(
     chosen (``SetCandidates``); ``preempted`` counts the plan's earlier preemptions per
     (namespace, job, group) for the max_parallel penalty.
     """
+    stages = preempt_stages(priority, job, room, holdings, ask, preempted)
+    return None if stages is None else [*stages[0], *stages[1]]
+
+
+def preempt_stages(
+    priority: int,
+    job: tuple[str, str],
+    room: NodeRoom,
+    holdings: Sequence[Holding],
+    ask: PreemptAsk,
+    preempted: Counter[tuple[str, str, str]] | None = None,
+) -> tuple[list[Holding], list[Holding]] | None:
+    """``preempt_on_node`` in two parts: the network and device victims, which leave before
+    ``AllocsFit`` runs, and the CPU/memory/disk victims, which still count in the
+    utilisation the node is scored by."""
     counts = preempted if preempted is not None else Counter()
     current = list(holdings)
     victims: list[Holding] = []
@@ -477,5 +492,5 @@ def preempt_on_node(
         chosen = preempt_for_task_group(priority, remaining, others, ask.amount, counts)
         if not chosen:
             return None
-        victims.extend(chosen)
-    return victims
+        return victims, chosen
+    return victims, []

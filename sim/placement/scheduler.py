@@ -7,14 +7,19 @@ allocations only add to ``CoalescedFailures``; a failure creates a blocked evalu
 System (scheduler/scheduler_system.go): every candidate node in table order is tried once per
 group with the class cache reset; a filtered node is not a failure (its metric is reported
 only when every node was filtered), an exhausted node is (first metric kept, later ones
-coalesced). Preemption, which the system scheduler may use, is not modelled.
+coalesced).
+
+Preemption (``evict``): a generic Select that fails runs again with eviction on when the
+job's type allows it; the system stack evicts in its one pass. Each job whose allocations are
+preempted gets a new evaluation for them, queued by its priority after the ones waiting.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,6 +53,16 @@ from .distinct import (
     distinct_rules,
     distinct_verdicts,
     job_property_sets,
+)
+from .evict import (
+    DEFAULT_PREEMPTION,
+    Victims,
+    evict,
+    migrate_max_parallel,
+    preempt_select,
+    preemption_switches,
+    replacement_jobs,
+    system_preemptions,
 )
 from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
 from .resources import GroupAsk, Ledger, group_ask
@@ -90,6 +105,18 @@ class ExistingAlloc:
     # nodes of earlier reschedules (``RescheduleTracker`` events' PrevNodeID).
     failed: bool = False
     previous_nodes: tuple[int, ...] = ()
+    # Preemption: the priority of the job version it runs (None: its job's in the run, else
+    # 50), its group's migrate.max_parallel (None: its job's, else 0), its ID if known, and
+    # whether a placement of this run preempted it.
+    priority: int | None = None
+    max_parallel: int | None = None
+    alloc_id: str = ""
+    evicted: bool = False
+
+    @property
+    def holds(self) -> bool:
+        """Still running and holding its resources."""
+        return not (self.failed or self.evicted)
 
     def penalty_nodes(self) -> frozenset[int]:
         """``SelectOptions.PenaltyNodeIDs`` of the placement that replaces this allocation."""
@@ -135,6 +162,18 @@ class World:
     score_metadata: bool
     node_pools: dict[str, PoolScheduler]
     node_limit: int  # NodeLimitForFeasibilityChecks
+    preemption: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_PREEMPTION))
+    victims: Victims | None = None  # built the first time a node is tried for preemption
+    preempted: Counter = field(default_factory=Counter)  # this evaluation's, per job/group
+
+    def preempts(self, job: Job) -> bool:
+        """Whether the job's scheduler evicts (``PreemptionConfig``; not per node pool:
+        ``SchedulerConfiguration.WithNodePool`` leaves it alone)."""
+        return self.preemption.get(job.type, False)
+
+    def evictable(self) -> bool:
+        """Some starting allocation still runs: anything could be preempted at all."""
+        return any(a.holds for a in self.existing)
 
     def config_for(self, job: Job) -> tuple[str, bool]:
         """(algorithm, memory oversubscription) for ``job``: its pool's over the cluster's."""
@@ -157,7 +196,7 @@ class World:
 
     def count_existing(self, pset: PropertySet, job_id: str) -> None:
         for alloc in self.existing:
-            if alloc.job_id == job_id and not alloc.failed and pset.counts_for(alloc.group):
+            if alloc.job_id == job_id and alloc.holds and pset.counts_for(alloc.group):
                 pset.add(alloc.node_index)
 
     def property_sets(self, job: Job) -> list[PropertySet]:
@@ -202,7 +241,7 @@ def _group_state(
         for alloc in world.existing:
             if (
                 alloc.job_id == job.id
-                and not alloc.failed
+                and alloc.holds
                 and alloc.group == group.name
                 and s.codes[alloc.node_index] >= 0
             ):
@@ -251,6 +290,51 @@ def _place(
         if slot >= 0:
             s.add(slot)
     outcome.record(index, node, cpu, score, parts, evaluated, offer, top, misses)
+
+
+def _retry_with_preemption(
+    world: World, state: GroupState, outcome: GroupOutcome, cursor: Cursor, index: int
+) -> bool:
+    """The Select again with eviction on; the node it picks is placed on here, its victims
+    evicted first. False when the retry finds no node either."""
+    retry = preempt_select(world, state, cursor, world.score_metadata)
+    if retry is None:
+        return False
+    choice = retry.choice
+    k = len(outcome.nodes)
+    if retry.found is not None:
+        name = f"{state.job.id}.{state.group.name}[{index}]"
+        outcome.evictions[k] = evict(world, retry.found, choice.node, name)
+    if retry.preemption_scores:
+        outcome.preemption_scores[k] = retry.preemption_scores
+    _place(
+        world,
+        state,
+        outcome,
+        index,
+        choice.node,
+        choice.score,
+        choice.parts,
+        choice.nodes_evaluated,
+        choice.top,
+        choice.misses,
+    )
+    return True
+
+
+def _place_evicting(
+    world: World, state: GroupState, outcome: GroupOutcome, exhausted: np.ndarray
+) -> np.ndarray:
+    """The system stack's evicting bin-pack: place on each exhausted node that makes room
+    by preemption; return the nodes that stay exhausted."""
+    placed, left = system_preemptions(world, state, exhausted)
+    for node, found, score in placed:
+        k = len(outcome.nodes)
+        name = f"{state.job.id}.{state.group.name}[{k}]"
+        outcome.evictions[k] = evict(world, found, node, name)
+        parts = (score, np.nan, np.nan, np.nan, np.nan)
+        _place(world, state, outcome, k, node, score, parts, 1, None)
+    return left
 
 
 def _base_metric(job: Job, candidates) -> AllocMetric:
@@ -332,6 +416,13 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 choice = ready.popleft()
             else:
                 choice = select(state, cursor, world.score_metadata) if n else None
+            if choice is None and n and world.preempts(job):
+                pulls_before = cursor.pulls  # the retry's metric is the one reported
+                if world.evictable():
+                    if _retry_with_preemption(world, state, outcome, cursor, index):
+                        continue
+                else:  # the retry pulls every node again and finds what the first found
+                    cursor.pulls += n
             if choice is None:
                 metric = _base_metric(job, candidates)
                 if n:
@@ -455,6 +546,8 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
             open_, fits = open_[keep], fits[keep]
         filtered = _filtered_metric(table, nodes, verdict, reasons)
         exhausted = nodes[open_[~fits]]
+        if len(exhausted) and world.preempts(job) and world.evictable():
+            exhausted = _place_evicting(world, state, outcome, exhausted)
         if len(exhausted):
             exhausted_any = True
             outcome.failed = _exhausted_metric(table, job, candidates, state, exhausted)
@@ -570,6 +663,7 @@ def simulate(
     score_metadata: bool = True,
     node_pools: Mapping[str, PoolScheduler] | None = None,
     node_limit: int = 0,
+    preemption: Mapping[str, bool] | None = None,
 ) -> PlacementPlan:
     """Place ``jobs`` (higher priority first, ties in input order) as Nomad's scheduler would.
 
@@ -577,6 +671,8 @@ def simulate(
     ``score_metadata=False`` skips keeping the top-5 scores and the per-placement metrics
     (large runs). ``node_pools`` gives pools their own scheduler configuration;
     ``node_limit`` is ``NodeLimitForFeasibilityChecks`` (0: Nomad's default, 100).
+    ``preemption`` is ``PreemptionConfig`` by job type (unset: Nomad's defaults, system
+    only); evicted allocations of jobs in ``jobs`` are placed again by a later evaluation.
     """
     pools = dict(node_pools or {})
     for name, algo in [("", algorithm), *((p, c.algorithm) for p, c in pools.items())]:
@@ -596,7 +692,10 @@ def simulate(
         score_metadata,
         pools,
         node_limit or DEFAULT_NODE_LIMIT,
+        preemption_switches(preemption),
     )
+    jobs = list(jobs)
+    world.existing = _with_job_settings(world.existing, jobs)
     for alloc in world.existing:
         if alloc.failed:
             continue
@@ -604,11 +703,35 @@ def simulate(
             alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb, alloc.ports, alloc.cores
         )
         world.counts.add(alloc.job_id, alloc.group, alloc.node_index)
-    jobs = list(jobs)
-    ranked = sorted(range(len(jobs)), key=lambda i: -jobs[i].priority)
+    # The eval broker hands out the highest priority first, then the oldest.
+    queue = [(-job.priority, position, job, "job-register") for position, job in enumerate(jobs)]
+    heapq.heapify(queue)
+    by_id = {job.id: job for job in jobs}
     outcomes = []
-    for position in ranked:
-        job = jobs[position]
+    while queue:
+        _, position, job, trigger = heapq.heappop(queue)
         run = run_system if job.type in SYSTEM_TYPES else run_generic
-        outcomes.append(run(world, job, job_seed(seed, position)))
+        world.preempted.clear()  # Plan.NodePreemptions of this evaluation
+        outcome = run(world, job, job_seed(seed, position))
+        outcome.triggered_by = trigger
+        outcomes.append(outcome)
+        for follow_up in replacement_jobs(outcome.preempted, by_id):
+            heapq.heappush(
+                queue, (-follow_up.priority, len(jobs) + len(outcomes), follow_up, "preemption")
+            )
     return PlacementPlan(table, outcomes, algorithm, seed)
+
+
+def _with_job_settings(existing: list[ExistingAlloc], jobs: list[Job]) -> list[ExistingAlloc]:
+    """Priority and migrate.max_parallel from the allocation's job where the run has it."""
+    groups = {(j.id, g.name): (j, g) for j in jobs for g in j.task_groups}
+    by_id = {j.id: j for j in jobs}
+    out = []
+    for alloc in existing:
+        job, group = groups.get((alloc.job_id, alloc.group), (by_id.get(alloc.job_id), None))
+        if job is not None and alloc.priority is None:
+            alloc = replace(alloc, priority=job.priority)
+        if alloc.max_parallel is None and job is not None:
+            alloc = replace(alloc, max_parallel=migrate_max_parallel(job, group))
+        out.append(alloc)
+    return out
