@@ -148,8 +148,8 @@ class Allocation(ScenarioModel):
         None,
         ge=1,
         le=100,
-        description="Priority of the job version it runs, for preemption (default: the "
-        "scenario job's, else 50).",
+        description="Priority of its job, for preemption, when the job is not in the scenario "
+        "(default 50); a scenario job's allocations have that job's priority.",
     )
     counts_toward_job: bool = Field(
         False,

@@ -18,20 +18,17 @@ whose network cannot be built stays exhausted, as in ``BinPackIterator.Next``.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from models import Job, TaskGroup
 
 from ..feasibility import PASS, device_matches, healthy_instances
 from .chain import Parts
 from .distinct import distinct_verdicts
 from .plan import Eviction
 from .preemption import (
+    DEFAULT_PRIORITY,
     Amount,
     DeviceRequest,
     Holding,
@@ -49,25 +46,7 @@ from .select import Choice, Cursor, GroupState, Misses, count_misses, score_meta
 if TYPE_CHECKING:
     from .scheduler import World
 
-# ``PreemptionConfig`` defaults (nomad/config.go DefaultConfig): system jobs only.
-DEFAULT_PREEMPTION: dict[str, bool] = {
-    "system": True,
-    "sysbatch": False,
-    "batch": False,
-    "service": False,
-}
-DEFAULT_PRIORITY = 50  # structs.JobDefaultPriority
 RUN = "placed in this run"  # the id of the holding that stands for everything not preemptible
-
-
-def preemption_switches(config: Mapping[str, bool] | None) -> dict[str, bool]:
-    """Per job type, whether its scheduler may preempt (unset types keep Nomad's defaults)."""
-    out = dict(DEFAULT_PREEMPTION)
-    for kind, enabled in (config or {}).items():
-        if kind not in out:
-            raise ValueError(f"preemption: unknown scheduler type {kind!r}")
-        out[kind] = bool(enabled)
-    return out
 
 
 @dataclass
@@ -143,6 +122,7 @@ def _on_node(world: World, state: GroupState, node: int) -> tuple[NodeRoom, list
     room = NodeRoom(
         Amount(cap.cpu.item(node), cap.memory_mb.item(node), cap.disk_mb.item(node)),
         healthy=tuple(healthy_instances(d) for d in devices),
+        reserved_ports=cap.reserved_ports[node],
     )
     return room, holdings
 
@@ -367,45 +347,12 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
     return Retry(choice, found.get(best.node), extra)
 
 
-def system_preemptions(
-    world: World, state: GroupState, exhausted: np.ndarray
-) -> tuple[list[tuple[int, NodePreemption, float]], np.ndarray]:
-    """The system stack's evicting bin-pack over nodes where the group does not fit:
-    (node, victims, bin-pack score) for each node that makes room, and the nodes that stay
-    exhausted, both in node order."""
-    placed, left = [], []
-    for node in exhausted.tolist():
-        found = try_node(world, state, node)
-        if found is None:
-            left.append(node)
-            continue
-        placed.append((node, found, binpack_with(state, node, found)))
-    return placed, np.array(left, dtype=np.int64)
-
-
-def migrate_max_parallel(job: Job, group: TaskGroup | None) -> int:
-    """The group's ``migrate.max_parallel``: a service group without the block gets
-    ``DefaultMigrateStrategy`` (1), other types none (0) (``TaskGroup.Canonicalize``)."""
-    if group is not None and group.migrate is not None:
-        return group.migrate.max_parallel
-    return 1 if job.type == "service" else 0
-
-
-def replacement_jobs(evictions: list[Eviction], jobs: Mapping[str, Job]) -> list[Job]:
-    """The evaluations Nomad creates for the jobs whose allocations were preempted
-    (nomad/plan_apply.go, ``EvalTriggerPreemption``): each places as many allocations of
-    each group as were evicted. A job not in the run has no specification to place from."""
-    wanted = Counter((e.job_id, e.group) for e in evictions)
-    out = []
-    for job_id in dict.fromkeys(e.job_id for e in evictions):
-        job = jobs.get(job_id)
-        if job is None:
-            continue
-        groups = [
-            g.model_copy(update={"count": wanted[(job_id, g.name)]})
-            for g in job.task_groups
-            if wanted[(job_id, g.name)]
-        ]
-        if groups:
-            out.append(job.model_copy(update={"task_groups": groups}))
-    return out
+def system_option(
+    world: World, state: GroupState, node: int, fits: bool
+) -> tuple[NodePreemption | None, float | None]:
+    """The system stack's evicting bin-pack on one node: (victims, bin-pack score); no
+    victims where the group fits, (None, None) where the node stays exhausted."""
+    if fits:
+        return None, float(state.binpack(node))
+    found = try_node(world, state, node)
+    return (None, None) if found is None else (found, binpack_with(state, node, found))

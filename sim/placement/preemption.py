@@ -24,14 +24,27 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from models import Job, TaskGroup
+
+A = TypeVar("A")
 
 PRIORITY_DELTA = 10  # an allocation is preemptible when placing priority − its priority ≥ 10
 MAX_PARALLEL_PENALTY = 50.0  # maxParallelPenalty
 SCORE_RATE = 0.0048
 SCORE_ORIGIN = 2048.0
 PREEMPTION = "preemption"  # the ScoreMetaData name of PreemptionScoringIterator
+DEFAULT_PRIORITY = 50  # structs.JobDefaultPriority
+# ``PreemptionConfig`` defaults (nomad/config.go DefaultConfig): system jobs only.
+DEFAULT_PREEMPTION: dict[str, bool] = {
+    "system": True,
+    "sysbatch": False,
+    "batch": False,
+    "service": False,
+}
 
 
 @dataclass(frozen=True)
@@ -344,11 +357,13 @@ def preempt_for_device(
 @dataclass(frozen=True)
 class NodeRoom:
     """What the node offers: capacity less reserved, bandwidth per device, healthy
-    instances per device group."""
+    instances per device group, and the host ports the node itself reserves (no allocation
+    holds them, so no preemption frees them)."""
 
     capacity: Amount
     bandwidth: tuple[tuple[str, int], ...] = ()
     healthy: tuple[int, ...] = ()
+    reserved_ports: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -381,12 +396,13 @@ def network_fits(room: NodeRoom, holdings: Sequence[Holding], ask: NetworkUse) -
     the ask's reserved ports held there."""
     used = _used_bandwidth(holdings)
     for device, mbits in room.bandwidth or (("", 0),):
-        ports = {
+        ports = set(room.reserved_ports)
+        ports.update(
             p
             for h in holdings
             if h.network and h.network.device == device
             for p in h.network.reserved_ports
-        }
+        )
         if used[device] + ask.mbits <= mbits and not ports & set(ask.reserved_ports):
             return True
     return False
@@ -494,3 +510,69 @@ def preempt_stages(
             return None
         return victims, chosen
     return victims, []
+
+
+# --------------------------------------------------------------- scheduler-level settings
+
+
+def preemption_switches(config: Mapping[str, bool] | None) -> dict[str, bool]:
+    """Per job type, whether its scheduler may preempt (unset types keep Nomad's defaults).
+
+    Not per node pool: ``SchedulerConfiguration.WithNodePool`` (nomad/structs/operator.go)
+    overrides only the algorithm and memory oversubscription."""
+    out = dict(DEFAULT_PREEMPTION)
+    for kind, enabled in (config or {}).items():
+        if kind not in out:
+            raise ValueError(f"preemption: unknown scheduler type {kind!r}")
+        out[kind] = bool(enabled)
+    return out
+
+
+def migrate_max_parallel(job: Job, group: TaskGroup | None) -> int:
+    """The group's ``migrate.max_parallel``: a service group without the block gets
+    ``DefaultMigrateStrategy`` (1), other types none (0) (``TaskGroup.Canonicalize``)."""
+    if group is not None and group.migrate is not None:
+        return group.migrate.max_parallel
+    return 1 if job.type == "service" else 0
+
+
+def with_job_settings(allocs: Iterable[A], jobs: Sequence[Job]) -> list[A]:
+    """Allocations (dataclasses with ``job_id``, ``group``, ``priority``, ``max_parallel``)
+    given their job's priority, and its migrate.max_parallel unless they state one, where
+    the run has the job. The job's priority wins over a stated one: its running allocations
+    take the job's new version in place; it also keeps every evaluation's placements at or
+    above the priority of the evaluations after it, so only starting allocations are ever
+    preempted."""
+    groups = {(j.id, g.name): (j, g) for j in jobs for g in j.task_groups}
+    by_id = {j.id: j for j in jobs}
+    out = []
+    for alloc in allocs:
+        a: Any = alloc
+        job, group = groups.get((a.job_id, a.group), (by_id.get(a.job_id), None))
+        if job is not None and a.priority != job.priority:
+            a = replace(a, priority=job.priority)
+        if job is not None and a.max_parallel is None:
+            a = replace(a, max_parallel=migrate_max_parallel(job, group))
+        out.append(a)
+    return out
+
+
+def replacement_jobs(evicted: Iterable[tuple[str, str]], jobs: Mapping[str, Job]) -> list[Job]:
+    """The evaluations Nomad creates for the jobs whose allocations were preempted
+    (nomad/plan_apply.go, ``EvalTriggerPreemption``), from (job, group) per evicted
+    allocation: each places as many allocations of each group as were evicted. A job not in
+    the run has no specification to place from."""
+    wanted = Counter(evicted)
+    out = []
+    for job_id in dict.fromkeys(job for job, _ in wanted):
+        job = jobs.get(job_id)
+        if job is None:
+            continue
+        groups = [
+            g.model_copy(update={"count": wanted[(job_id, g.name)]})
+            for g in job.task_groups
+            if wanted[(job_id, g.name)]
+        ]
+        if groups:
+            out.append(job.model_copy(update={"task_groups": groups}))
+    return out

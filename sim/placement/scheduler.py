@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -54,17 +54,14 @@ from .distinct import (
     distinct_verdicts,
     job_property_sets,
 )
-from .evict import (
+from .evict import Victims, evict, preempt_select, system_option
+from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
+from .preemption import (
     DEFAULT_PREEMPTION,
-    Victims,
-    evict,
-    migrate_max_parallel,
-    preempt_select,
     preemption_switches,
     replacement_jobs,
-    system_preemptions,
+    with_job_settings,
 )
-from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
 from .resources import GroupAsk, Ledger, group_ask
 from .scoring import (
     DEFAULT_NODE_LIMIT,
@@ -105,9 +102,9 @@ class ExistingAlloc:
     # nodes of earlier reschedules (``RescheduleTracker`` events' PrevNodeID).
     failed: bool = False
     previous_nodes: tuple[int, ...] = ()
-    # Preemption: the priority of the job version it runs (None: its job's in the run, else
-    # 50), its group's migrate.max_parallel (None: its job's, else 0), its ID if known, and
-    # whether a placement of this run preempted it.
+    # Preemption: its job's priority when the job is not in the run (a job in the run gives
+    # its own; None: 50), its group's migrate.max_parallel (None: its job's, else 0), its ID
+    # if known, and whether a placement of this run preempted it.
     priority: int | None = None
     max_parallel: int | None = None
     alloc_id: str = ""
@@ -165,6 +162,7 @@ class World:
     preemption: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_PREEMPTION))
     victims: Victims | None = None  # built the first time a node is tried for preemption
     preempted: Counter = field(default_factory=Counter)  # this evaluation's, per job/group
+    outcomes: list[JobOutcome] = field(default_factory=list)  # evaluations run so far
 
     def preempts(self, job: Job) -> bool:
         """Whether the job's scheduler evicts (``PreemptionConfig``; not per node pool:
@@ -194,10 +192,22 @@ class World:
             if a.failed and a.job_id == job.id and a.group == group.name
         ]
 
-    def count_existing(self, pset: PropertySet, job_id: str) -> None:
+    def holdings(self, job_id: str) -> Iterator[tuple[str, int]]:
+        """(group, node) of the job's running allocations: the starting ones, then those
+        placed by its earlier evaluations (an evaluation of a preempted job follows one)."""
         for alloc in self.existing:
-            if alloc.job_id == job_id and alloc.holds and pset.counts_for(alloc.group):
-                pset.add(alloc.node_index)
+            if alloc.job_id == job_id and alloc.holds:
+                yield alloc.group, alloc.node_index
+        for outcome in self.outcomes:
+            if outcome.job.id == job_id:
+                for group in outcome.groups:
+                    for node in group.nodes:
+                        yield group.name, node
+
+    def count_existing(self, pset: PropertySet, job_id: str) -> None:
+        for group, node in self.holdings(job_id):
+            if pset.counts_for(group):
+                pset.add(node)
 
     def property_sets(self, job: Job) -> list[PropertySet]:
         sets = job_property_sets(self.table, job)
@@ -238,14 +248,9 @@ def _group_state(
 ) -> GroupState:
     spreads = spread.setup(world.table, job, group) if (job.spreads or group.spreads) else []
     for s in spreads:
-        for alloc in world.existing:
-            if (
-                alloc.job_id == job.id
-                and alloc.holds
-                and alloc.group == group.name
-                and s.codes[alloc.node_index] >= 0
-            ):
-                s.add(int(s.codes[alloc.node_index]))
+        for name, node in world.holdings(job.id):
+            if name == group.name and s.codes[node] >= 0:
+                s.add(int(s.codes[node]))
     return GroupState(
         table=world.table,
         job=job,
@@ -323,18 +328,33 @@ def _retry_with_preemption(
 
 
 def _place_evicting(
-    world: World, state: GroupState, outcome: GroupOutcome, exhausted: np.ndarray
-) -> np.ndarray:
-    """The system stack's evicting bin-pack: place on each exhausted node that makes room
-    by preemption; return the nodes that stay exhausted."""
-    placed, left = system_preemptions(world, state, exhausted)
-    for node, found, score in placed:
+    world: World, state: GroupState, outcome: GroupOutcome, nodes: np.ndarray, fits: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The system stack with eviction over feasible ``nodes``, one by one in node order (each
+    placement counts for the next nodes' distinct_property): place where the group fits,
+    else where preemption makes room. Returns the distinct verdicts and the placed mask."""
+    verdicts = np.full(len(nodes), PASS, dtype=np.int32)
+    placed = np.zeros(len(nodes), dtype=bool)
+    for i, node in enumerate(nodes.tolist()):
+        if state.rules.active:
+            one = np.array([node])
+            verdicts[i] = distinct_verdicts(
+                state.rules, one, state.job_count, state.group_count, state.reasons
+            )[0]
+            if verdicts[i] != PASS:
+                continue
+        found, score = system_option(world, state, node, bool(fits[i]))
+        if score is None:
+            continue
+        placed[i] = True
         k = len(outcome.nodes)
-        name = f"{state.job.id}.{state.group.name}[{k}]"
-        outcome.evictions[k] = evict(world, found, node, name)
+        if found is not None:
+            outcome.evictions[k] = evict(
+                world, found, node, f"{state.job.id}.{state.group.name}[{k}]"
+            )
         parts = (score, np.nan, np.nan, np.nan, np.nan)
         _place(world, state, outcome, k, node, score, parts, 1, None)
-    return left
+    return verdicts, placed
 
 
 def _base_metric(job: Job, candidates) -> AllocMetric:
@@ -540,19 +560,22 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
         verdict = verdict[queued].astype(np.int32)
         open_ = np.flatnonzero(verdict == PASS)
         fits = state.fits(nodes[open_])
-        if rules.active:
+        evicting = not fits.all() and world.preempts(job) and world.evictable()
+        if evicting:  # placed here, node by node; ``fits`` becomes "placed"
+            verdict[open_], fits = _place_evicting(world, state, outcome, nodes[open_], fits)
+            keep = verdict[open_] == PASS
+            open_, fits = open_[keep], fits[keep]
+        elif rules.active:
             verdict[open_] = _distinct_in_order(state, nodes[open_], fits)
             keep = verdict[open_] == PASS
             open_, fits = open_[keep], fits[keep]
         filtered = _filtered_metric(table, nodes, verdict, reasons)
         exhausted = nodes[open_[~fits]]
-        if len(exhausted) and world.preempts(job) and world.evictable():
-            exhausted = _place_evicting(world, state, outcome, exhausted)
         if len(exhausted):
             exhausted_any = True
             outcome.failed = _exhausted_metric(table, job, candidates, state, exhausted)
         placed = nodes[open_[fits]]
-        if len(placed):
+        if len(placed) and not evicting:
             _place_all(world, state, outcome, placed)
         if (
             not len(open_)
@@ -695,7 +718,7 @@ def simulate(
         preemption_switches(preemption),
     )
     jobs = list(jobs)
-    world.existing = _with_job_settings(world.existing, jobs)
+    world.existing = with_job_settings(world.existing, jobs)
     for alloc in world.existing:
         if alloc.failed:
             continue
@@ -706,32 +729,19 @@ def simulate(
     # The eval broker hands out the highest priority first, then the oldest.
     queue = [(-job.priority, position, job, "job-register") for position, job in enumerate(jobs)]
     heapq.heapify(queue)
+    created = 0  # evaluations created for preempted jobs: their seed positions follow the jobs'
     by_id = {job.id: job for job in jobs}
-    outcomes = []
     while queue:
         _, position, job, trigger = heapq.heappop(queue)
         run = run_system if job.type in SYSTEM_TYPES else run_generic
         world.preempted.clear()  # Plan.NodePreemptions of this evaluation
         outcome = run(world, job, job_seed(seed, position))
         outcome.triggered_by = trigger
-        outcomes.append(outcome)
-        for follow_up in replacement_jobs(outcome.preempted, by_id):
+        world.outcomes.append(outcome)
+        evicted = [(e.job_id, e.group) for e in outcome.preempted]
+        for follow_up in replacement_jobs(evicted, by_id):
             heapq.heappush(
-                queue, (-follow_up.priority, len(jobs) + len(outcomes), follow_up, "preemption")
+                queue, (-follow_up.priority, len(jobs) + created, follow_up, "preemption")
             )
-    return PlacementPlan(table, outcomes, algorithm, seed)
-
-
-def _with_job_settings(existing: list[ExistingAlloc], jobs: list[Job]) -> list[ExistingAlloc]:
-    """Priority and migrate.max_parallel from the allocation's job where the run has it."""
-    groups = {(j.id, g.name): (j, g) for j in jobs for g in j.task_groups}
-    by_id = {j.id: j for j in jobs}
-    out = []
-    for alloc in existing:
-        job, group = groups.get((alloc.job_id, alloc.group), (by_id.get(alloc.job_id), None))
-        if job is not None and alloc.priority is None:
-            alloc = replace(alloc, priority=job.priority)
-        if alloc.max_parallel is None and job is not None:
-            alloc = replace(alloc, max_parallel=migrate_max_parallel(job, group))
-        out.append(alloc)
-    return out
+            created += 1
+    return PlacementPlan(table, world.outcomes, algorithm, seed)
