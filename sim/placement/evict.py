@@ -12,8 +12,9 @@ The placing job's own allocations and the run's placements are lumped into one h
 is never a candidate, and it counts in the room left: Nomad's preemptor leaves the placing
 job's own allocations out of that sum (``SetCandidates``), and a node it then overcommits is
 refused by the plan applier (nomad/plan_apply.go ``evaluateNodePlan``), which the simulation
-never reaches. A node full on reserved cores, on its allocation limit, on dynamic ports, or
-whose network cannot be built stays exhausted, as in ``BinPackIterator.Next``.
+never reaches. A node full on reserved cores or dynamic ports, or whose network cannot be
+built, stays exhausted, as in ``BinPackIterator.Next``; so does a node at its allocation limit,
+where Nomad's task-group preemptor would still evict the closest allocation (not modelled).
 """
 
 from __future__ import annotations
