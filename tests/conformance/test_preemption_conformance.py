@@ -10,15 +10,18 @@ from typing import Any
 
 import pytest
 
+from models import Job, Node
 from sim.placement import (
     Amount,
     DeviceRequest,
+    ExistingAlloc,
     Holding,
     NetworkUse,
     NodeRoom,
     PreemptAsk,
     basic_resource_distance,
     preempt_on_node,
+    simulate,
 )
 
 TABLE = json.loads((Path(__file__).parent / "nomad_preemption_test.json").read_text())
@@ -103,3 +106,57 @@ def test_preemption_normal(case: dict[str, Any]) -> None:
     else:
         assert victims is not None
         assert sorted(h.id for h in victims) == sorted(case["preempted"])
+
+
+def test_service_sched_preemption():
+    """scheduler/generic_sched_test.go TestServiceSched_Preemption: a priority-100 job that
+    needs 900 MHz / 1700 MB on a node running a priority-30 and a priority-50 allocation
+    evicts both (no scheduler configuration in state: service preemption on)."""
+    node = Node.model_validate(
+        {
+            "ID": "node",
+            "Name": "node",
+            "Datacenter": "dc1",
+            "Status": "ready",
+            "Drivers": {"exec": {"Detected": True, "Healthy": True}},
+            "NodeResources": {
+                "Cpu": {"CpuShares": 1000},
+                "Memory": {"MemoryMB": 2048},
+                "Disk": {"DiskMB": 100 * 1024},
+                "Networks": [{"Mode": "host", "Device": "eth0", "MBits": 1000}],
+            },
+            "ReservedResources": {
+                "Cpu": {"CpuShares": 50},
+                "Memory": {"MemoryMB": 256},
+                "Disk": {"DiskMB": 4 * 1024},
+                "Networks": {"ReservedHostPorts": "22"},
+            },
+        }
+    )
+    job3 = Job.model_validate(
+        {
+            "ID": "job3",
+            "Priority": 100,
+            "TaskGroups": [
+                {
+                    "Name": "web",
+                    "EphemeralDisk": {"SizeMB": 150},
+                    "Tasks": [
+                        {
+                            "Name": "web",
+                            "Driver": "exec",
+                            "Resources": {"CPU": 900, "MemoryMB": 1700},
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    running = [
+        ExistingAlloc("job1", "web", 0, 500, 1024, 150, priority=30, alloc_id="alloc1"),
+        ExistingAlloc("job2", "web", 0, 350, 512, 150, priority=50, alloc_id="alloc2"),
+    ]
+    plan = simulate([node], [job3], existing=running, preemption={"service": True})
+    (alloc,) = plan.allocations()
+    assert sorted(e.alloc_id for e in alloc.preempted) == ["alloc1", "alloc2"]
+    assert plan.blocked_evals == []
