@@ -11,6 +11,7 @@ report names, per node group, the request its nodes cannot meet.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -155,7 +156,8 @@ class _Search:
     def grow(self, unit: _Unit, k: int) -> Change:
         """``k`` more nodes in each node group of the unit."""
         if unit.variable is not None and self.reload is not None:
-            reload, value = self.reload, {unit.variable: self.value_of(unit) + k}
+            value: dict[str, object] = {unit.variable: self.value_of(unit) + k}
+            reload = self.reload
             return lambda _r: reload(value)
         node = unit.samples[0]
         return lambda r: add_like(r, node, k)
@@ -185,6 +187,16 @@ class _Unit:
 def _with_group(job: Job, group_name: str, edit: Callable[[TaskGroup], TaskGroup]) -> Job:
     groups = [edit(g) if g.name == group_name else g for g in job.task_groups]
     return job.model_copy(update={"task_groups": groups})
+
+
+def _set_constraints(
+    group: TaskGroup, rest: list[Constraint] | None, extra: Constraint | None = None
+) -> TaskGroup:
+    """The group with its constraints replaced by ``rest`` (or kept) and ``extra`` appended."""
+    constraints = list(group.constraints if rest is None else rest)
+    if extra is not None:
+        constraints.append(extra)
+    return group.model_copy(update={"constraints": constraints})
 
 
 def _put_job(job: Job) -> Change:
@@ -252,9 +264,7 @@ def _relaxations(job: Job, group: TaskGroup) -> Iterator[tuple[str, Job]]:
             rest = [x for j, x in enumerate(group.constraints) if j != i]
             yield (
                 f'group "{group.name}" constraint "{c}"',
-                _with_group(
-                    job, group.name, lambda g, r=rest: g.model_copy(update={"constraints": r})
-                ),
+                _with_group(job, group.name, functools.partial(_set_constraints, rest=rest)),
             )
     for task in group.tasks:
         for i, c in enumerate(task.constraints):
@@ -353,7 +363,7 @@ def propose_fixes(
             pinned = _with_group(
                 job,
                 group.name,
-                lambda g, c=constraint: g.model_copy(update={"constraints": [*g.constraints, c]}),
+                functools.partial(_set_constraints, rest=None, extra=constraint),
             )
             hcl = constraint_hcl(constraint)
             where = f'group "{group.name}" of job "{job.id}"'
