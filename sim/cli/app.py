@@ -473,3 +473,4 @@ def main() -> None:
 
 
 from . import capacity as _capacity  # noqa: E402,F401  (registers capacity, resilience, headroom)
+from . import report as _report  # noqa: E402,F401  (registers report)
