@@ -437,6 +437,8 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 choice = ready.popleft()
             else:
                 choice = select(state, cursor, world.score_metadata) if n else None
+            if choice is None:
+                state.settle()  # before anything is evicted or the failure is counted
             if choice is None and n and world.preempts(job):
                 pulls_before = cursor.pulls  # the retry's metric is the one reported
                 if world.evictable():
@@ -463,6 +465,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 choice.top,
                 choice.misses,
             )
+        state.settle()
         if job_cache is not None:
             job_cache.learn(order, start, cursor.pulls - first_pull)
     blocked = None

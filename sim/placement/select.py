@@ -186,6 +186,9 @@ class GroupState:
     # -1 when not known; only this group's placements change a node, and those reset it.
     _dimensions: np.ndarray | None = None
     _dimension_names: list[str] = field(default_factory=lambda: list(NUMERIC_DIMS))
+    # Exhausted nodes of Selects not yet recorded in their Misses: (visit order stretch,
+    # option mask over it, the Select's Misses); see ``settle``.
+    pending: list[tuple[np.ndarray, np.ndarray, Misses]] = field(default_factory=list)
 
     def remember(self, order: np.ndarray) -> None:
         """Start the per-position memo of the group's Selects over visit ``order``."""
@@ -267,18 +270,45 @@ class GroupState:
             if self.ask.has_ports or self.ask.devices or self.ledger.broken:
                 # Network and devices come first and need the node's own sets.
                 names = self._dimension_names
+                distinct, back = np.unique(fresh, return_inverse=True)
                 found = []
-                for node in fresh.tolist():
+                for node in distinct.tolist():
                     name = exhausted_dimension(self, node)
                     if name not in names:
                         names.append(name)
                     found.append(names.index(name))
-                new = np.array(found, dtype=np.int16)
+                new = np.array(found, dtype=np.int16)[back]
             else:
                 new = self.ledger.numeric_failures(fresh, self.ask, self.cpu_ask(fresh))
             self._dimensions[fresh] = new
             codes[unknown] = new
         return codes, self._dimension_names
+
+    def settle(self) -> None:
+        """Record the exhausted nodes of the Selects made since the last call (``pending``)
+        in their ``Misses``, all in one go.
+
+        Only the group's own placements change a node it has seen, and a node that did not
+        fit gets none until something is evicted from it; so the dimension a node is
+        exhausted on stays what it was at the Select until the group's Selects end or
+        evict (the scheduler settles before either).
+        """
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        miss = ~np.concatenate([mask for _, mask, _ in pending])
+        nodes = np.concatenate([ring for ring, _, _ in pending])[miss]
+        if not len(nodes):
+            return
+        starts = np.cumsum([0] + [len(mask) for _, mask, _ in pending[:-1]])
+        sizes = np.add.reduceat(miss, starts).tolist()
+        codes, names = self.exhausted_codes(nodes)
+        first = 0
+        for (_, _, misses), size in zip(pending, sizes, strict=True):
+            if size:
+                stop = first + size
+                misses.parts.append((False, nodes[first:stop], codes[first:stop], names))
+                first = stop
 
     def forget(self, node: int) -> None:
         """``node`` got an allocation: its fit and scores are computed again.
@@ -438,10 +468,7 @@ class Options:
             return
         if state.all_open and not state.rules.active:  # every miss is an exhausted node
             ring = state.started.ring[self.start + first : self.start + stop]
-            nodes = ring[~self.mask[first:stop]]
-            if len(nodes):
-                codes, names = state.exhausted_codes(nodes)
-                misses.parts.append((False, nodes, codes, names))
+            state.pending.append((ring, self.mask[first:stop], misses))
             return
         indices = np.flatnonzero(~self.mask[first:stop]) + first
         if len(indices):
@@ -891,8 +918,10 @@ def _heap_reach(final: np.ndarray) -> int:
     up to the fifth one scoring the maximum."""
     if not len(final):
         return 0
-    tops = np.flatnonzero(final == final.max())
-    return len(final) if len(tops) < TOP_SCORES else int(tops[TOP_SCORES - 1]) + 1
+    tops = final == final.max()
+    if np.count_nonzero(tops) < TOP_SCORES:
+        return len(final)
+    return int(np.flatnonzero(tops)[TOP_SCORES - 1]) + 1
 
 
 @dataclass
