@@ -186,9 +186,8 @@ class GroupState:
     # -1 when not known; only this group's placements change a node, and those reset it.
     _dimensions: np.ndarray | None = None
     _dimension_names: list[str] = field(default_factory=lambda: list(NUMERIC_DIMS))
-    # Exhausted nodes of Selects not yet recorded in their Misses: (visit order stretch,
-    # option mask over it, the Select's Misses); see ``settle``.
-    pending: list[tuple[np.ndarray, np.ndarray, Misses]] = field(default_factory=list)
+    # The exhaustion codes the Selects made since the last ``settle`` read theirs from.
+    _unsettled: ExhaustionCodes | None = None
 
     def remember(self, order: np.ndarray) -> None:
         """Start the per-position memo of the group's Selects over visit ``order``."""
@@ -284,31 +283,32 @@ class GroupState:
             codes[unknown] = new
         return codes, self._dimension_names
 
-    def settle(self) -> None:
-        """Record the exhausted nodes of the Selects made since the last call (``pending``)
-        in their ``Misses``, all in one go.
+    def exhaustion(self) -> ExhaustionCodes:
+        """The codes a Select made now reads its exhausted nodes' dimensions from (filled
+        by the next ``settle``)."""
+        if self._unsettled is None:
+            self._unsettled = ExhaustionCodes(self._dimension_names)
+        return self._unsettled
 
-        Only the group's own placements change a node it has seen, and a node that did not
-        fit gets none until something is evicted from it; so the dimension a node is
-        exhausted on stays what it was at the Select until the group's Selects end or
-        evict (the scheduler settles before either).
+    def settle(self) -> None:
+        """Work out the dimension of every node the Selects since the last call found
+        exhausted, in one go, into the codes those Selects read (``exhaustion``).
+
+        Only the group's own placements change a node it has seen, and a node that does not
+        fit gets none until something is evicted from it: the nodes that do not fit now
+        include every one those Selects found exhausted, each exhausted on what it was at
+        its Select, until the group's Selects end or evict (the scheduler settles before
+        either).
         """
-        pending, self.pending = self.pending, []
-        if not pending:
+        codes, self._unsettled = self._unsettled, None
+        if codes is None:
             return
-        miss = ~np.concatenate([mask for _, mask, _ in pending])
-        nodes = np.concatenate([ring for ring, _, _ in pending])[miss]
-        if not len(nodes):
-            return
-        starts = np.cumsum([0] + [len(mask) for _, mask, _ in pending[:-1]])
-        sizes = np.add.reduceat(miss, starts).tolist()
-        codes, names = self.exhausted_codes(nodes)
-        first = 0
-        for (_, _, misses), size in zip(pending, sizes, strict=True):
-            if size:
-                stop = first + size
-                misses.parts.append((False, nodes[first:stop], codes[first:stop], names))
-                first = stop
+        memo = self.started
+        n = len(self.cold)
+        self.exhausted_codes(memo.ring[:n][memo.fit[:n] == 0])
+        if self._dimensions is None:
+            self._dimensions = np.full(self.table.n, -1, dtype=np.int16)
+        codes.codes = self._dimensions.copy()
 
     def forget(self, node: int) -> None:
         """``node`` got an allocation: its fit and scores are computed again.
@@ -468,7 +468,7 @@ class Options:
             return
         if state.all_open and not state.rules.active:  # every miss is an exhausted node
             ring = state.started.ring[self.start + first : self.start + stop]
-            state.pending.append((ring, self.mask[first:stop], misses))
+            misses.stretches.append((ring, self.mask[first:stop], state.exhaustion()))
             return
         indices = np.flatnonzero(~self.mask[first:stop]) + first
         if len(indices):
@@ -925,6 +925,15 @@ def _heap_reach(final: np.ndarray) -> int:
 
 
 @dataclass
+class ExhaustionCodes:
+    """Per table node, the dimension it is exhausted on (index into ``names``) as the
+    Selects reading these saw it; filled by ``GroupState.settle`` after them."""
+
+    names: list[str]
+    codes: np.ndarray | None = None
+
+
+@dataclass
 class Misses:
     """The nodes a Select pulled that were not options, with their reason codes per
     stretch: counted by (node class, reason) into an ``AllocMetric`` only when one is asked
@@ -933,6 +942,9 @@ class Misses:
     nodes_evaluated: int
     # (filtered, table nodes, reason codes, reason texts)
     parts: list[tuple[bool, np.ndarray, np.ndarray, Sequence[str]]] = field(default_factory=list)
+    # Stretches where every node that is not an option is exhausted: (table node per pulled
+    # position, option mask, their exhaustion codes); kept as they are until read.
+    stretches: list[tuple[np.ndarray, np.ndarray, ExhaustionCodes]] = field(default_factory=list)
 
     def add_to(self, metric: AllocMetric, classes: Column) -> AllocMetric:
         """``FilterNode`` / ``ExhaustedNode`` for every miss, per (class, reason) at once;
@@ -941,6 +953,13 @@ class Misses:
             record = metric.filter_node if filtered else metric.exhausted_node
             for (c, code), count in _tally(classes.codes[nodes], codes):
                 record(classes.values[c], names[code], count)
+        for ring, mask, exhaustion in self.stretches:
+            if exhaustion.codes is None:
+                raise RuntimeError("GroupState.settle must run before the misses are read")
+            nodes = ring[~mask]
+            if len(nodes):
+                for (c, code), count in _tally(classes.codes[nodes], exhaustion.codes[nodes]):
+                    metric.exhausted_node(classes.values[c], exhaustion.names[code], count)
         return metric
 
     def metric(self, classes: Column) -> AllocMetric:
