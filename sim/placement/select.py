@@ -658,7 +658,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     node, score, parts = consumed[w][0].report(state, [i])[0]
     if not keep_top:
         return Choice(node, score, parts, seen, None)
-    top = TopScores.kept(state, consumed)
+    top = TopScores.kept(state, consumed, limit.best[0])
     misses = Misses(seen)
     for options, pulled in consumed:
         options.count_misses(state, 0, pulled, misses)
@@ -840,18 +840,20 @@ class TopScores:
     affinity: np.ndarray | None  # per table node
 
     @classmethod
-    def kept(cls, state: GroupState, consumed: list[tuple[Options, int]]) -> TopScores:
+    def kept(
+        cls, state: GroupState, consumed: list[tuple[Options, int]], best: float
+    ) -> TopScores:
         """The columns of a Select's options: ``consumed`` is each window it pulled and how
-        many of its first positions it pulled."""
+        many of its first positions it pulled, ``best`` the score of the option chosen."""
         if len(consumed) == 1:  # one window: its columns are slices
             options, used = consumed[0]
-            reach = _heap_reach(options.final[:used])
+            reach = _heap_reach(options.final[:used], best)
             positions: np.ndarray | slice = slice(options.start, options.start + reach)
             # Copies, so that the window's arrays are not held for as long as the plan is.
             final, boost = options.final[:reach].copy(), options.boost
             return cls.at(state, final, positions, None if boost is None else boost[:reach].copy())
         final = np.concatenate([o.final[:used] for o, used in consumed])
-        reach = _heap_reach(final)
+        reach = _heap_reach(final, best)
         positions = np.concatenate([o.start + np.arange(used) for o, used in consumed])[:reach]
         boost = None
         if consumed[0][0].boost is not None:
@@ -913,12 +915,15 @@ class TopScores:
         return out
 
 
-def _heap_reach(final: np.ndarray) -> int:
+def _heap_reach(final: np.ndarray, best: float) -> int:
     """How many of the options scored ``final`` (in order) may enter ``kheap.ScoreHeap``:
-    up to the fifth one scoring the maximum."""
+    up to the fifth one scoring the maximum.
+
+    ``best`` is the chosen option's score: above the skip threshold it is the maximum (every
+    other option pulled was returned, so scores no more, or set aside, so scores ≤ 0)."""
     if not len(final):
         return 0
-    tops = final == final.max()
+    tops = final == (best if best > SKIP_THRESHOLD else final.max())
     if np.count_nonzero(tops) < TOP_SCORES:
         return len(final)
     return int(np.flatnonzero(tops)[TOP_SCORES - 1]) + 1
