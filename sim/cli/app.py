@@ -25,6 +25,7 @@ from ..whatif import (
     constraint_fixes,
     count_variables,
     minimal_counts,
+    one_seed_note,
     run_resolved,
     sweep,
 )
@@ -264,17 +265,22 @@ def sweep_command(
     if plot is not None:
         image_path(plot)
     axes = parse_axes(grid or (), max_points)
+    overrides = cluster.overrides
+    for name, _ in axes:
+        if name in overrides:
+            raise InputError(f"--grid {name!r} and --set {name} both give it: keep one")
     path = cluster.scenario_file("sweep")
     with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
         points = sweep(
             path,
             axes,
-            sets=cluster.overrides,
+            sets=overrides,
             var_files=list(cluster.var_files),
             seed=cluster.seed,
             progress=bar.update,
         )
     names = [name for name, _ in axes]
+    note = one_seed_note(cluster.seed)
     if cluster.fmt is OutputFormat.json:
         typer.echo(
             to_json(
@@ -285,6 +291,8 @@ def sweep_command(
                         "groups": p.groups_total,
                         "unplaced_allocs": p.unplaced,
                         "cannot_start": p.risky,
+                        "seed": cluster.seed,
+                        "note": note,
                     }
                     for p in points
                 ]
@@ -302,10 +310,11 @@ def sweep_command(
             for p in points
         ]
         typer.echo(records(cluster.fmt, columns, rows))
+        typer.echo(f"\nnote: {note}")
     if plot is not None:
         from ..whatif.heatmap import plot_sweep
 
-        typer.echo(f"wrote {plot_sweep(points, axes, plot)}", err=True)
+        typer.echo(f"wrote {plot_sweep(points, axes, plot, note)}", err=True)
 
 
 def _fix_lines(

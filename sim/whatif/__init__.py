@@ -4,7 +4,7 @@ from .edits import Edit, add_like, apply_edits, drain, put_jobs, remove, scale, 
 from .fixes import ConstraintFix, CountFix, constraint_fixes, count_variables, minimal_counts
 from .moves import Loss, Move, losses, moves
 from .outcome import GroupResult, ScenarioRun, run_resolved, run_scenario
-from .sweep import SweepPoint, grid_points, iter_sweep, parse_grid, sweep
+from .sweep import SweepPoint, grid_points, iter_sweep, one_seed_note, parse_grid, sweep
 
 __all__ = [
     "ConstraintFix",
@@ -25,6 +25,7 @@ __all__ = [
     "losses",
     "minimal_counts",
     "moves",
+    "one_seed_note",
     "parse_grid",
     "put_jobs",
     "remove",
