@@ -27,4 +27,4 @@ def test_real_files_given_as_a_scenario(real: Path, relative: str, expected: str
         load_scenario(real / relative)
     assert caught.value.source == str(real / relative)
     assert expected in caught.value.message
-    assert "YAML" not in caught.value.message
+    assert "invalid YAML" not in caught.value.message
