@@ -15,7 +15,7 @@ from models import Scenario as ScenarioModel
 
 from ..core.errors import InputError
 from ..core.nodetable import NodeTable
-from ..explain import explain_group, table_class_labels
+from ..explain import explain_group
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
 from ..whatif import (
@@ -434,33 +434,80 @@ NODES_COLUMNS = (
     ("kernel", "KERNEL"),
     ("nodes", "NODES"),
 )
+# Status counts, then per resource capacity/reserved/allocated/free (JSON: one object each).
+NODES_STATUS_COLUMNS = (
+    ("ready", "READY"),
+    ("eligible", "ELIGIBLE"),
+    ("draining", "DRAINING"),
+    ("allocations", "ALLOCS"),
+)
+NODES_TABLE_IDENTITY = 3  # NODE GROUP, CLASS, LABEL: the label names class, datacenter, kernel
+NODES_AMOUNTS_NOTE = (
+    "CPU MHz, memory MiB, disk MiB: capacity/reserved/allocated/free; allocated = the "
+    "scenario's running allocations (jobs not yet placed); eligible = ready, scheduling "
+    "eligible, not draining"
+)
 
 
 @app.command()
 @cluster_options()
 def nodes(cluster: Cluster) -> None:
-    """Node groups and the computed classes they collapse into."""
-    resolved = _load(cluster)
-    table_ = NodeTable(resolved.nodes)
-    labels = table_class_labels(table_)
-    rows: dict[tuple[str, int], list[Any]] = {}
-    for i, node in enumerate(resolved.nodes):
-        key = (resolved.node_group_of[i], int(table_.class_codes[i]) if table_.n else 0)
-        row = rows.setdefault(
-            key,
-            [
-                key[0],
-                f"#{key[1]}",
-                labels[key[1]],
-                node.node_class or "-",
-                node.datacenter,
-                node.node_pool,
-                node.attributes.get("kernel.name", "-"),
-                0,
-            ],
+    """Node groups and their computed classes: status counts and CPU, memory, disk as
+    capacity, reserved, allocated (running allocations) and free."""
+    from ..planning.inventory import RESOURCES, node_inventory
+
+    rows = node_inventory(_load(cluster))
+    identity = [
+        [
+            row.node_group,
+            f"#{row.class_code}",
+            row.label,
+            row.representative.node_class or "-",
+            row.representative.datacenter,
+            row.representative.node_pool,
+            row.representative.attributes.get("kernel.name", "-"),
+            row.nodes,
+        ]
+        for row in rows
+    ]
+    status = [[row.ready, row.eligible, row.draining, row.allocations] for row in rows]
+    if cluster.fmt is OutputFormat.json:
+        columns = [key for key, _ in (*NODES_COLUMNS, *NODES_STATUS_COLUMNS)]
+        typer.echo(
+            to_json(
+                [
+                    {
+                        **dict(zip(columns, [*ident, *counts], strict=True)),
+                        **{key: a.to_json() for key, a in row.amounts().items()},
+                    }
+                    for ident, counts, row in zip(identity, status, rows, strict=True)
+                ]
+            )
         )
-        row[-1] += 1
-    typer.echo(records(cluster.fmt, NODES_COLUMNS, list(rows.values())))
+        return
+    columns = [
+        *NODES_COLUMNS[:NODES_TABLE_IDENTITY],
+        ("node_pool", "POOL"),
+        ("nodes", "NODES"),
+        *NODES_STATUS_COLUMNS,
+        *((key, f"{title.upper()} CAP/RSV/ALLOC/FREE") for key, title in RESOURCES),
+    ]
+    cells = [
+        [
+            *ident[:NODES_TABLE_IDENTITY],
+            ident[5],
+            ident[7],
+            *counts,
+            *(_amount_cell(a) for a in row.amounts().values()),
+        ]
+        for ident, counts, row in zip(identity, status, rows, strict=True)
+    ]
+    typer.echo(records(cluster.fmt, columns, cells))
+    typer.echo(f"\n{NODES_AMOUNTS_NOTE}")
+
+
+def _amount_cell(amounts: Any) -> str:
+    return f"{amounts.capacity}/{amounts.reserved}/{amounts.allocated}/{amounts.free}"
 
 
 @app.command()
