@@ -14,6 +14,7 @@ import typer
 from models import Scenario as ScenarioModel
 
 from ..core.errors import InputError
+from ..core.group_keys import AUTO, MAX_GROUPS, NONE, key_reader
 from ..core.nodetable import NodeTable
 from ..explain import explain_group
 from ..feasibility import evaluate_job
@@ -411,16 +412,34 @@ def graph(
     resolution: Annotated[
         Resolution, typer.Option(help="Right-hand vertices: computed node classes or nodes.")
     ] = Resolution.class_,
+    group_by: Annotated[
+        str,
+        typer.Option(
+            "--group-by",
+            metavar="KEY",
+            help="Merge the right-hand vertices by datacenter, node_pool, os, class, meta.KEY "
+            "or attr.KEY. auto: pictures (png, svg, dot) with more than "
+            f"{MAX_GROUPS} are merged by a key that splits them; none: never.",
+        ),
+    ] = AUTO,
 ) -> None:
     """Export the task-group × node-class (or × node) graph."""
     from ..graph import export_graph, group_class_graph, group_node_graph
+    from ..graph.aggregate import readable
 
+    if group_by not in (AUTO, NONE):
+        key_reader(group_by)
     chosen = graph_format(writable(output), fmt)
     resolved = _load(cluster)
     table_ = NodeTable(resolved.nodes)
     feasibilities = [evaluate_job(table_, job, cluster.seed) for job in resolved.jobs]
     build = group_class_graph if resolution is Resolution.class_ else group_node_graph
     G = build(table_, feasibilities, resolved.node_group_of)
+    picture = chosen in (GraphFormat.png, GraphFormat.svg, GraphFormat.dot)
+    if picture or group_by != AUTO:
+        G, merged = readable(G, table_, group_by)
+        if merged is not None:
+            typer.echo(f"note: {merged.describe()} (--group-by {merged.key})", err=True)
     typer.echo(f"wrote {export_graph(G, output, chosen.value)}")
 
 
