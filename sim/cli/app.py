@@ -438,8 +438,9 @@ def graph(
     picture = chosen in (GraphFormat.png, GraphFormat.svg, GraphFormat.dot)
     if picture or group_by != AUTO:
         G, merged = readable(G, table_, group_by)
-        if merged is not None:
-            typer.echo(f"note: {merged.describe()} (--group-by {merged.key})", err=True)
+        for how in merged:
+            option = "" if how.key == "job" else f" (--group-by {how.key})"
+            typer.echo(f"note: {how.describe()}{option}", err=True)
     typer.echo(f"wrote {export_graph(G, output, chosen.value)}")
 
 

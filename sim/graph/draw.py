@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from textwrap import fill
 
 import networkx as nx
 from matplotlib.collections import LineCollection
@@ -30,6 +31,8 @@ _FONT, _MIN_FONT = 9.0, 6.0
 _ROW_PER_POINT = 1 / 28  # inches of row per point of font: a 9 pt label gets a 0.32 in row
 _CHAR_PER_POINT = 0.0078  # inches per character per point (DejaVu Sans, average)
 _MAX_LABEL_CHARS = 64
+_FOOTNOTE_FONT = 8.0
+_FOOTNOTE_LINE = 0.16  # inches per extra footnote line
 _TOP, _BOTTOM = 0.55, 0.75  # inches: the title; the legend and the footnote
 _MIDDLE = 3.6  # inches between the two columns of vertices
 _PAD = 0.35  # inches beside each column of labels
@@ -42,7 +45,7 @@ def _positions(vertices: list, x: float) -> dict:
     return {v: (x, 1 - (i + 0.5) / n) for i, v in enumerate(vertices)}
 
 
-def _legend(fig: Figure, fontsize: float) -> None:
+def _legend(fig: Figure, fontsize: float, y: float) -> None:
     handles = [
         Line2D([], [], color=_EDGE, lw=2, label="feasible"),
         Line2D([], [], color=RISK_COLOR, lw=2, ls="--", label="feasible, placements cannot start"),
@@ -51,7 +54,7 @@ def _legend(fig: Figure, fontsize: float) -> None:
     fig.legend(
         handles=handles,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.32 / fig.get_figheight()),
+        bbox_to_anchor=(0.5, y),
         ncol=3,
         fontsize=fontsize,
         frameon=False,
@@ -87,21 +90,28 @@ class _Layout:
     fontsize: float
     left_inches: float
     right_inches: float
+    bottom: float
+    footnote: str
 
     @classmethod
-    def of(cls, rows: int, left_chars: int, right_chars: int) -> _Layout:
-        room = _MAX_INCHES - _TOP - _BOTTOM
-        fontsize = max(_MIN_FONT, min(_FONT, room / (rows * _ROW_PER_POINT)))
-        char = _CHAR_PER_POINT * fontsize
-        left, right = left_chars * char + _PAD, right_chars * char + _PAD
-        height = _TOP + _BOTTOM + rows * fontsize * _ROW_PER_POINT
-        width = max(left + _MIDDLE + right, 6.0)
-        return cls(min(width, _MAX_INCHES), min(height, _MAX_INCHES), fontsize, left, right)
+    def of(cls, rows: int, left_chars: int, right_chars: int, footnote: str) -> _Layout:
+        char = _CHAR_PER_POINT * _FOOTNOTE_FONT
+        width = 6.0
+        for _ in range(2):  # the footnote's lines need the width, the fonts need the lines
+            lines = fill(footnote, max(int((width - 2 * _PAD) / char), 40))
+            bottom = _BOTTOM + _FOOTNOTE_LINE * lines.count("\n")
+            room = _MAX_INCHES - _TOP - bottom
+            fontsize = max(_MIN_FONT, min(_FONT, room / (rows * _ROW_PER_POINT)))
+            left = left_chars * _CHAR_PER_POINT * fontsize + _PAD
+            right = right_chars * _CHAR_PER_POINT * fontsize + _PAD
+            width = min(max(left + _MIDDLE + right, 6.0), _MAX_INCHES)
+        height = min(_TOP + bottom + rows * fontsize * _ROW_PER_POINT, _MAX_INCHES)
+        return cls(width, height, fontsize, left, right, bottom, lines)
 
     def axes_box(self) -> tuple[float, float, float, float]:
         x0 = self.left_inches / self.width
         x1 = 1 - self.right_inches / self.width
-        y0 = _BOTTOM / self.height
+        y0 = self.bottom / self.height
         return (x0, y0, max(x1 - x0, 0.05), 1 - _TOP / self.height - y0)
 
 
@@ -141,6 +151,7 @@ def draw_graph(G: nx.Graph) -> Figure:
         max(len(left), len(right), 3),
         max(map(len, left_text.values()), default=0),
         max(map(len, right_text.values()), default=0),
+        _footnote(G),
     )
     pos = _positions(left, 0.0) | _positions(right, 1.0)
     unplaceable = unplaceable_groups(G)
@@ -173,9 +184,15 @@ def draw_graph(G: nx.Graph) -> Figure:
         ax.plot(*pos[v], "o", color=_INK, markersize=marker, clip_on=False, zorder=4)
         x, y = pos[v]
         ax.text(x + gap, y, right_text[v], color=_INK, ha="left", va="center", fontsize=size)
-    _legend(fig, min(size, 8))
+    _legend(fig, min(size, 8), (layout.bottom - 0.43) / layout.height)
     fig.text(
-        0.5, 0.1 / layout.height, _footnote(G), ha="center", va="bottom", fontsize=min(size, 8)
+        0.5,
+        0.1 / layout.height,
+        layout.footnote,
+        ha="center",
+        va="bottom",
+        fontsize=_FOOTNOTE_FONT,
+        linespacing=1.3,
     )
     side = "node classes" if G.graph.get("resolution") == "class" else "nodes"
     if G.graph.get("aggregation"):

@@ -19,7 +19,7 @@ from sim.core.errors import InputError
 from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
 from sim.graph import export_graph, group_class_graph, group_node_graph
-from sim.graph.aggregate import AGGREGATE, aggregate, choose_key, readable
+from sim.graph.aggregate import AGGREGATE, JOB, aggregate, choose_key, readable
 from sim.graph.draw import MAX_SIDE_PX, draw_graph
 from sim.graph.export import RISK_COLOR
 from sim.io import load_scenario
@@ -55,8 +55,9 @@ def test_a_10000_node_fleet_draws_under_3000_px_and_says_what_was_merged(fleet, 
     G, table = fleet
     classes = sum(1 for _, side in G.nodes(data="bipartite") if side == 1)
     assert classes > 40
-    H, how = readable(G, table)
-    assert how is not None and how.key == "class"  # node class splits this fleet readably
+    H, merged = readable(G, table)
+    (how,) = merged
+    assert how.key == "class"  # node class splits this fleet readably
     assert how.before == classes and 2 <= how.after <= 40
     assert how.describe() == f"{classes} computed classes drawn as {how.after} groups by node class"
     out = export_graph(H, tmp_path / "fleet.png")
@@ -102,7 +103,7 @@ def test_the_bundled_default_merged_by_os_keeps_the_windows_risk():
 
 def test_a_small_graph_is_drawn_as_it_is_and_sized_to_its_content():
     G, table = _scenario_graph("hashistack.yaml")
-    assert readable(G, table) == (G, None)
+    assert readable(G, table) == (G, [])
     width, height = _png_size(G)
     assert width < 1400 and height < 500  # two classes, four groups: no blank band
 
@@ -117,8 +118,8 @@ def test_too_many_values_keep_the_largest_and_lump_the_rest(fleet):
 
 def test_node_resolution_merges_too():
     G, table = _scenario_graph("multi-dc-pools.yaml", build=group_node_graph)
-    H, how = readable(G, table, "datacenter")
-    assert how is not None and how.describe() == "23 nodes drawn as 3 groups by datacenter"
+    H, (how,) = readable(G, table, "datacenter")
+    assert how.describe() == "23 nodes drawn as 3 groups by datacenter"
     assert sorted(H.nodes[v]["label"] for v in H if v[0] == AGGREGATE) == [
         "datacenter=dc1",
         "datacenter=dc2",
@@ -158,3 +159,24 @@ def test_graph_command_refuses_an_unknown_key_before_work(tmp_path: Path):
     assert result.exit_code == 2
     assert "--group-by 'rack': expected" in result.output
     assert not (tmp_path / "g.png").exists()
+
+
+def test_many_task_groups_are_merged_per_job_and_still_fit():
+    nodes = generate_nodes(600, 1)
+    G, table = _built(nodes, generate_jobs(100, 1, nodes))
+    groups = [v for v in G if v[0] == "group"]
+    assert len(groups) > 80
+    H, merged = readable(G, table)
+    assert [how.key for how in merged] == ["class", "job"]
+    jobs = merged[1]
+    assert (jobs.before, jobs.after) == (len(groups), 80) and jobs.lumped == 100 - 79
+    assert sum(H.nodes[v]["allocations"] for v in H if v[0] == JOB) == sum(
+        G.nodes[g]["allocations"] for g in groups
+    )
+    assert sum(d["weight"] for *_, d in H.edges(data=True)) == sum(
+        d["weight"] for *_, d in G.edges(data=True)
+    )
+    width, height = _png_size(H)
+    assert width <= MAX_SIDE_PX and height <= MAX_SIDE_PX
+    footnote = draw_graph(H).texts[0].get_text().replace("\n", " ")
+    assert merged[0].describe() in footnote and "task groups drawn as 80 groups by job" in footnote
