@@ -20,7 +20,7 @@ from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
 from sim.graph import export_graph, group_class_graph, group_node_graph
 from sim.graph.aggregate import AGGREGATE, JOB, aggregate, choose_key, readable
-from sim.graph.draw import MAX_SIDE_PX, draw_graph
+from sim.graph.draw import DPI, MAX_SIDE_PX, draw_graph
 from sim.graph.export import RISK_COLOR
 from sim.io import load_scenario
 from sim.synth import generate_jobs, generate_nodes
@@ -176,7 +176,7 @@ def test_many_task_groups_are_merged_per_job_and_still_fit():
     assert sum(d["weight"] for *_, d in H.edges(data=True)) == sum(
         d["weight"] for *_, d in G.edges(data=True)
     )
-    width, height = _png_size(H)
-    assert width <= MAX_SIDE_PX and height <= MAX_SIDE_PX
-    footnote = draw_graph(H).texts[0].get_text().replace("\n", " ")
+    fig = draw_graph(H)
+    assert max(fig.get_size_inches()) * DPI <= MAX_SIDE_PX  # the PNG is this size at DPI
+    footnote = fig.texts[0].get_text().replace("\n", " ")
     assert merged[0].describe() in footnote and "task groups drawn as 80 groups by job" in footnote
