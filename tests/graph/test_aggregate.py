@@ -18,7 +18,7 @@ from sim.cli import app
 from sim.core.errors import InputError
 from sim.core.nodetable import NodeTable
 from sim.feasibility import evaluate_job
-from sim.graph import export_graph, group_class_graph, group_node_graph
+from sim.graph import export_graph, group_class_graph, group_node_graph, to_dot
 from sim.graph.aggregate import AGGREGATE, JOB, aggregate, choose_key, readable
 from sim.graph.draw import DPI, MAX_SIDE_PX, draw_graph
 from sim.graph.export import RISK_COLOR
@@ -180,3 +180,12 @@ def test_many_task_groups_are_merged_per_job_and_still_fit():
     assert max(fig.get_size_inches()) * DPI <= MAX_SIDE_PX  # the PNG is this size at DPI
     footnote = fig.texts[0].get_text().replace("\n", " ")
     assert merged[0].describe() in footnote and "task groups drawn as 80 groups by job" in footnote
+
+
+def test_dot_says_what_was_merged():
+    G, table = _scenario_graph("multi-dc-pools.yaml")
+    H, _ = aggregate(G, table, "node_pool")
+    dot = to_dot(H)
+    assert 'label="aggregated: 6 computed classes drawn as 3 groups by node_pool"' in dot
+    assert '"aggregate:prod" [label="node_pool=prod\\n11 nodes", shape=ellipse];' in dot
+    assert "aggregated" not in to_dot(G)
