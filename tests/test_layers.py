@@ -22,6 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "explain": {"core", "feasibility", "placement"},
     "whatif": {"core", "io", "feasibility", "placement"},
     "planning": {"core", "io", "feasibility", "placement", "graph", "whatif"},
+    "montecarlo": {"core", "io", "whatif", "planning"},
 }
 
 
