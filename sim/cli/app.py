@@ -184,7 +184,7 @@ def explain(
 @edit_cli.edit_options
 def whatif(cluster: Cluster, edits: list[Edit], fail_on_risk: FailOnRisk = False) -> None:
     """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
-    the cluster edits (--drain, --remove, --add, --scale, --plan)."""
+    the cluster edits (--drain, --remove, --add, --scale, --plan, --priority)."""
     base = _load(cluster, with_sets=False)
     before = run_resolved(base, cluster.seed)
     # Edits are pure functions: without --set the loaded cluster is edited as it is.
@@ -548,3 +548,4 @@ def main() -> None:
 
 
 from . import capacity as _capacity  # noqa: E402,F401  (registers capacity, resilience, headroom)
+from . import report as _report  # noqa: E402,F401  (registers report)

@@ -121,10 +121,13 @@ def whatif_seeds(
     plans: list[Path] | None,
     fail_on_risk: bool,
     plot: Path | None,
+    priorities: list[str] | None = None,
 ) -> None:
     """Per group, seed by seed: does the change alter placed/unplaced/cannot-start?"""
     _check_plot(plot)
-    changes = edits_from(drains or [], removals or [], additions or [], scales or [], plans or [])
+    changes = edits_from(
+        drains or [], removals or [], additions or [], scales or [], plans or [], priorities or []
+    )
     base = _load(cluster, with_sets=False)
     edited = _load(cluster, warned=tuple(base.warnings)) if cluster.sets else base
     after = apply_edits(edited, changes)
@@ -315,12 +318,15 @@ def sweep_seeds(
     additions: list[str] | None,
     scales: list[str] | None,
     plans: list[Path] | None,
+    priorities: list[str] | None = None,
 ) -> None:
     """Per grid point: P(every group places and can start), and the spread over the seeds."""
     _check_plot(plot)
     axes = parse_axes(grid or (), max_points)
     path = cluster.scenario_file("sweep")
-    changes = edits_from(drains or [], removals or [], additions or [], scales or [], plans or [])
+    changes = edits_from(
+        drains or [], removals or [], additions or [], scales or [], plans or [], priorities or []
+    )
     if changes:
         apply_edits(_load(cluster), changes)  # a selector naming no node fails before the bar
     names = [name for name, _ in axes]
