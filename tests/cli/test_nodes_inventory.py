@@ -113,4 +113,10 @@ def test_nodes_on_every_bundled_scenario(cli):
         assert sum(r["cpu_mhz"]["capacity"] for r in rows) == sum(
             n.node_resources.cpu.cpu_shares for n in total
         )
-        assert all(r["cpu_mhz"]["free"] == r["cpu_mhz"]["capacity"] for r in rows)
+        for row in rows:
+            for key in ("cpu_mhz", "memory_mib", "disk_mib"):
+                a = row[key]
+                assert a["free"] == a["capacity"] - a["reserved"] - a["allocated"]
+        assert sum(r["allocations"] for r in rows) == sum(
+            a.count for a in load_scenario(scenario).allocations
+        )
