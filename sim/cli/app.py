@@ -472,12 +472,12 @@ def nodes(cluster: Cluster) -> None:
     ]
     status = [[row.ready, row.eligible, row.draining, row.allocations] for row in rows]
     if cluster.fmt is OutputFormat.json:
-        columns = [key for key, _ in (*NODES_COLUMNS, *NODES_STATUS_COLUMNS)]
+        keys = [key for key, _ in (*NODES_COLUMNS, *NODES_STATUS_COLUMNS)]
         typer.echo(
             to_json(
                 [
                     {
-                        **dict(zip(columns, [*ident, *counts], strict=True)),
+                        **dict(zip(keys, [*ident, *counts], strict=True)),
                         **{key: a.to_json() for key, a in row.amounts().items()},
                     }
                     for ident, counts, row in zip(identity, status, rows, strict=True)
@@ -485,7 +485,7 @@ def nodes(cluster: Cluster) -> None:
             )
         )
         return
-    columns = [
+    columns: list[tuple[str, str]] = [
         *NODES_COLUMNS[:NODES_TABLE_IDENTITY],
         ("node_pool", "POOL"),
         ("nodes", "NODES"),

@@ -83,8 +83,8 @@ def _read(path: Path, chain: tuple[Path, ...]) -> tuple[YamlDocument, Scenario]:
     except InputError as error:
         raise explain_failure(path, error) from None
     if not isinstance(doc.data, dict):
-        error = InputError("expected a mapping with name, node_groups and jobs", path, 1)
-        raise explain_failure(path, error)
+        not_mapping = InputError("expected a mapping with name, node_groups and jobs", path, 1)
+        raise explain_failure(path, not_mapping)
     data = doc.data
     try:
         scenario = Scenario.model_validate(data)
