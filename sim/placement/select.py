@@ -923,10 +923,8 @@ def _heap_reach(final: np.ndarray, best: float) -> int:
     other option pulled was returned, so scores no more, or set aside, so scores ≤ 0)."""
     if not len(final):
         return 0
-    tops = final == (best if best > SKIP_THRESHOLD else final.max())
-    if np.count_nonzero(tops) < TOP_SCORES:
-        return len(final)
-    return int(np.flatnonzero(tops)[TOP_SCORES - 1]) + 1
+    tops = (final == (best if best > SKIP_THRESHOLD else final.max())).nonzero()[0]
+    return len(final) if len(tops) < TOP_SCORES else int(tops[TOP_SCORES - 1]) + 1
 
 
 @dataclass
