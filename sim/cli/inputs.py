@@ -13,11 +13,11 @@ from ..io import (
     ResolvedScenario,
     is_snapshot,
     load_jobs,
-    load_nodes,
     load_scenario,
     load_snapshot,
 )
 from ..io.bundled import DEFAULT_SCENARIO_NAME, bundled_scenarios
+from ..io.loaders import load_node_records
 
 DEFAULT_SCENARIO = bundled_scenarios() / DEFAULT_SCENARIO_NAME
 
@@ -79,7 +79,7 @@ def _resolve(
                 "--set and --var-file set scenario variables; Nomad-native --job/--nodes files "
                 "have none"
             )
-        loaded = load_nodes(nodes)
+        loaded = load_node_records(nodes)
         job_list = [job for path in jobs for job in load_jobs(path)]
         return ResolvedScenario(
             scenario=Scenario(name=nodes.stem),

@@ -21,6 +21,7 @@ from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api
 from .node_decode import decode_nodes
 from .node_json import NodeLoad, nodes_from_api
+from .node_records import decode_records
 
 
 def load_jobs(path: str | Path, overrides: Mapping[str, Any] | None = None) -> list[Job]:
@@ -110,6 +111,21 @@ def load_nodes(path: str | Path) -> NodeLoad:
         if nodes is not None and not limits.NODES.exceeded(len(nodes)):
             return NodeLoad(nodes)
     return load_nodes_validated(path)
+
+
+def load_node_records(path: str | Path) -> NodeLoad:
+    """``load_nodes`` for the engine: full nodes in Nomad's API shape as node records
+    (``sim.io.node_records``: decoded in C, no pydantic object per node), anything else
+    through ``load_nodes``, which reads, warns and words every error as always."""
+    mapped = None if str(path).endswith(".tpl") else MappedText.open(path)
+    if mapped is not None:
+        try:
+            records = decode_records(mapped.data, mapped.release)
+        finally:
+            mapped.close()
+        if records is not None and not limits.NODES.exceeded(len(records)):
+            return NodeLoad(records)
+    return load_nodes(path)
 
 
 def load_nodes_validated(path: str | Path) -> NodeLoad:
