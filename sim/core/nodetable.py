@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -65,6 +67,20 @@ def first_positions(codes: np.ndarray, count: int) -> np.ndarray:
     first = np.full(count, -1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
     return first
+
+
+def row_codes(matrix: np.ndarray) -> np.ndarray:
+    """Integer codes for the distinct rows of a 2-D code matrix, in first-seen order."""
+    _, first, inverse = np.unique(matrix, axis=0, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int32)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int32)
+    return rank[inverse.reshape(-1)]
+
+
+def _object_column(values: Iterable[object], count: int) -> np.ndarray:
+    column = np.empty(count, dtype=object)
+    column[:] = list(values)
+    return column
 
 
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
@@ -147,11 +163,11 @@ class NodeTable:
 
     @cached_property
     def _attribute_maps(self) -> list[dict[str, str]]:
-        return [n.attributes for n in self.nodes]
+        return list(map(attrgetter("attributes"), self.nodes))
 
     @cached_property
     def _meta_maps(self) -> list[dict[str, str]]:
-        return [n.meta for n in self.nodes]
+        return list(map(attrgetter("meta"), self.nodes))
 
     def cached_mask(self, key: object, build: Callable[[], T]) -> T:
         """Memoise a per-node result under ``key`` (a constraint mask, a candidate set ...)."""
@@ -196,38 +212,47 @@ class NodeTable:
 
     @cached_property
     def driver_maps(self) -> list[dict]:
-        return [n.drivers for n in self.nodes]
+        return list(map(attrgetter("drivers"), self.nodes))
 
     @cached_property
     def ready(self) -> np.ndarray:
-        return np.fromiter((n.ready() for n in self.nodes), dtype=bool, count=self.n)
+        """``Node.ready`` of every node, over columns: status ready, no drain strategy, not
+        draining, scheduling eligible."""
+        nodes = self.nodes
+        status, strategy, drain, eligibility = (
+            _object_column(map(attrgetter(name), nodes), self.n)
+            for name in ("status", "drain_strategy", "drain", "scheduling_eligibility")
+        )
+        return (
+            (status == "ready")
+            & np.equal(strategy, None)
+            & ~drain.astype(bool)
+            & (eligibility == "eligible")
+        )
 
     @cached_property
     def class_codes(self) -> np.ndarray:
         """Computed class per node, in first-appearance order.
 
         The key holds the hashed fields (datacenter, class, pool, the value or absence of every
-        non-``unique.`` attribute and meta key present in the cluster, device identities) as
-        flat tuples, which is much cheaper than sorting each node's maps.
+        non-``unique.`` attribute and meta key present in the cluster, device identities).
+        Each is interned as a column of codes, one C-level pass over the nodes per field, and
+        a node's class is its row of codes: no per-node key is built or hashed in Python.
         """
-        keys = []
-        for source in (self._attribute_maps, self._meta_maps):
-            present = set().union(*source) if source else set()
-            keys.append(sorted(k for k in present if not k.startswith(UNIQUE_PREFIX)))
-        attr_keys, meta_keys = keys
-        rows = [
-            (
-                node.datacenter,
-                node.node_class,
-                node.node_pool,
-                tuple(map(attrs.get, attr_keys)),
-                tuple(map(meta.get, meta_keys)),
-                device_class_key(node) if node.node_resources.devices else (),
-            )
-            for node, attrs, meta in zip(self.nodes, self._attribute_maps, self._meta_maps)
+        nodes = self.nodes
+        columns = [
+            intern(list(map(attrgetter(name), nodes)))[0]
+            for name in ("datacenter", "node_class", "node_pool")
         ]
-        return intern(rows)[0]
-
+        for maps in (self._attribute_maps, self._meta_maps):
+            present = set().union(*maps) if maps else set()
+            for key in sorted(k for k in present if not k.startswith(UNIQUE_PREFIX)):
+                columns.append(intern(list(map(dict.get, maps, repeat(key))))[0])
+        devices = map(attrgetter("node_resources.devices"), nodes)
+        columns.append(
+            intern([device_class_key(n) if d else () for n, d in zip(nodes, devices)])[0]
+        )
+        return row_codes(np.stack(columns, axis=1)) if self.n else np.zeros(0, dtype=np.int32)
     @cached_property
     def class_user_class(self) -> np.ndarray:
         """User node class code (into ``node_class_column.values``) of each computed class."""
