@@ -15,7 +15,6 @@ from models import Scenario as ScenarioModel
 
 from ..core.errors import InputError
 from ..core.nodetable import NodeTable
-from ..explain import explain_group, table_class_labels
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
 from ..whatif import (
@@ -154,6 +153,8 @@ def explain(
     if job is None:
         known = ", ".join(j.id for j in resolved.jobs)
         raise InputError(f"no job {job_id!r} in {resolved.source} (jobs: {known})")
+    from ..explain import explain_group  # only here: a check does not import the explainer
+
     table_ = NodeTable(resolved.nodes)
     result = evaluate_job(table_, job, cluster.seed)
     groups = [g for g in result.groups if not group_name or g.group.name == group_name]
@@ -432,6 +433,8 @@ NODES_COLUMNS = (
 def nodes(cluster: Cluster) -> None:
     """Node groups and the computed classes they collapse into."""
     resolved = _load(cluster)
+    from ..explain import table_class_labels
+
     table_ = NodeTable(resolved.nodes)
     labels = table_class_labels(table_)
     rows: dict[tuple[str, int], list[Any]] = {}
