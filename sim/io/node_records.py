@@ -134,7 +134,11 @@ class _RecordPlanner:
             ]
         namespace["__stored_as__"] = stored_as
         record = msgspec.defstruct(
-            f"{model.__name__}Record", fields + refused, kw_only=True, namespace=namespace
+            f"{model.__name__}Record",
+            fields + refused,
+            kw_only=True,
+            namespace=namespace,
+            gc=False,  # acyclic: the collector need not track (or rescan) a million records
         )
         self.records[model] = record
         self.models[record] = model
