@@ -95,5 +95,5 @@ def _resolve(
     if is_snapshot(path):
         if sets or var_files:
             raise InputError("a snapshot has no variables: --set and --var-file do not apply", path)
-        return load_snapshot(path)
+        return load_snapshot(path, records=True)
     return load_scenario(path, parse_sets(sets), list(var_files))

@@ -255,6 +255,7 @@ class NodeTable:
             )
         ]
         return intern(list(zip(*parts)))[0]
+
     @cached_property
     def class_user_class(self) -> np.ndarray:
         """User node class code (into ``node_class_column.values``) of each computed class."""
