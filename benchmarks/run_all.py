@@ -28,6 +28,7 @@ SCRIPTS = [
     ("Peak memory", "bench_memory.py"),
     ("Largest accepted inputs", "bench_limits.py"),
     ("A live cluster", "bench_snapshot.py"),
+    ("Reading jobspecs", "bench_jobspecs.py"),
     (
         "Whole-process ingestion (node JSON on disk, side by side with nomad-tools)",
         "bench_ingest.py",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 
 from .base import Duration, NomadModel, StringMap
 from .constraints import Affinity, Constraint, Spread
@@ -63,6 +63,14 @@ class Task(NomadModel):
     vault: Vault | None = None
     consul: ConsulBlock | None = None
     schedule: dict[str, Any] | None = None
+
+    @field_validator("resources")
+    @classmethod
+    def _task_disk_dropped(cls, resources: Resources) -> Resources:
+        """A task's ``disk`` never reaches the server: the API-to-struct conversion does not
+        copy ``DiskMB`` (command/agent/job_endpoint.go: ``ApiResourcesToStructs``), so the job
+        registers and the group's ``ephemeral_disk`` alone sizes the allocation."""
+        return resources.model_copy(update={"disk_mb": 0}) if resources.disk_mb else resources
 
 
 class EphemeralDisk(NomadModel):

@@ -187,9 +187,7 @@ def test_nomad_check_attribute_constraint(case: dict[str, Any]) -> None:
     assert result is case["result"]
 
 
-@pytest.mark.parametrize(
-    "case", TABLES["TestDeviceChecker"]["cases"], ids=lambda c: c["name"]
-)
+@pytest.mark.parametrize("case", TABLES["TestDeviceChecker"]["cases"], ids=lambda c: c["name"])
 def test_nomad_device_checker_constraints(case: dict[str, Any]) -> None:
     constraints = [Constraint.model_validate(c) for c in case["constraints"]]
     assert all(device_satisfies(DEVICE, c) for c in constraints) is case["result"]

@@ -41,9 +41,11 @@ def _imported(path: Path) -> set[str]:
                 name = ".".join([*base, node.module] if node.module else base)
             else:
                 name = node.module or ""
-            names = [name] if node.module or not node.level else [
-                f"{name}.{alias.name}" for alias in node.names
-            ]
+            names = (
+                [name]
+                if node.module or not node.level
+                else [f"{name}.{alias.name}" for alias in node.names]
+            )
             found.update(n for n in names if n.startswith("sim"))
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("sim"))

@@ -16,8 +16,13 @@ STEP_TIMEOUT = 300  # seconds for one build or install step; they take a few sec
 
 def _run(args: list[str | Path], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True,
-        timeout=STEP_TIMEOUT, check=False,
+        [str(a) for a in args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+        check=False,
     )
 
 
@@ -53,9 +58,20 @@ def test_wheel_installed_elsewhere_runs_the_default_scenario(tmp_path: Path):
     source = _copy_of_the_sources(tmp_path / "source")
     dist = tmp_path / "dist"
     built = _run(
-        [sys.executable, "-m", "pip", "wheel", source, "--no-deps", "--no-build-isolation",
-         "--quiet", "--wheel-dir", dist],
-        tmp_path, env,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            source,
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            dist,
+        ],
+        tmp_path,
+        env,
     )
     assert built.returncode == 0, built.stderr
     (wheel,) = dist.glob("nomad_sim-*.whl")
@@ -65,7 +81,8 @@ def test_wheel_installed_elsewhere_runs_the_default_scenario(tmp_path: Path):
     python = env_dir / "bin" / "python"
     installed = _run(
         [python, "-m", "pip", "install", "--no-deps", "--force-reinstall", "--quiet", wheel],
-        tmp_path, env,
+        tmp_path,
+        env,
     )
     assert installed.returncode == 0, installed.stderr
 
@@ -81,6 +98,17 @@ def test_wheel_installed_elsewhere_runs_the_default_scenario(tmp_path: Path):
         ["grafana/grafana", "service", "1", "2", "1", "placed", "-", "linux-0"],
         ["prometheus/prometheus", "service", "1", "2", "1", "placed", "-", "linux-0"],
         ["webapp/demo", "service", "1", "2", "1", "placed", "-", "linux-0"],
-        ["traefik/traefik", "system", "2", "2", "2", "placed,", "cannot", "start", "-",
-         "linux-0,", "windows-0"],
+        [
+            "traefik/traefik",
+            "system",
+            "2",
+            "2",
+            "2",
+            "placed,",
+            "cannot",
+            "start",
+            "-",
+            "linux-0,",
+            "windows-0",
+        ],
     ]

@@ -49,9 +49,10 @@ def _c(ltarget: str, operand: str, rtarget: str = "") -> Constraint:
         (_c("${attr.a}", "version", ">= 1.0, < 2"), []),
         (_c("${attr.a}", "version", "~> 1.0"), []),
         (_c("${attr.a}", "version", ""), ["Version constraint is invalid: malformed constraint: "]),
-        (_c("${attr.a}", "semver", "~> 1.0"), [
-            "Semver constraint is invalid: Malformed constraint: ~> 1.0"
-        ]),
+        (
+            _c("${attr.a}", "semver", "~> 1.0"),
+            ["Semver constraint is invalid: Malformed constraint: ~> 1.0"],
+        ),
         (
             _c("${attr.a}", "version", "99999999999999999999"),
             [
@@ -114,8 +115,18 @@ def test_validate_constraint(constraint: Constraint, errors: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "target",
-    ["${node.unique.id}", "${node.datacenter}", "${node.unique.name}", "${node.class}",
-     "${node.pool}", "${attr.x}", "${meta.x}", "${device.attr.x}", "plain", ""],
+    [
+        "${node.unique.id}",
+        "${node.datacenter}",
+        "${node.unique.name}",
+        "${node.class}",
+        "${node.pool}",
+        "${attr.x}",
+        "${meta.x}",
+        "${device.attr.x}",
+        "plain",
+        "",
+    ],
 )
 def test_valid_attributes(target: str) -> None:
     assert validate_attribute(target) is None
@@ -191,8 +202,24 @@ def test_validate_spread(spread: dict[str, object], errors: list[str]) -> None:
     assert validate_spread(Spread.model_validate(spread)) == errors
 
 
-@given(st.text(), st.text(), st.sampled_from(["=", "!=", "<", "regexp", "version", "semver",
-                                               "set_contains", "is_set", "distinct_property", "x"]))
+@given(
+    st.text(),
+    st.text(),
+    st.sampled_from(
+        [
+            "=",
+            "!=",
+            "<",
+            "regexp",
+            "version",
+            "semver",
+            "set_contains",
+            "is_set",
+            "distinct_property",
+            "x",
+        ]
+    ),
+)
 def test_validation_never_raises(ltarget: str, rtarget: str, operand: str) -> None:
     errors = validate_constraint(_c(ltarget, operand, rtarget))
     assert all(isinstance(e, str) and e for e in errors)

@@ -181,9 +181,11 @@ def test_constraints_are_cached() -> None:
 
 ident = st.from_regex(r"[0-9A-Za-z~-]{1,4}", fullmatch=True)
 versions = st.builds(
-    lambda segs, pre, meta: ".".join(map(str, segs))
-    + (("-" + ".".join(pre)) if pre else "")
-    + (("+" + meta) if meta else ""),
+    lambda segs, pre, meta: (
+        ".".join(map(str, segs))
+        + (("-" + ".".join(pre)) if pre else "")
+        + (("+" + meta) if meta else "")
+    ),
     st.lists(st.integers(0, 30), min_size=1, max_size=5),
     st.lists(ident, max_size=3),
     st.none() | ident,

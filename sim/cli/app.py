@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -17,20 +18,13 @@ from ..core.errors import InputError
 from ..core.nodetable import NodeTable
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
-from ..whatif import (
-    ConstraintFix,
-    CountFix,
-    ScenarioRun,
-    constraint_fixes,
-    count_variables,
-    minimal_counts,
-    run_resolved,
-    sweep,
-)
-from ..whatif.edits import apply_edits, edits_from
-from . import edits
+from ..whatif import ScenarioRun, propose_fixes, run_resolved, sweep
+from ..whatif.edits import Edit, apply_edits
+from . import edits as edit_cli
 from .cluster import Cluster
-from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes, within_bound
+from .diffs import DiffOverrides
+from .fixes import fix_json, fix_text
+from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
 from .options import FailOnRisk, MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
@@ -125,6 +119,8 @@ def check(cluster: Cluster, fail_on_risk: FailOnRisk = False) -> None:
 
 # The "placed but cannot start" finding (Bug #17), a row of its own beside "feasible".
 CANNOT_START_CHECK = "placed but cannot start"
+# What the answer assumes because the simulator does not model it (a CSI volume, ...).
+NOT_MODELLED = "not modelled"
 
 EXPLAIN_COLUMNS = (
     ("group", "GROUP"),
@@ -175,35 +171,28 @@ def explain(
                 rows.append([*base, finding.check, finding.required, finding.actual])
             for spot in item.blind_spots:
                 rows.append([*base, "note", spot, ""])
+        group = f"{job.id}/{feasibility.group.name}"
+        rows += [[group, "-", "", "", NOT_MODELLED, note, ""] for note in feasibility.notes]
     typer.echo(records(cluster.fmt, EXPLAIN_COLUMNS, rows))
 
 
 @app.command()
 @cluster_options()
-def whatif(
-    cluster: Cluster,
-    # Cluster edits (sim/cli/edits.py), applied after the --set overrides.
-    drains: edits.Drains = None,
-    removals: edits.Removals = None,
-    additions: edits.Additions = None,
-    scales: edits.Scales = None,
-    plans: edits.Plans = None,
-    fail_on_risk: FailOnRisk = False,
-) -> None:
+@edit_cli.edit_options
+def whatif(cluster: Cluster, edits: list[Edit], fail_on_risk: FailOnRisk = False) -> None:
     """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
     the cluster edits (--drain, --remove, --add, --scale, --plan)."""
-    changes = edits_from(drains or [], removals or [], additions or [], scales or [], plans or [])
     base = _load(cluster, with_sets=False)
     before = run_resolved(base, cluster.seed)
     # Edits are pure functions: without --set the loaded cluster is edited as it is.
     edited = _load(cluster, warned=tuple(base.warnings)) if cluster.sets else base
-    after = run_resolved(apply_edits(edited, changes), cluster.seed)
-    label = " ".join(["after", *cluster.sets, *(c.label for c in changes)])
+    after = run_resolved(apply_edits(edited, edits), cluster.seed)
+    label = " ".join(["after", *cluster.sets, *(c.label for c in edits)])
     if cluster.fmt is OutputFormat.json:
-        typer.echo(to_json({**change_json(before, after), **edits.moves_json(before, after)}))
+        typer.echo(to_json({**change_json(before, after), **edit_cli.moves_json(before, after)}))
     else:
         typer.echo(change_report(before, after, cluster.fmt, ("before", label)))
-        moved = edits.moves_report(before, after, cluster.fmt)
+        moved = edit_cli.moves_report(before, after, cluster.fmt)
         if moved:
             typer.echo("\n" + moved)
     _exit_for(after, fail_on_risk)
@@ -211,23 +200,47 @@ def whatif(
 
 @app.command()
 @cluster_options(scenario=False)
+@edit_cli.edit_options
 def diff(
     cluster: Cluster,
+    edits: list[Edit],
     first: Annotated[Path, typer.Argument(metavar="A", help="Scenario A (see below).")],
     second: Annotated[Path, typer.Argument(metavar="B", help="Scenario B.")],
+    set_a: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set-a", metavar="NAME=VALUE", help="Scenario variable for A only (repeatable)."
+        ),
+    ] = None,
+    set_b: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set-b", metavar="NAME=VALUE", help="Scenario variable for B only (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """Compare A with B group by group; exit code as check gives for B.
 
     A and B are scenarios; with --job they are Nomad node files checked against the same
     jobs; with --nodes they are job files checked on the same nodes. --set and --var-file
-    apply to both A and B.
+    apply to both A and B (said under the table); --set-a and --set-b to one side, over
+    --set. The cluster edits (--drain, --remove, --add, --scale, --plan) apply to B.
     """
-    a = run_resolved(_load(cluster.side(first)), cluster.seed)
-    b = run_resolved(_load(cluster.side(second)), cluster.seed)
+    both = [*cluster.sets, *(f"--var-file {p}" for p in cluster.var_files)]
+    applied = DiffOverrides(both, set_a or [], set_b or [], [e.label for e in edits])
+    side_a = replace(cluster.side(first), sets=(*cluster.sets, *applied.a))
+    side_b = replace(cluster.side(second), sets=(*cluster.sets, *applied.b))
+    loaded_a = _load(side_a)
+    a = run_resolved(loaded_a, cluster.seed)
+    loaded_b = _load(side_b, warned=tuple(loaded_a.warnings))
+    b = run_resolved(apply_edits(loaded_b, edits), cluster.seed)
     if cluster.fmt is OutputFormat.json:
-        typer.echo(to_json(change_json(a, b)))
+        typer.echo(to_json({**change_json(a, b), "Applied": applied.to_json()}))
     else:
         typer.echo(change_report(a, b, cluster.fmt, (first.name, second.name)))
+        lines = applied.lines()
+        if lines:
+            typer.echo("\n" + "\n".join(lines))
     _exit_for(b)
 
 
@@ -240,8 +253,10 @@ SWEEP_COLUMNS = (
 
 @app.command(name="sweep")
 @cluster_options()
+@edit_cli.edit_options
 def sweep_command(
     cluster: Cluster,
+    edits: list[Edit],
     grid: Annotated[
         list[str] | None,
         typer.Option(
@@ -260,12 +275,15 @@ def sweep_command(
     """Outcomes over a grid of variable values, with a progress bar.
 
     The grid varies scenario variables, so sweep needs a scenario: Nomad's own --job/--nodes
-    files have none.
+    files have none. The cluster edits (--drain, --remove, --add, --scale, --plan) apply at
+    every point, after its variable values.
     """
     if plot is not None:
         image_path(plot)
     axes = parse_axes(grid or (), max_points)
     path = cluster.scenario_file("sweep")
+    if edits:
+        apply_edits(_load(cluster), edits)  # a selector naming no node fails before the bar
     with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
         points = sweep(
             path,
@@ -274,6 +292,7 @@ def sweep_command(
             var_files=list(cluster.var_files),
             seed=cluster.seed,
             progress=bar.update,
+            edits=edits,
         )
     names = [name for name, _ in axes]
     if cluster.fmt is OutputFormat.json:
@@ -309,76 +328,40 @@ def sweep_command(
         typer.echo(f"wrote {plot_sweep(points, axes, plot)}", err=True)
 
 
-def _fix_lines(
-    fixes: list[ConstraintFix], found: CountFix | None, max_count: int, native: bool
-) -> list[str]:
-    lines = [
-        f"{item.group}: removing {item.level} constraint {item.constraint!r} "
-        f"makes {item.feasible_nodes} node(s) feasible"
-        for item in fixes
-    ]
-    if native:
-        lines.append("no count search: Nomad-native --job/--nodes files have no count variables")
-    elif found is None:
-        lines.append(f"no count assignment up to {max_count} per variable places every job")
-    else:
-        values = ", ".join(f"{k}={v}" for k, v in found.values.items())
-        lines.append(
-            f"smallest counts placing every job where it can start: {values} "
-            f"({found.tried} assignments tried)"
-        )
-    return lines
-
-
 @app.command()
 @cluster_options()
 def fix(
     cluster: Cluster,
     max_count: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Upper bound per count variable.")
+        int,
+        typer.Option(min=1, metavar="N", help="Most nodes added to one node group in a proposal."),
     ] = 8,
     max_points: MaxPoints = DEFAULT_MAX_POINTS,
 ) -> None:
-    """The smallest node counts that place every job; constraints that block a group.
+    """Verified fixes, ranked per group that does not place or cannot start: add nodes of
+    a node group, add the OS constraint the job lacks, relax what blocks.
 
-    Exit 0 when a count assignment places every job where it can start, 3 when none does
-    (with --job/--nodes: when the jobs do not all place and start as they are).
+    Each proposal is simulated before it is shown. Exit 0 when every such group has one,
+    3 when some has none.
     """
     resolved = _load(cluster)
-    searched = (max_count + 1) ** len(count_variables(resolved))
-    within_bound(f"the count search (0..{max_count} per count variable)", searched, max_points)
-    current = run_resolved(resolved, cluster.seed)
-    fixes = constraint_fixes(current, cluster.seed)
-    found = None
-    if not cluster.native:
-        found = minimal_counts(
-            cluster.scenario_file("fix"),
-            cluster.overrides,
-            list(cluster.var_files),
-            max_count=max_count,
-            seed=cluster.seed,
-        )
+
+    def reload(values: dict[str, object]) -> ResolvedScenario:
+        extra = tuple(f"{k}={v}" for k, v in values.items())
+        return replace(cluster, sets=(*cluster.sets, *extra)).resolve()
+
+    report = propose_fixes(
+        resolved,
+        seed=cluster.seed,
+        max_count=max_count,
+        max_points=max_points,
+        reload=None if cluster.native else reload,
+    )
     if cluster.fmt is OutputFormat.json:
-        data = {
-            "constraint_fixes": [
-                {
-                    "group": f.group,
-                    "level": f.level,
-                    "constraint": f.constraint,
-                    "feasible_nodes": f.feasible_nodes,
-                }
-                for f in fixes
-            ],
-            "count_fix": {"values": found.values, "tried": found.tried} if found else None,
-            "max_count": max_count,
-        }
-        typer.echo(to_json(data))
+        typer.echo(to_json(fix_json(report, max_count)))
     else:
-        bullet = "- " if cluster.fmt is OutputFormat.markdown else ""
-        for line in _fix_lines(fixes, found, max_count, cluster.native):
-            typer.echo(bullet + line)
-    settled = found is not None or (cluster.native and current.all_placed and not current.risky)
-    if not settled:
+        typer.echo(fix_text(report, max_count, cluster.fmt))
+    if not report.settled:
         raise typer.Exit(EXIT_UNPLACEABLE)
 
 

@@ -1,12 +1,20 @@
-"""The ``whatif`` cluster edits (drain, remove, add, scale, job) and their moves report."""
+"""The cluster edits (drain, remove, add, scale, job) as options, and their moves report.
+
+``@edit_options`` gives a command ``--drain``, ``--remove``, ``--add``, ``--scale`` and
+``--plan`` and hands it one ``edits: list[Edit]`` (``whatif``, ``diff``, ``sweep``).
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from ..whatif.edits import edits_from
 from ..whatif.moves import losses, moves
 from ..whatif.outcome import ScenarioRun
 from .render import OutputFormat, table
@@ -37,6 +45,37 @@ Plans = Annotated[
         help="Add or replace a job from a jobspec, as `nomad job plan` (repeatable).",
     ),
 ]
+
+
+_KEYWORD = inspect.Parameter.KEYWORD_ONLY
+_EDIT_PARAMETERS = [
+    inspect.Parameter("drains", _KEYWORD, default=None, annotation=Drains),
+    inspect.Parameter("removals", _KEYWORD, default=None, annotation=Removals),
+    inspect.Parameter("additions", _KEYWORD, default=None, annotation=Additions),
+    inspect.Parameter("scales", _KEYWORD, default=None, annotation=Scales),
+    inspect.Parameter("plans", _KEYWORD, default=None, annotation=Plans),
+]
+
+
+def edit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the cluster edit options; it receives them as ``edits: list[Edit]``
+    (in ``edits_from``'s order). Goes below ``@cluster_options``."""
+    own = [
+        p.replace(kind=_KEYWORD)
+        for p in inspect.signature(command, eval_str=True).parameters.values()
+        if p.name != "edits"
+    ]
+    signature = inspect.Signature([*own, *_EDIT_PARAMETERS])
+    names = [p.name for p in _EDIT_PARAMETERS]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        specs = [kwargs.pop(name, None) or [] for name in names]
+        return command(edits=edits_from(*specs), **kwargs)
+
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    return wrapper
 
 
 def _nodes(counts: dict[str, int]) -> str:

@@ -126,6 +126,10 @@ def risk_lines(groups: list[GroupResult]) -> list[str]:
     return [f"WARNING {g.key}: {risk}" for g in groups for risk in g.risks]
 
 
+def note_lines(groups: list[GroupResult]) -> list[str]:
+    return [f"{g.key}: {note}" for g in groups for note in g.notes]
+
+
 def deployment_lines(run: ScenarioRun) -> list[str]:
     """Jobs whose deployment Nomad would fail, in its own words."""
     lines = []
@@ -159,6 +163,9 @@ def outcome_sections(run: ScenarioRun, label: str = "") -> list[str]:
         parts.append(
             f"Placed but cannot start{suffix}, allocations stay pending:\n" + "\n".join(risks)
         )
+    notes = note_lines(run.groups)
+    if notes:
+        parts.append(f"Not modelled{suffix}, the answer assumes:\n" + "\n".join(notes))
     deployments = deployment_lines(run)
     if deployments:
         parts.append(f"Predicted deployments{suffix}:\n" + "\n".join(deployments))
@@ -219,6 +226,7 @@ def _group_json(g: GroupResult) -> dict[str, Any]:
         "BlockedBy": g.blocking or None,
         "Nodes": g.nodes,
         "Risks": g.risks,
+        "Notes": g.notes or None,
         "Allocations": g.allocations or None,
     }
 

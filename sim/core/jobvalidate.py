@@ -437,10 +437,6 @@ def _resources(task: Task) -> list[str]:
         out.append(f"minimum CPU value is 1; got {r.cpu}")
     if r.memory_mb < 10:
         out.append(f"minimum MemoryMB value is 10; got {r.memory_mb}")
-    if r.disk_mb > 0:
-        out.append(
-            "Task can't ask for disk resources, they have to be specified at the task group level."
-        )
     for i, device in enumerate(r.devices, 1):
         errors = _device(device)
         if errors:

@@ -41,9 +41,7 @@ class AllocMetric:
         if node_class:
             self.class_exhausted[node_class] = self.class_exhausted.get(node_class, 0) + count
         if dimension:
-            self.dimension_exhausted[dimension] = (
-                self.dimension_exhausted.get(dimension, 0) + count
-            )
+            self.dimension_exhausted[dimension] = self.dimension_exhausted.get(dimension, 0) + count
 
     def to_nomad(self) -> dict[str, Any]:
         """The JSON shape of ``structs.AllocMetric`` as the job plan API returns it."""

@@ -15,7 +15,7 @@ from models import Node
 
 from ..core.class_labels import table_class_labels
 from ..core.nodetable import NodeTable
-from ..feasibility import Finding, GroupFeasibility, in_datacenters, in_pool
+from ..feasibility import Finding, GroupFeasibility, node_findings
 from ..placement.deployment import group_start_problems
 
 _UNHASHED_FAMILIES = ("driver", "device", "network")
@@ -41,32 +41,6 @@ class ClassExplanation:
     def can_start(self) -> bool:
         """False when the group, placed here, could never start (Bug #17, Nomad cannot see it)."""
         return not self.start_risks
-
-
-def eligibility_findings(node: Node, feasibility: GroupFeasibility) -> list[Finding]:
-    """Reasons a node is not even a candidate; Nomad drops these before counting anything."""
-    job = feasibility.job
-    found = []
-    if not node.ready():
-        state = f"status={node.status}, eligibility={node.scheduling_eligibility}"
-        if node.drain or node.drain_strategy is not None:
-            state += ", draining"
-        found.append(Finding("node ready", "status ready, eligible, not draining", state))
-    if not in_pool(node.node_pool, job.node_pool):
-        found.append(Finding("node pool", f"pool {job.node_pool!r}", repr(node.node_pool)))
-    if not in_datacenters(node.datacenter, job.datacenters):
-        found.append(Finding("datacenter", f"one of {job.datacenters}", repr(node.datacenter)))
-    return found
-
-
-def node_findings(node: Node, feasibility: GroupFeasibility) -> list[Finding]:
-    """Every failing check on one node, in the stack's order."""
-    stack = feasibility.stack
-    checkers = stack.job_checkers + stack.group_checkers + stack.available_checkers
-    found = eligibility_findings(node, feasibility)
-    for checker in checkers:
-        found.extend(checker.findings(node))
-    return found
 
 
 def _blind_spots(nodes: list[Node], feasibility: GroupFeasibility) -> list[str]:

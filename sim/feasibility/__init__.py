@@ -13,6 +13,7 @@ from .engine import (
     evaluate_stack,
     run_checkers,
 )
+from .findings import eligibility_findings, node_findings
 from .reasons import COMPUTED_CLASS_INELIGIBLE, MISSING_HOST_VOLUMES, PASS, ReasonTable
 from .reference import ReferenceWrapper, reference_candidates
 from .stack import GroupStack, build_stack, group_constraints, job_stage, network_asks
@@ -34,6 +35,7 @@ __all__ = [
     "build_stack",
     "candidate_nodes",
     "device_matches",
+    "eligibility_findings",
     "evaluate_group",
     "evaluate_job",
     "evaluate_stack",
@@ -43,6 +45,7 @@ __all__ = [
     "in_pool",
     "job_stage",
     "network_asks",
+    "node_findings",
     "reference_candidates",
     "run_checkers",
 ]

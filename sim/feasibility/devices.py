@@ -14,7 +14,8 @@ import numpy as np
 
 from models import Node, NodeDevice, RequestedDevice
 
-from ..core.device_constraints import device_satisfies
+from ..core.device_constraints import device_satisfies, resolve_device_target
+from ..core.gofmt import go_quote
 from ..core.nodetable import NodeTable
 from .checker import Finding, per_node_verdicts
 from .reasons import MISSING_DEVICES, ReasonTable
@@ -61,19 +62,29 @@ def has_devices(node: Node, requests: list[RequestedDevice]) -> bool:
     return True
 
 
-def describe_devices(node: Node) -> str:
+def describe_devices(node: Node, targets: tuple[str, ...] = ()) -> str:
+    """The node's device groups; with ``targets``, the values those device targets read."""
     devices = node.node_resources.devices
     if not devices:
         return "no devices"
-    return ", ".join(
-        f"{d.vendor}/{d.type}/{d.name} ×{healthy_instances(d)} healthy" for d in devices
-    )
+    parts = []
+    for d in devices:
+        values = []
+        for target in targets:
+            value, present = resolve_device_target(target, d)
+            if present and value is not None:
+                values.append(f"{target} = {value.value}{' ' + value.unit if value.unit else ''}")
+        shown = f" ({', '.join(values)})" if values else ""
+        parts.append(f"{d.vendor}/{d.type}/{d.name} ×{healthy_instances(d)} healthy{shown}")
+    return ", ".join(parts)
 
 
 @dataclass
 class DeviceChecker:
     requests: list[RequestedDevice]
     family: str = "device"
+    # The task of each request, parallel to ``requests``, for the why-not wording.
+    tasks: tuple[str, ...] = ()
 
     def verdicts(self, table: NodeTable, rows: np.ndarray, reasons: ReasonTable) -> np.ndarray:
         return per_node_verdicts(
@@ -83,9 +94,20 @@ class DeviceChecker:
     def findings(self, node: Node) -> list[Finding]:
         if has_devices(node, self.requests):
             return []
+        owners = self.tasks or ("",) * len(self.requests)
         wanted = "; ".join(
-            f"{r.count}× {r.name}"
+            (f"task {go_quote(task)}: " if task else "")
+            + f"{r.count}× {r.name}"
             + (f" where {', '.join(map(str, r.constraints))}" if r.constraints else "")
-            for r in self.requests
+            for task, r in zip(owners, self.requests, strict=True)
         )
-        return [Finding("devices", wanted, describe_devices(node))]
+        targets = tuple(
+            dict.fromkeys(
+                t
+                for r in self.requests
+                for c in r.constraints
+                for t in (c.l_target, c.r_target)
+                if t.startswith("${device.attr.")
+            )
+        )
+        return [Finding("devices", wanted, describe_devices(node, targets))]

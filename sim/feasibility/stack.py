@@ -70,7 +70,8 @@ def job_stage(job: Job) -> list[Checker]:
 def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
     drivers = sorted({t.driver for t in group.tasks if t.driver})
     providers = secret_providers(group)
-    devices = [d for t in group.tasks for d in t.resources.devices]
+    owned = [(t.name, d) for t in group.tasks for d in t.resources.devices]
+    devices = [d for _, d in owned]
     notes = [
         f"CSI volume {v.source or name!r} is not modelled: assumed available on every node"
         for name, v in sorted(group.volumes.items())
@@ -83,7 +84,7 @@ def build_stack(job: Job, group: TaskGroup, network: NetworkAsk) -> GroupStack:
         for checker, needed in (
             (DriverChecker(drivers), bool(drivers)),
             (constraints, bool(constraints.constraints)),
-            (DeviceChecker(devices), bool(devices)),
+            (DeviceChecker(devices, tasks=tuple(t for t, _ in owned)), bool(devices)),
             (NetworkChecker(network), network.mode != "none"),
             (SecretsProviderChecker(providers), bool(providers)),
         )

@@ -15,6 +15,7 @@ from typing import Any
 from ..core.errors import InputError
 from .files import looks_like_json, parse_json, read_text
 from .hcl import parse_hcl
+from .hcl_body import parse_document
 
 NODE_CAPTURE_RECIPE = (
     "nomad node status -json | jq -r '.[].ID' | xargs -n1 nomad node status -json "
@@ -39,7 +40,8 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Detected:
-    """The kind of a file and its parsed content (API dicts, node list, or the PLAIN HCL tree)."""
+    """The kind of a file and its parsed content: API dicts, a node list, a jobspec's
+    ``Document``, or the PLAIN tree of other HCL."""
 
     kind: Kind
     data: Any
@@ -56,6 +58,9 @@ def detect(path: str | Path) -> Detected:
         )
     if looks_like_json(text):
         return Detected(*_classify_json(parse_json(text, path), path), source=path)
+    document = parse_document(text, path)
+    if any(block.type == "job" for block in document.body.blocks):
+        return Detected(Kind.HCL_JOB, document, source=path)
     return Detected(*_classify_hcl(parse_hcl(text, path), path), source=path)
 
 
@@ -129,8 +134,6 @@ def _is_full_node(item: dict[str, Any]) -> bool:
 
 
 def _classify_hcl(tree: dict[str, Any], path: Path) -> tuple[Kind, Any]:
-    if "job" in tree:
-        return Kind.HCL_JOB, tree
     if "variable" in tree:
         return Kind.VARIABLES_TF, tree
     if _TERRAFORM_BLOCKS & tree.keys():

@@ -1,18 +1,19 @@
 """HCL2 jobspecs → Nomad API job JSON, mirroring ``jobspec2/parse.go: ParseWithConfig``, then
 ``models.Job``.
 
-The PLAIN python-hcl2 tree is walked with a small schema of the blocks that matter for
-scheduling. Fields in the schema are *strict*: an expression nomad-sim cannot evaluate there
-is an error naming the file and the field path. Free-form fields (driver ``config``, ``env``,
-``meta``) and names (``text``: service names and ports) keep unevaluable text literally, as it
-cannot change placement. The service, connect, vault, template and consul blocks are read as
-far as Nomad's registration hooks need them (``sim.core.implied``); blocks outside the schema
-(artifact, restart, …) are dropped.
+The jobspec is evaluated first (``hcl_vars``: variables and locals; ``hcl_body``: dynamic
+blocks and the plain tree; ``jobspec_schema``: Nomad's strict block and argument check), so
+every value reaching the walk here is already what Nomad would decode. The walk maps the
+blocks that matter for scheduling to the API JSON with a small schema, converting values as
+gohcl does (numeric strings to numbers, numbers to strings); a value of the wrong shape is an
+error naming the file and the field path. The service, connect, vault, template and consul
+blocks are read as far as Nomad's registration hooks need them (``sim.core.implied``); blocks
+outside the schema (artifact, restart, …) are dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,16 @@ from models.base import go_string
 
 from ..core.errors import InputError
 from ..core.limits import go_int_error
+from . import hcl_vars
+from .files import read_text
 from .hcl import block_bodies, labelled
-from .interpolate import ExpressionError, Scope, render_tree
+from .hcl_body import Block, Body, Document, expand_dynamic, parse_document, plain
+from .hcl_eval import LAZY_FUNCTIONS, Scope
+from .hcl_functions import functions
+from .hcl_values import HclError, format_number, type_name
+from .hcl_vars import declare, evaluate_locals, set_file_values, set_values
 from .jobspec_schema import check_jobspec
 from .pydantic_errors import input_error
-from .variables import declared_variables, layer_values
 
 
 @dataclass(frozen=True)
@@ -50,20 +56,13 @@ class Spec:
 
 
 class _Context:
-    """File, variable scope and the field path of the value being converted."""
+    """File and the field path of the value being converted."""
 
-    def __init__(self, source: Path, scope: Scope):
+    def __init__(self, source: Path):
         self.source = source
-        self.scope = scope
 
     def fail(self, path: str, message: str) -> InputError:
         return InputError(f"{path}: {message}", source=self.source)
-
-    def render(self, value: Any, path: str, *, strict: bool = True) -> Any:
-        try:
-            return render_tree(value, self.scope, strict=strict)
-        except ExpressionError as exc:
-            raise self.fail(path, str(exc)) from None
 
 
 # -- constraint / affinity shorthands (jobspec2/hcl_conversions.go decodeConstraint, decodeAffinity)
@@ -303,6 +302,16 @@ _UPDATE = Spec(
         "auto_promote": Spec("AutoPromote", "bool"),
     },
 )
+_VAULT = Spec(
+    "Vault",
+    "block",
+    {
+        "cluster": Spec("Cluster"),
+        "change_mode": Spec("ChangeMode"),
+        "change_signal": Spec("ChangeSignal"),
+    },
+)
+_SECRET = Spec("Secrets", "labelled", {"provider": Spec("Provider"), "path": Spec("Path")})
 _TASK = Spec(
     "Tasks",
     "labelled",
@@ -321,7 +330,7 @@ _TASK = Spec(
         "lifecycle": Spec(
             "Lifecycle", "block", {"hook": Spec("Hook"), "sidecar": Spec("Sidecar", "bool")}
         ),
-        "secret": Spec("Secrets", "labelled", {"provider": Spec("Provider"), "path": Spec("Path")}),
+        "secret": _SECRET,
         "kill_signal": Spec("KillSignal"),
         "service": _SERVICE,
         "template": Spec(
@@ -329,15 +338,7 @@ _TASK = Spec(
             "blocks",
             {"change_mode": Spec("ChangeMode"), "change_signal": Spec("ChangeSignal")},
         ),
-        "vault": Spec(
-            "Vault",
-            "block",
-            {
-                "cluster": Spec("Cluster"),
-                "change_mode": Spec("ChangeMode"),
-                "change_signal": Spec("ChangeSignal"),
-            },
-        ),
+        "vault": _VAULT,
         "consul": _CONSUL,
         "schedule": Spec("Schedule", "free"),
         "volume_mount": Spec(
@@ -377,6 +378,8 @@ _GROUP_BODY: dict[str, Spec] = {
         "block",
         {"min": Spec("Min", "int"), "max": Spec("Max", "int"), "enabled": Spec("Enabled", "bool")},
     ),
+    "vault": _VAULT,
+    "secret": _SECRET,
     "volume": Spec(
         "Volumes",
         "map",
@@ -406,6 +409,8 @@ _JOB_BODY: dict[str, Spec] = {
     "spread": _SPREAD,
     "group": Spec("TaskGroups", "labelled", _GROUP_BODY),
     "task": _TASK,  # a task directly under job: becomes its own group below
+    "vault": _VAULT,  # job-level vault and secrets are passed down to every task below
+    "secret": _SECRET,
     "update": _UPDATE,
     "meta": Spec("Meta", "strmap"),
     "periodic": Spec("Periodic", "free"),
@@ -421,11 +426,10 @@ def _convert_body(
 ) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ctx.fail(path, "expected a block")
-    _reject_dynamic(body, ctx, path)
     out: dict[str, Any] = {}
     for name, value in body.items():
         spec = schema.get(name)
-        if spec is not None:
+        if spec is not None and value is not None:  # null leaves the field unset, as in gohcl
             out[spec.key] = _convert(value, spec, ctx, f"{path}.{name}")
     return out
 
@@ -452,12 +456,10 @@ def _convert(value: Any, spec: Spec, ctx: _Context, path: str) -> Any:
         return [item for _, item in items]
     if kind == "free":
         bodies = block_bodies(value)
-        return ctx.render(bodies[0] if len(bodies) == 1 else bodies, path, strict=False)
+        return bodies[0] if len(bodies) == 1 else bodies
     if kind == "strmap":
         return _string_map(value, ctx, path)
-    if kind == "text":
-        return _scalar(ctx.render(value, path, strict=False), "str", ctx, path)
-    return _scalar(ctx.render(value, path), kind, ctx, path)
+    return _scalar(value, "str" if kind == "text" else kind, ctx, path)
 
 
 def _finish(item: dict[str, Any], spec: Spec) -> dict[str, Any]:
@@ -465,28 +467,34 @@ def _finish(item: dict[str, Any], spec: Spec) -> dict[str, Any]:
 
 
 def _string_map(value: Any, ctx: _Context, path: str) -> dict[str, str]:
-    """``meta``/``env`` as a block or as ``= {…}`` (``decodeAsAttribute``): map[string]string."""
+    """``meta``/``env`` as a block or as ``= <map>`` (``decodeAsAttribute``):
+    map[string]string, numbers and bools as their text."""
     merged: dict[str, Any] = {}
     for body in block_bodies(value):
         if not isinstance(body, dict):
-            raise ctx.fail(path, "expected a map of strings")
+            raise ctx.fail(path, "Unsuitable value type; Unsuitable value: map of string required")
         merged.update(body)
-    rendered = ctx.render(merged, path, strict=False)
-    try:
-        return {str(k): go_string(v) for k, v in rendered.items()}
-    except ValueError as exc:
-        raise ctx.fail(path, str(exc)) from None
+    out = {}
+    for key, item in merged.items():
+        if item is None or isinstance(item, list | dict):
+            raise ctx.fail(
+                path,
+                "Incorrect attribute value type; Inappropriate value for attribute "
+                f'"{path.rsplit(".", 1)[-1]}": element "{key}": string required.',
+            )
+        out[str(key)] = go_string(item) if not isinstance(item, float) else format_number(item)
+    return out
 
 
 def _scalar(value: Any, kind: str, ctx: _Context, path: str) -> Any:
     """Coerce like gohcl/cty: numbers from numeric strings, strings from numbers and bools."""
     try:
         if kind == "str":
-            return go_string(value)
+            return _go_text(value)
         if kind == "strlist":
             if not isinstance(value, list):
                 raise ValueError(f"expected a list of strings, got {value!r}")
-            return [go_string(item) for item in value]
+            return [_go_text(item) for item in value]
         if kind == "bool":
             if isinstance(value, str) and value in ("true", "false"):
                 return value == "true"
@@ -498,6 +506,15 @@ def _scalar(value: Any, kind: str, ctx: _Context, path: str) -> Any:
         return _go_int(_integer(value))
     except ValueError as exc:
         raise ctx.fail(path, str(exc)) from None
+
+
+def _go_text(value: Any) -> str:
+    """A string field: numbers and bools convert as cty does (``1.5`` → ``"1.5"``)."""
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, list | dict):
+        raise ValueError(f"Inappropriate value: string required, got {type_name(value)}")
+    return go_string(value)
 
 
 def _go_int(value: int) -> int:
@@ -518,49 +535,99 @@ def _integer(value: Any) -> int:
     raise ValueError(f"expected an integer, got {value!r}")
 
 
-def _reject_dynamic(body: dict[str, Any], ctx: _Context, path: str) -> None:
-    """python-hcl2 does not expand ``dynamic`` blocks; dropping them would hide groups or ports."""
-    if "dynamic" in body:
-        labels = ", ".join(label for label, _ in labelled(body["dynamic"]))
-        raise ctx.fail(
-            f"{path}.dynamic[{labels}]",
-            "dynamic blocks are not supported: write the blocks out, or load the JSON of "
-            "`nomad job run -output`",
-        )
-
-
-def _scope(tree: Mapping[str, Any], source: Path, overrides: Mapping[str, Any] | None) -> Scope:
-    """``var`` from declarations + overrides; ``local`` evaluated in order of appearance."""
-    declared = declared_variables(tree, source)
-    variables = layer_values(declared, [(overrides or {}, None)], source)
-    scope: dict[str, dict[str, Any]] = {"var": variables, "local": {}}
-    ctx = _Context(source, scope)
-    for body in block_bodies(tree.get("locals", [])):
-        for name, value in (body or {}).items():
-            scope["local"][name] = ctx.render(value, f"locals.{name}")
-    return scope
-
-
 def hcl_to_api(
-    tree: Mapping[str, Any], source: str | Path, overrides: Mapping[str, Any] | None = None
+    source: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    document: Document | None = None,
+    var_files: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
-    """The API JSON of a PLAIN-parsed jobspec, as ``nomad job run -output`` would print it."""
+    """The API JSON of an HCL2 jobspec, as ``nomad job run -output`` would print it; the file
+    is read unless its parsed ``document`` is given. ``var_files`` are ``-var-file`` files,
+    ``overrides`` the ``-var`` values (applied last)."""
     source = Path(source)
-    check_jobspec(tree, source)
-    jobs = labelled(tree.get("job", []))
-    if len(jobs) != 1:
-        raise InputError(f"expected exactly one job block, found {len(jobs)}", source=source)
-    job_id, body = jobs[0]
-    ctx = _Context(source, _scope(tree, source, overrides))
-    path = f"job[{job_id}]"
+    if document is None:
+        document = parse_document(read_text(source), source)
+    api = _evaluate_job(document, source, overrides or {}, [Path(f) for f in var_files])
+    ctx = _Context(source)
+    path = f"job[{api.pop('_label')}]"
+    _pass_down_vault_and_secrets(api)
+    _reject_duplicates(api, ctx, path)
+    return api
+
+
+def _evaluate_job(
+    document: Document, source: Path, overrides: Mapping[str, Any], var_files: list[Path]
+) -> dict[str, Any]:
+    """jobspec2 ``decodeBody``: variables, locals, the job body with dynamic blocks expanded,
+    the strict schema check, then every expression evaluated and converted."""
+    text = document.text
+    try:
+        jobs = [b for b in document.body.blocks if b.type == "job"]
+        variables = declare(document.body, text)
+        for var_file in var_files:
+            set_file_values(variables, var_file)
+        set_values(variables, overrides)
+        table = functions(source.parent, allow_fs=True)
+        var_values = hcl_vars.values(variables, text, source.parent)
+
+        def scope_with(locals_: Mapping[str, Any]) -> Scope:
+            return Scope(
+                {"var": var_values, "local": dict(locals_)}, table, text, lazy=LAZY_FUNCTIONS
+            )
+
+        scope = scope_with(evaluate_locals(document.body, scope_with))
+        expanded = Body(
+            document.body.attributes,
+            [
+                Block(b.type, b.labels, expand_dynamic(b.body, scope), b.line)
+                if b.type == "job"
+                else b
+                for b in document.body.blocks
+            ],
+        )
+        check_jobspec(expanded, source)
+        if len(jobs) != 1:
+            raise InputError(f"expected exactly one job block, found {len(jobs)}", source=source)
+        job = next(b for b in expanded.blocks if b.type == "job")
+        if len(job.labels) != 1:
+            raise InputError(
+                "Missing name for job; All job blocks must have 1 labels (name).", source, job.line
+            )
+        body = plain(job.body, scope)
+    except HclError as exc:
+        raise InputError(str(exc), source, exc.line) from None
+    ctx = _Context(source)
+    path = f"job[{job.labels[0]}]"
     api = _convert_body(body, _JOB_BODY, ctx, path)
-    api.setdefault("ID", job_id)
-    api.setdefault("Name", job_id)
+    api.setdefault("ID", job.labels[0])
+    api.setdefault("Name", job.labels[0])
     # normalizeJob: each task directly under job becomes a group of its own, placed first.
     alone = [{"Name": task["Name"], "Tasks": [task]} for task in api.pop("Tasks", [])]
     api["TaskGroups"] = alone + api.get("TaskGroups", [])
-    _reject_duplicates(api, ctx, path)
+    api["_label"] = job.labels[0]
     return api
+
+
+def _pass_down_vault_and_secrets(api: dict[str, Any]) -> None:
+    """Group, then job ``vault``/``secret`` blocks reach the tasks as jobspec2 passes them:
+    ``decodeTaskGroup`` (a vault to tasks without one; group secrets replace an empty list, but
+    a task with secrets of its own gets its own list twice, as Nomad does) then
+    ``normalizeJob`` (job vault to tasks without one, job secrets appended)."""
+    job_vault = api.pop("Vault", None)
+    job_secrets = api.pop("Secrets", [])
+    for group in api["TaskGroups"]:
+        group_vault = group.pop("Vault", None)
+        group_secrets = group.pop("Secrets", [])
+        for task in group.get("Tasks", []):
+            if group_vault is not None and task.get("Vault") is None:
+                task["Vault"] = group_vault
+            if group_secrets:
+                own = task.get("Secrets") or []
+                task["Secrets"] = own + own if own else list(group_secrets)
+            if job_vault is not None and task.get("Vault") is None:
+                task["Vault"] = job_vault
+            if job_secrets:
+                task["Secrets"] = (task.get("Secrets") or []) + list(job_secrets)
 
 
 def _reject_duplicates(api: dict[str, Any], ctx: _Context, path: str) -> None:
@@ -576,9 +643,12 @@ def _reject_duplicates(api: dict[str, Any], ctx: _Context, path: str) -> None:
 
 
 def job_from_hcl(
-    tree: Mapping[str, Any], source: str | Path, overrides: Mapping[str, Any] | None = None
+    source: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    document: Document | None = None,
+    var_files: Sequence[str | Path] = (),
 ) -> Job:
-    api = hcl_to_api(tree, source, overrides)
+    api = hcl_to_api(source, overrides, document, var_files)
     try:
         return Job.model_validate(api)
     except ValidationError as exc:

@@ -1,4 +1,5 @@
-"""HCL2 template strings as jobspec2 evaluates them, without an HCL evaluator.
+"""``${var.x}`` templates in scenarios and Terraform variable files, without an HCL evaluator
+(jobspecs are evaluated in full by ``sim.io.hcl_eval``), kept to jobspec2's rules.
 
 jobspec2's evaluation context defines only ``var`` and ``local``; any other reference goes
 through ``UndefinedVariable`` (jobspec2/types.config.go), which returns its source text

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError
-from .hcl import block_bodies
+from .hcl_body import Body
 
 ATTR = None  # an argument: ``name = value``
 FREE = "free"  # a map whose keys are the user's own (meta, env, config): ``name {…}`` or ``= {…}``
@@ -201,6 +201,7 @@ STRUCTS: dict[str, dict[str, str | None]] = {
         "proxy": "ConsulGatewayProxy", "ingress": "ConsulIngressConfigEntry",
         "terminating": "ConsulTerminatingConfigEntry", "mesh": "ConsulMeshConfigEntry",
     },
+    "ConsulMeshConfigEntry": {},
     "ConsulTerminatingConfigEntry": {
         "service": "ConsulLinkedService",
     },
@@ -337,75 +338,82 @@ LABELLED = {
 """Blocks that take a label (a ``hcl:",label"`` field, or jobspec2's own label handling)."""
 
 
-def check_jobspec(tree: Mapping[str, Any], source: str | Path) -> None:
-    """Refuse a name the jobspec's structs do not declare, as ``nomad job run`` does.
-
-    ``dynamic`` blocks pass here: the converter refuses them with its own explanation.
-    """
-    _check_body(tree, "File", (), source)
+def check_jobspec(document: Body, source: str | Path) -> None:
+    """Refuse a name the jobspec's structs do not declare, as ``nomad job run`` does; the
+    document's ``dynamic`` blocks are expanded before this check, as dynblock does."""
+    _check_body(document, "File", (), source)
 
 
-def _check_body(body: Any, struct: str, trail: tuple[str, ...], source: str | Path) -> None:
+def _check_body(body: Body, struct: str, trail: tuple[str, ...], source: str | Path) -> None:
     schema = STRUCTS[struct]
-    if not isinstance(body, dict):
-        return
-    for name, value in body.items():
-        if name == "dynamic":
+    for attr in body.attributes:
+        kind = schema.get(attr.name, _MISSING)
+        if kind is _MISSING:
+            raise _unsupported(attr.name, False, schema, (*trail, attr.name), attr.line, source)
+        if kind is not ATTR and kind != FREE:
+            raise InputError(
+                f"{' '.join((*trail, attr.name))}: Unsupported argument; An argument named "
+                f'"{attr.name}" is not expected here. Did you mean to define a block of type '
+                f'"{attr.name}"?',
+                source,
+                attr.line,
+            )
+    for block in body.blocks:
+        kind = schema.get(block.type, _MISSING)
+        where = (*trail, block.type)
+        if kind is _MISSING:
+            raise _unsupported(block.type, True, schema, where, block.line, source)
+        if kind is ATTR:
+            raise InputError(
+                f'{" ".join(where)}: Unsupported block type; Blocks of type "{block.type}" are '
+                f'not expected here. Did you mean to define argument "{block.type}"? If so, use '
+                "the equals sign to assign it a value.",
+                source,
+                block.line,
+            )
+        if kind == FREE:
             continue
-        if name not in schema:
-            raise _unsupported(name, value, schema, trail, source)
-        kind = schema[name]
-        if kind is ATTR or kind == FREE:
-            continue
-        if isinstance(value, dict) and (struct, name) not in LABELLED:
-            raise _error(
+        wanted = 1 if (struct, block.type) in LABELLED else 0
+        if len(block.labels) < wanted:
+            raise InputError(
+                f"{' '.join(where)}: Missing name for {block.type}; All {block.type} blocks must "
+                "have 1 labels (name).",
                 source,
-                (*trail, name),
-                f'Unsupported argument; An argument named "{name}" is not expected here. '
-                f'Did you mean to define a block of type "{name}"?',
+                block.line,
             )
-        for item in block_bodies(value):
-            if (struct, name) in LABELLED:
-                _check_labelled(item, name, kind, (*trail, name), source)
-            else:
-                _check_unlabelled(item, name, kind, (*trail, name), source)
-
-
-def _check_labelled(item: Any, name: str, kind: str, trail: tuple[str, ...], source) -> None:
-    pairs = item.items() if isinstance(item, dict) else [("", item)]
-    for label, body in pairs:
-        if not isinstance(body, dict):
-            raise _error(
+        if len(block.labels) > wanted:
+            detail = (
+                f"No labels are expected for {block.type} blocks."
+                if not wanted
+                else f"Only 1 labels (name) are expected for {block.type} blocks."
+            )
+            raise InputError(
+                f"{' '.join(where)}: Extraneous label for {block.type}; {detail}",
                 source,
-                trail,
-                f"Missing name for {name}; All {name} blocks must have 1 labels (name).",
+                block.line,
             )
-        _check_body(body, kind, (*trail, f'"{label}"'), source)
+        labels = tuple(f'"{label}"' for label in block.labels)
+        _check_body(block.body, kind, (*where, *labels), source)
 
 
-def _check_unlabelled(item: Any, name: str, kind: str, trail: tuple[str, ...], source) -> None:
-    if isinstance(item, dict) and len(item) == 1:
-        ((label, body),) = item.items()
-        if label not in STRUCTS[kind] and isinstance(body, dict):
-            raise _error(
-                source,
-                trail,
-                f"Extraneous label for {name}; No labels are expected for {name} blocks.",
-            )
-    _check_body(item, kind, trail, source)
+_MISSING: Any = object()
 
 
 def _unsupported(
-    name: str, value: Any, schema: Mapping[str, Any], trail: tuple[str, ...], source
+    name: str,
+    is_block: bool,
+    schema: Mapping[str, Any],
+    trail: tuple[str, ...],
+    line: int | None,
+    source: str | Path,
 ) -> InputError:
     suggestion = _suggest(name, schema)
     hint = f' Did you mean "{suggestion}"?' if suggestion else ""
-    is_block = isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
     if is_block:
         message = f'Unsupported block type; Blocks of type "{name}" are not expected here.{hint}'
     else:
         message = f'Unsupported argument; An argument named "{name}" is not expected here.{hint}'
-    return _error(source, (*trail, name), message)
+    return InputError(f"{' '.join(trail)}: {message}", source, line)
 
 
 def _suggest(name: str, schema: Mapping[str, Any]) -> str | None:
@@ -423,33 +431,3 @@ def _distance(a: str, b: str) -> int:
             )
         previous = current
     return previous[-1]
-
-
-def _error(source: str | Path, trail: tuple[str, ...], message: str) -> InputError:
-    where = " ".join(trail)
-    return InputError(f"{where}: {message}", source, _line_of(source, trail))
-
-
-def _line_of(source: str | Path, trail: tuple[str, ...]) -> int | None:
-    """The line of the last name on ``trail``, found by following the trail down the text."""
-    try:
-        lines = Path(source).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    row, found = 0, None
-    for part in trail:
-        is_label = part.startswith('"')
-        for index in range(row, len(lines)):
-            text = lines[index]
-            if (part in text) if is_label else _starts_with_name(text, part):
-                row, found = index, index + 1
-                break
-        else:
-            return found
-    return found
-
-
-def _starts_with_name(line: str, name: str) -> bool:
-    stripped = line.lstrip()
-    after = stripped[len(name) : len(name) + 1]
-    return stripped.startswith(name) and after in ("", " ", "\t", "=", "{", '"')

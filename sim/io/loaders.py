@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,12 +24,20 @@ from .node_json import NodeLoad, nodes_from_api
 from .node_records import decode_records
 
 
-def load_jobs(path: str | Path, overrides: Mapping[str, Any] | None = None) -> list[Job]:
+def load_jobs(
+    path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    var_files: Sequence[str | Path] = (),
+) -> list[Job]:
     """Every job in a jobspec (HCL, one job) or job JSON (one object or an array).
 
-    Parsed jobs are cached per (file, modification time, overrides), so what-ifs and sweeps
+    ``overrides`` and ``var_files`` set a jobspec's variables as ``-var`` and ``-var-file``
+    do. Parsed jobs are cached per (file, modification time, overrides), so what-ifs and sweeps
     that reload a scenario do not parse its jobspecs again; treat the jobs as read-only.
     """
+    if var_files:
+        return _load_jobs(path, overrides, var_files)
     try:
         stat = Path(path).stat()
     except OSError:
@@ -43,19 +51,25 @@ def _cached_jobs(path: str, _mtime: int, _size: int, overrides: str | None) -> t
     return tuple(_load_jobs(path, json.loads(overrides) if overrides else None))
 
 
-def _load_jobs(path: str | Path, overrides: Mapping[str, Any] | None) -> list[Job]:
+def _load_jobs(
+    path: str | Path,
+    overrides: Mapping[str, Any] | None,
+    var_files: Sequence[str | Path] = (),
+) -> list[Job]:
     """Read, register (Nomad's mutators), then validate, in the order ``Job.Register`` does."""
     found = detect(path)
     return [
         check_job(registered(job, found.source), found.source)
-        for job in _read_jobs(found, overrides)
+        for job in _read_jobs(found, overrides, var_files)
     ]
 
 
-def _read_jobs(found: Detected, overrides: Mapping[str, Any] | None) -> list[Job]:
+def _read_jobs(
+    found: Detected, overrides: Mapping[str, Any] | None, var_files: Sequence[str | Path]
+) -> list[Job]:
     if found.kind is Kind.HCL_JOB:
-        return [job_from_hcl(found.data, found.source, overrides)]
-    if overrides:
+        return [job_from_hcl(found.source, overrides, found.data, var_files)]
+    if overrides or var_files:
         raise InputError("variables can only be set for HCL jobspecs", source=found.source)
     if found.kind is Kind.JOB:
         return [job_from_api(found.data, found.source)]
@@ -88,9 +102,14 @@ def registered(job: Job, source: str | Path) -> Job:
         raise InputError(f"job {go_quote(job.id)}: {exc.message}", source=source) from None
 
 
-def load_job(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Job:
+def load_job(
+    path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    var_files: Sequence[str | Path] = (),
+) -> Job:
     """Exactly one job from an HCL jobspec or job JSON."""
-    jobs = load_jobs(path, overrides)
+    jobs = load_jobs(path, overrides, var_files=var_files)
     if len(jobs) != 1:
         raise InputError(f"expected one job, found {len(jobs)}; use load_jobs", source=path)
     return jobs[0]

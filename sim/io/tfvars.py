@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.errors import InputError
 from .detect import Kind, detect
+from .hcl import parse_hcl
 from .interpolate import ExpressionError, render_tree
 from .variables import declared_variables
 
@@ -44,5 +45,6 @@ def load_variables_tf(path: str | Path) -> dict[str, Any]:
         raise InputError(
             f"expected variable blocks, but this is {found.kind.value}", source=found.source
         )
-    declared = declared_variables(found.data, found.source)
+    tree = parse_hcl(found.data.text, found.source) if found.kind is Kind.HCL_JOB else found.data
+    declared = declared_variables(tree, found.source)
     return {name: d.default for name, d in declared.items() if not d.required}

@@ -4,20 +4,37 @@ from .edits import Edit, add_like, apply_edits, drain, put_jobs, remove, scale, 
 from .fixes import ConstraintFix, CountFix, constraint_fixes, count_variables, minimal_counts
 from .moves import Loss, Move, losses, moves
 from .outcome import GroupResult, ScenarioRun, run_resolved, run_scenario
+from .proposals import (
+    ADD_CONSTRAINT,
+    ADD_NODES,
+    RELAX,
+    FixReport,
+    Proposal,
+    Unmet,
+    constraint_hcl,
+    propose_fixes,
+)
 from .sweep import SweepPoint, grid_points, iter_sweep, parse_grid, sweep
 
 __all__ = [
+    "ADD_CONSTRAINT",
+    "ADD_NODES",
+    "RELAX",
     "ConstraintFix",
     "CountFix",
     "Edit",
+    "FixReport",
     "GroupResult",
     "Loss",
     "Move",
+    "Proposal",
     "ScenarioRun",
     "SweepPoint",
+    "Unmet",
     "add_like",
     "apply_edits",
     "constraint_fixes",
+    "constraint_hcl",
     "count_variables",
     "drain",
     "grid_points",
@@ -26,6 +43,7 @@ __all__ = [
     "minimal_counts",
     "moves",
     "parse_grid",
+    "propose_fixes",
     "put_jobs",
     "remove",
     "run_resolved",

@@ -13,6 +13,7 @@ from typing import Any
 
 from models import Job, Node
 
+from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
 from ..core.nomad_text import format_task_group_failure
 from ..feasibility import (
@@ -31,6 +32,7 @@ from ..placement import (
     simulate,
 )
 from ..placement.deployment import start_problems_per_node
+from ..placement.distinct import DISTINCT_HOSTS, DISTINCT_PROPERTY
 
 PLACED = "placed"
 CANNOT_START = "placed, cannot start"
@@ -58,6 +60,10 @@ class GroupResult:
     # Per placement, Nomad's Allocation fields (Name, NodeID, NodeName, Metrics) when the run
     # kept metrics.
     allocations: list[dict[str, Any]] = field(default_factory=list)
+    # What the answer assumes because the simulator does not model it (a CSI volume, ...).
+    notes: list[str] = field(default_factory=list)
+    # Nodes the failed Select found exhausted (AllocMetric.NodesExhausted).
+    exhausted_nodes: int = 0
 
     @property
     def key(self) -> str:
@@ -92,17 +98,38 @@ class ScenarioRun:
         return [g for g in self.groups if g.risks]
 
 
-def blocking_reason(metric_filtered: dict[str, int], exhausted: dict[str, int]) -> str:
-    """The check that stops a group, as Nomad's metric names it (most nodes first)."""
-    named = Counter({k: v for k, v in metric_filtered.items() if k != COMPUTED_CLASS_INELIGIBLE})
+# Filters Nomad applies after feasibility, to nodes that passed every check
+# (scheduler/feasible/feasible.go: DistinctHostsIterator, DistinctPropertyIterator).
+_AFTER_FEASIBILITY = (DISTINCT_HOSTS, DISTINCT_PROPERTY)
+
+
+def blocking_reason(metric: AllocMetric) -> str:
+    """The one thing that stopped the group, read from the failed Select's AllocMetric, the
+    same metric Nomad's text prints.
+
+    A Select fails only when no node it pulled is an option. When some nodes passed the
+    feasibility filters, what stopped them (a dimension exhausted, a distinct rule) is the
+    answer: the filters only narrowed the field. Only when nothing passed is the filter the
+    answer (the reason on the most nodes, ``computed class ineligible`` only when Nomad names
+    nothing else).
+    """
+    if metric.nodes_evaluated == 0:
+        return "no nodes eligible"
+    stoppers = Counter({f"{k} exhausted": v for k, v in metric.dimension_exhausted.items()})
+    stoppers.update(
+        {k: v for k, v in metric.constraint_filtered.items() if k.startswith(_AFTER_FEASIBILITY)}
+    )
+    if stoppers:
+        reason, count = stoppers.most_common(1)[0]
+        return f"{reason} ({count} nodes)"
+    named = Counter(
+        {k: v for k, v in metric.constraint_filtered.items() if k != COMPUTED_CLASS_INELIGIBLE}
+    )
     if named:
         reason, count = named.most_common(1)[0]
         return f"{reason} ({count} nodes)"
-    if exhausted:
-        dimension, count = Counter(exhausted).most_common(1)[0]
-        return f"{dimension} exhausted ({count} nodes)"
-    if metric_filtered:
-        return f"{COMPUTED_CLASS_INELIGIBLE} ({sum(metric_filtered.values())} nodes)"
+    if metric.constraint_filtered:
+        return f"{COMPUTED_CLASS_INELIGIBLE} ({sum(metric.constraint_filtered.values())} nodes)"
     return "no nodes eligible"
 
 
@@ -217,10 +244,10 @@ def _group_result(
         status = PARTIAL if outcome.placed_count else BLOCKED
     blocking = ""
     failure = ""
+    exhausted = 0
     if metric is not None:
-        blocking = blocking_reason(metric.constraint_filtered, metric.dimension_exhausted)
-        if metric.nodes_evaluated == 0:
-            blocking = "no nodes eligible"
+        exhausted = metric.nodes_exhausted
+        blocking = blocking_reason(metric)
         failure = format_task_group_failure(outcome.name, metric)
     return GroupResult(
         job=job.id,
@@ -250,6 +277,8 @@ def _group_result(
             for a, placed in zip(outcome.allocations(), placed_nodes, strict=True)
             if a.metrics is not None
         ],
+        notes=list(feasibility.notes),
+        exhausted_nodes=exhausted,
     )
 
 
@@ -278,9 +307,23 @@ def run_resolved(resolved: ResolvedScenario, seed: int = 0, metrics: bool = Fals
     )
     if kept:
         _count_kept(run, resolved)
+    _note_preemption(run, resolved)
     run.variables = dict(resolved.variables)
     run.node_groups = list(resolved.node_group_of)
     return run
+
+
+def _note_preemption(run: ScenarioRun, resolved: ResolvedScenario) -> None:
+    """Preemption is not modelled (sim/placement/scheduler.py): where it is on for the job's
+    type and the group ran out of room, Nomad could evict lower-priority allocations and
+    place more than the simulator says."""
+    enabled = resolved.scenario.scheduler.preemption
+    for g in run.groups:
+        if g.unplaced and g.exhausted_nodes and getattr(enabled, g.job_type, False):
+            g.notes.append(
+                f"preemption is not modelled: it is on for {g.job_type} jobs, so Nomad may "
+                "evict lower-priority allocations to place what did not fit"
+            )
 
 
 def _count_kept(run: ScenarioRun, resolved: ResolvedScenario) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import InputError
-from ..io import load_scenario
+from ..io import ResolvedScenario, load_scenario
+from .edits import Edit, apply_edits
 from .outcome import ScenarioRun, run_resolved
 
 
@@ -58,6 +59,17 @@ class SweepPoint:
             self.risky = len(self.run.risky)
 
 
+def _edited(
+    resolved: ResolvedScenario, edits: Sequence[Edit], values: dict[str, int | str]
+) -> ResolvedScenario:
+    """The point's cluster with the edits; an edit naming no node there says which point."""
+    try:
+        return apply_edits(resolved, list(edits))
+    except InputError as exc:
+        at = ", ".join(f"{k}={v}" for k, v in values.items())
+        raise InputError(f"at {at}: {exc}") from None
+
+
 def grid_points(grid: Sequence[tuple[str, Sequence[int | str]]]) -> Iterator[dict[str, int | str]]:
     names = [name for name, _ in grid]
     for combo in itertools.product(*(values for _, values in grid)):
@@ -72,12 +84,14 @@ def iter_sweep(
     var_files: list[Path] = (),  # type: ignore[assignment]
     seed: int = 0,
     keep_runs: bool = False,
+    edits: Sequence[Edit] = (),
 ) -> Iterator[SweepPoint]:
     """The points of a sweep one at a time, each run dropped once summarised (unless
-    ``keep_runs``), so a caller that streams them holds one run at a time."""
+    ``keep_runs``), so a caller that streams them holds one run at a time. ``edits``
+    (drain, add, scale, ...) change every point's cluster after its variable values."""
     for values in grid_points(grid):
         resolved = load_scenario(scenario, {**(sets or {}), **values}, list(var_files))
-        point = SweepPoint(values, run_resolved(resolved, seed))
+        point = SweepPoint(values, run_resolved(_edited(resolved, edits, values), seed))
         if not keep_runs:
             point.run = None
         yield point
@@ -92,6 +106,7 @@ def sweep(
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
     keep_runs: bool = False,
+    edits: Sequence[Edit] = (),
 ) -> list[SweepPoint]:
     """Run ``scenario`` at every grid point (``--set`` values first, grid values over them).
 
@@ -99,7 +114,13 @@ def sweep(
     """
     points = []
     for point in iter_sweep(
-        scenario, grid, sets=sets, var_files=var_files, seed=seed, keep_runs=keep_runs
+        scenario,
+        grid,
+        sets=sets,
+        var_files=var_files,
+        seed=seed,
+        keep_runs=keep_runs,
+        edits=edits,
     ):
         points.append(point)
         if progress is not None:

@@ -100,16 +100,38 @@ def test_sweep_prints_a_grid_and_plots_a_heatmap(tmp_path: Path):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_fix_finds_the_smallest_startable_counts():
+def test_fix_proposes_the_os_constraint_as_hcl():
     result = run("fix")
     assert result.exit_code == 0, result.output
-    assert "client_count=1, windows_client_count=0" in result.output
+    assert "windows_client_count" not in result.output
+    assert result.output.splitlines()[1:7] == [
+        '  1. add constraint: add to group "traefik" of job "traefik":',
+        "       constraint {",
+        '         attribute = "${attr.kernel.name}"',
+        '         value     = "linux"',
+        "       }",
+        "     verified: traefik/traefik placed 1/1 on linux-0, every placement can start",
+    ]
 
 
 def test_fix_names_the_blocking_constraint():
     result = run("fix", str(SCENARIOS / "hashistack-assumed-constraint.yaml"), "--max-count", "1")
-    assert "removing job constraint '${node.class} = hashistack'" in result.output
-    assert result.exit_code == 3
+    assert 'relax: remove job "grafana" constraint "${node.class} = hashistack"' in result.output
+    assert "no count can help: up to 1 added nodes" in result.output
+    assert result.exit_code == 0
+
+
+def test_fix_on_gpu_pool_names_the_request_no_node_meets():
+    result = run("fix", str(SCENARIOS / "gpu-pool.yaml"), "--max-count", "2")
+    lines = result.output.splitlines()
+    assert lines[1].startswith("  no count can help: up to 2 added nodes of any node group")
+    assert any(
+        line.startswith(
+            '    gpu-a100: devices: needs task "finetune": 4× nvidia/gpu where '
+            "${device.attr.memory} >= 80 GiB, gpu-a100-0 has"
+        )
+        for line in lines
+    ), result.output
 
 
 def test_graph_export(tmp_path: Path):
@@ -227,3 +249,14 @@ def test_var_file_values_the_scenario_ignores_are_warned_about_once(command, tmp
     assert result.exit_code == 0, result.output
     warning = f"warning: {tfvars}: ignored 2 value(s) this scenario does not use: key_name, region"
     assert result.stderr.splitlines().count(warning) == 1, result.stderr
+
+
+def test_fix_text_names_six_node_groups_and_counts_the_rest():
+    from sim.cli.fixes import NAMED_NODE_GROUPS, _unmet_lines
+    from sim.whatif import Unmet
+
+    unmet = Unmet("web/web", {f"g{i}": f"lacks {i}" for i in range(10)})
+    lines = _unmet_lines(unmet, 3)
+    assert lines[0].startswith("no count can help: up to 3 added nodes")
+    assert lines[1 : 1 + NAMED_NODE_GROUPS] == [f"  g{i}: lacks {i}" for i in range(6)]
+    assert lines[-1] == "  ... and 4 more node groups (--format json lists every one)"

@@ -118,10 +118,13 @@ def test_diff_of_two_node_files_with_the_same_jobs(cli, node_json: Path, tmp_pat
     assert placed == [2, 1]
 
 
-def test_fix_on_native_files_says_there_is_no_count_to_search(cli, node_json: Path):
+def test_fix_on_native_files_adds_nodes_like_an_existing_class(cli, node_json: Path):
     result = cli("fix", "--nodes", node_json, "--job", JOBS / "grafana.nomad")
     assert result.exit_code == 0, result.output
-    assert "no count search" in result.output
+    assert "nothing to fix" in result.output
+    result = cli("fix", "--nodes", node_json, "--job", JOBS / "traefik.nomad")
+    assert result.exit_code == 0, result.output
+    assert 'add constraint: add to group "traefik" of job "traefik"' in result.output
 
 
 @pytest.mark.parametrize(

@@ -124,22 +124,25 @@ def test_explain_json_names_each_column(cli):
 def test_fix_json_and_markdown(cli):
     blocked = SCENARIOS / "hashistack-assumed-constraint.yaml"
     result = cli("fix", blocked, "--max-count", "1", "--format", "json")
-    assert result.exit_code == 3
+    assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["count_fix"] is None and data["max_count"] == 1
+    assert data["max_count"] == 1 and data["settled"] is True
     assert {
         "group": "grafana/grafana",
-        "level": "job",
-        "constraint": "${node.class} = hashistack",
-        "feasible_nodes": 2,
-    } in data["constraint_fixes"]
-    found = json.loads(cli("fix", "--format", "json").stdout)["count_fix"]
-    assert found["values"] == {"client_count": 1, "windows_client_count": 0}
+        "rank": 1,
+        "kind": "relax",
+        "change": 'remove job "grafana" constraint "${node.class} = hashistack"',
+        "hcl": None,
+        "verified": "grafana/grafana placed 1/1 on linux-0, every placement can start",
+        "nodes_added": 0,
+        "variables": None,
+    } in data["proposals"]
+    assert data["no_count_helps"][0]["group"] == "grafana/grafana"
+    default = json.loads(cli("fix", "--format", "json").stdout)
+    assert default["proposals"][0]["hcl"].startswith("constraint {")
     markdown = cli("fix", "--format", "markdown").stdout.splitlines()
-    assert markdown == [
-        "- smallest counts placing every job where it can start: client_count=1, "
-        f"windows_client_count=0 ({found['tried']} assignments tried)"
-    ]
+    assert markdown[0].startswith("- **traefik/traefik: placed, cannot start 2/2")
+    assert markdown[1] == '    1. add constraint: add to group "traefik" of job "traefik":'
 
 
 def test_sweep_json_rows(cli):

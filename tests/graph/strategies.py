@@ -68,9 +68,7 @@ def jobs(draw: st.DrawFn, max_jobs: int = 3, max_count: int = 3) -> list[Job]:
                     "ephemeral_disk": {"size": draw(st.sampled_from((300, 15000)))},
                 }
             )
-        job_level = (
-            [{"operator": "distinct_hosts", "value": "true"}] if draw(st.booleans()) else []
-        )
+        job_level = [{"operator": "distinct_hosts", "value": "true"}] if draw(st.booleans()) else []
         out.append(
             Job.model_validate({"id": f"j{j}", "constraints": job_level, "task_groups": groups})
         )

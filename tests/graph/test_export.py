@@ -48,8 +48,16 @@ def test_dot_is_well_formed(graph, tmp_path):
 
 def test_dot_escapes_quotes():
     G = nx.Graph(resolution="class")
-    G.add_node(("group", 'say "hi"/app'), bipartite=0, name='say "hi"/app', count=1,
-               candidates=0, node_pool="default", datacenters="*", filtered="")
+    G.add_node(
+        ("group", 'say "hi"/app'),
+        bipartite=0,
+        name='say "hi"/app',
+        count=1,
+        candidates=0,
+        node_pool="default",
+        datacenters="*",
+        filtered="",
+    )
     assert '"group:say \\"hi\\"/app"' in to_dot(G)
 
 

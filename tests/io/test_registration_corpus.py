@@ -68,7 +68,7 @@ def _job_files() -> list[Path]:
 def _api_jobs(path: Path) -> list[dict[str, Any]]:
     found = detect(path)
     if found.kind is Kind.HCL_JOB:
-        return [hcl_to_api(found.data, found.source)]
+        return [hcl_to_api(found.source)]
     if found.kind is Kind.JOB:
         return [found.data]
     if found.kind is Kind.JOBS:

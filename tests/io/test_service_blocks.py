@@ -6,7 +6,6 @@ import json
 
 from models import Job
 from sim.io import load_job
-from sim.io.hcl import parse_hcl
 from sim.io.hcl_job import job_from_hcl
 
 HCL = """
@@ -185,7 +184,7 @@ def _summary(job) -> dict:
 
 def test_hcl_reads_the_blocks_the_hooks_need(write):
     path = write("mesh.nomad", HCL)
-    raw = job_from_hcl(parse_hcl(path.read_text(), path), path)
+    raw = job_from_hcl(path)
     api, health = raw.task_groups[0].services
     assert api.name == "${NOMAD_JOB_NAME}-api"  # interpolated at registration, not parsing
     assert api.connect is not None and api.connect.has_transparent_proxy()
