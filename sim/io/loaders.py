@@ -17,7 +17,6 @@ from ..core.implied import apply_registration_hooks
 from ..core.jobvalidate import validate_job
 from .detect import Detected, Kind, detect
 from .files import MappedText
-from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api
 from .node_decode import decode_nodes
 from .node_json import NodeLoad, nodes_from_api
@@ -68,6 +67,8 @@ def _read_jobs(
     found: Detected, overrides: Mapping[str, Any] | None, var_files: Sequence[str | Path]
 ) -> list[Job]:
     if found.kind is Kind.HCL_JOB:
+        from .hcl_job import job_from_hcl  # the HCL machinery only for HCL jobspecs
+
         return [job_from_hcl(found.source, overrides, found.data, var_files)]
     if overrides or var_files:
         raise InputError("variables can only be set for HCL jobspecs", source=found.source)
