@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import count
-from operator import attrgetter
+from itertools import count, repeat
+from operator import attrgetter, is_
 from typing import Any, TypeVar
 
 import numpy as np
@@ -215,16 +215,13 @@ class NodeTable:
         """``Node.ready`` of every node, over columns: status ready, no drain strategy, not
         draining, scheduling eligible."""
         nodes = self.nodes
-        status, strategy, drain, eligibility = (
+        status, drain, eligibility = (
             _object_column(map(attrgetter(name), nodes), self.n)
-            for name in ("status", "drain_strategy", "drain", "scheduling_eligibility")
+            for name in ("status", "drain", "scheduling_eligibility")
         )
-        return (
-            (status == "ready")
-            & np.equal(strategy, None)
-            & ~drain.astype(bool)
-            & (eligibility == "eligible")
-        )
+        strategies = map(attrgetter("drain_strategy"), nodes)
+        no_strategy = np.fromiter(map(is_, strategies, repeat(None)), bool, self.n)
+        return (status == "ready") & no_strategy & ~drain.astype(bool) & (eligibility == "eligible")
 
     @cached_property
     def class_codes(self) -> np.ndarray:
