@@ -25,6 +25,8 @@ SCRIPTS = [
     ("Scenario expansion and what-if latency", "bench_whatif.py"),
     ("Bipartite graph", "bench_graph.py"),
     ("Capacity and failure domains", "bench_capacity.py"),
+    ("The design-review report", "bench_report.py"),
+    ("Many what-ifs at once: serial vs Dask", "bench_montecarlo.py"),
     ("Peak memory", "bench_memory.py"),
     ("Largest accepted inputs", "bench_limits.py"),
     ("A live cluster", "bench_snapshot.py"),

@@ -93,6 +93,12 @@ class UpdateStrategy(NomadModel):
     auto_promote: bool = False
 
 
+class MigrateStrategy(NomadModel):
+    """``migrate`` block: how many of the group's allocations move at once."""
+
+    max_parallel: int = 1
+
+
 class Scaling(NomadModel):
     min: int | None = None
     max: int | None = None
@@ -118,6 +124,7 @@ class TaskGroup(NomadModel):
     )
     ephemeral_disk: EphemeralDisk = Field(default_factory=EphemeralDisk)
     update: UpdateStrategy | None = None
+    migrate: MigrateStrategy | None = None
     scaling: Scaling | None = None
     meta: StringMap = Field(default_factory=dict)
     services: list[Service] = Field(

@@ -144,6 +144,13 @@ class Allocation(ScenarioModel):
     node_id: str = Field("", description="Node ID, when node names are not unique (snapshots).")
     ports: list[int] = Field(default_factory=list, description="Host ports it holds.")
     id: str = Field("", description="Allocation ID (snapshots).")
+    priority: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="Priority of its job, for preemption, when the job is not in the scenario "
+        "(default 50); a scenario job's allocations have that job's priority.",
+    )
     counts_toward_job: bool = Field(
         False,
         description="One of the job's own running allocations: Nomad's reconciler keeps it, so "

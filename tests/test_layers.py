@@ -22,6 +22,8 @@ ALLOWED: dict[str, set[str]] = {
     "explain": {"core", "feasibility", "placement"},
     "whatif": {"core", "io", "feasibility", "placement"},
     "planning": {"core", "io", "feasibility", "placement", "graph", "whatif"},
+    "report": {"core", "io", "feasibility", "placement", "graph", "explain", "whatif", "planning"},
+    "montecarlo": {"core", "io", "whatif", "planning"},
 }
 
 

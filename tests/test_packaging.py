@@ -112,3 +112,9 @@ def test_wheel_installed_elsewhere_runs_the_default_scenario(tmp_path: Path):
             "windows-0",
         ],
     ]
+
+    # The report's templates are package data: the installed command renders a page.
+    page = elsewhere / "report.html"
+    report = _run([env_dir / "bin" / "nomad-sim", "report", "-o", page], elsewhere, env)
+    assert report.returncode == 0, report.stderr
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -18,7 +18,7 @@ from ..core.errors import InputError
 from ..core.nodetable import NodeTable
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
-from ..whatif import ScenarioRun, propose_fixes, run_resolved, sweep
+from ..whatif import ScenarioRun, propose_fixes, run_resolved
 from ..whatif.edits import Edit, apply_edits
 from . import edits as edit_cli
 from .cluster import Cluster
@@ -30,6 +30,7 @@ from .options import FailOnRisk, MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
 from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
+from .seeded import with_seeds
 from .snapshot import snapshot as snapshot_command
 
 HELP = """Offline simulator of HashiCorp Nomad's scheduler: which task groups place, where,
@@ -108,6 +109,7 @@ def _exit_for(run: ScenarioRun, fail_on_risk: bool = False) -> None:
 
 
 @app.command()
+@with_seeds("check", plot=True)
 @cluster_options()
 def check(cluster: Cluster, fail_on_risk: FailOnRisk = False) -> None:
     """Which task groups place, where, and if not, Nomad's placement failure."""
@@ -177,11 +179,12 @@ def explain(
 
 
 @app.command()
+@with_seeds("whatif", plot=True)
 @cluster_options()
 @edit_cli.edit_options
 def whatif(cluster: Cluster, edits: list[Edit], fail_on_risk: FailOnRisk = False) -> None:
     """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
-    the cluster edits (--drain, --remove, --add, --scale, --plan)."""
+    the cluster edits (--drain, --remove, --add, --scale, --plan, --priority)."""
     base = _load(cluster, with_sets=False)
     before = run_resolved(base, cluster.seed)
     # Edits are pure functions: without --set the loaded cluster is edited as it is.
@@ -252,6 +255,7 @@ SWEEP_COLUMNS = (
 
 
 @app.command(name="sweep")
+@with_seeds("sweep", distributes=True)
 @cluster_options()
 @edit_cli.edit_options
 def sweep_command(
@@ -284,16 +288,10 @@ def sweep_command(
     path = cluster.scenario_file("sweep")
     if edits:
         apply_edits(_load(cluster), edits)  # a selector naming no node fails before the bar
+    from .montecarlo import sweep_points
+
     with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
-        points = sweep(
-            path,
-            axes,
-            sets=cluster.overrides,
-            var_files=list(cluster.var_files),
-            seed=cluster.seed,
-            progress=bar.update,
-            edits=edits,
-        )
+        points = sweep_points(path, axes, cluster, bar.update, edits)
     names = [name for name, _ in axes]
     if cluster.fmt is OutputFormat.json:
         typer.echo(
@@ -478,3 +476,4 @@ def main() -> None:
 
 
 from . import capacity as _capacity  # noqa: E402,F401  (registers capacity, resilience, headroom)
+from . import report as _report  # noqa: E402,F401  (registers report)

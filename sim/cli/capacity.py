@@ -15,6 +15,7 @@ from .guard import EXIT_UNPLACEABLE
 from .options import FailOnRisk, cluster_options
 from .outputs import image_path
 from .render import OutputFormat, records, table, to_json
+from .seeded import with_seeds
 
 Plot = Annotated[
     Path | None,
@@ -51,6 +52,7 @@ CAPACITY_COLUMNS = (("scope", "SCOPE"), ("value", "VALUE"), ("more", "MORE"))
 
 
 @app.command(name="capacity")
+@with_seeds("capacity", plot=True)
 @cluster_options()
 def capacity_command(
     cluster: Cluster,
@@ -95,6 +97,7 @@ def capacity_command(
 
 
 @app.command(name="resilience")
+@with_seeds("resilience")
 @cluster_options()
 def resilience_command(
     cluster: Cluster,

@@ -1,7 +1,9 @@
-"""The cluster edits (drain, remove, add, scale, job) as options, and their moves report.
+"""The cluster edits (drain, remove, add, scale, job, priority) as options, and their moves
+report.
 
-``@edit_options`` gives a command ``--drain``, ``--remove``, ``--add``, ``--scale`` and
-``--plan`` and hands it one ``edits: list[Edit]`` (``whatif``, ``diff``, ``sweep``).
+``@edit_options`` gives a command ``--drain``, ``--remove``, ``--add``, ``--scale``,
+``--plan`` and ``--priority`` and hands it one ``edits: list[Edit]`` (``whatif``, ``diff``,
+``sweep``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,14 @@ Scales = Annotated[
     list[str] | None,
     typer.Option("--scale", metavar="JOB[/GROUP]=N", help="Set a group's count (repeatable)."),
 ]
+Priorities = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--priority",
+        metavar="JOB=N",
+        help="Set a job's priority (1-100); shows what it preempts or loses (repeatable).",
+    ),
+]
 Plans = Annotated[
     list[Path] | None,
     typer.Option(
@@ -54,6 +64,7 @@ _EDIT_PARAMETERS = [
     inspect.Parameter("additions", _KEYWORD, default=None, annotation=Additions),
     inspect.Parameter("scales", _KEYWORD, default=None, annotation=Scales),
     inspect.Parameter("plans", _KEYWORD, default=None, annotation=Plans),
+    inspect.Parameter("priorities", _KEYWORD, default=None, annotation=Priorities),
 ]
 
 

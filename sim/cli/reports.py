@@ -169,7 +169,18 @@ def outcome_sections(run: ScenarioRun, label: str = "") -> list[str]:
     deployments = deployment_lines(run)
     if deployments:
         parts.append(f"Predicted deployments{suffix}:\n" + "\n".join(deployments))
+    preemptions = preemption_blocks(run)
+    if preemptions:
+        parts.append(f"Preemptions{suffix}, as `nomad job plan` prints them:\n\n{preemptions}")
     return parts
+
+
+def preemption_blocks(run: ScenarioRun) -> str:
+    """``nomad job plan``'s "Preemptions" block for every job whose placements evict."""
+    blocks = []
+    for job_id in dict.fromkeys(o.job.id for o in run.plan.jobs if o.preempted):
+        blocks.append(f'Job "{job_id}":\n{run.plan.preemption_text(job_id)}')
+    return "\n\n".join(blocks)
 
 
 def check_report(run: ScenarioRun, fmt: OutputFormat) -> str:
@@ -188,7 +199,24 @@ def check_json(run: ScenarioRun) -> dict[str, Any]:
                 "Type": outcome.job.type,
                 "FailedTGAllocs": outcome.failed_tg_allocs() or None,
                 "DryRun": outcome.dry_run(),
-                "Groups": [_group_json(g) for g in by_job.get(outcome.job.id, [])],
+                "TriggeredBy": outcome.triggered_by,
+                "PreemptedAllocs": [
+                    {
+                        "ID": e.alloc_id or None,
+                        "JobID": e.job_id,
+                        "TaskGroup": e.group,
+                        "NodeName": e.node_name,
+                        "Priority": e.priority,
+                        "PreemptedBy": e.preempted_by,
+                    }
+                    for e in outcome.preempted
+                ]
+                or None,
+                "Groups": [
+                    _group_json(g)
+                    for g in by_job.get(outcome.job.id, [])
+                    if g.triggered_by == outcome.triggered_by
+                ],
                 "ImpliedConstraints": {
                     group.name: implied
                     for group in outcome.job.task_groups
@@ -228,6 +256,7 @@ def _group_json(g: GroupResult) -> dict[str, Any]:
         "Risks": g.risks,
         "Notes": g.notes or None,
         "Allocations": g.allocations or None,
+        "Preempted": g.preempted or None,
     }
 
 

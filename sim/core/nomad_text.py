@@ -54,3 +54,41 @@ def format_dry_run(job_type: str, failed: dict[str, AllocMetric]) -> str:
         out.append(format_task_group_failure(group, failed[group]))
         out.append("")
     return "\n".join(out).rstrip("\n")
+
+
+PREEMPTION_DISPLAY_THRESHOLD = 10  # preemptionDisplayThreshold, command/job_plan.go
+
+
+def format_list(rows: list[list[str]]) -> str:
+    """``formatList`` (command/helpers.go): ryanuber/columnize with its defaults, columns
+    left-aligned and joined by two spaces, the last one unpadded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join([*(c.ljust(w) for c, w in zip(row[:-1], widths, strict=False)), row[-1]])
+        for row in rows
+    )
+
+
+def format_preemptions(preempted: list[tuple[str, str, str, str, str]]) -> str:
+    """``JobPlanCommand.addPreemptions``: (alloc ID, job ID, task group, namespace, job type)
+    per preempted allocation; listed one by one under 10, else counted per job (per job type
+    from 10 jobs on). Go's map order of the counts is replaced by first appearance."""
+    out = ["Preemptions:", ""]
+    if len(preempted) < PREEMPTION_DISPLAY_THRESHOLD:
+        rows = [["Alloc ID", "Job ID", "Task Group"]]
+        rows += [[alloc, job, group] for alloc, job, group, _, _ in preempted]
+        return "\n".join(out) + "\n" + format_list(rows)
+    per_job: dict[tuple[str, str, str], int] = {}
+    for _, job, _, namespace, job_type in preempted:
+        key = (job, namespace, job_type)
+        per_job[key] = per_job.get(key, 0) + 1
+    if len(per_job) < PREEMPTION_DISPLAY_THRESHOLD:
+        rows = [["Job ID", "Namespace", "Job Type", "Preemptions"]]
+        rows += [[job, ns, kind, str(n)] for (job, ns, kind), n in per_job.items()]
+    else:
+        per_type: dict[str, int] = {}
+        for (_, _, kind), n in per_job.items():
+            per_type[kind] = per_type.get(kind, 0) + n
+        rows = [["Job Type", "Preemptions"]]
+        rows += [[kind, str(n)] for kind, n in per_type.items()]
+    return "\n".join(out) + "\n" + format_list(rows)

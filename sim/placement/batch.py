@@ -22,8 +22,8 @@ from .select import (
     Cursor,
     GroupState,
     Misses,
+    TopScores,
     _window,
-    score_meta_order,
     window_for,
 )
 
@@ -60,23 +60,19 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
     def where(option_indices: np.ndarray) -> np.ndarray:
         return option_indices if picked is None else picked[option_indices]
 
+    reports = options.report(state, where(table.argmax(axis=1) + last - limit).tolist())
     if not keep_top:
-        reports = options.report(state, where(table.argmax(axis=1) + last - limit).tolist())
         return [
-            Choice(node, score, parts, count, None)
-            for (node, score, parts), count in zip(reports, evaluated, strict=True)
+            Choice(*report, count, None) for report, count in zip(reports, evaluated, strict=True)
         ]
+    indices = where(np.arange(rows * limit))  # window index of each of the rows' options
+    boost = None if options.boost is None else options.boost[indices]
+    columns = TopScores.at(state, final[: rows * limit], options.start + indices, boost)
     choices = []
     pulled_from = 0
-    best = where(table.argmax(axis=1) + last - limit).tolist()
-    for row, first, count, chosen in zip(
-        table, (last - limit).tolist(), evaluated, best, strict=True
-    ):
-        order = where(np.array(score_meta_order(row)) + first).tolist()
-        top = options.top_reports(state, order, chosen)
-        node, score, parts = top.pop()
+    for first, count, report in zip((last - limit).tolist(), evaluated, reports, strict=True):
         misses = Misses(count)
         options.count_misses(state, pulled_from, pulled_from + count, misses)
         pulled_from += count
-        choices.append(Choice(node, score, parts, count, top, misses))
+        choices.append(Choice(*report, count, columns.row(first, first + limit), misses))
     return choices

@@ -16,11 +16,12 @@ from models import Job, TaskGroup
 
 from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
-from ..core.nomad_text import format_dry_run, format_task_group_failure
+from ..core.nomad_text import format_dry_run, format_preemptions, format_task_group_failure
 from .chain import GENERIC_CHAIN, NORMALIZED_SCORE, SYSTEM_CHAIN, Parts, Scorer, recorded_scores
 from .deployment import DeploymentOutcome
+from .preemption import PREEMPTION
 from .resources import GroupAsk, Offer
-from .select import Misses
+from .select import Misses, TopScores
 
 BLOCKED_DESCRIPTION = "created to place remaining allocations"
 
@@ -32,6 +33,26 @@ def scores_dict(
     out = recorded_scores(parts, chain)
     out[NORMALIZED_SCORE] = final
     return out
+
+
+@dataclass(frozen=True)
+class Eviction:
+    """A running allocation a placement preempts (``Plan.NodePreemptions``): its desired
+    status becomes ``evict`` and its job gets a new evaluation (nomad/plan_apply.go)."""
+
+    existing: int  # index into the simulation's existing allocations
+    alloc_id: str
+    job_id: str
+    group: str
+    node_index: int
+    node_name: str
+    priority: int
+    preempted_by: str  # the name of the allocation that takes its place
+
+    @property
+    def label(self) -> str:
+        """The allocation ID when known, else where it ran."""
+        return self.alloc_id or f"{self.job_id}.{self.group} on {self.node_name}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,7 @@ class PlacedAllocation:
     nodes_evaluated: int
     score_metadata: list[dict[str, Any]]
     metrics: AllocMetric | None = None  # ``Allocation.Metrics``; None when metadata is off
+    preempted: tuple[Eviction, ...] = ()  # ``Allocation.PreemptedAllocations``
 
     @property
     def name(self) -> str:
@@ -73,11 +95,15 @@ class GroupOutcome:
     parts: list[Parts] = field(default_factory=list)
     evaluated: list[int] = field(default_factory=list)
     offers: dict[int, Offer] = field(default_factory=dict)
-    top: dict[int, list[tuple[int, float, Parts]]] = field(default_factory=dict)
+    top: dict[int, TopScores] = field(default_factory=dict)  # ScoreMetaData per Select
     failed: AllocMetric | None = None
     base: AllocMetric | None = None  # pool and datacenter counts every metric carries
     misses: dict[int, Misses] = field(default_factory=dict)  # filtered/exhausted per Select
     chain: tuple[Scorer, ...] = GENERIC_CHAIN
+    # Per placement (position in ``nodes``): the allocations it preempts, and the
+    # ``preemption`` score of each option of its Select that had victims.
+    evictions: dict[int, list[Eviction]] = field(default_factory=dict)
+    preemption_scores: dict[int, dict[int, float]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -100,7 +126,7 @@ class GroupOutcome:
         parts: Parts,
         evaluated: int,
         offer: Offer,
-        top: list | None,
+        top: TopScores | None,
         misses: Misses | None = None,
     ) -> None:
         self.indices.append(index)
@@ -138,15 +164,17 @@ class GroupOutcome:
 
         A system Select sees one node, so its one entry is the chosen node."""
         names = self.table.nodes
-        top = self.top.get(k)
-        if top is None and self.chain is SYSTEM_CHAIN:
+        kept = self.top.get(k)
+        top = None if kept is None else kept.reports()
+        if kept is None and self.chain is SYSTEM_CHAIN:
             top = [(self.nodes[k], self.scores[k], self.parts[k])]
+        extra = self.preemption_scores.get(k, {})
         return [
             {
                 "NodeID": names[n].id or names[n].name,
                 "NodeName": names[n].name,
                 "NormScore": final,
-                "Scores": recorded_scores(parts, self.chain),
+                "Scores": _with_preemption(recorded_scores(parts, self.chain), extra.get(n)),
             }
             for n, final, parts in top or []
         ]
@@ -160,7 +188,7 @@ class GroupOutcome:
         if misses is None and not system:
             return None
         metric = (
-            misses.metric(self.table.node_class_column.values)
+            misses.metric(self.table.node_class_column)
             if misses is not None
             else AllocMetric(nodes_evaluated=1)
         )
@@ -186,11 +214,30 @@ class GroupOutcome:
                 disk_mb=self.ask.disk_mb,
                 offer=self.offers.get(k, Offer()),
                 score=self.scores[k],
-                scores=scores_dict(self.parts[k], self.scores[k], self.chain),
+                scores=_with_preemption(
+                    scores_dict(self.parts[k], self.scores[k], self.chain),
+                    self.preemption_scores.get(k, {}).get(node),
+                ),
                 nodes_evaluated=self.evaluated[k],
                 score_metadata=self.score_metadata(k),
                 metrics=self.metric(k),
+                preempted=tuple(self.evictions.get(k, ())),
             )
+
+    @property
+    def preempted(self) -> list[Eviction]:
+        return [e for k in sorted(self.evictions) for e in self.evictions[k]]
+
+
+def _with_preemption(scores: dict[str, float], preemption: float | None) -> dict[str, float]:
+    """The ``preemption`` score (``PreemptionScoringIterator``) before the normalized one."""
+    if preemption is None:
+        return scores
+    out = {k: v for k, v in scores.items() if k != NORMALIZED_SCORE}
+    out[PREEMPTION] = preemption
+    if NORMALIZED_SCORE in scores:
+        out[NORMALIZED_SCORE] = scores[NORMALIZED_SCORE]
+    return out
 
 
 @dataclass
@@ -216,6 +263,14 @@ class JobOutcome:
     blocked_eval: BlockedEval | None
     deployment: DeploymentOutcome
     seed: int
+    # "job-register", or "preemption" for the evaluation Nomad creates for a job whose
+    # allocations were preempted (structs.EvalTriggerPreemption).
+    triggered_by: str = "job-register"
+
+    @property
+    def preempted(self) -> list[Eviction]:
+        """The allocations this evaluation's placements preempt."""
+        return [e for g in self.groups for e in g.preempted]
 
     @property
     def failed(self) -> dict[str, AllocMetric]:
@@ -271,6 +326,23 @@ class PlacementPlan:
     @property
     def unplaced_count(self) -> int:
         return sum(j.unplaced_count for j in self.jobs)
+
+    @property
+    def preempted(self) -> list[Eviction]:
+        """Every allocation the run preempts, in scheduling order."""
+        return [e for j in self.jobs for e in j.preempted]
+
+    def preemption_text(self, job_id: str) -> str:
+        """The "Preemptions" block of ``nomad job plan`` for the job's evaluations ("" when
+        they preempt nothing)."""
+        types = {j.job.id: j.job.type for j in self.jobs}
+        preempted = [
+            (e.label, e.job_id, e.group, "default", types.get(e.job_id, "-"))
+            for j in self.jobs
+            if j.job.id == job_id
+            for e in j.preempted
+        ]
+        return format_preemptions(preempted) if preempted else ""
 
     @property
     def blocked_evals(self) -> list[BlockedEval]:

@@ -8,12 +8,19 @@ the input models. Slow and plain on purpose: property tests hold ``simulate`` eq
 
 Inputs it does not model (device requests, reserved cores, lifecycle phases, task-level
 networks) raise ``ValueError`` rather than be answered wrongly.
+
+Preemption (``evict=True`` in ``BinPackIterator``) asks the shared ``preemption`` module,
+Nomad's ``Preemptor`` on plain values, which victims a node gives up; everything around it
+(when to evict, the scores, applying the evictions, the evicted jobs' new evaluations) is
+written here again from generic_sched.go, scheduler_system.go and plan_apply.go.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +32,19 @@ from ..core.operators import check_constraint
 from ..core.targets import resolve_target
 from ..feasibility import ReferenceWrapper, network_asks, reference_candidates
 from .config import PoolScheduler
+from .preemption import (
+    PREEMPTION,
+    Amount,
+    Holding,
+    NetworkUse,
+    NodeRoom,
+    PreemptAsk,
+    preempt_stages,
+    preemption_score,
+    preemption_switches,
+    replacement_jobs,
+    with_job_settings,
+)
 from .resources import parse_port_list
 
 SKIP_THRESHOLD = 0.0  # skipScoreThreshold
@@ -51,6 +71,9 @@ class RefAlloc:
     ports: tuple[int, ...] = ()
     failed: bool = False  # client status failed: terminal, only a reschedule penalty
     previous_nodes: tuple[int, ...] = ()  # RescheduleTracker events' PrevNodeID
+    priority: int | None = None  # its job version's priority (None: the job's, else 50)
+    max_parallel: int | None = None  # its group's migrate.max_parallel
+    evicted: bool = False  # preempted by a placement
 
 
 @dataclass
@@ -61,14 +84,17 @@ class Cluster:
     allocs: list[RefAlloc] = field(default_factory=list)
 
     def proposed(self, node: int) -> list[RefAlloc]:
-        """``ctx.ProposedAllocs``: the node's non-terminal allocations."""
-        return [a for a in self.allocs if a.node == node and not a.failed]
+        """``ctx.ProposedAllocs``: the node's non-terminal allocations, less preempted ones."""
+        return [a for a in self.allocs if a.node == node and not a.failed and not a.evicted]
 
     def job_allocs(self, job_id: str, group: str = "") -> list[RefAlloc]:
         return [
             a
             for a in self.allocs
-            if a.job_id == job_id and not a.failed and (not group or a.group == group)
+            if a.job_id == job_id
+            and not a.failed
+            and not a.evicted
+            and (not group or a.group == group)
         ]
 
 
@@ -209,6 +235,7 @@ class Ranked:
     node: int
     scores: list[float] = field(default_factory=list)
     final: float = 0.0
+    victims: tuple[int, ...] = ()  # ``PreemptedAllocs``: indices into ``Cluster.allocs``
 
 
 def fit_score(algorithm: str, node: Node, cpu_used: float, memory_used: float) -> float:
@@ -407,9 +434,15 @@ class Stack:
     system: bool = False
     limit: int = 2
     offset: int = 0
+    preempted: Counter = field(default_factory=Counter)  # Plan.NodePreemptions, per group
 
     def select(
-        self, group: TaskGroup, network, ask: Ask, penalty: frozenset[int] = frozenset()
+        self,
+        group: TaskGroup,
+        network,
+        ask: Ask,
+        penalty: frozenset[int] = frozenset(),
+        evict: bool = False,
     ) -> tuple[Ranked | None, Metric]:
         """``GenericStack.Select`` / ``SystemStack.Select``."""
         metric = Metric()
@@ -471,27 +504,109 @@ class Stack:
                     return None
                 node = self.cluster.nodes[index]
                 dimension = binpack_failure(self.cluster, index, ask)
-                if dimension is not None:
-                    metric.metric.exhausted_node(node.node_class, dimension)
-                    continue
-                option = Ranked(index)
                 proposed = self.cluster.proposed(index)
-                fit = fit_score(
-                    self.algorithm,
-                    node,
-                    sum(a.cpu for a in proposed) + ask.cpu,
-                    sum(a.memory_mb for a in proposed) + ask.memory_mb,
-                )
+                cpu_used = sum(a.cpu for a in proposed) + ask.cpu
+                memory_used = sum(a.memory_mb for a in proposed) + ask.memory_mb
+                victims: tuple[int, ...] = ()
+                if dimension is not None:
+                    found = self._victims(index, ask, dimension) if evict else None
+                    if found is None:
+                        metric.metric.exhausted_node(node.node_class, dimension)
+                        continue
+                    victims, gone_cpu, gone_memory = found
+                    cpu_used -= gone_cpu
+                    memory_used -= gone_memory
+                option = Ranked(index, victims=victims)
+                fit = fit_score(self.algorithm, node, cpu_used, memory_used)
                 option.scores.append(fit / BINPACK_MAX_FIT)
                 metric.score_node(node, "binpack", fit / BINPACK_MAX_FIT)
                 if not self.system:
                     self._rank(option, node, proposed, group, affinities, spreads, penalty, metric)
+                    if victims:  # PreemptionScoringIterator
+                        priorities = [_priority(self.cluster.allocs[i]) for i in victims]
+                        option.scores.append(preemption_score(priorities))
+                        metric.score_node(node, PREEMPTION, option.scores[-1])
                 option.final = sum(option.scores) / len(option.scores)
                 metric.score_node(node, "normalized-score", option.final)
                 return option
 
         option = ranked() if self.system else max_score(ranked, self.limit)
         return option, metric
+
+    def _victims(
+        self, index: int, ask: Ask, dimension: str
+    ) -> tuple[tuple[int, ...], float, float] | None:
+        """``BinPackIterator`` with eviction: the victims on the node, and the CPU and memory
+        of those that leave before ``AllocsFit`` (network), or None: still exhausted.
+
+        The placing job's allocations and every higher-priority one count in the room left
+        (the simulation's choice, see ``evict``); a node whose network cannot be built, with
+        no dynamic port left or at its allocation limit stays exhausted."""
+        if dimension in (
+            "network: invalid node",
+            "network: port collision",
+            "network: dynamic port selection failed",
+            "max allocation exceeded",
+        ):
+            return None
+        node = self.cluster.nodes[index]
+        holdings, own, own_ports = [], Amount(), []
+        for i, a in enumerate(self.cluster.allocs):
+            if a.node != index or a.failed or a.evicted:
+                continue
+            amount = Amount(a.cpu, a.memory_mb, a.disk_mb)
+            if a.job_id == self.job.id:
+                own = own + amount
+                own_ports.extend(a.ports)
+                continue
+            holdings.append(
+                Holding(
+                    str(i),
+                    a.job_id,
+                    _priority(a),
+                    amount,
+                    a.group,
+                    max_parallel=a.max_parallel or 0,
+                    network=NetworkUse("", 0, a.ports) if a.ports else None,
+                )
+            )
+        holdings.append(
+            Holding(
+                "own",
+                "",
+                1 << 30,
+                own,
+                network=NetworkUse("", 0, tuple(own_ports)) if own_ports else None,
+            )
+        )
+        res, rsv = node.node_resources, node.reserved_resources
+        room = NodeRoom(
+            Amount(
+                res.cpu.cpu_shares - rsv.cpu.cpu_shares,
+                res.memory.memory_mb - rsv.memory.memory_mb,
+                res.disk.disk_mb - rsv.disk.disk_mb,
+            ),
+            reserved_ports=frozenset(parse_port_list(rsv.networks.reserved_host_ports)),
+        )
+        network = None
+        if ask.reserved_ports or ask.dynamic_ports:
+            network = NetworkUse("", 0, tuple(v for _, v in ask.reserved_ports))
+        stages = preempt_stages(
+            self.job.priority,
+            ("default", self.job.id),
+            room,
+            holdings,
+            PreemptAsk(Amount(ask.cpu, ask.memory_mb, ask.disk_mb), network),
+            self.preempted,
+        )
+        if stages is None or not (stages[0] or stages[1]):
+            return None
+        early, late = stages
+        return (
+            tuple(int(h.id) for h in (*early, *late)),
+            sum(h.amount.cpu for h in early),
+            sum(h.amount.memory_mb for h in early),
+        )
 
     def _rank(self, option, node, proposed, group, affinities, spreads, penalty, metric) -> None:
         """Job anti-affinity, reschedule penalty, node affinity, spread (rank.go, spread.go)."""
@@ -584,6 +699,7 @@ class RefPlacement:
     node: int
     score: float
     metric: AllocMetric
+    preempted: tuple[int, ...] = ()  # indices into ``Cluster.allocs``
 
 
 @dataclass
@@ -591,6 +707,19 @@ class RefJob:
     job: Job
     placements: list[RefPlacement]
     failed: dict[str, AllocMetric]
+    triggered_by: str = "job-register"  # "preemption": the evaluation of an evicted job
+
+
+def _priority(alloc: RefAlloc) -> int:
+    return 50 if alloc.priority is None else alloc.priority
+
+
+def _evict(cluster: Cluster, victims: tuple[int, ...], preempted: Counter) -> None:
+    """``Plan.AppendPreemptedAlloc``: the victims hold nothing from now on."""
+    for i in victims:
+        alloc = cluster.allocs[i]
+        alloc.evicted = True
+        preempted[("default", alloc.job_id, alloc.group)] += 1
 
 
 def _exhaust_resources(metric: AllocMetric, ask: Ask) -> None:
@@ -626,8 +755,10 @@ def reference_generic(
     algorithm: str,
     node_limit: int = DEFAULT_NODE_LIMIT,
     penalties: dict[str, list[frozenset[int]]] | None = None,
+    evict: bool = False,
 ) -> RefJob:
-    """``GenericScheduler.computePlacements`` for one job: one stack, Selects in order."""
+    """``GenericScheduler.computePlacements`` for one job: one stack, Selects in order; with
+    ``evict`` a failed Select runs again with eviction on (``selectNextOption``)."""
     candidates, available = reference_candidates(cluster.nodes, job)
     order = np.random.default_rng(seed).permutation(np.array(candidates, dtype=np.int64))
     stack = Stack(
@@ -657,14 +788,19 @@ def reference_generic(
             option, metric = (
                 stack.select(group, network, ask, penalty) if order.size else (None, Metric())
             )
+            if option is None and evict and order.size:
+                option, metric = stack.select(group, network, ask, penalty, evict=True)
             _pool_counts(metric.metric, job, len(candidates), available, pool=True)
             metric.populate_score_metadata()
             if option is None:
                 _exhaust_resources(metric.metric, ask)
                 failed[group.name] = metric.metric
                 continue
+            _evict(cluster, option.victims, stack.preempted)
             placements.append(
-                RefPlacement(group.name, index, option.node, option.final, metric.metric)
+                RefPlacement(
+                    group.name, index, option.node, option.final, metric.metric, option.victims
+                )
             )
             cluster.allocs.append(_alloc_of(job, group, ask, option.node, cluster))
     return RefJob(job, placements, failed)
@@ -685,12 +821,23 @@ def _alloc_of(job: Job, group: TaskGroup, ask: Ask, node: int, cluster: Cluster)
             if p not in used
         )
         ports.extend(next(free) for _ in range(ask.dynamic_ports))
-    return RefAlloc(job.id, group.name, node, ask.cpu, ask.memory_mb, ask.disk_mb, tuple(ports))
+    return RefAlloc(
+        job.id,
+        group.name,
+        node,
+        ask.cpu,
+        ask.memory_mb,
+        ask.disk_mb,
+        tuple(ports),
+        priority=job.priority,
+    )
 
 
-def reference_system(cluster: Cluster, job: Job, algorithm: str) -> RefJob:
+def reference_system(cluster: Cluster, job: Job, algorithm: str, evict: bool = False) -> RefJob:
     """``SystemScheduler.computePlacements``: one Select per node without the group's
-    allocation, candidates in node order, the class cache reset for every node."""
+    allocation, candidates in node order, the class cache reset for every node; ``evict``:
+    the system stack's bin-pack evicts (``NewSystemStack``)."""
+    preempted: Counter = Counter()
     candidates, available = reference_candidates(cluster.nodes, job)
     placements: list[RefPlacement] = []
     failed: dict[str, AllocMetric] = {}
@@ -703,8 +850,17 @@ def reference_system(cluster: Cluster, job: Job, algorithm: str) -> RefJob:
         filtered: AllocMetric | None = None
         for index in queue:
             wrapper = ReferenceWrapper(job, cache=False)
-            stack = Stack(cluster, job, [index], algorithm, wrapper, Spread(job), system=True)
-            option, metric = stack.select(group, network, ask)
+            stack = Stack(
+                cluster,
+                job,
+                [index],
+                algorithm,
+                wrapper,
+                Spread(job),
+                system=True,
+                preempted=preempted,
+            )
+            option, metric = stack.select(group, network, ask, evict=evict)
             m = metric.metric
             if option is None:
                 if m.nodes_filtered > 0:
@@ -725,7 +881,10 @@ def reference_system(cluster: Cluster, job: Job, algorithm: str) -> RefJob:
             _pool_counts(m, job, len(candidates), available, pool=False)
             metric.populate_score_metadata()
             placed = len([p for p in placements if p.group == group.name])
-            placements.append(RefPlacement(group.name, placed, option.node, option.final, m))
+            _evict(cluster, option.victims, preempted)
+            placements.append(
+                RefPlacement(group.name, placed, option.node, option.final, m, option.victims)
+            )
             cluster.allocs.append(_alloc_of(job, group, ask, option.node, cluster))
     return RefJob(job, placements, failed)
 
@@ -751,39 +910,60 @@ def _merge_filtered(acc: AllocMetric | None, current: AllocMetric) -> AllocMetri
 def reference_simulate(
     nodes: Sequence[Node],
     jobs: Iterable[Job],
-    seeds: Sequence[int],
+    seeds: Sequence[int] | Callable[[int], int],
     *,
     algorithm: str = "binpack",
     existing: Iterable[RefAlloc] = (),
     node_limit: int = 0,
     node_pools: Mapping[str, PoolScheduler] | None = None,
+    preemption: Mapping[str, bool] | None = None,
 ) -> list[RefJob]:
     """Every job, higher priority first (ties in input order), as Nomad's schedulers place
-    them; ``seeds[i]`` shuffles the ``i``-th input job's nodes.
+    them; ``seeds[i]`` shuffles the ``i``-th evaluation's nodes: the input jobs', then those
+    of jobs whose allocations were preempted, at ``len(jobs) + evaluations run so far``.
 
     A failed allocation holds nothing; the group's next placements replace the failed ones
     in order, each avoiding the failed allocation's node and its earlier nodes.
+    ``preemption`` is ``PreemptionConfig`` by job type (unset: system only).
     """
     jobs = list(jobs)
-    cluster = Cluster(nodes, list(existing))
-    ranked = sorted(range(len(jobs)), key=lambda i: -jobs[i].priority)
-    out = []
-    for position in ranked:
-        job = jobs[position]
+    seed_of = seeds if callable(seeds) else seeds.__getitem__
+    switches = preemption_switches(preemption)
+    cluster = Cluster(nodes, with_job_settings(existing, jobs))
+    by_id = {job.id: job for job in jobs}
+    queue = [(-job.priority, position, job, "job-register") for position, job in enumerate(jobs)]
+    heapq.heapify(queue)
+    created = 0  # evaluations created for preempted jobs: their seed positions follow the jobs'
+    out: list[RefJob] = []
+    while queue:
+        _, position, job, trigger = heapq.heappop(queue)
         job_algorithm = algorithm
         pool = (node_pools or {}).get(job.node_pool)
         if pool is not None and pool.algorithm:  # WithNodePool
             job_algorithm = pool.algorithm
+        evict = switches.get(job.type, False)
         if job.type in ("system", "sysbatch"):
-            out.append(reference_system(cluster, job, job_algorithm))
-            continue
-        penalties: dict[str, list[frozenset[int]]] = {}
-        for alloc in cluster.allocs:
-            if alloc.failed and alloc.job_id == job.id:
-                nodes_ = frozenset((alloc.node, *alloc.previous_nodes))
-                penalties.setdefault(alloc.group, []).append(nodes_)
-        limit = node_limit or DEFAULT_NODE_LIMIT  # GetNodeLimitForFeasibilityChecks
-        out.append(
-            reference_generic(cluster, job, seeds[position], job_algorithm, limit, penalties)
-        )
+            ref = reference_system(cluster, job, job_algorithm, evict)
+        else:
+            penalties: dict[str, list[frozenset[int]]] = {}
+            for alloc in cluster.allocs:
+                if alloc.failed and alloc.job_id == job.id:
+                    nodes_ = frozenset((alloc.node, *alloc.previous_nodes))
+                    penalties.setdefault(alloc.group, []).append(nodes_)
+            limit = node_limit or DEFAULT_NODE_LIMIT  # GetNodeLimitForFeasibilityChecks
+            ref = reference_generic(
+                cluster, job, seed_of(position), job_algorithm, limit, penalties, evict
+            )
+        ref.triggered_by = trigger
+        out.append(ref)
+        evicted = [
+            (cluster.allocs[i].job_id, cluster.allocs[i].group)
+            for p in ref.placements
+            for i in p.preempted
+        ]
+        for follow_up in replacement_jobs(evicted, by_id):  # plan_apply.go
+            heapq.heappush(
+                queue, (-follow_up.priority, len(jobs) + created, follow_up, "preemption")
+            )
+            created += 1
     return out

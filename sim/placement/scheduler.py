@@ -7,14 +7,19 @@ allocations only add to ``CoalescedFailures``; a failure creates a blocked evalu
 System (scheduler/scheduler_system.go): every candidate node in table order is tried once per
 group with the class cache reset; a filtered node is not a failure (its metric is reported
 only when every node was filtered), an exhausted node is (first metric kept, later ones
-coalesced). Preemption, which the system scheduler may use, is not modelled.
+coalesced).
+
+Preemption (``evict``): a generic Select that fails runs again with eviction on when the
+job's type allows it; the system stack evicts in its one pass. Each job whose allocations are
+preempted gets a new evaluation for them, queued by its priority after the ones waiting.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -49,7 +54,14 @@ from .distinct import (
     distinct_verdicts,
     job_property_sets,
 )
+from .evict import Victims, evict, preempt_select, system_option
 from .plan import BlockedEval, GroupOutcome, JobOutcome, PlacementPlan
+from .preemption import (
+    DEFAULT_PREEMPTION,
+    preemption_switches,
+    replacement_jobs,
+    with_job_settings,
+)
 from .resources import GroupAsk, Ledger, group_ask
 from .scoring import (
     DEFAULT_NODE_LIMIT,
@@ -65,6 +77,7 @@ from .select import (
     Cursor,
     GroupState,
     Misses,
+    TopScores,
     exhausted_dimension,
     failure_metric,
     select,
@@ -90,6 +103,18 @@ class ExistingAlloc:
     # nodes of earlier reschedules (``RescheduleTracker`` events' PrevNodeID).
     failed: bool = False
     previous_nodes: tuple[int, ...] = ()
+    # Preemption: its job's priority when the job is not in the run (a job in the run gives
+    # its own; None: 50), its group's migrate.max_parallel (None: its job's, else 0), its ID
+    # if known, and whether a placement of this run preempted it.
+    priority: int | None = None
+    max_parallel: int | None = None
+    alloc_id: str = ""
+    evicted: bool = False
+
+    @property
+    def holds(self) -> bool:
+        """Still running and holding its resources."""
+        return not (self.failed or self.evicted)
 
     def penalty_nodes(self) -> frozenset[int]:
         """``SelectOptions.PenaltyNodeIDs`` of the placement that replaces this allocation."""
@@ -135,6 +160,19 @@ class World:
     score_metadata: bool
     node_pools: dict[str, PoolScheduler]
     node_limit: int  # NodeLimitForFeasibilityChecks
+    preemption: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_PREEMPTION))
+    victims: Victims | None = None  # built the first time a node is tried for preemption
+    preempted: Counter = field(default_factory=Counter)  # this evaluation's, per job/group
+    outcomes: list[JobOutcome] = field(default_factory=list)  # evaluations run so far
+
+    def preempts(self, job: Job) -> bool:
+        """Whether the job's scheduler evicts (``PreemptionConfig``; not per node pool:
+        ``SchedulerConfiguration.WithNodePool`` leaves it alone)."""
+        return self.preemption.get(job.type, False)
+
+    def evictable(self) -> bool:
+        """Some starting allocation still runs: anything could be preempted at all."""
+        return any(a.holds for a in self.existing)
 
     def config_for(self, job: Job) -> tuple[str, bool]:
         """(algorithm, memory oversubscription) for ``job``: its pool's over the cluster's."""
@@ -155,10 +193,22 @@ class World:
             if a.failed and a.job_id == job.id and a.group == group.name
         ]
 
-    def count_existing(self, pset: PropertySet, job_id: str) -> None:
+    def holdings(self, job_id: str) -> Iterator[tuple[str, int]]:
+        """(group, node) of the job's running allocations: the starting ones, then those
+        placed by its earlier evaluations (an evaluation of a preempted job follows one)."""
         for alloc in self.existing:
-            if alloc.job_id == job_id and not alloc.failed and pset.counts_for(alloc.group):
-                pset.add(alloc.node_index)
+            if alloc.job_id == job_id and alloc.holds:
+                yield alloc.group, alloc.node_index
+        for outcome in self.outcomes:
+            if outcome.job.id == job_id:
+                for group in outcome.groups:
+                    for node in group.nodes:
+                        yield group.name, node
+
+    def count_existing(self, pset: PropertySet, job_id: str) -> None:
+        for group, node in self.holdings(job_id):
+            if pset.counts_for(group):
+                pset.add(node)
 
     def property_sets(self, job: Job) -> list[PropertySet]:
         sets = job_property_sets(self.table, job)
@@ -199,14 +249,9 @@ def _group_state(
 ) -> GroupState:
     spreads = spread.setup(world.table, job, group) if (job.spreads or group.spreads) else []
     for s in spreads:
-        for alloc in world.existing:
-            if (
-                alloc.job_id == job.id
-                and not alloc.failed
-                and alloc.group == group.name
-                and s.codes[alloc.node_index] >= 0
-            ):
-                s.add(int(s.codes[alloc.node_index]))
+        for name, node in world.holdings(job.id):
+            if name == group.name and s.codes[node] >= 0:
+                s.add(int(s.codes[node]))
     return GroupState(
         table=world.table,
         job=job,
@@ -235,7 +280,7 @@ def _place(
     score: float,
     parts: Parts,
     evaluated: int,
-    top: list | None,
+    top: TopScores | None,
     misses: Misses | None = None,
 ) -> None:
     cpu = float(state.cpu_ask(node))
@@ -251,6 +296,66 @@ def _place(
         if slot >= 0:
             s.add(slot)
     outcome.record(index, node, cpu, score, parts, evaluated, offer, top, misses)
+
+
+def _retry_with_preemption(
+    world: World, state: GroupState, outcome: GroupOutcome, cursor: Cursor, index: int
+) -> bool:
+    """The Select again with eviction on; the node it picks is placed on here, its victims
+    evicted first. False when the retry finds no node either."""
+    retry = preempt_select(world, state, cursor, world.score_metadata)
+    if retry is None:
+        return False
+    choice = retry.choice
+    k = len(outcome.nodes)
+    if retry.found is not None:
+        name = f"{state.job.id}.{state.group.name}[{index}]"
+        outcome.evictions[k] = evict(world, retry.found, choice.node, name)
+    if retry.preemption_scores:
+        outcome.preemption_scores[k] = retry.preemption_scores
+    _place(
+        world,
+        state,
+        outcome,
+        index,
+        choice.node,
+        choice.score,
+        choice.parts,
+        choice.nodes_evaluated,
+        choice.top,
+        choice.misses,
+    )
+    return True
+
+
+def _place_evicting(
+    world: World, state: GroupState, outcome: GroupOutcome, nodes: np.ndarray, fits: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The system stack with eviction over feasible ``nodes``, one by one in node order (each
+    placement counts for the next nodes' distinct_property): place where the group fits,
+    else where preemption makes room. Returns the distinct verdicts and the placed mask."""
+    verdicts = np.full(len(nodes), PASS, dtype=np.int32)
+    placed = np.zeros(len(nodes), dtype=bool)
+    for i, node in enumerate(nodes.tolist()):
+        if state.rules.active:
+            one = np.array([node])
+            verdicts[i] = distinct_verdicts(
+                state.rules, one, state.job_count, state.group_count, state.reasons
+            )[0]
+            if verdicts[i] != PASS:
+                continue
+        found, score = system_option(world, state, node, bool(fits[i]))
+        if score is None:
+            continue
+        placed[i] = True
+        k = len(outcome.nodes)
+        if found is not None:
+            outcome.evictions[k] = evict(
+                world, found, node, f"{state.job.id}.{state.group.name}[{k}]"
+            )
+        parts = (score, np.nan, np.nan, np.nan, np.nan)
+        _place(world, state, outcome, k, node, score, parts, 1, None)
+    return verdicts, placed
 
 
 def _base_metric(job: Job, candidates) -> AllocMetric:
@@ -332,6 +437,13 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 choice = ready.popleft()
             else:
                 choice = select(state, cursor, world.score_metadata) if n else None
+            if choice is None and n and world.preempts(job):
+                pulls_before = cursor.pulls  # the retry's metric is the one reported
+                if world.evictable():
+                    if _retry_with_preemption(world, state, outcome, cursor, index):
+                        continue
+                else:  # the retry pulls every node again and finds what the first found
+                    cursor.pulls += n
             if choice is None:
                 metric = _base_metric(job, candidates)
                 if n:
@@ -449,7 +561,12 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
         verdict = verdict[queued].astype(np.int32)
         open_ = np.flatnonzero(verdict == PASS)
         fits = state.fits(nodes[open_])
-        if rules.active:
+        evicting = not fits.all() and world.preempts(job) and world.evictable()
+        if evicting:  # placed here, node by node; ``fits`` becomes "placed"
+            verdict[open_], fits = _place_evicting(world, state, outcome, nodes[open_], fits)
+            keep = verdict[open_] == PASS
+            open_, fits = open_[keep], fits[keep]
+        elif rules.active:
             verdict[open_] = _distinct_in_order(state, nodes[open_], fits)
             keep = verdict[open_] == PASS
             open_, fits = open_[keep], fits[keep]
@@ -459,7 +576,7 @@ def run_system(world: World, job: Job, seed: int) -> JobOutcome:
             exhausted_any = True
             outcome.failed = _exhausted_metric(table, job, candidates, state, exhausted)
         placed = nodes[open_[fits]]
-        if len(placed):
+        if len(placed) and not evicting:
             _place_all(world, state, outcome, placed)
         if (
             not len(open_)
@@ -570,6 +687,7 @@ def simulate(
     score_metadata: bool = True,
     node_pools: Mapping[str, PoolScheduler] | None = None,
     node_limit: int = 0,
+    preemption: Mapping[str, bool] | None = None,
 ) -> PlacementPlan:
     """Place ``jobs`` (higher priority first, ties in input order) as Nomad's scheduler would.
 
@@ -577,6 +695,8 @@ def simulate(
     ``score_metadata=False`` skips keeping the top-5 scores and the per-placement metrics
     (large runs). ``node_pools`` gives pools their own scheduler configuration;
     ``node_limit`` is ``NodeLimitForFeasibilityChecks`` (0: Nomad's default, 100).
+    ``preemption`` is ``PreemptionConfig`` by job type (unset: Nomad's defaults, system
+    only); evicted allocations of jobs in ``jobs`` are placed again by a later evaluation.
     """
     pools = dict(node_pools or {})
     for name, algo in [("", algorithm), *((p, c.algorithm) for p, c in pools.items())]:
@@ -596,7 +716,10 @@ def simulate(
         score_metadata,
         pools,
         node_limit or DEFAULT_NODE_LIMIT,
+        preemption_switches(preemption),
     )
+    jobs = list(jobs)
+    world.existing = with_job_settings(world.existing, jobs)
     for alloc in world.existing:
         if alloc.failed:
             continue
@@ -604,11 +727,22 @@ def simulate(
             alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb, alloc.ports, alloc.cores
         )
         world.counts.add(alloc.job_id, alloc.group, alloc.node_index)
-    jobs = list(jobs)
-    ranked = sorted(range(len(jobs)), key=lambda i: -jobs[i].priority)
-    outcomes = []
-    for position in ranked:
-        job = jobs[position]
+    # The eval broker hands out the highest priority first, then the oldest.
+    queue = [(-job.priority, position, job, "job-register") for position, job in enumerate(jobs)]
+    heapq.heapify(queue)
+    created = 0  # evaluations created for preempted jobs: their seed positions follow the jobs'
+    by_id = {job.id: job for job in jobs}
+    while queue:
+        _, position, job, trigger = heapq.heappop(queue)
         run = run_system if job.type in SYSTEM_TYPES else run_generic
-        outcomes.append(run(world, job, job_seed(seed, position)))
-    return PlacementPlan(table, outcomes, algorithm, seed)
+        world.preempted.clear()  # Plan.NodePreemptions of this evaluation
+        outcome = run(world, job, job_seed(seed, position))
+        outcome.triggered_by = trigger
+        world.outcomes.append(outcome)
+        evicted = [(e.job_id, e.group) for e in outcome.preempted]
+        for follow_up in replacement_jobs(evicted, by_id):
+            heapq.heappush(
+                queue, (-follow_up.priority, len(jobs) + created, follow_up, "preemption")
+            )
+            created += 1
+    return PlacementPlan(table, world.outcomes, algorithm, seed)

@@ -33,7 +33,7 @@ import numpy as np
 from models import Job, TaskGroup
 
 from ..core.metrics import AllocMetric
-from ..core.nodetable import NodeTable
+from ..core.nodetable import Column, NodeTable
 from ..feasibility import PASS, ReasonTable
 from .chain import (
     RESCHEDULE_PENALTY,
@@ -302,11 +302,15 @@ class GroupState:
     def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
         """Per-scorer scores of one option (``ScoreMetaData``), in ``GENERIC_CHAIN`` order;
         NaN where nothing was appended."""
-        collisions = self.group_count.item(node)
-        anti = anti_affinity(collisions, self.group.count) if collisions else np.nan
-        penalty = -1.0 if node in self.penalty_nodes else np.nan
-        affinity = np.nan if self.affinity is None else self.affinity.item(node)
-        return (binpack, anti, penalty, affinity, spread if spread else np.nan)
+        return option_parts(
+            node,
+            binpack,
+            self.group_count.item(node),
+            spread,
+            self.group.count,
+            self.penalty_nodes,
+            self.affinity,
+        )
 
     def set_penalty(self, nodes: frozenset[int]) -> None:
         """The reschedule penalty nodes of the next Select (``SelectOptions.PenaltyNodeIDs``)."""
@@ -432,15 +436,17 @@ class Options:
         ``first:stop`` (pulled by one Select), as they stand now."""
         if self.mask is None:
             return
+        if state.all_open and not state.rules.active:  # every miss is an exhausted node
+            ring = state.started.ring[self.start + first : self.start + stop]
+            nodes = ring[~self.mask[first:stop]]
+            if len(nodes):
+                codes, names = state.exhausted_codes(nodes)
+                misses.parts.append((False, nodes, codes, names))
+            return
         indices = np.flatnonzero(~self.mask[first:stop]) + first
         if len(indices):
             positions = (self.start + indices) % len(state.cold)
             nodes = state.started.ring[positions]
-            if state.all_open and not state.rules.active:  # every miss is an exhausted node
-                codes, names = state.exhausted_codes(nodes)
-                classes = state.table.node_class_column.codes[nodes]
-                misses.parts.append((False, classes, codes, names))
-                return
             verdict = state.verdicts_at(positions, self.pulls + indices)
             count_misses(state, nodes, verdict, misses)
 
@@ -457,15 +463,6 @@ class Options:
             parts = state.score_parts(node, binpack.item(position), boost)
             out.append((node, final.item(i), parts))
         return out
-
-    def top_reports(
-        self, state: GroupState, order: list[int], chosen: int
-    ) -> list[tuple[int, float, Parts]]:
-        """The reports at window indices ``order`` followed by the ``chosen`` index's report,
-        read once when it is among them."""
-        extra = [] if chosen in order else [chosen]
-        reports = self.report(state, order + extra)
-        return [*reports[: len(order)], reports[-1] if extra else reports[order.index(chosen)]]
 
 
 def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
@@ -593,7 +590,7 @@ class Choice:
     score: float
     parts: Parts
     nodes_evaluated: int
-    top: list[tuple[int, float, Parts]] | None
+    top: TopScores | None
     misses: Misses | None = None  # filtered and exhausted nodes of the Select
 
 
@@ -631,13 +628,13 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     if limit.best is None:
         return None
     _, w, i = limit.best
-    top = _top_scores(state, consumed, (w, i)) if keep_top else None
-    node, score, parts = consumed[w][0].report(state, [i])[0] if top is None else top.pop()
-    misses = None
-    if keep_top:
-        misses = Misses(seen)
-        for options, pulled in consumed:
-            options.count_misses(state, 0, pulled, misses)
+    node, score, parts = consumed[w][0].report(state, [i])[0]
+    if not keep_top:
+        return Choice(node, score, parts, seen, None)
+    top = TopScores.kept(state, consumed)
+    misses = Misses(seen)
+    for options, pulled in consumed:
+        options.count_misses(state, 0, pulled, misses)
     return Choice(node, score, parts, seen, top, misses)
 
 
@@ -778,51 +775,147 @@ def window_for(limit: int) -> int:
     return max(32, limit + MAX_SKIP + limit // 4)
 
 
-def _top_scores(
-    state: GroupState, consumed: list[tuple[Options, int]], chosen: tuple[int, int]
-) -> list[tuple[int, float, Parts]]:
-    """``PopulateScoreMetaData``: the Select's options through ``kheap.ScoreHeap``, then
-    the ``chosen`` (window, index) option's report, appended last."""
-    if len(consumed) == 1:
-        options, used = consumed[0]
-        return options.top_reports(state, score_meta_order(options.final[:used]), chosen[1])
-    final = np.concatenate([o.final[:used] for o, used in consumed])
-    best = np.array(score_meta_order(final), dtype=np.int64)
-    ends = np.cumsum([used for _, used in consumed])
-    windows = np.searchsorted(ends, best, side="right")
-    starts = ends - [used for _, used in consumed]
-    top = [
-        consumed[w][0].report(state, [flat - starts[w]])[0]
-        for w, flat in zip(windows.tolist(), best.tolist(), strict=True)
-    ]
-    w, i = chosen
-    picked = [
-        k
-        for k, (wk, flat) in enumerate(zip(windows.tolist(), best.tolist(), strict=True))
-        if wk == w and flat - starts[w] == i
-    ]
-    return [*top, top[picked[0]] if picked else consumed[w][0].report(state, [i])[0]]
+def option_parts(
+    node: int,
+    binpack: float,
+    collisions: int,
+    spread: float | None,
+    count: int,
+    penalty_nodes: frozenset[int],
+    affinity: np.ndarray | None,
+) -> Parts:
+    """Per-scorer scores of an option on ``node`` with ``collisions`` allocations of its
+    group there, in ``GENERIC_CHAIN`` order; NaN where nothing was appended."""
+    anti = anti_affinity(collisions, count) if collisions else np.nan
+    penalty = -1.0 if node in penalty_nodes else np.nan
+    affinity_score = np.nan if affinity is None else affinity.item(node)
+    return (binpack, anti, penalty, affinity_score, spread if spread else np.nan)
+
+
+@dataclass(frozen=True)
+class TopScores:
+    """The ``ScoreMetaData`` of one Select (``PopulateScoreMetaData``), kept as the score
+    columns of its options and worked out when read (``reports``).
+
+    The columns are copied when the Select is made, before anything on their nodes changes;
+    the ``kheap.ScoreHeap`` order and the per-scorer scores are worked out from them only
+    for placements whose metadata is read. Options after the fifth one scoring the maximum
+    never enter the heap (five earlier options score at least as much), so they are not kept.
+    """
+
+    final: np.ndarray  # final score per option in pull order, -inf: not an option
+    nodes: np.ndarray
+    binpack: np.ndarray
+    collisions: np.ndarray  # allocations of the group on the node when it was scored
+    boost: np.ndarray | None  # spread boost
+    count: int  # the group's count (job anti-affinity)
+    penalty_nodes: frozenset[int]
+    affinity: np.ndarray | None  # per table node
+
+    @classmethod
+    def kept(cls, state: GroupState, consumed: list[tuple[Options, int]]) -> TopScores:
+        """The columns of a Select's options: ``consumed`` is each window it pulled and how
+        many of its first positions it pulled."""
+        if len(consumed) == 1:  # one window: its columns are slices
+            options, used = consumed[0]
+            reach = _heap_reach(options.final[:used])
+            positions: np.ndarray | slice = slice(options.start, options.start + reach)
+            # Copies, so that the window's arrays are not held for as long as the plan is.
+            final, boost = options.final[:reach].copy(), options.boost
+            return cls.at(state, final, positions, None if boost is None else boost[:reach].copy())
+        final = np.concatenate([o.final[:used] for o, used in consumed])
+        reach = _heap_reach(final)
+        positions = np.concatenate([o.start + np.arange(used) for o, used in consumed])[:reach]
+        boost = None
+        if consumed[0][0].boost is not None:
+            boost = np.concatenate([o.boost[:used] for o, used in consumed if o.boost is not None])
+        return cls.at(state, final[:reach], positions, None if boost is None else boost[:reach])
+
+    @classmethod
+    def at(
+        cls,
+        state: GroupState,
+        final: np.ndarray,
+        positions: np.ndarray | slice,
+        boost: np.ndarray | None,
+    ) -> TopScores:
+        """Options scored ``final`` at visit ``positions`` (of the memo's doubled order)."""
+        memo = state.started
+        nodes = memo.ring[positions]
+        binpack = memo.binpack[positions]
+        return cls(
+            final,
+            nodes,
+            binpack.copy() if isinstance(positions, slice) else binpack,
+            state.group_count[nodes],
+            boost,
+            state.group.count,
+            state.penalty_nodes,
+            state.affinity,
+        )
+
+    def row(self, first: int, stop: int) -> TopScores:
+        """The options ``first:stop`` of these (one Select's among Selects made together)."""
+        return TopScores(
+            self.final[first:stop],
+            self.nodes[first:stop],
+            self.binpack[first:stop],
+            self.collisions[first:stop],
+            None if self.boost is None else self.boost[first:stop],
+            self.count,
+            self.penalty_nodes,
+            self.affinity,
+        )
+
+    def reports(self) -> list[tuple[int, float, Parts]]:
+        """(node, final score, per-scorer scores) of the heap's entries in their order."""
+        out = []
+        for i in score_meta_order(self.final):
+            node = self.nodes.item(i)
+            spread = None if self.boost is None else self.boost.item(i)
+            parts = option_parts(
+                node,
+                self.binpack.item(i),
+                self.collisions.item(i),
+                spread,
+                self.count,
+                self.penalty_nodes,
+                self.affinity,
+            )
+            out.append((node, self.final.item(i), parts))
+        return out
+
+
+def _heap_reach(final: np.ndarray) -> int:
+    """How many of the options scored ``final`` (in order) may enter ``kheap.ScoreHeap``:
+    up to the fifth one scoring the maximum."""
+    if not len(final):
+        return 0
+    tops = np.flatnonzero(final == final.max())
+    return len(final) if len(tops) < TOP_SCORES else int(tops[TOP_SCORES - 1]) + 1
 
 
 @dataclass
 class Misses:
-    """The nodes a Select pulled that were not options, as (node class, reason) codes per
-    stretch: counted into an ``AllocMetric`` only when one is asked for."""
+    """The nodes a Select pulled that were not options, with their reason codes per
+    stretch: counted by (node class, reason) into an ``AllocMetric`` only when one is asked
+    for."""
 
     nodes_evaluated: int
-    # (filtered, user class codes, reason codes, reason texts)
+    # (filtered, table nodes, reason codes, reason texts)
     parts: list[tuple[bool, np.ndarray, np.ndarray, Sequence[str]]] = field(default_factory=list)
 
-    def add_to(self, metric: AllocMetric, class_names: Sequence[str]) -> AllocMetric:
-        """``FilterNode`` / ``ExhaustedNode`` for every miss, per (class, reason) at once."""
-        for filtered, classes, codes, names in self.parts:
+    def add_to(self, metric: AllocMetric, classes: Column) -> AllocMetric:
+        """``FilterNode`` / ``ExhaustedNode`` for every miss, per (class, reason) at once;
+        ``classes``: the table's user node class column."""
+        for filtered, nodes, codes, names in self.parts:
             record = metric.filter_node if filtered else metric.exhausted_node
-            for (c, code), count in _tally(classes, codes):
-                record(class_names[c], names[code], count)
+            for (c, code), count in _tally(classes.codes[nodes], codes):
+                record(classes.values[c], names[code], count)
         return metric
 
-    def metric(self, class_names: Sequence[str]) -> AllocMetric:
-        return self.add_to(AllocMetric(nodes_evaluated=self.nodes_evaluated), class_names)
+    def metric(self, classes: Column) -> AllocMetric:
+        return self.add_to(AllocMetric(nodes_evaluated=self.nodes_evaluated), classes)
 
 
 def failure_metric(
@@ -840,7 +933,7 @@ def failure_metric(
     metric.nodes_evaluated += n
     misses = Misses(n)
     count_misses(state, cursor.order[positions], verdict, misses)
-    misses.add_to(metric, state.table.node_class_column.values)
+    misses.add_to(metric, state.table.node_class_column)
 
 
 def count_misses(state: GroupState, nodes: np.ndarray, verdict: np.ndarray, misses: Misses) -> None:
@@ -854,15 +947,15 @@ def count_misses(state: GroupState, nodes: np.ndarray, verdict: np.ndarray, miss
             verdict[open_] = distinct_verdicts(
                 state.rules, nodes[open_], state.job_count, state.group_count, state.reasons
             )
-    classes = state.table.node_class_column.codes[nodes]
     exhausted = verdict == PASS
     if not exhausted.all():
         filtered = ~exhausted
-        misses.parts.append((True, classes[filtered], verdict[filtered], state.reasons.texts))
+        misses.parts.append((True, nodes[filtered], verdict[filtered], state.reasons.texts))
     if not exhausted.any():
         return
-    codes, names = state.exhausted_codes(nodes[exhausted])
-    misses.parts.append((False, classes[exhausted], codes, names))
+    found = nodes[exhausted]
+    codes, names = state.exhausted_codes(found)
+    misses.parts.append((False, found, codes, names))
 
 
 def _tally(first: np.ndarray, second: np.ndarray) -> list[tuple[tuple[int, int], int]]:

@@ -201,6 +201,26 @@ def scale(resolved: ResolvedScenario, target: str, count: int) -> ResolvedScenar
     )
 
 
+def reprioritize(resolved: ResolvedScenario, job_id: str, priority: int) -> ResolvedScenario:
+    """The job with another ``priority`` (1..100, ``Job.Validate``); its running allocations
+    run the new version (an in-place update), so they are preempted, or preempt, by it."""
+    if not 1 <= priority <= 100:
+        raise InputError(f"--priority {job_id}: priority must be between 1 and 100, got {priority}")
+    job = next((j for j in resolved.jobs if j.id == job_id), None)
+    if job is None:
+        raise InputError(f"no job {job_id!r} in {resolved.source}")
+    changed = job.model_copy(update={"priority": priority})
+    allocations = [
+        a.model_copy(update={"priority": None}) if a.job == job_id else a
+        for a in resolved.allocations
+    ]
+    return replace(
+        resolved,
+        jobs=[changed if j is job else j for j in resolved.jobs],
+        allocations=allocations,
+    )
+
+
 def put_jobs(resolved: ResolvedScenario, path: str | Path) -> ResolvedScenario:
     """``nomad job plan FILE`` against the cluster: a new job is added; a job with the same
     ID and namespace is replaced. An unchanged job keeps its allocations; a changed one is
@@ -228,6 +248,13 @@ def parse_scale(spec: str) -> tuple[str, int]:
     return target.strip(), int(count)
 
 
+def parse_priority(spec: str) -> tuple[str, int]:
+    job_id, sep, value = spec.rpartition("=")
+    if not sep or not job_id.strip() or not value.strip().lstrip("-").isdigit():
+        raise InputError(f"--priority {spec!r}: expected JOB=PRIORITY")
+    return job_id.strip(), int(value)
+
+
 def parse_add(spec: str) -> tuple[int, str]:
     count, sep, selector = spec.partition(":")
     if not sep or not count.strip().isdigit() or not selector.strip():
@@ -241,10 +268,19 @@ def edits_from(
     additions: Sequence[str] = (),
     scales: Sequence[str] = (),
     job_files: Sequence[Path] = (),
+    priorities: Sequence[str] = (),
 ) -> list[Edit]:
-    """The what-if edits of command-line specs, in a fixed order: jobs, scales, node
-    additions, removals, drains."""
+    """The what-if edits of command-line specs, in a fixed order: jobs, priorities, scales,
+    node additions, removals, drains."""
     edits = [Edit(f"plan {p}", partial(put_jobs, path=p)) for p in job_files]
+    for spec in priorities:
+        job_id, value = parse_priority(spec)
+        edits.append(
+            Edit(
+                f"priority {job_id}={value}",
+                partial(reprioritize, job_id=job_id, priority=value),
+            )
+        )
     for spec in scales:
         target, count = parse_scale(spec)
         edits.append(Edit(f"scale {target}={count}", partial(scale, target=target, count=count)))

@@ -38,6 +38,7 @@ PLACED = "placed"
 CANNOT_START = "placed, cannot start"
 PARTIAL = "partially placed"
 BLOCKED = "blocked"
+PREEMPTED = "preempted"  # running allocations evicted by a higher-priority placement
 
 
 @dataclass
@@ -64,10 +65,15 @@ class GroupResult:
     notes: list[str] = field(default_factory=list)
     # Nodes the failed Select found exhausted (AllocMetric.NodesExhausted).
     exhausted_nodes: int = 0
+    # What the group's placements preempt (allocation labels), and "preemption" for the
+    # evaluation that places a group's preempted allocations again.
+    preempted: list[str] = field(default_factory=list)
+    triggered_by: str = "job-register"
 
     @property
     def key(self) -> str:
-        return f"{self.job}/{self.group}"
+        suffix = " (after preemption)" if self.triggered_by == "preemption" else ""
+        return f"{self.job}/{self.group}{suffix}"
 
 
 @dataclass
@@ -156,7 +162,18 @@ def existing_allocations(resolved: ResolvedScenario) -> list[ExistingAlloc]:
         name = alloc.group or (group.name if group is not None else "")
         ports = tuple(alloc.ports)
         out.extend(
-            ExistingAlloc(alloc.job, name, node, cpu, memory, disk, ports, cores)
+            ExistingAlloc(
+                alloc.job,
+                name,
+                node,
+                cpu,
+                memory,
+                disk,
+                ports,
+                cores,
+                priority=alloc.priority,
+                alloc_id=alloc.id if alloc.count == 1 else "",
+            )
             for _ in range(alloc.count)
         )
     return out
@@ -201,6 +218,7 @@ def run_scenario(
     metrics: bool = False,
     node_pools: dict[str, PoolScheduler] | None = None,
     node_limit: int = 0,
+    preemption: dict[str, bool] | None = None,
 ) -> ScenarioRun:
     table = NodeTable(nodes)
     feasibility = [evaluate_job(table, job, seed) for job in jobs]
@@ -214,13 +232,17 @@ def run_scenario(
         score_metadata=metrics,
         node_pools=node_pools,
         node_limit=node_limit,
+        preemption=preemption,
     )
     by_job = {f.job.id: f for f in feasibility}
     results = []
     for outcome in plan.jobs:
-        feasible = by_job[outcome.job.id]
-        for group, fg in zip(outcome.groups, feasible.groups):
-            results.append(_group_result(table, outcome.job, group, fg))
+        feasible = {g.group.name: g for g in by_job[outcome.job.id].groups}
+        for group in outcome.groups:
+            result = _group_result(table, outcome.job, group, feasible[group.name])
+            result.preempted = [e.label for e in group.preempted]
+            result.triggered_by = outcome.triggered_by
+            results.append(result)
     return ScenarioRun(table, feasibility, plan, results)
 
 
@@ -304,6 +326,7 @@ def run_resolved(resolved: ResolvedScenario, seed: int = 0, metrics: bool = Fals
             for name, pool in config.node_pools.items()
         },
         node_limit=config.node_limit_for_feasibility_checks,
+        preemption=config.preemption.model_dump(),
     )
     if kept:
         _count_kept(run, resolved)
@@ -333,9 +356,19 @@ def _count_kept(run: ScenarioRun, resolved: ResolvedScenario) -> None:
         if alloc.counts_toward_job:
             kept.setdefault((alloc.job, alloc.group), []).extend([alloc.node] * alloc.count)
     counts = {(j.id, g.name): g.count for j in resolved.jobs for g in j.task_groups}
+    # Kept allocations a placement preempted run no more: the evaluation that places them
+    # again has its own row.
+    evicted = Counter((e.job_id, e.group, e.node_name) for e in run.plan.preempted)
+    lost: Counter[tuple[str, str]] = Counter()
+    for key, nodes in kept.items():
+        for node in list(nodes):
+            if evicted[(*key, node)] > 0:
+                evicted[(*key, node)] -= 1
+                nodes.remove(node)
+                lost[key] += 1
     for result in run.groups:
         key = (result.job, result.group)
-        if key not in kept:
+        if key not in kept or result.triggered_by == "preemption":
             continue
         result.placed += len(kept[key])
         result.nodes = sorted(set(result.nodes) | set(kept[key]))
@@ -344,7 +377,9 @@ def _count_kept(run: ScenarioRun, resolved: ResolvedScenario) -> None:
             result.count += len(kept[key])
         else:
             result.count = counts[key]
-        if result.unplaced == 0:
+        if lost[key]:
+            result.status = PREEMPTED
+        elif result.unplaced == 0:
             result.status = CANNOT_START if result.risks else PLACED
         elif result.status == BLOCKED:
             result.status = PARTIAL

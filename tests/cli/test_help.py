@@ -18,6 +18,7 @@ COMMANDS = (
     "nodes",
     "schema",
     "generate",
+    "report",
 )
 
 

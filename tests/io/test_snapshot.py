@@ -117,7 +117,8 @@ def test_running_allocations_count_toward_their_group(tmp_path):
 def test_allocations_hold_capacity_and_ports(tmp_path):
     path = snapshot(tmp_path, [node(1)], [job("web", 1)], [alloc(1, "web", 1)])
     [existing] = existing_allocations(load_snapshot(path))
-    assert existing == ExistingAlloc("web", "web", 0, 500, 512, 300, (8080,), 0)
+    # The snapshot keeps the allocation ID: a Preemptions block names it as Nomad does.
+    assert existing == ExistingAlloc("web", "web", 0, 500, 512, 300, (8080,), 0, alloc_id="a1")
 
 
 def test_legacy_and_missing_resources():

@@ -140,23 +140,29 @@ def job_lists(draw) -> list[Job]:
 
 
 @st.composite
-def existing_allocs(draw, n: int, js: list[Job]) -> list[ExistingAlloc]:
+def existing_allocs(
+    draw, n: int, js: list[Job], most: int = 8, priorities=(None, None, 10, 20, 45)
+) -> list[ExistingAlloc]:
     out = []
-    for _ in range(draw(st.integers(0, 4))):
-        job = draw(st.sampled_from(js))
+    outside = Job.model_validate({"ID": "x", "TaskGroups": [{"Name": "g0"}]})  # not in the run
+    for _ in range(draw(st.integers(0, most))):
+        job = draw(st.sampled_from([*js, outside]))
         failed = draw(st.integers(0, 2)) == 0
         out.append(
             ExistingAlloc(
                 job.id,
                 draw(st.sampled_from([g.name for g in job.task_groups])),
                 draw(st.integers(0, n - 1)),
-                cpu=draw(st.sampled_from([100, 400])),
+                cpu=draw(st.sampled_from([100, 400, 900])),
                 memory_mb=draw(st.sampled_from([64, 256])),
                 disk_mb=300,
                 failed=failed,
                 previous_nodes=tuple(draw(st.lists(st.integers(0, n - 1), max_size=2)))
                 if failed
                 else (),
+                # For the job outside the run (in-run jobs give their own): None is 50.
+                priority=draw(st.sampled_from(priorities)),
+                max_parallel=draw(st.sampled_from([None, 0, 1])),
             )
         )
     return out
@@ -178,6 +184,11 @@ def configs(draw) -> dict[str, Any]:
         "algorithm": draw(st.sampled_from(["binpack", "spread"])),
         "node_pools": {} if pool is None else {"edge": pool},
         "node_limit": draw(st.sampled_from([0, 0, 3])),
+        "preemption": draw(
+            st.sampled_from(
+                [None, {"system": False}, {"service": True, "batch": True, "sysbatch": True}]
+            )
+        ),
     }
 
 
@@ -193,16 +204,25 @@ def plan_view(nodes, js, seed, existing, batched: bool, config=None) -> list:
     out = []
     for outcome in plan.jobs:
         placed = [
-            (a.group, a.index, a.node_index, a.score, _metric(a.metrics))
+            (
+                a.group,
+                a.index,
+                a.node_index,
+                a.score,
+                _metric(a.metrics),
+                tuple(e.existing for e in a.preempted),
+            )
             for a in outcome.allocations()
         ]
         failed = {g: _metric(m) for g, m in outcome.failed.items()}
-        out.append((outcome.job.id, placed, failed))
+        out.append((outcome.job.id, outcome.triggered_by, placed, failed))
     return out
 
 
 def reference_view(nodes, js, seed, existing, config=None) -> list:
-    seeds = [job_seed(seed, i) for i in range(len(js))]
+    def seeds(position: int) -> int:
+        return job_seed(seed, position)
+
     allocs = [
         RefAlloc(
             e.job_id,
@@ -214,14 +234,19 @@ def reference_view(nodes, js, seed, existing, config=None) -> list:
             e.ports,
             e.failed,
             e.previous_nodes,
+            e.priority,
+            e.max_parallel,
         )
         for e in existing
     ]
     out = []
     for ref in reference_simulate(nodes, js, seeds, existing=allocs, **(config or {})):
-        placed = [(p.group, p.index, p.node, p.score, _metric(p.metric)) for p in ref.placements]
+        placed = [
+            (p.group, p.index, p.node, p.score, _metric(p.metric), p.preempted)
+            for p in ref.placements
+        ]
         failed = {g: _metric(m) for g, m in ref.failed.items()}
-        out.append((ref.job.id, placed, failed))
+        out.append((ref.job.id, ref.triggered_by, placed, failed))
     return out
 
 
@@ -262,3 +287,17 @@ def test_score_metadata_order_is_the_score_heaps(scores):
             heap.push({"NormScore": score, "index": i})
     want = [entry["index"] for entry in heap.items_reverse()]
     assert score_meta_order(np.array(scores, dtype=float)) == want
+
+
+@SETTINGS
+@given(st.data(), clusters(), job_lists(), st.integers(0, 3), configs())
+def test_reference_agrees_on_crowded_clusters(data, nodes, js, seed, config):
+    """As above with up to 5 starting allocations per node, most of them low priority:
+    preemption (generic retry, system stack, the evicted jobs' evaluations) is common."""
+    existing = data.draw(existing_allocs(len(nodes), js, 5 * len(nodes), (None, 10, 10, 20)))
+    if data.draw(st.integers(0, 3)):
+        config = {**config, "preemption": {"service": True, "batch": True, "sysbatch": True}}
+    want = reference_view(nodes, js, seed, existing, config)
+    one_by_one = plan_view(nodes, js, seed, existing, False, config)
+    assert same(one_by_one, want), (one_by_one, want)
+    assert plan_view(nodes, js, seed, existing, True, config) == one_by_one

@@ -1,0 +1,359 @@
+"""Preemption in a simulation: when a node is exhausted, which running allocations it gives up.
+
+Where Nomad evicts (scheduler/generic_sched.go ``selectNextOption``: a failed Select runs
+again with eviction on, when the scheduler configuration enables it for the job's type;
+scheduler/feasible/stack.go ``NewSystemStack``: the system and sysbatch stacks evict in their
+one pass), this module asks ``preemption.preempt_on_node`` for the victims of one node and
+applies them to the simulation's ledger and counts.
+
+Only the allocations a scenario starts with can be victims: jobs are placed highest priority
+first, so every allocation placed earlier in the run belongs to a job at least as important.
+The placing job's own allocations and the run's placements are lumped into one holding that
+is never a candidate, and it counts in the room left: Nomad's preemptor leaves the placing
+job's own allocations out of that sum (``SetCandidates``), and a node it then overcommits is
+refused by the plan applier (nomad/plan_apply.go ``evaluateNodePlan``), which the simulation
+never reaches. A node full on reserved cores or dynamic ports, or whose network cannot be
+built, stays exhausted, as in ``BinPackIterator.Next``; so does a node at its allocation limit,
+where Nomad's task-group preemptor would still evict the closest allocation (not modelled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..feasibility import PASS, device_matches, healthy_instances
+from .chain import Parts
+from .distinct import distinct_verdicts
+from .plan import Eviction
+from .preemption import (
+    DEFAULT_PRIORITY,
+    Amount,
+    DeviceRequest,
+    Holding,
+    NetworkUse,
+    NodeRoom,
+    PreemptAsk,
+    preempt_stages,
+    preemption_score,
+)
+from .reference import Ranked, max_score
+from .resources import DYNAMIC_PORT_FAILED
+from .scoring import anti_affinity, fit_score
+from .select import Choice, Cursor, GroupState, Misses, count_misses, score_meta_order
+
+if TYPE_CHECKING:
+    from .scheduler import World
+
+RUN = "placed in this run"  # the id of the holding that stands for everything not preemptible
+
+
+@dataclass
+class Victims:
+    """The scenario's starting allocations as preemption candidates, per node."""
+
+    on_node: dict[int, list[int]]  # node → indices into ``World.existing`` still running
+    cores: dict[int, tuple[int, ...]]  # existing index → the reserved cores it holds
+    evicted: list[Eviction] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, world: World) -> Victims:
+        on_node: dict[int, list[int]] = {}
+        cores: dict[int, tuple[int, ...]] = {}
+        taken: dict[int, set[int]] = {}
+        for i, alloc in enumerate(world.existing):
+            if alloc.failed:
+                continue
+            on_node.setdefault(alloc.node_index, []).append(i)
+            if alloc.cores:  # the same lowest-free choice ``Ledger.occupy`` made
+                used = taken.setdefault(alloc.node_index, set())
+                usable = world.ledger.capacity.usable_cores[alloc.node_index]
+                held = tuple([c for c in usable if c not in used][: alloc.cores])
+                used.update(held)
+                cores[i] = held
+        return cls(on_node, cores)
+
+
+def _holding(world: World, i: int) -> Holding:
+    alloc = world.existing[i]
+    return Holding(
+        id=str(i),
+        job_id=alloc.job_id,
+        priority=DEFAULT_PRIORITY if alloc.priority is None else alloc.priority,
+        amount=Amount(alloc.cpu, alloc.memory_mb, alloc.disk_mb),
+        group=alloc.group,
+        max_parallel=alloc.max_parallel or 0,
+        network=NetworkUse("", 0, alloc.ports) if alloc.ports else None,
+    )
+
+
+def _on_node(world: World, state: GroupState, node: int) -> tuple[NodeRoom, list[Holding]]:
+    """The node's room and its holdings: the other jobs' starting allocations, then one
+    holding for the rest of the ledger's usage (never a candidate)."""
+    ledger, cap = world.ledger, world.ledger.capacity
+    victims = world.victims
+    assert victims is not None
+    holdings = [
+        _holding(world, i)
+        for i in victims.on_node.get(node, ())
+        if world.existing[i].job_id != state.job.id
+    ]
+    held = Amount()
+    ports: set[int] = set()
+    for h in holdings:
+        held = held + h.amount
+        if h.network:
+            ports.update(h.network.reserved_ports)
+    rest = (
+        Amount(ledger.cpu.item(node), ledger.memory_mb.item(node), ledger.disk_mb.item(node)) - held
+    )
+    rest_ports = tuple(sorted(ledger.ports.get(node, set()) - ports))
+    holdings.append(
+        Holding(
+            RUN,
+            "",
+            priority=1 << 30,
+            amount=rest,
+            network=NetworkUse("", 0, rest_ports) if rest_ports else None,
+        )
+    )
+    devices = world.table.nodes[node].node_resources.devices
+    room = NodeRoom(
+        Amount(cap.cpu.item(node), cap.memory_mb.item(node), cap.disk_mb.item(node)),
+        healthy=tuple(healthy_instances(d) for d in devices),
+        reserved_ports=cap.reserved_ports[node],
+    )
+    return room, holdings
+
+
+def _ask(state: GroupState, node: int) -> PreemptAsk:
+    ask = state.ask
+    devices = state.table.nodes[node].node_resources.devices
+    return PreemptAsk(
+        Amount(float(state.cpu_ask(node)), ask.memory_mb, ask.disk_mb),
+        NetworkUse("", 0, tuple(p.value for p in ask.reserved_ports)) if ask.has_ports else None,
+        tuple(
+            DeviceRequest(
+                r.count, frozenset(d for d, dev in enumerate(devices) if device_matches(dev, r))
+            )
+            for r in ask.devices
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class NodePreemption:
+    """The victims on one node and the usage the bin-pack score is computed from."""
+
+    victims: tuple[int, ...]  # indices into ``World.existing``
+    cpu_used: float
+    memory_used: float
+
+
+def try_node(world: World, state: GroupState, node: int) -> NodePreemption | None:
+    """Victims that make room for one more allocation of the group on ``node``."""
+    if world.victims is None:
+        world.victims = Victims.of(world)
+    failure = state.extra_failure(node)
+    if failure is not None and (failure == DYNAMIC_PORT_FAILED or node in world.ledger.broken):
+        return None
+    if state.ask.cores and world.ledger.free_cores.item(node) < state.ask.cores:
+        return None
+    cap = world.ledger.capacity
+    if cap.limits_allocs:
+        limit = cap.max_allocs.item(node)
+        if limit and world.ledger.allocs.item(node) >= limit:
+            return None
+    room, holdings = _on_node(world, state, node)
+    ask = _ask(state, node)
+    stages = preempt_stages(
+        state.job.priority, ("default", state.job.id), room, holdings, ask, world.preempted
+    )
+    if stages is None:
+        return None
+    early, late = stages
+    if not early and not late:
+        return None
+    # Utilisation as AllocsFit reports it: victims of the network and device stages are
+    # already gone, those of CPU/memory/disk still count (rank.go scores that fit).
+    gone = Amount()
+    for h in early:
+        gone = gone + h.amount
+    cpu = world.ledger.cpu.item(node) - gone.cpu + ask.amount.cpu
+    memory = world.ledger.memory_mb.item(node) - gone.memory_mb + ask.amount.memory_mb
+    return NodePreemption(tuple(int(h.id) for h in (*early, *late)), cpu, memory)
+
+
+def priorities(world: World, found: NodePreemption) -> list[int]:
+    return [
+        DEFAULT_PRIORITY if world.existing[i].priority is None else world.existing[i].priority
+        for i in found.victims
+    ]
+
+
+def evict(world: World, found: NodePreemption, node: int, by: str) -> list[Eviction]:
+    """Take the victims off the node: usage, ports, cores, allocation counts."""
+    victims = world.victims
+    assert victims is not None
+    ledger = world.ledger
+    out = []
+    for i in found.victims:
+        alloc = world.existing[i]
+        ledger.cpu[node] -= alloc.cpu
+        ledger.memory_mb[node] -= alloc.memory_mb
+        ledger.disk_mb[node] -= alloc.disk_mb
+        ledger.allocs[node] -= 1
+        if alloc.ports:
+            ledger.ports.get(node, set()).difference_update(alloc.ports)
+        held = victims.cores.get(i, ())
+        if held:
+            ledger.cores.get(node, set()).difference_update(held)
+            ledger.free_cores[node] += len(held)
+        world.counts.job(alloc.job_id)[node] -= 1
+        world.counts.group(alloc.job_id, alloc.group)[node] -= 1
+        victims.on_node[node].remove(i)
+        world.existing[i] = replace(alloc, evicted=True)
+        world.preempted[("default", alloc.job_id, alloc.group)] += 1
+        eviction = Eviction(
+            existing=i,
+            alloc_id=alloc.alloc_id,
+            job_id=alloc.job_id,
+            group=alloc.group,
+            node_index=node,
+            node_name=world.table.nodes[node].name,
+            priority=DEFAULT_PRIORITY if alloc.priority is None else alloc.priority,
+            preempted_by=by,
+        )
+        victims.evicted.append(eviction)
+        out.append(eviction)
+    return out
+
+
+def binpack_with(state: GroupState, node: int, found: NodePreemption) -> float:
+    cap = state.ledger.capacity
+    return float(
+        fit_score(
+            state.algorithm,
+            np.float64(found.cpu_used),
+            cap.cpu_divisor[node],
+            np.float64(found.memory_used),
+            cap.memory_divisor[node],
+        )
+    )
+
+
+@dataclass
+class Retry:
+    """A Select run again with eviction on: the chosen option's victims and, for the
+    ScoreMetaData, the preemption score of every option that had victims."""
+
+    choice: Choice
+    found: NodePreemption | None
+    preemption_scores: dict[int, float]
+
+
+def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bool) -> Retry | None:
+    """``GenericStack.Select`` with ``Preempt`` set: the same chain, node by node, with the
+    node's victims where it does not fit and ``preemption`` appended to their scores
+    (``PreemptionScoringIterator``, rank.go)."""
+    if state.memo is None:
+        state.remember(cursor.order)
+    n, offset, pulls = cursor.n, cursor.offset, cursor.pulls
+    pulled = 0
+    found: dict[int, NodePreemption] = {}
+    extra: dict[int, float] = {}
+    parts: dict[int, Parts] = {}
+    scored: list[tuple[int, float]] = []
+    missed: list[tuple[int, int]] = []
+    penalty = state.penalty_nodes
+
+    def source() -> Ranked | None:
+        nonlocal pulled
+        while pulled < n:
+            position = (offset + pulled) % n
+            node = int(cursor.order[position])
+            one = np.array([node])
+            verdict = int(state.verdicts_at(np.array([position]), np.array([pulls + pulled]))[0])
+            pulled += 1
+            if verdict == PASS and state.rules.active:
+                verdict = int(
+                    distinct_verdicts(
+                        state.rules, one, state.job_count, state.group_count, state.reasons
+                    )[0]
+                )
+            if verdict != PASS:
+                missed.append((node, verdict))
+                continue
+            option = None
+            if state.fits(node):
+                binpack = float(state.binpack(node))
+            else:
+                option = try_node(world, state, node)
+                if option is None:
+                    missed.append((node, PASS))
+                    continue
+                found[node] = option
+                binpack = binpack_with(state, node, option)
+            scores = [binpack]
+            collisions = state.group_count.item(node)
+            anti = anti_affinity(collisions, state.group.count) if collisions else np.nan
+            if collisions:
+                scores.append(anti)
+            if node in penalty:
+                scores.append(-1.0)
+            affinity = np.nan if state.affinity is None else float(state.affinity.item(node))
+            if state.affinity is not None:
+                scores.append(affinity)
+            boost = np.nan
+            if state.spreads:
+                slots = [np.array([s.codes.item(node)]) for s in state.spreads]
+                total, moving = state.spread.scores(state.spreads, slots)
+                state.spread.advance(moving)
+                if total[0] != 0.0:
+                    boost = float(total[0])
+                    scores.append(boost)
+            if option is not None:
+                extra[node] = preemption_score(priorities(world, option))
+                scores.append(extra[node])
+            final = sum(scores) / len(scores)
+            parts[node] = (
+                binpack,
+                anti,
+                -1.0 if node in penalty else np.nan,
+                affinity,
+                boost,
+            )
+            scored.append((node, final))
+            return Ranked(node, scores, final)
+        return None
+
+    best = max_score(source, state.limit)
+    cursor.offset = (offset + pulled) % n
+    cursor.pulls += pulled
+    if best is None:
+        return None
+    top = None
+    misses = None
+    if keep_top:
+        finals = np.array([f for _, f in scored])
+        top = [(scored[i][0], scored[i][1], parts[scored[i][0]]) for i in score_meta_order(finals)]
+        misses = Misses(pulled)
+        if missed:
+            nodes = np.array([m[0] for m in missed])
+            verdicts = np.array([m[1] for m in missed], dtype=np.int32)
+            count_misses(state, nodes, verdicts, misses)
+    choice = Choice(best.node, best.final, parts[best.node], pulled, top, misses)
+    return Retry(choice, found.get(best.node), extra)
+
+
+def system_option(
+    world: World, state: GroupState, node: int, fits: bool
+) -> tuple[NodePreemption | None, float | None]:
+    """The system stack's evicting bin-pack on one node: (victims, bin-pack score); no
+    victims where the group fits, (None, None) where the node stays exhausted."""
+    if fits:
+        return None, float(state.binpack(node))
+    found = try_node(world, state, node)
+    return (None, None) if found is None else (found, binpack_with(state, node, found))
