@@ -9,7 +9,7 @@ computed classes, most groups blocked). Timed apart: loading the scenario, the a
 (``sim.report.collect``: check, why-not, capacity/headroom, resilience, graph; no sweep or
 per-group capacity on clusters this size unless asked) and the page (``sim.report.render``:
 pictures and HTML). The last row runs the whole command in a fresh process, imports
-included, as a user would.
+included, as a user would; the goal is judged on that whole-process time.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ HASHISTACK_SETS = {"client_count": "9000", "windows_client_count": "1000"}
 GOAL_SECONDS, GOAL_MB = 5.0, 5.0
 
 
-def _row(name: str, path: Path, sets: dict[str, object], repeats: int) -> list[object]:
+def _row(
+    name: str, path: Path, sets: dict[str, object], folder: Path, repeats: int
+) -> list[object]:
     loaded = measure(lambda: load_scenario(path, sets), repeats)
     resolved = load_scenario(path, sets)
     request = Request(scenario_file=path, sets=dict(sets))
@@ -46,7 +48,7 @@ def _row(name: str, path: Path, sets: dict[str, object], repeats: int) -> list[o
     pages: list[str] = []
     drawn = measure(lambda: pages.append(render(content)), repeats)
     size = len(pages[-1].encode("utf-8")) / 1e6
-    report = analysed.median + drawn.median
+    whole = _whole_command(path, sets, folder, repeats)
     return [
         name,
         f"{len(resolved.nodes):,}",
@@ -55,24 +57,30 @@ def _row(name: str, path: Path, sets: dict[str, object], repeats: int) -> list[o
         loaded,
         analysed,
         drawn,
-        f"{report:.2f} s",
+        f"{analysed.median + drawn.median:.2f} s",
+        _spread(whole),
         f"{size:.2f} MB",
-        "yes" if report <= GOAL_SECONDS and size < GOAL_MB else "NO",
+        "yes" if whole[len(whole) // 2] <= GOAL_SECONDS and size < GOAL_MB else "NO",
     ]
 
 
-def _whole_command(folder: Path, repeats: int) -> str:
-    out = folder / "report.html"
-    args = [sys.executable, "-c", "from sim.cli import main; main()", "report"]
-    for name, value in HASHISTACK_SETS.items():
+def _whole_command(
+    scenario: Path, sets: dict[str, object], folder: Path, repeats: int
+) -> list[float]:
+    """Wall seconds of ``nomad-sim report`` in a fresh process, sorted: what a user waits."""
+    args = [sys.executable, "-c", "from sim.cli import main; main()", "report", str(scenario)]
+    for name, value in sets.items():
         args += ["--set", f"{name}={value}"]
-    args += ["--output", str(out)]
+    args += ["--output", str(folder / "report.html")]
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
         subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
         samples.append(time.perf_counter() - start)
-    samples.sort()
+    return sorted(samples)
+
+
+def _spread(samples: list[float]) -> str:
     return f"{samples[len(samples) // 2]:.2f} s ({samples[0]:.2f}–{samples[-1]:.2f})"
 
 
@@ -85,10 +93,15 @@ def main() -> None:
         folder = Path(tmp)
         synthetic = write_scenario(folder / "synthetic.yaml", NODES, 20, 0)
         rows = [
-            _row("hashistack, client_count=9000", bundled_scenario(), HASHISTACK_SETS, repeats),
-            _row("synthetic, 20 jobs (seed 0)", synthetic, {}, repeats),
+            _row(
+                "hashistack, client_count=9000",
+                bundled_scenario(),
+                HASHISTACK_SETS,
+                folder,
+                repeats,
+            ),
+            _row("synthetic, 20 jobs (seed 0)", synthetic, {}, folder, repeats),
         ]
-        whole = _whole_command(folder, repeats)
     header = [
         "scenario",
         "nodes",
@@ -97,13 +110,14 @@ def main() -> None:
         "load",
         "analyses",
         "page",
-        "report (analyses + page)",
+        "analyses + page",
+        "whole command (fresh process)",
         "page size",
         f"≤ {GOAL_SECONDS:g} s, < {GOAL_MB:g} MB",
     ]
     print(f"Machine: {machine()}; medians of {repeats} run(s) (low–high).\n")
     print(markdown_table(header, rows))
-    print(f"\nWhole command, fresh process, imports included (hashistack row): {whole}")
+    print("\nThe goal is judged on the whole command: Python start-up, imports, loading, page.")
 
 
 if __name__ == "__main__":

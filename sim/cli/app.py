@@ -15,10 +15,11 @@ import typer
 from models import Scenario as ScenarioModel
 
 from ..core.errors import InputError
+from ..core.group_keys import AUTO, MAX_GROUPS, NONE, key_reader
 from ..core.nodetable import NodeTable
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
-from ..whatif import ScenarioRun, propose_fixes, run_resolved
+from ..whatif import ScenarioRun, one_seed_note, propose_fixes, run_resolved
 from ..whatif.edits import Edit, apply_edits
 from . import edits as edit_cli
 from .cluster import Cluster
@@ -285,6 +286,10 @@ def sweep_command(
     if plot is not None:
         image_path(plot)
     axes = parse_axes(grid or (), max_points)
+    overrides = cluster.overrides
+    for name, _ in axes:
+        if name in overrides:
+            raise InputError(f"--grid {name!r} and --set {name} both give it: keep one")
     path = cluster.scenario_file("sweep")
     if edits:
         apply_edits(_load(cluster), edits)  # a selector naming no node fails before the bar
@@ -293,6 +298,7 @@ def sweep_command(
     with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
         points = sweep_points(path, axes, cluster, bar.update, edits)
     names = [name for name, _ in axes]
+    note = one_seed_note(cluster.seed)
     if cluster.fmt is OutputFormat.json:
         typer.echo(
             to_json(
@@ -303,6 +309,8 @@ def sweep_command(
                         "groups": p.groups_total,
                         "unplaced_allocs": p.unplaced,
                         "cannot_start": p.risky,
+                        "seed": cluster.seed,
+                        "note": note,
                     }
                     for p in points
                 ]
@@ -320,10 +328,11 @@ def sweep_command(
             for p in points
         ]
         typer.echo(records(cluster.fmt, columns, rows))
+        typer.echo(f"\nnote: {note}")
     if plot is not None:
         from ..whatif.heatmap import plot_sweep
 
-        typer.echo(f"wrote {plot_sweep(points, axes, plot)}", err=True)
+        typer.echo(f"wrote {plot_sweep(points, axes, plot, note)}", err=True)
 
 
 @app.command()
@@ -384,16 +393,35 @@ def graph(
     resolution: Annotated[
         Resolution, typer.Option(help="Right-hand vertices: computed node classes or nodes.")
     ] = Resolution.class_,
+    group_by: Annotated[
+        str,
+        typer.Option(
+            "--group-by",
+            metavar="KEY",
+            help="Merge the right-hand vertices by datacenter, node_pool, os, class, meta.KEY "
+            "or attr.KEY. auto: pictures (png, svg, dot) with more than "
+            f"{MAX_GROUPS} are merged by a key that splits them; none: never.",
+        ),
+    ] = AUTO,
 ) -> None:
     """Export the task-group × node-class (or × node) graph."""
     from ..graph import export_graph, group_class_graph, group_node_graph
+    from ..graph.aggregate import readable
 
+    if group_by not in (AUTO, NONE):
+        key_reader(group_by)
     chosen = graph_format(writable(output), fmt)
     resolved = _load(cluster)
     table_ = NodeTable(resolved.nodes)
     feasibilities = [evaluate_job(table_, job, cluster.seed) for job in resolved.jobs]
     build = group_class_graph if resolution is Resolution.class_ else group_node_graph
     G = build(table_, feasibilities, resolved.node_group_of)
+    picture = chosen in (GraphFormat.png, GraphFormat.svg, GraphFormat.dot)
+    if picture or group_by != AUTO:
+        G, merged = readable(G, table_, group_by)
+        for how in merged:
+            option = "" if how.key == "job" else f" (--group-by {how.key})"
+            typer.echo(f"note: {how.describe()}{option}", err=True)
     typer.echo(f"wrote {export_graph(G, output, chosen.value)}")
 
 
@@ -407,35 +435,80 @@ NODES_COLUMNS = (
     ("kernel", "KERNEL"),
     ("nodes", "NODES"),
 )
+# Status counts, then per resource capacity/reserved/allocated/free (JSON: one object each).
+NODES_STATUS_COLUMNS = (
+    ("ready", "READY"),
+    ("eligible", "ELIGIBLE"),
+    ("draining", "DRAINING"),
+    ("allocations", "ALLOCS"),
+)
+NODES_TABLE_IDENTITY = 3  # NODE GROUP, CLASS, LABEL: the label names class, datacenter, kernel
+NODES_AMOUNTS_NOTE = (
+    "CPU MHz, memory MiB, disk MiB: capacity/reserved/allocated/free; allocated = the "
+    "scenario's running allocations (jobs not yet placed); eligible = ready, scheduling "
+    "eligible, not draining"
+)
 
 
 @app.command()
 @cluster_options()
 def nodes(cluster: Cluster) -> None:
-    """Node groups and the computed classes they collapse into."""
-    resolved = _load(cluster)
-    from ..explain import table_class_labels
+    """Node groups and their computed classes: status counts and CPU, memory, disk as
+    capacity, reserved, allocated (running allocations) and free."""
+    from ..planning.inventory import RESOURCES, node_inventory
 
-    table_ = NodeTable(resolved.nodes)
-    labels = table_class_labels(table_)
-    rows: dict[tuple[str, int], list[Any]] = {}
-    for i, node in enumerate(resolved.nodes):
-        key = (resolved.node_group_of[i], int(table_.class_codes[i]) if table_.n else 0)
-        row = rows.setdefault(
-            key,
-            [
-                key[0],
-                f"#{key[1]}",
-                labels[key[1]],
-                node.node_class or "-",
-                node.datacenter,
-                node.node_pool,
-                node.attributes.get("kernel.name", "-"),
-                0,
-            ],
+    rows = node_inventory(_load(cluster))
+    identity = [
+        [
+            row.node_group,
+            f"#{row.class_code}",
+            row.label,
+            row.representative.node_class or "-",
+            row.representative.datacenter,
+            row.representative.node_pool,
+            row.representative.attributes.get("kernel.name", "-"),
+            row.nodes,
+        ]
+        for row in rows
+    ]
+    status = [[row.ready, row.eligible, row.draining, row.allocations] for row in rows]
+    if cluster.fmt is OutputFormat.json:
+        keys = [key for key, _ in (*NODES_COLUMNS, *NODES_STATUS_COLUMNS)]
+        typer.echo(
+            to_json(
+                [
+                    {
+                        **dict(zip(keys, [*ident, *counts], strict=True)),
+                        **{key: a.to_json() for key, a in row.amounts().items()},
+                    }
+                    for ident, counts, row in zip(identity, status, rows, strict=True)
+                ]
+            )
         )
-        row[-1] += 1
-    typer.echo(records(cluster.fmt, NODES_COLUMNS, list(rows.values())))
+        return
+    columns: list[tuple[str, str]] = [
+        *NODES_COLUMNS[:NODES_TABLE_IDENTITY],
+        ("node_pool", "POOL"),
+        ("nodes", "NODES"),
+        *NODES_STATUS_COLUMNS,
+        *((key, f"{title.upper()} CAP/RSV/ALLOC/FREE") for key, title in RESOURCES),
+    ]
+    cells = [
+        [
+            *ident[:NODES_TABLE_IDENTITY],
+            ident[5],
+            ident[7],
+            *counts,
+            *(_amount_cell(a) for a in row.amounts().values()),
+        ]
+        for ident, counts, row in zip(identity, status, rows, strict=True)
+    ]
+    typer.echo(records(cluster.fmt, columns, cells))
+    typer.echo(f"\n{NODES_AMOUNTS_NOTE}")
+
+
+def _amount_cell(amounts: Any) -> str:
+    return f"{amounts.capacity}/{amounts.reserved}/{amounts.allocated}/{amounts.free}"
 
 
 @app.command()

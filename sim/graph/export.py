@@ -68,6 +68,8 @@ def to_dot(G: nx.Graph) -> str:
     unplaceable = unplaceable_groups(G)
     widest = max((w for _, _, w in G.edges(data="weight")), default=1)
     lines = ['graph "nomad-sim" {', "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    if G.graph.get("aggregation"):  # say what was merged, as the drawing's footnote does
+        lines.append(f"  label={_quote('aggregated: ' + G.graph['aggregation'])}; labelloc=b;")
     for side in (0, 1):
         lines.append("  { rank=same;")
         for v, d in G.nodes(data=True):

@@ -25,6 +25,7 @@ from .detect import is_snapshot
 from .files import read_text
 from .interpolate import ExpressionError, Scope, render_tree
 from .loaders import check_job, load_jobs, load_nodes, registered
+from .not_scenario import explain_failure, refuse_before_yaml
 from .pydantic_errors import field_path, input_error
 from .strict import unknown_key
 from .tfvars import load_tfvars
@@ -75,9 +76,15 @@ def load_scenario(
 
 def _read(path: Path, chain: tuple[Path, ...]) -> tuple[YamlDocument, Scenario]:
     """Parse and validate one file, with its ``extends`` base merged under it."""
-    doc = parse_yaml(read_text(path), path)
+    text = read_text(path)
+    refuse_before_yaml(path, text)
+    try:
+        doc = parse_yaml(text, path)
+    except InputError as error:
+        raise explain_failure(path, error) from None
     if not isinstance(doc.data, dict):
-        raise InputError("expected a mapping with name, node_groups and jobs", path, 1)
+        not_mapping = InputError("expected a mapping with name, node_groups and jobs", path, 1)
+        raise explain_failure(path, not_mapping)
     data = doc.data
     try:
         scenario = Scenario.model_validate(data)

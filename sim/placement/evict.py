@@ -42,7 +42,7 @@ from .preemption import (
 from .reference import Ranked, max_score
 from .resources import DYNAMIC_PORT_FAILED
 from .scoring import anti_affinity, fit_score
-from .select import Choice, Cursor, GroupState, Misses, count_misses, score_meta_order
+from .select import Choice, Cursor, GroupState, Misses, TopScores, count_misses
 
 if TYPE_CHECKING:
     from .scheduler import World
@@ -187,10 +187,8 @@ def try_node(world: World, state: GroupState, node: int) -> NodePreemption | Non
 
 
 def priorities(world: World, found: NodePreemption) -> list[int]:
-    return [
-        DEFAULT_PRIORITY if world.existing[i].priority is None else world.existing[i].priority
-        for i in found.victims
-    ]
+    stated = (world.existing[i].priority for i in found.victims)
+    return [DEFAULT_PRIORITY if p is None else p for p in stated]
 
 
 def evict(world: World, found: NodePreemption, node: int, by: str) -> list[Eviction]:
@@ -236,9 +234,9 @@ def binpack_with(state: GroupState, node: int, found: NodePreemption) -> float:
     return float(
         fit_score(
             state.algorithm,
-            np.float64(found.cpu_used),
+            np.array(found.cpu_used, dtype=np.float64),
             cap.cpu_divisor[node],
-            np.float64(found.memory_used),
+            np.array(found.memory_used, dtype=np.float64),
             cap.memory_divisor[node],
         )
     )
@@ -266,6 +264,7 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
     extra: dict[int, float] = {}
     parts: dict[int, Parts] = {}
     scored: list[tuple[int, float]] = []
+    seen: dict[int, tuple[int, float]] = {}  # collisions and spread boost when scored
     missed: list[tuple[int, int]] = []
     penalty = state.penalty_nodes
 
@@ -318,6 +317,7 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
                 extra[node] = preemption_score(priorities(world, option))
                 scores.append(extra[node])
             final = sum(scores) / len(scores)
+            seen[node] = (collisions, boost)
             parts[node] = (
                 binpack,
                 anti,
@@ -337,8 +337,17 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
     top = None
     misses = None
     if keep_top:
-        finals = np.array([f for _, f in scored])
-        top = [(scored[i][0], scored[i][1], parts[scored[i][0]]) for i in score_meta_order(finals)]
+        nodes = np.array([node for node, _ in scored])
+        top = TopScores(
+            np.array([f for _, f in scored]),
+            nodes,
+            np.array([parts[node][0] for node, _ in scored]),
+            np.array([seen[node][0] for node, _ in scored]),
+            np.array([seen[node][1] for node, _ in scored]) if state.spreads else None,
+            state.group.count,
+            state.penalty_nodes,
+            state.affinity,
+        )
         misses = Misses(pulled)
         if missed:
             nodes = np.array([m[0] for m in missed])

@@ -550,7 +550,8 @@ class Stack:
         ):
             return None
         node = self.cluster.nodes[index]
-        holdings, own, own_ports = [], Amount(), []
+        holdings, own = [], Amount()
+        own_ports: list[int] = []
         for i, a in enumerate(self.cluster.allocs):
             if a.node != index or a.failed or a.evicted:
                 continue

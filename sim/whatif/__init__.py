@@ -14,7 +14,7 @@ from .proposals import (
     constraint_hcl,
     propose_fixes,
 )
-from .sweep import SweepPoint, grid_points, iter_sweep, parse_grid, sweep
+from .sweep import SweepPoint, grid_points, iter_sweep, one_seed_note, parse_grid, sweep
 
 __all__ = [
     "ADD_CONSTRAINT",
@@ -42,6 +42,7 @@ __all__ = [
     "losses",
     "minimal_counts",
     "moves",
+    "one_seed_note",
     "parse_grid",
     "propose_fixes",
     "put_jobs",

@@ -16,7 +16,8 @@ from .outcome import ScenarioRun, run_resolved
 def parse_grid(spec: str) -> tuple[str, Sequence[int | str]]:
     """``client_count=0..4`` (inclusive range) or ``algorithm=binpack,spread``.
 
-    A range stays a ``range``: its size is known before any of it is built.
+    A range stays a ``range``: its size is known before any of it is built. A list of
+    integers gives integers, as a range does, so the values have one type in every output.
     """
     name, sep, values = spec.partition("=")
     if not sep or not name.strip() or not values.strip():
@@ -34,7 +35,34 @@ def parse_grid(spec: str) -> tuple[str, Sequence[int | str]]:
     listed = [v.strip() for v in values.split(",") if v.strip()]
     if not listed:
         raise InputError(f"--grid {spec!r}: the list is empty")
-    return name, listed
+    typed: list[int | str] = (
+        [int(v) for v in listed] if all(map(_is_integer, listed)) else list(listed)
+    )
+    repeated = [str(v) for i, v in enumerate(typed) if v in typed[:i]]
+    if repeated:
+        raise InputError(
+            f"--grid {spec!r}: {', '.join(dict.fromkeys(repeated))} given twice: each value "
+            "once, or the table repeats a row"
+        )
+    return name, typed
+
+
+def _is_integer(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
+def one_seed_note(seed: int) -> str:
+    """The line under a single-seed result: Nomad shuffles the nodes once per evaluation
+    (``scheduler/feasible/feasible.go: ShuffleNodes``), so where ties and limits fall, and
+    with them a grid point's outcome, can change with the seed."""
+    return (
+        f"one shuffle seed (--seed {seed}): Nomad shuffles the nodes per evaluation, so "
+        "another seed can place differently"
+    )
 
 
 @dataclass

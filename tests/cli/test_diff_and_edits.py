@@ -70,9 +70,8 @@ def test_sweep_edit_naming_no_node_fails_before_any_point(cli):
 
 
 def test_sweep_edit_naming_no_node_at_one_point_names_the_point(cli):
-    result = cli(
-        "sweep", "--grid", "client_count=0..1", "--drain", "linux-0", "--set", "client_count=1"
-    )
+    # The scenario as given (client_count=1) has linux-0; the grid point 0 has not.
+    result = cli("sweep", "--grid", "client_count=0..1", "--drain", "linux-0")
     assert result.exit_code == 2
     last = result.output.strip().splitlines()[-1]
     assert last.startswith("error: at client_count=0: no node matches 'linux-0'")

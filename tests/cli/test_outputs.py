@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.whatif import one_seed_note
+
 from .helpers import SCENARIOS, one_error_line
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -153,6 +155,8 @@ def test_sweep_json_rows(cli):
         "groups": 4,
         "unplaced_allocs": 0,
         "cannot_start": 1,
+        "seed": 0,
+        "note": one_seed_note(0),
     }
 
 

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["__init__", "analyses", "build", "capacity", "draw", "examples", "export"]
+MODULES = ["__init__", "aggregate", "analyses", "build", "capacity", "draw", "examples", "export"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -54,25 +54,25 @@ def test_sweep_covers_the_grid_in_order() -> None:
     grid = [parse_grid("client_count=0..2"), parse_grid("windows_client_count=0,1")]
     assert [(name, list(values)) for name, values in grid] == [
         ("client_count", [0, 1, 2]),
-        ("windows_client_count", ["0", "1"]),
+        ("windows_client_count", [0, 1]),
     ]
     points = sweep(HASHISTACK, grid, seed=0, keep_runs=True)  # the statuses read each run
     assert [p.values for p in points] == [
-        {"client_count": c, "windows_client_count": w} for c in (0, 1, 2) for w in ("0", "1")
+        {"client_count": c, "windows_client_count": w} for c in (0, 1, 2) for w in (0, 1)
     ]
     by_values = {(p.values["client_count"], p.values["windows_client_count"]): p for p in points}
     # No client at all: the services are blocked; the system job has no node to run on.
-    assert by_values[0, "0"].unplaced == 3
-    assert {k: v for k, v in _statuses(by_values[0, "0"].run).items() if k in SERVICES} == (
+    assert by_values[0, 0].unplaced == 3
+    assert {k: v for k, v in _statuses(by_values[0, 0].run).items() if k in SERVICES} == (
         dict.fromkeys(SERVICES, BLOCKED)
     )
     # Windows only: everything places, nothing can start (Bug #17).
-    assert (by_values[0, "1"].unplaced, by_values[0, "1"].groups_ok) == (0, 0)
-    assert by_values[0, "1"].risky == 4
+    assert (by_values[0, 1].unplaced, by_values[0, 1].groups_ok) == (0, 0)
+    assert by_values[0, 1].risky == 4
     # Linux only: every group places and starts; add Windows and traefik (system, one per
     # node) is placed on it too, where it cannot start.
-    assert (by_values[2, "0"].groups_ok, by_values[2, "0"].risky) == (4, 0)
-    assert (by_values[2, "1"].groups_ok, by_values[2, "1"].risky) == (3, 1)
+    assert (by_values[2, 0].groups_ok, by_values[2, 0].risky) == (4, 0)
+    assert (by_values[2, 1].groups_ok, by_values[2, 1].risky) == (3, 1)
 
 
 def test_sweep_applies_sets_under_the_grid() -> None:
