@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -80,7 +81,8 @@ def _resolve(
                 "have none"
             )
         loaded = load_node_records(nodes)
-        job_list = [job for path in jobs for job in load_jobs(path)]
+        # As `nomad job run` does, NOMAD_VAR_* environment variables set jobspec variables.
+        job_list = [job for path in jobs for job in load_jobs(path, env=os.environ)]
         return ResolvedScenario(
             scenario=Scenario(name=nodes.stem),
             variables={},
