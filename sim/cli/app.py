@@ -17,7 +17,6 @@ from models import Scenario as ScenarioModel
 from ..core.errors import InputError
 from ..core.group_keys import AUTO, MAX_GROUPS, NONE, key_reader
 from ..core.nodetable import NodeTable
-from ..explain import explain_group
 from ..feasibility import evaluate_job
 from ..io import ResolvedScenario
 from ..whatif import ScenarioRun, one_seed_note, propose_fixes, run_resolved
@@ -153,6 +152,8 @@ def explain(
     if job is None:
         known = ", ".join(j.id for j in resolved.jobs)
         raise InputError(f"no job {job_id!r} in {resolved.source} (jobs: {known})")
+    from ..explain import explain_group  # only here: a check does not import the explainer
+
     table_ = NodeTable(resolved.nodes)
     result = evaluate_job(table_, job, cluster.seed)
     groups = [g for g in result.groups if not group_name or g.group.name == group_name]

@@ -8,9 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..planning import capacity_of, current_cluster, headroom_of, parse_ask, resilience_of
-from ..planning.headroom import DIMENSIONS, UNITS
-from ..planning.resilience import MAX_FAILURE_SETS
+from ..core.limits import MAX_FAILURE_SETS
 from .app import _load, app
 from .cluster import Cluster
 from .guard import EXIT_UNPLACEABLE
@@ -72,6 +70,8 @@ def capacity_command(
     ] = None,
 ) -> None:
     """How many more allocations of a group Nomad places on the cluster as it is."""
+    from ..planning import capacity_of, current_cluster, parse_ask  # only in this command
+
     target, cluster = _with_scenario(cluster, target, ask)
     shape = parse_ask(ask) if ask else None
     state = current_cluster(_load(cluster), cluster.seed)
@@ -126,6 +126,8 @@ def resilience_command(
 
     Exit 3 when some case leaves allocations unplaced (the N-1 gate).
     """
+    from ..planning import current_cluster, resilience_of
+
     if plot is not None:
         image_path(plot)
     report = resilience_of(current_cluster(_load(cluster), cluster.seed), domain, lose)
@@ -185,6 +187,9 @@ def _amount(value: float, dim: str) -> str:
 @cluster_options()
 def headroom_command(cluster: Cluster, plot: Plot = None) -> None:
     """Allocated vs capacity per datacenter, pool and class, and the largest ask that fits."""
+    from ..planning import current_cluster, headroom_of
+    from ..planning.headroom import DIMENSIONS, UNITS
+
     if plot is not None:
         image_path(plot)
     rows = headroom_of(current_cluster(_load(cluster), cluster.seed))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,11 +14,11 @@ from ..io import (
     ResolvedScenario,
     is_snapshot,
     load_jobs,
-    load_nodes,
     load_scenario,
     load_snapshot,
 )
 from ..io.bundled import DEFAULT_SCENARIO_NAME, bundled_scenarios
+from ..io.loaders import load_node_records
 
 DEFAULT_SCENARIO = bundled_scenarios() / DEFAULT_SCENARIO_NAME
 
@@ -79,8 +80,9 @@ def _resolve(
                 "--set and --var-file set scenario variables; Nomad-native --job/--nodes files "
                 "have none"
             )
-        loaded = load_nodes(nodes)
-        job_list = [job for path in jobs for job in load_jobs(path)]
+        loaded = load_node_records(nodes)
+        # As `nomad job run` does, NOMAD_VAR_* environment variables set jobspec variables.
+        job_list = [job for path in jobs for job in load_jobs(path, env=os.environ)]
         return ResolvedScenario(
             scenario=Scenario(name=nodes.stem),
             variables={},
@@ -95,5 +97,5 @@ def _resolve(
     if is_snapshot(path):
         if sets or var_files:
             raise InputError("a snapshot has no variables: --set and --var-file do not apply", path)
-        return load_snapshot(path)
+        return load_snapshot(path, records=True)
     return load_scenario(path, parse_sets(sets), list(var_files))

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from ..core.errors import InputError
+from ..core.limits import SMALL_CLUSTER
 from ..io import is_snapshot
-from ..report.content import SMALL_CLUSTER
 from ..whatif import Edit
 from ..whatif.edits import apply_edits
 from . import edits as edit_cli

@@ -21,8 +21,8 @@ from typing import Annotated, Any
 import typer
 
 from ..core.errors import InputError
-from ..montecarlo import Executor, executor_for, parse_seeds
-from ..montecarlo.executor import Progress
+from ..montecarlo.executor import Executor, Progress, executor_for
+from ..montecarlo.seeds import parse_seeds
 from .cluster import Cluster
 
 Seeds = Annotated[

@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from ..capture import Connection, NomadClient, anonymize, capture_cluster, write_snapshot
 from .outputs import writable
 
 
@@ -71,6 +70,8 @@ def snapshot(
     node pools, namespaces) into OUT, which every command then reads in place of a scenario.
     Connects as the nomad CLI does (NOMAD_ADDR, NOMAD_TOKEN, NOMAD_CACERT, ...)."""
     writable(output)  # before the cluster is read
+    from ..capture import Connection, NomadClient, anonymize, capture_cluster, write_snapshot
+
     connection = Connection.from_env(
         os.environ,
         address=address,

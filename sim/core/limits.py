@@ -85,6 +85,15 @@ def set_limit(name: str, value: int | None) -> None:
         _overrides[name] = value
 
 
+# Failure sets one resilience analysis evaluates at most; lose=2 then covers up to 45 domain
+# values. Here rather than in sim/planning so the CLI's help names it without importing it.
+MAX_FAILURE_SETS = 1000
+
+SMALL_CLUSTER = 200
+"""Nodes up to which the report runs capacity (every group), resilience (per node) and the
+sweep by default; each re-runs the scheduler many times. Here so the CLI's help names it
+without importing the report."""
+
 GO_INT_MIN = -(1 << 63)
 GO_INT_MAX = (1 << 63) - 1
 """Go's ``int`` on the 64-bit platforms Nomad ships for: counts, CPU, memory, ports."""

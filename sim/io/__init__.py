@@ -5,14 +5,22 @@ bad input, and never writes to its inputs. Sizes and nesting are bounded before 
 (``sim.core.limits``); jobs Nomad would refuse are refused (``sim.core.jobvalidate``).
 """
 
+from typing import TYPE_CHECKING
+
+from ..core.lazy import lazy_exports
 from .bundled import bundled_scenario, bundled_scenarios
 from .detect import NODE_CAPTURE_RECIPE, Detected, Kind, detect, is_snapshot
-from .hcl_job import hcl_to_api
 from .loaders import load_job, load_jobs, load_nodes
 from .node_json import NodeLoad
 from .scenario import ResolvedScenario, load_scenario
 from .snapshot import load_snapshot
 from .tfvars import load_tfvars, load_variables_tf
+
+if TYPE_CHECKING:
+    from .hcl_job import hcl_to_api
+
+# The HCL evaluator (and its Lark parser) loads on first use: JSON inputs never need it.
+__getattr__, __dir__ = lazy_exports(__name__, {"hcl_to_api": ".hcl_job"}, globals())
 
 __all__ = [
     "NODE_CAPTURE_RECIPE",

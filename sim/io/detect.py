@@ -15,7 +15,6 @@ from typing import Any
 from ..core.errors import InputError
 from .files import looks_like_json, parse_json, read_text
 from .hcl import parse_hcl
-from .hcl_body import parse_document
 
 NODE_CAPTURE_RECIPE = (
     "nomad node status -json | jq -r '.[].ID' | xargs -n1 nomad node status -json "
@@ -58,6 +57,8 @@ def detect(path: str | Path) -> Detected:
         )
     if looks_like_json(text):
         return Detected(*_classify_json(parse_json(text, path), path), source=path)
+    from .hcl_body import parse_document  # HCL's parser only for HCL: JSON never loads it
+
     document = parse_document(text, path)
     if any(block.type == "job" for block in document.body.blocks):
         return Detected(Kind.HCL_JOB, document, source=path)

@@ -18,6 +18,7 @@ from .nesting import check_json_nesting
 
 _BOM = codecs.BOM_UTF8
 _CHUNK = 1 << 25
+_CHECK_CHUNK = 1 << 16  # UTF-8 checked in cache-sized pieces: several times faster than 32 MB
 
 
 def read_text(path: str | Path) -> str:
@@ -83,9 +84,10 @@ class MappedText:
         text = cls(mapped, len(_BOM) if mapped[: len(_BOM)] == _BOM else 0)
         check = codecs.getincrementaldecoder("utf-8")()
         try:
-            for start in range(0, len(text.data), _CHUNK):
-                check.decode(text.data[start : start + _CHUNK])
-                text.release(start)
+            for start in range(0, len(text.data), _CHECK_CHUNK):
+                check.decode(text.data[start : start + _CHECK_CHUNK])
+                if start % _CHUNK == 0:
+                    text.release(start)
             check.decode(b"", final=True)
         except UnicodeDecodeError:
             text.close()

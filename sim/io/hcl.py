@@ -6,29 +6,37 @@ the options are always passed explicitly.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
-
-import hcl2
-from lark.exceptions import LarkError
 
 from ..core.errors import InputError
 from .nesting import check_hcl_nesting
 
-PLAIN = hcl2.SerializationOptions(
-    strip_string_quotes=True,
-    with_comments=False,
-    explicit_blocks=False,
-    preserve_heredocs=False,
-)
+
+@functools.cache
+def _plain_loads() -> tuple[Any, type[Exception]]:
+    """python-hcl2's ``loads`` with the PLAIN options, and its parser's error type: imported
+    on the first HCL file, so that reading JSON never loads the HCL parser."""
+    import hcl2
+    from lark.exceptions import LarkError
+
+    plain = hcl2.SerializationOptions(
+        strip_string_quotes=True,
+        with_comments=False,
+        explicit_blocks=False,
+        preserve_heredocs=False,
+    )
+    return functools.partial(hcl2.loads, serialization_options=plain), LarkError
 
 
 def parse_hcl(text: str, source: str | Path) -> dict[str, Any]:
     """The PLAIN tree of an HCL2 file: blocks are lists of dicts, labels become dict keys."""
     check_hcl_nesting(text, source)
+    loads, lark_error = _plain_loads()
     try:
-        return hcl2.loads(text, serialization_options=PLAIN)
-    except LarkError as exc:
+        return loads(text)
+    except lark_error as exc:
         line = getattr(exc, "line", None)
         column = getattr(exc, "column", None)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -32,7 +32,7 @@ from .hcl_body import Block, Body, Document, expand_dynamic, parse_document, pla
 from .hcl_eval import LAZY_FUNCTIONS, Scope
 from .hcl_functions import functions
 from .hcl_values import HclError, format_number, type_name
-from .hcl_vars import declare, evaluate_locals, set_file_values, set_values
+from .hcl_vars import declare, evaluate_locals, set_env_values, set_file_values, set_values
 from .jobspec_schema import check_jobspec
 from .pydantic_errors import input_error
 
@@ -540,14 +540,16 @@ def hcl_to_api(
     overrides: Mapping[str, Any] | None = None,
     document: Document | None = None,
     var_files: Sequence[str | Path] = (),
+    env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The API JSON of an HCL2 jobspec, as ``nomad job run -output`` would print it; the file
-    is read unless its parsed ``document`` is given. ``var_files`` are ``-var-file`` files,
-    ``overrides`` the ``-var`` values (applied last)."""
+    is read unless its parsed ``document`` is given. ``env`` holds ``NOMAD_VAR_*`` values
+    (nothing is read from the process environment unless passed), ``var_files`` are
+    ``-var-file`` files, ``overrides`` the ``-var`` values: applied in that order."""
     source = Path(source)
     if document is None:
         document = parse_document(read_text(source), source)
-    api = _evaluate_job(document, source, overrides or {}, [Path(f) for f in var_files])
+    api = _evaluate_job(document, source, overrides or {}, [Path(f) for f in var_files], env or {})
     ctx = _Context(source)
     path = f"job[{api.pop('_label')}]"
     _pass_down_vault_and_secrets(api)
@@ -556,7 +558,11 @@ def hcl_to_api(
 
 
 def _evaluate_job(
-    document: Document, source: Path, overrides: Mapping[str, Any], var_files: list[Path]
+    document: Document,
+    source: Path,
+    overrides: Mapping[str, Any],
+    var_files: list[Path],
+    env: Mapping[str, str],
 ) -> dict[str, Any]:
     """jobspec2 ``decodeBody``: variables, locals, the job body with dynamic blocks expanded,
     the strict schema check, then every expression evaluated and converted."""
@@ -564,6 +570,7 @@ def _evaluate_job(
     try:
         jobs = [b for b in document.body.blocks if b.type == "job"]
         variables = declare(document.body, text)
+        set_env_values(variables, env)
         for var_file in var_files:
             set_file_values(variables, var_file)
         set_values(variables, overrides)
@@ -647,8 +654,9 @@ def job_from_hcl(
     overrides: Mapping[str, Any] | None = None,
     document: Document | None = None,
     var_files: Sequence[str | Path] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Job:
-    api = hcl_to_api(source, overrides, document, var_files)
+    api = hcl_to_api(source, overrides, document, var_files, env)
     try:
         return Job.model_validate(api)
     except ValidationError as exc:

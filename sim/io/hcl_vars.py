@@ -21,11 +21,12 @@ from lark import Tree
 
 from ..core.errors import InputError
 from .files import read_text
-from .hcl_body import Block, Body, parse_document
+from .hcl_body import Block, Body, parse_document, parse_expression
 from .hcl_eval import LAZY_FUNCTIONS, Scope, evaluate
 from .hcl_functions import functions
 from .hcl_typeexpr import type_of_expression
 from .hcl_values import HclError, Type, convert, is_primitive_type, to_bool, to_string
+from .loaders import ENV_VAR_PREFIX
 
 _UNSET: Any = object()
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
@@ -193,6 +194,32 @@ def set_file_values(variables: dict[str, Variable], path: Path) -> None:
         raise InputError(str(exc), path, exc.line) from None
 
 
+def set_env_values(variables: dict[str, Variable], env: Mapping[str, str]) -> None:
+    """``NOMAD_VAR_name=value`` from the environment, before var files and ``-var``; a name
+    no variable declares is skipped, as is an entry without ``=`` (jobspec2
+    ``collectInputVariableValues``)."""
+    for key, raw in env.items():
+        name = key.removeprefix(ENV_VAR_PREFIX)
+        variable = variables.get(name)
+        if not key.startswith(ENV_VAR_PREFIX) or variable is None:
+            continue
+        kind = _effective_type(variable)
+        value: Any = raw
+        try:
+            if not is_primitive_type(kind):
+                src, expr = parse_expression(raw, f"<value for var.{name} from env>")
+                value = evaluate(expr, closed_scope(src))
+            if kind is not None:
+                value = convert(value, kind)
+        except HclError as exc:
+            raise HclError(
+                f"Invalid value for variable; The value for {name} is not compatible with the "
+                f"variable's type constraint: {exc}."
+            ) from None
+        variable.value = value
+        variable.origin = "env"
+
+
 def set_values(variables: dict[str, Variable], overrides: Mapping[str, Any]) -> None:
     """``-var`` values (jobspec2 ``collectInputVariableValues``, ``Strict``: an undeclared
     name is an error)."""
@@ -206,8 +233,6 @@ def set_values(variables: dict[str, Variable], overrides: Mapping[str, Any]) -> 
             )
         value = given
         if isinstance(given, str) and not is_primitive_type(_effective_type(variable)):
-            from .hcl_body import parse_expression
-
             src, expr = parse_expression(given, f"<value for var.{name} from arguments>")
             value = evaluate(expr, closed_scope(src))
         kind = _effective_type(variable)

@@ -17,10 +17,13 @@ from ..core.implied import apply_registration_hooks
 from ..core.jobvalidate import validate_job
 from .detect import Detected, Kind, detect
 from .files import MappedText
-from .hcl_job import job_from_hcl
 from .job_json import job_from_api, jobs_from_api
 from .node_decode import decode_nodes
 from .node_json import NodeLoad, nodes_from_api
+from .node_records import decode_records
+
+ENV_VAR_PREFIX = "NOMAD_VAR_"
+"""Environment variables that set a jobspec's variables (jobspec2 ``VarEnvPrefix``)."""
 
 
 def load_jobs(
@@ -28,46 +31,57 @@ def load_jobs(
     overrides: Mapping[str, Any] | None = None,
     *,
     var_files: Sequence[str | Path] = (),
+    env: Mapping[str, str] | None = None,
 ) -> list[Job]:
     """Every job in a jobspec (HCL, one job) or job JSON (one object or an array).
 
-    ``overrides`` and ``var_files`` set a jobspec's variables as ``-var`` and ``-var-file``
-    do. Parsed jobs are cached per (file, modification time, overrides), so what-ifs and sweeps
-    that reload a scenario do not parse its jobspecs again; treat the jobs as read-only.
+    ``env``, ``var_files`` and ``overrides`` set a jobspec's variables as ``NOMAD_VAR_*``,
+    ``-var-file`` and ``-var`` do (the CLI passes its environment; the library reads none
+    unless given). Parsed jobs are cached per (file, modification time, overrides, env), so
+    what-ifs and sweeps that reload a scenario do not parse its jobspecs again; treat the
+    jobs as read-only.
     """
+    env_vars = {k: v for k, v in (env or {}).items() if k.startswith(ENV_VAR_PREFIX)}
     if var_files:
-        return _load_jobs(path, overrides, var_files)
+        return _load_jobs(path, overrides, var_files, env_vars)
     try:
         stat = Path(path).stat()
     except OSError:
-        return _load_jobs(path, overrides)
-    key = json.dumps(overrides, sort_keys=True, default=str) if overrides else None
+        return _load_jobs(path, overrides, (), env_vars)
+    key = json.dumps([overrides, env_vars], sort_keys=True, default=str)
     return list(_cached_jobs(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, key))
 
 
 @lru_cache(maxsize=256)
-def _cached_jobs(path: str, _mtime: int, _size: int, overrides: str | None) -> tuple[Job, ...]:
-    return tuple(_load_jobs(path, json.loads(overrides) if overrides else None))
+def _cached_jobs(path: str, _mtime: int, _size: int, key: str) -> tuple[Job, ...]:
+    overrides, env = json.loads(key)
+    return tuple(_load_jobs(path, overrides, (), env))
 
 
 def _load_jobs(
     path: str | Path,
     overrides: Mapping[str, Any] | None,
     var_files: Sequence[str | Path] = (),
+    env: Mapping[str, str] | None = None,
 ) -> list[Job]:
     """Read, register (Nomad's mutators), then validate, in the order ``Job.Register`` does."""
     found = detect(path)
     return [
         check_job(registered(job, found.source), found.source)
-        for job in _read_jobs(found, overrides, var_files)
+        for job in _read_jobs(found, overrides, var_files, env)
     ]
 
 
 def _read_jobs(
-    found: Detected, overrides: Mapping[str, Any] | None, var_files: Sequence[str | Path]
+    found: Detected,
+    overrides: Mapping[str, Any] | None,
+    var_files: Sequence[str | Path],
+    env: Mapping[str, str] | None,
 ) -> list[Job]:
     if found.kind is Kind.HCL_JOB:
-        return [job_from_hcl(found.source, overrides, found.data, var_files)]
+        from .hcl_job import job_from_hcl  # the HCL machinery only for HCL jobspecs
+
+        return [job_from_hcl(found.source, overrides, found.data, var_files, env)]
     if overrides or var_files:
         raise InputError("variables can only be set for HCL jobspecs", source=found.source)
     if found.kind is Kind.JOB:
@@ -106,9 +120,10 @@ def load_job(
     overrides: Mapping[str, Any] | None = None,
     *,
     var_files: Sequence[str | Path] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Job:
     """Exactly one job from an HCL jobspec or job JSON."""
-    jobs = load_jobs(path, overrides, var_files=var_files)
+    jobs = load_jobs(path, overrides, var_files=var_files, env=env)
     if len(jobs) != 1:
         raise InputError(f"expected one job, found {len(jobs)}; use load_jobs", source=path)
     return jobs[0]
@@ -129,6 +144,21 @@ def load_nodes(path: str | Path) -> NodeLoad:
         if nodes is not None and not limits.NODES.exceeded(len(nodes)):
             return NodeLoad(nodes)
     return load_nodes_validated(path)
+
+
+def load_node_records(path: str | Path) -> NodeLoad:
+    """``load_nodes`` for the engine: full nodes in Nomad's API shape as node records
+    (``sim.io.node_records``: decoded in C, no pydantic object per node), anything else
+    through ``load_nodes``, which reads, warns and words every error as always."""
+    mapped = None if str(path).endswith(".tpl") else MappedText.open(path)
+    if mapped is not None:
+        try:
+            records = decode_records(mapped.data, mapped.release)
+        finally:
+            mapped.close()
+        if records is not None and not limits.NODES.exceeded(len(records)):
+            return NodeLoad(records)
+    return load_nodes(path)
 
 
 def load_nodes_validated(path: str | Path) -> NodeLoad:

@@ -19,6 +19,7 @@ from models import DeviceAttribute, Node
 from ..core.errors import InputError
 from .detect import NODE_CAPTURE_RECIPE
 from .node_decode import decode_nodes
+from .node_records import decode_records
 from .pydantic_errors import input_error
 
 
@@ -55,16 +56,20 @@ def nodes_from_api(items: list[Any], source: str | Path, *, stubs: bool = False)
     return NodeLoad(nodes, [stub_warning(source, len(nodes))] if stubs else [])
 
 
-def nodes_from_document(text: str, member: str, items: list[Any], source: str | Path) -> NodeLoad:
+def nodes_from_document(
+    text: str, member: str, items: list[Any], source: str | Path, *, records: bool = False
+) -> NodeLoad:
     """The nodes of ``member`` of a JSON object document (a snapshot's ``Nodes``), whose
-    parsed form is ``items``: the bulk path on the member's raw JSON when it takes them,
-    else ``nodes_from_api`` on ``items``, which decides and words any error."""
+    parsed form is ``items``: the bulk path on the member's raw JSON when it takes them
+    (node records with ``records``, else pydantic Nodes), else ``nodes_from_api`` on
+    ``items``, which decides and words any error."""
     try:
         document: Any = msgspec.json.decode(text, type=_member_struct(member))
         raw = document.value
     except (msgspec.DecodeError, msgspec.ValidationError):
         raw = None
-    nodes = decode_nodes(memoryview(raw)) if raw is not None else None
+    decode = decode_records if records else decode_nodes
+    nodes = decode(memoryview(raw)) if raw is not None else None
     return NodeLoad(nodes) if nodes is not None else nodes_from_api(items, source)
 
 

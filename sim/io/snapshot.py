@@ -42,8 +42,10 @@ def is_terminal(alloc: dict[str, Any]) -> bool:
     )
 
 
-def load_snapshot(path: str | Path) -> ResolvedScenario:
-    """A snapshot as a resolved scenario: nodes, the jobs Nomad would place, running allocs."""
+def load_snapshot(path: str | Path, *, records: bool = False) -> ResolvedScenario:
+    """A snapshot as a resolved scenario: nodes, the jobs Nomad would place, running allocs;
+    with ``records`` the nodes are node records (``sim.io.node_records``), as the CLI reads
+    them, else pydantic Nodes."""
     path = Path(path)
     text = read_text(path)
     data = parse_json(text, path)
@@ -57,7 +59,7 @@ def load_snapshot(path: str | Path) -> ResolvedScenario:
         if not isinstance(data.get(key), list):
             raise InputError(f"{key} must be a JSON array", path)
     warnings: list[str] = []
-    loaded = nodes_from_document(text, "Nodes", data["Nodes"], path)
+    loaded = nodes_from_document(text, "Nodes", data["Nodes"], path, records=records)
     warnings.extend(loaded.warnings)
     jobs, job_ids = _jobs(data["Jobs"], path, warnings)
     allocations = _allocations(data["Allocations"], job_ids, loaded.nodes, path, warnings)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import overload
 
 import numpy as np
@@ -202,7 +203,7 @@ class NodeCapacity:
         few hundred distinct shapes, read once each, then gathered.
         """
         nodes = list(nodes)
-        codes, distinct = intern(list(map(_capacity_key, nodes)))
+        codes, distinct = intern(_capacity_keys(nodes))
         first = first_positions(codes, len(distinct))
         entries = [_capacity_entry(nodes[i]) for i in first.tolist()]
         numbers = np.array([e[0] for e in entries], dtype=float).reshape(-1, 5)[codes]
@@ -224,25 +225,34 @@ class NodeCapacity:
 _NO_PORTS: frozenset[int] = frozenset()
 
 
-def _capacity_key(node: Node) -> tuple:
-    """Exactly the fields ``_capacity_entry`` reads, as a hashable value."""
-    res, rsv = node.node_resources, node.reserved_resources
-    cpu, held = res.cpu, rsv.cpu
-    return (
-        cpu.cpu_shares,
-        cpu.total_cpu_cores,
-        tuple(cpu.reservable_cpu_cores),
-        res.memory.memory_mb,
-        res.disk.disk_mb,
-        res.min_dynamic_port,
-        res.max_dynamic_port,
-        held.cpu_shares,
-        tuple(held.reserved_cpu_cores),
-        rsv.memory.memory_mb,
-        rsv.disk.disk_mb,
-        rsv.networks.reserved_host_ports,
-        node.node_max_allocs,
+_CAPACITY_FIELDS = tuple(
+    (attrgetter(path), path.endswith(("reservable_cpu_cores", "reserved_cpu_cores")))
+    for path in (
+        "node_resources.cpu.cpu_shares",
+        "node_resources.cpu.total_cpu_cores",
+        "node_resources.cpu.reservable_cpu_cores",
+        "node_resources.memory.memory_mb",
+        "node_resources.disk.disk_mb",
+        "node_resources.min_dynamic_port",
+        "node_resources.max_dynamic_port",
+        "reserved_resources.cpu.cpu_shares",
+        "reserved_resources.cpu.reserved_cpu_cores",
+        "reserved_resources.memory.memory_mb",
+        "reserved_resources.disk.disk_mb",
+        "reserved_resources.networks.reserved_host_ports",
+        "node_max_allocs",
     )
+)
+
+
+def _capacity_keys(nodes: list[Node]) -> list[tuple]:
+    """Per node, exactly the fields ``_capacity_entry`` reads, as a hashable value (lists as
+    tuples); read field by field in C-level passes, not node by node."""
+    columns = [
+        map(tuple, map(read, nodes)) if is_list else map(read, nodes)
+        for read, is_list in _CAPACITY_FIELDS
+    ]
+    return list(zip(*columns))
 
 
 def _capacity_entry(

@@ -27,13 +27,13 @@ from math import comb
 import numpy as np
 
 from ..core.errors import InputError
+from ..core.limits import MAX_FAILURE_SETS
 from ..core.nodetable import NodeTable, intern
 from ..core.nomad_text import format_task_group_failure
 from ..io import ResolvedScenario
 from ..placement import ExistingAlloc, simulate
 from .cluster import SYSTEM_TYPES, Cluster, cannot_start, current_cluster, failure_reason
 
-MAX_FAILURE_SETS = 1000  # lose=2 then covers up to 45 domain values
 DOMAIN_TARGETS = {
     "node": "${node.unique.name}",
     "datacenter": "${node.datacenter}",

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..core.limits import SMALL_CLUSTER
 from ..explain import ClassExplanation, explain_group, table_class_labels
 from ..graph import group_class_graph
 from ..io import ResolvedScenario
@@ -43,9 +44,6 @@ from ..whatif import (
     sweep,
 )
 
-SMALL_CLUSTER = 200
-"""Nodes up to which capacity (every group), resilience (per node) and the sweep run by
-default; each re-runs the scheduler many times."""
 MAX_WHY_NOT_GROUPS = 25
 """Blocked or at-risk groups given a why-not table; the rest are listed by name."""
 WHY_NOT_CLASS_BUDGET = 600

@@ -148,3 +148,22 @@ def test_job_without_nodes_is_an_input_error(cli):
 def test_diff_with_both_job_and_nodes_has_nothing_to_compare(cli, node_json: Path):
     result = cli("diff", DEFAULT, DEFAULT, "--nodes", node_json, "--job", JOBS / "grafana.nomad")
     assert "not both" in one_error_line(result)
+
+
+def test_job_files_read_nomad_var_environment_variables(
+    cli, node_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """``--job`` reads a jobspec as ``nomad job run`` does: NOMAD_VAR_* sets its variables."""
+    job = tmp_path / "web.nomad.hcl"
+    job.write_text(
+        'variable "n" {\n  type = number\n}\n'
+        'job "web" {\n  datacenters = ["*"]\n  group "web" {\n    count = var.n\n'
+        '    task "web" {\n      driver = "docker"\n      config { image = "nginx" }\n'
+        "      resources {\n        cpu = 50\n        memory = 32\n      }\n    }\n  }\n}\n"
+    )
+    unset = cli("check", "--nodes", node_json, "--job", job)
+    assert unset.exit_code == 2 and 'Unset variable "n"' in unset.output
+    monkeypatch.setenv("NOMAD_VAR_n", "3")
+    result = cli("check", "--nodes", node_json, "--job", job, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["Jobs"][0]["Groups"][0]["Count"] == 3

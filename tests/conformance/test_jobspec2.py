@@ -4,8 +4,8 @@ locals, functions, dynamic blocks, env/meta and undefined variables, through ``s
 ``load_job`` also runs Nomad's ``Job.Validate``, which the parse tests do not: where a test's
 job has no group, a minimal one (``group "g" { task "t" { driver = "docker" } }``) is added and
 the assertions stay the test's own. ``ParseConfig.ArgVars`` are ``load_job``'s overrides;
-``VarFiles`` its ``var_files``. ``AllowFS`` is on, as in Nomad's CLI (command/helpers.go). The
-environment subtest (``NOMAD_VAR_*``) is not transcribed: ``load_job`` does not read it.
+``VarFiles`` its ``var_files``, ``Envs`` its ``env``. ``AllowFS`` is on, as in Nomad's CLI
+(command/helpers.go).
 """
 
 from __future__ import annotations
@@ -73,6 +73,35 @@ def test_variables_set_via_var_args(tmp_path: Path) -> None:
     job = _job(tmp_path, VARIABLES_DEFAULTS, {"dc_var": "set_dc", "region_var": "set_region"})
     assert job.datacenters == ["set_dc"]
     assert job.region == "set_region"
+
+
+def test_variables_set_via_envvars(tmp_path: Path) -> None:
+    """TestParse_VariablesDefaultsAndSet: set via envvars (other variables are ignored)."""
+    path = tmp_path / "input.hcl"
+    path.write_text(VARIABLES_DEFAULTS)
+    env = {
+        "NOMAD_VAR_dc_var": "set_dc",
+        "NOMAD_VAR_region_var": "set_region",
+        "GOPATH": "/Users/jrasell/go",
+        "NOMAD_VAR_count ": " 13",
+        "NOMAD_VAR_": "13",
+    }
+    job = load_job(path, env=env)
+    assert job.datacenters == ["set_dc"]
+    assert job.region == "set_region"
+
+
+def test_env_then_var_files_then_var_args(tmp_path: Path) -> None:
+    """TestParseWithConfigEx's precedence: -var overrides a var file, which overrides env."""
+    var_file = tmp_path / "vars.hcl"
+    var_file.write_text('dc_var = "file_dc"')
+    path = tmp_path / "input.hcl"
+    path.write_text(VARIABLES_DEFAULTS)
+    env = {"NOMAD_VAR_dc_var": "env_dc", "NOMAD_VAR_region_var": "seattle"}
+    job = load_job(path, {"region_var": "philly"}, var_files=[var_file], env=env)
+    assert job.datacenters == ["file_dc"]
+    assert job.region == "philly"
+    assert load_job(path, var_files=[var_file], env=env).region == "seattle"
 
 
 def test_variables_set_via_var_files(tmp_path: Path) -> None:

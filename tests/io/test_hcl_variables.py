@@ -293,3 +293,19 @@ def test_var_files_are_typed_checked_and_overridden_by_var_values(write) -> None
         hcl_to_api(path, var_files=[write("decl.vars.hcl", 'variable "x" {}\n')])
     with pytest.raises(InputError, match="Invalid value for variable"):
         hcl_to_api(path, var_files=[write("typed.vars.hcl", 'count = "many"\n')])
+
+
+def test_env_values_are_parsed_as_hcl_for_collections_and_converted(tmp_path) -> None:
+    """``NOMAD_VAR_*``: a list variable's value is an HCL expression, a number is converted,
+    and a value of the wrong type is refused naming the variable."""
+    path = tmp_path / "web.nomad.hcl"
+    path.write_text(
+        'variable "dcs" {\n  type = list(string)\n  default = ["dc1"]\n}\n'
+        'variable "n" {\n  type = number\n  default = 1\n}\n'
+        'job "web" {\n  datacenters = var.dcs\n  group "g" {\n    count = var.n\n'
+        '    task "t" {\n      driver = "docker"\n    }\n  }\n}\n'
+    )
+    job = load_job(path, env={"NOMAD_VAR_dcs": '["a", "b"]', "NOMAD_VAR_n": "3"})
+    assert (job.datacenters, job.task_groups[0].count) == (["a", "b"], 3)
+    with pytest.raises(InputError, match="The value for n is not compatible"):
+        load_job(path, env={"NOMAD_VAR_n": "abc"})

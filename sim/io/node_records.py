@@ -1,0 +1,231 @@
+"""Node JSON decoded straight into read-only node records, with no Python code per node.
+
+A record answers every attribute of the pydantic model it mirrors (``node.attributes``,
+``node.node_resources.cpu.cpu_shares``, ``node.ready()``, a device attribute's ``value``) with
+the value the model would hold, so the engine reads records and models alike. The record
+types are derived from the models field by field (as ``sim.io.node_decode``'s wire structs
+are, under the same rules): msgspec decodes and type-checks them in C and skips every key no
+model field names. That is the whole cost of a node; building the pydantic object tree costs
+several times more, and at 100,000 nodes is most of a ``check``.
+
+``null`` means unset, as in the models: each field is stored as decoded (``None`` when absent
+or null) and read through a property that gives the model's default instead, filled in on
+first read. Whatever the records do not take exactly as the models would (another spelling,
+a number in a string, a pre-0.9 node, a stub, a job, a repeated ID) makes ``decode_records``
+return ``None``; the caller then reads the file through the pydantic path, which decides and
+words any error. ``sim.load_nodes`` keeps returning pydantic Nodes (``as_model`` turns a
+record into one); the CLI reads records.
+
+Records are read-only like loaded nodes, with one exception the what-if edits need:
+``model_copy(update=...)`` gives a changed copy, as the model's does.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, Union
+
+import msgspec
+from pydantic import BaseModel
+
+from models import Node
+from models.base import NomadModel
+from models.node import NodeResources
+
+from ..core.gcpause import gc_paused
+from .node_decode import (
+    _NOT_NODE_KEYS,
+    _REFUSED,
+    _accepted_names,
+    _check_validators,
+    _refuse,
+)
+
+# Fields whose absence declines a file (a stub, a pre-0.9 node): ``None`` when absent.
+_REQUIRED = {(Node, "id"), (Node, "node_resources")}
+
+
+def _lazy_default(raw: str, factory: Callable[[], Any]) -> property:
+    """A list or map field: the decoded value, or (absent or ``null``) a fresh default,
+    stored on first read so that repeated reads give the same object."""
+
+    def read(self: Any) -> Any:
+        value = getattr(self, raw)
+        if value is None:
+            value = factory()
+            setattr(self, raw, value)
+        return value
+
+    return property(read)
+
+
+def _model_copy(self: Any, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
+    """``BaseModel.model_copy``: a (deep) copy with the ``update`` fields replaced, unvalidated."""
+    out = copy.deepcopy(self) if deep else copy.copy(self)
+    for name, value in (update or {}).items():
+        setattr(out, self.__stored_as__.get(name, name), value)
+    return out
+
+
+def _model_methods(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's own public methods and properties (``Node.ready``, ``DeviceAttribute.value``):
+    they read fields by name, so they read a record as well."""
+    return {
+        name: member
+        for name, member in vars(model).items()
+        if not name.startswith("_") and (inspect.isfunction(member) or isinstance(member, property))
+    }
+
+
+class _RecordPlanner:
+    """Record struct types for the node models, derived from their fields.
+
+    How a field is stored follows what Nomad's JSON (Go's encoding) can hold in it:
+    - a string, number or bool is never ``null``: a plain attribute, the model's default when
+      absent; a ``null`` there declines the file (the pydantic path reads it);
+    - an optional field (default ``None``): a plain attribute, ``None`` when absent or null;
+    - a nested object (a Go struct value): a plain attribute, a default record when absent;
+    - a list or map is ``null`` whenever Go's slice or map is nil: stored as decoded under
+      ``_name`` and read through a property that gives an empty one instead.
+    Reads of the first three cost what a model's do; the engine's per-node loops read mostly
+    those.
+    """
+
+    def __init__(self) -> None:
+        self.records: dict[type[BaseModel], type[msgspec.Struct]] = {}
+        self.models: dict[type[msgspec.Struct], type[BaseModel]] = {}
+
+    def record(self, model: type[BaseModel]) -> type[msgspec.Struct]:
+        if model in self.records:
+            return self.records[model]
+        _check_validators(model)
+        fields: list[tuple[str, Any, Any]] = []
+        refused: list[tuple[str, Any, Any]] = []
+        stored_as: dict[str, str] = {}
+        namespace: dict[str, Any] = {**_model_methods(model), "model_copy": _model_copy}
+        for name, info in model.model_fields.items():
+            canonical, *others = _accepted_names(name, info)
+            wire = self._type(info.annotation)
+            factory: Any = info.default_factory  # node models' factories take no argument
+            origin = typing.get_origin(info.annotation)
+            if (model, name) in _REQUIRED:
+                fields.append((name, wire, msgspec.field(name=canonical, default=None)))
+            elif origin in (list, dict):
+                stored_as[name] = f"_{name}"
+                namespace[name] = _lazy_default(stored_as[name], factory)
+                field = msgspec.field(name=canonical, default=None)
+                fields.append((stored_as[name], wire | None, field))
+            elif factory is not None:  # a nested model
+                fields.append((name, wire, msgspec.field(name=canonical, default_factory=wire)))
+            else:
+                fields.append((name, wire, msgspec.field(name=canonical, default=info.default)))
+            refused += [
+                (f"other_{name}_{i}", _REFUSED, msgspec.field(name=other, default=msgspec.UNSET))
+                for i, other in enumerate(others)
+            ]
+        if model is Node:
+            refused += [
+                (f"not_node_{i}", _REFUSED, msgspec.field(name=key, default=msgspec.UNSET))
+                for i, key in enumerate(_NOT_NODE_KEYS)
+            ]
+        namespace["__stored_as__"] = stored_as
+        record = msgspec.defstruct(
+            f"{model.__name__}Record",
+            fields + refused,
+            kw_only=True,
+            namespace=namespace,
+            gc=False,  # acyclic: the collector need not track (or rescan) a million records
+        )
+        self.records[model] = record
+        self.models[record] = model
+        return record
+
+    def _type(self, annotation: Any) -> Any:
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, NomadModel):
+            return self.record(annotation)
+        if annotation in (str, int, float, bool) or annotation is Any:
+            return annotation
+        if origin in (Union, types.UnionType):
+            parts = [a for a in args if a is not type(None)]
+            if len(parts) != 1:
+                raise TypeError(f"no fast-path rule for {annotation}")
+            return self._type(parts[0]) | None
+        if origin is list:
+            return types.GenericAlias(list, (self._type(args[0]),))
+        if origin is dict and args[0] is str:
+            return types.GenericAlias(dict, (str, self._type(args[1])))
+        raise TypeError(f"no fast-path rule for {annotation}")
+
+
+_PLANNER = _RecordPlanner()
+NodeRecord = _PLANNER.record(Node)
+
+
+_EMPTY_RESOURCES = _PLANNER.records[NodeResources]()
+_DECODER = msgspec.json.Decoder(NodeRecord, dec_hook=_refuse)
+_SPLITTER = msgspec.json.Decoder(list[msgspec.Raw])
+_RELEASE_EVERY = 1 << 25
+
+
+def decode_records(
+    data: bytes | memoryview, release: Callable[[int], None] | None = None
+) -> list[Any] | None:
+    """Node records from node JSON (one full node or an array of them), or ``None`` when it
+    is not plainly full nodes in Nomad's API shape (the pydantic path then reads it).
+
+    An array is split into raw nodes first and decoded node by node; ``release(n)`` is told,
+    every 32 MB, that fewer than the first ``n`` bytes of ``data`` are needed again (a memory
+    map hands those pages back), so the file is never resident whole beside its records.
+    """
+    head = bytes(data[:64]).lstrip()
+    try:
+        raws = _SPLITTER.decode(data) if head.startswith(b"[") else [data]
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
+    with gc_paused():
+        records = _decode_each(raws, release)
+    if records is None or not all(map(_plainly_full_node, records)):
+        return None
+    if len({r.id for r in records}) != len(records):
+        return None  # a repeated ID: the pydantic path names both nodes
+    for record in records:
+        if record.node_pool == "":  # Node.Canonicalize: no pool means "default"
+            record.node_pool = "default"
+    return records
+
+
+def _decode_each(raws: list[Any], release: Callable[[int], None] | None) -> list[Any] | None:
+    decode = _DECODER.decode
+    records = []
+    consumed = released = 0
+    try:
+        for i, raw in enumerate(raws):
+            raws[i] = None
+            records.append(decode(raw))
+            consumed += len(raw)
+            if release is not None and consumed - released > _RELEASE_EVERY:
+                release(released := consumed)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
+    return records
+
+
+def _plainly_full_node(record: Any) -> bool:
+    """A full node for ``sim.io.detect`` (not a stub), with no pre-0.9 resources to convert."""
+    return (
+        record.id is not None
+        and record.node_resources is not None
+        and record.node_resources != _EMPTY_RESOURCES
+        and len(record._attributes or ()) > 1
+    )
+
+
+def as_model(record: Any) -> Any:
+    """The pydantic model a record stands for, as ``model_validate`` builds it from the JSON."""
+    model = _PLANNER.models[type(record)]
+    return model.model_validate(msgspec.to_builtins(record))
