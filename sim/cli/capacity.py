@@ -179,16 +179,12 @@ def resilience_command(
         raise typer.Exit(EXIT_UNPLACEABLE)
 
 
-def _amount(value: float, dim: str) -> str:
-    return f"{value:,.0f}" if dim in ("cpu", "memory", "disk") else f"{value:g}"
-
-
 @app.command(name="headroom")
 @cluster_options()
 def headroom_command(cluster: Cluster, plot: Plot = None) -> None:
     """Allocated vs capacity per datacenter, pool and class, and the largest ask that fits."""
     from ..planning import current_cluster, headroom_of
-    from ..planning.headroom import DIMENSIONS, UNITS
+    from ..planning.headroom import UNITS, HeadroomRow, use_cell
 
     if plot is not None:
         image_path(plot)
@@ -196,19 +192,11 @@ def headroom_command(cluster: Cluster, plot: Plot = None) -> None:
     if cluster.fmt is OutputFormat.json:
         typer.echo(to_json([r.to_json() for r in rows]))
     else:
-        dims = [d for d in DIMENSIONS if any(r.use[d].capacity for r in rows)]
+        dims = HeadroomRow.dimensions(rows)
         header = ["SCOPE", "VALUE", "NODES"] + [
             f"{d.upper()} {UNITS[d]} USED/CAP (LARGEST FIT)" for d in dims
         ]
-        body = [
-            [r.scope, r.value, r.nodes]
-            + [
-                f"{_amount(r.use[d].allocated, d)}/{_amount(r.use[d].capacity, d)} "
-                f"{100 * r.use[d].used_share:.0f}% ({_amount(r.use[d].largest_free, d)})"
-                for d in dims
-            ]
-            for r in rows
-        ]
+        body = [[r.scope, r.value, r.nodes] + [use_cell(r.use[d], d) for d in dims] for r in rows]
         typer.echo(table(cluster.fmt, header, body))
     if plot is not None:
         from ..planning.plots import plot_headroom

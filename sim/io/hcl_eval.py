@@ -29,6 +29,7 @@ from .hcl_values import (
     type_name,
     values_equal,
 )
+from .interpolate import closing_brace
 
 
 @dataclass
@@ -683,7 +684,7 @@ def _template_tree(body: str) -> tuple[str, Tree]:
             i += 3
             continue
         if body.startswith(("${", "%{"), i):
-            end = _closing_brace(body, i + 2)
+            end = closing_brace(body, i + 2)
             if end is not None:
                 pieces.append(body[i : end + 1])
                 i = end + 1
@@ -700,28 +701,6 @@ def _template_tree(body: str) -> tuple[str, Tree]:
         raise HclError(f"Invalid heredoc template: {str(exc).splitlines()[0]}") from None
     attribute = next(tree.find_data("attribute"))
     return src, _trees(_trees(attribute)[-1])[0]
-
-
-def _closing_brace(text: str, start: int) -> int | None:
-    """Index of the ``}`` closing a template sequence, skipping nested braces and strings."""
-    depth, i, quoted = 0, start, False
-    while i < len(text):
-        char = text[i]
-        if quoted:
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return i
-            depth -= 1
-        i += 1
-    return None
 
 
 _HANDLERS: dict[str, Callable[[Tree, Scope], Any]] = {

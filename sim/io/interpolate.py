@@ -44,7 +44,7 @@ def _split(text: str) -> list[str | _Interpolation]:
         if text.startswith(("$${", "%%{"), i):
             literal.append(text[i + 1 : i + 3])
             i += 3
-        elif text.startswith("${", i) and (end := _closing_brace(text, i + 2)) is not None:
+        elif text.startswith("${", i) and (end := closing_brace(text, i + 2)) is not None:
             if literal:
                 parts.append("".join(literal))
                 literal = []
@@ -58,8 +58,9 @@ def _split(text: str) -> list[str | _Interpolation]:
     return parts
 
 
-def _closing_brace(text: str, start: int) -> int | None:
-    """Index of the ``}`` closing an interpolation, skipping nested braces and quoted strings."""
+def closing_brace(text: str, start: int) -> int | None:
+    """Index of the ``}`` closing an interpolation or template sequence, skipping nested
+    braces and quoted strings (scenario interpolation and HCL heredoc templates alike)."""
     depth, i, quoted = 0, start, False
     while i < len(text):
         char = text[i]

@@ -44,12 +44,30 @@ class Use:
         return 1.0 - self.largest_free / self.free if self.free else 0.0
 
 
+def _amount(value: float, dim: str) -> str:
+    return f"{value:,.0f}" if dim in ("cpu", "memory", "disk") else f"{value:g}"
+
+
+def use_cell(use: Use, dim: str) -> str:
+    """``allocated/capacity share% (largest fit)``: one cell of the headroom table, the same in
+    the terminal and the report."""
+    return (
+        f"{_amount(use.allocated, dim)}/{_amount(use.capacity, dim)} "
+        f"{100 * use.used_share:.0f}% ({_amount(use.largest_free, dim)})"
+    )
+
+
 @dataclass
 class HeadroomRow:
     scope: str  # datacenter, node_pool, node_class or cluster
     value: str
     nodes: int
     use: dict[str, Use] = field(default_factory=dict)
+
+    @staticmethod
+    def dimensions(rows: list[HeadroomRow]) -> list[str]:
+        """The dimensions any of ``rows`` has capacity in: the columns worth showing."""
+        return [d for d in DIMENSIONS if any(r.use[d].capacity for r in rows)]
 
     def to_json(self) -> dict:
         return {

@@ -19,7 +19,7 @@ import networkx as nx
 
 from ..core.outfile import write_whole
 from ..placement import PlacementPlan
-from ..planning.headroom import DIMENSIONS, UNITS
+from ..planning.headroom import UNITS, HeadroomRow, use_cell
 from ..whatif import GroupResult, ScenarioRun
 from .content import Content, WhyNot
 from .pictures import (
@@ -118,26 +118,14 @@ def state(group: GroupResult | None) -> str:
     return f"{group.status} {group.placed}/{group.count}"
 
 
-def _amount(value: float, dim: str) -> str:
-    return f"{value:,.0f}" if dim in ("cpu", "memory", "disk") else f"{value:g}"
-
-
 def headroom_cells(content: Content) -> tuple[list[str], list[list[Any]]]:
     """The headroom table as ``nomad-sim headroom`` prints it."""
     rows = content.headroom
-    dims = [d for d in DIMENSIONS if any(r.use[d].capacity for r in rows)]
+    dims = HeadroomRow.dimensions(rows)
     header = ["scope", "value", "nodes"] + [
         f"{d}{'' if UNITS[d] == d else ' ' + UNITS[d]} used/capacity (largest fit)" for d in dims
     ]
-    body = [
-        [r.scope, r.value, r.nodes]
-        + [
-            f"{_amount(r.use[d].allocated, d)}/{_amount(r.use[d].capacity, d)} "
-            f"{100 * r.use[d].used_share:.0f}% ({_amount(r.use[d].largest_free, d)})"
-            for d in dims
-        ]
-        for r in rows
-    ]
+    body = [[r.scope, r.value, r.nodes] + [use_cell(r.use[d], d) for d in dims] for r in rows]
     return header, body
 
 
