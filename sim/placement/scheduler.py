@@ -313,6 +313,14 @@ def _retry_with_preemption(
         outcome.evictions[k] = evict(world, retry.found, choice.node, name)
     if retry.preemption_scores:
         outcome.preemption_scores[k] = retry.preemption_scores
+    _place_choice(world, state, outcome, index, choice)
+    return True
+
+
+def _place_choice(
+    world: World, state: GroupState, outcome: GroupOutcome, index: int, choice: Choice
+) -> None:
+    """Commit what a Select chose, with its score, metadata and counters."""
     _place(
         world,
         state,
@@ -325,7 +333,6 @@ def _retry_with_preemption(
         choice.top,
         choice.misses,
     )
-    return True
 
 
 def _place_evicting(
@@ -453,18 +460,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 exhaust_resources(metric, state.ask)
                 outcome.failed = metric
                 continue
-            _place(
-                world,
-                state,
-                outcome,
-                index,
-                choice.node,
-                choice.score,
-                choice.parts,
-                choice.nodes_evaluated,
-                choice.top,
-                choice.misses,
-            )
+            _place_choice(world, state, outcome, index, choice)
         state.settle()
         if job_cache is not None:
             job_cache.learn(order, start, cursor.pulls - first_pull)
