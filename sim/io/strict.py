@@ -8,6 +8,7 @@ hand, so there a key the model does not know is a typo, reported with the closes
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
 from typing import Any
@@ -25,12 +26,26 @@ def unknown_key(model: type[BaseModel], data: Any) -> tuple[tuple[Any, ...], str
     return _walk(model, data, ())
 
 
+_Shape = tuple[type[BaseModel] | None, Any, tuple[Any, ...]]
+# Shapes by annotation identity (some annotations are unhashable); the annotation is kept in
+# the entry so that its id cannot be reused. A scenario's node templates repeat the same few
+# model fields thousands of times.
+_SHAPES: dict[int, tuple[Any, _Shape]] = {}
+
+
+def _shape(annotation: Any) -> _Shape:
+    """(model, origin, args) of an annotation, worked out once per annotation."""
+    entry = _SHAPES.get(id(annotation))
+    if entry is None or entry[0] is not annotation:
+        shape = (_model_of(annotation), typing.get_origin(annotation), typing.get_args(annotation))
+        entry = _SHAPES[id(annotation)] = (annotation, shape)
+    return entry[1]
+
+
 def _walk(annotation: Any, data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str] | None:
-    model = _model_of(annotation)
+    model, origin, args = _shape(annotation)
     if model is not None and isinstance(data, dict):
         return _walk_model(model, data, loc)
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
     if origin in (list, tuple) and args and isinstance(data, list):
         for i, item in enumerate(data):
             found = _walk(args[0], item, (*loc, i))
@@ -62,6 +77,7 @@ def _walk_model(
     return None
 
 
+@functools.cache
 def _accepted_names(model: type[BaseModel]) -> dict[str, str]:
     """Every spelling of every field (name, alias, validation aliases) → the field name."""
     names: dict[str, str] = {}

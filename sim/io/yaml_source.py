@@ -63,8 +63,10 @@ def parse_yaml(text: str, source: str | Path) -> YamlDocument:
 
 
 def _refuse_repeated_keys(root: yaml.Node | None, source: str | Path) -> None:
-    """Every mapping's keys are distinct; each node is visited once (aliases share nodes)."""
-    stack = [root] if root is not None else []
+    """Every mapping's keys are distinct; each node is visited once (aliases share nodes).
+    Scalars are never pushed (they hold no keys), and a mapping is looked at key by key only
+    when its keys are not all distinct."""
+    stack = [root] if isinstance(root, (yaml.MappingNode, yaml.SequenceNode)) else []
     seen: set[int] = set()
     while stack:
         node = stack.pop()
@@ -72,19 +74,33 @@ def _refuse_repeated_keys(root: yaml.Node | None, source: str | Path) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            first: dict[tuple[str, str], int] = {}
+            keys = [
+                (key.tag, key.value)
+                for key, _ in node.value
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<"
+            ]
+            if len(set(keys)) != len(keys):
+                _refuse_repeated_key(node, source)
             for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
-                    line = key.start_mark.line + 1
-                    if (key.tag, key.value) in first:
-                        raise InputError(
-                            f"duplicate key {key.value!r} (first given on line "
-                            f"{first[key.tag, key.value]})",
-                            source,
-                            line,
-                        )
-                    first[key.tag, key.value] = line
-                stack.append(key)
-                stack.append(value)
+                if not isinstance(key, yaml.ScalarNode):
+                    stack.append(key)
+                if not isinstance(value, yaml.ScalarNode):
+                    stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend(v for v in node.value if not isinstance(v, yaml.ScalarNode))
+
+
+def _refuse_repeated_key(node: yaml.MappingNode, source: str | Path) -> None:
+    """The first repeated key of a mapping, with the line where it was first given."""
+    first: dict[tuple[str, str], int] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+            line = key.start_mark.line + 1
+            if (key.tag, key.value) in first:
+                raise InputError(
+                    f"duplicate key {key.value!r} (first given on line "
+                    f"{first[key.tag, key.value]})",
+                    source,
+                    line,
+                )
+            first[key.tag, key.value] = line
