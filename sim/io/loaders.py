@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -135,30 +135,32 @@ def load_nodes(path: str | Path) -> NodeLoad:
     Full nodes in Nomad's API shape take the bulk path (``sim.io.node_decode``); anything
     else, including every malformed file, goes through detection and ``Node.model_validate``.
     """
-    mapped = None if str(path).endswith(".tpl") else MappedText.open(path)
-    if mapped is not None:
-        try:
-            nodes = decode_nodes(mapped.data, mapped.release)
-        finally:
-            mapped.close()
-        if nodes is not None and not limits.NODES.exceeded(len(nodes)):
-            return NodeLoad(nodes)
-    return load_nodes_validated(path)
+    return _bulk(path, decode_nodes) or load_nodes_validated(path)
 
 
 def load_node_records(path: str | Path) -> NodeLoad:
     """``load_nodes`` for the engine: full nodes in Nomad's API shape as node records
     (``sim.io.node_records``: decoded in C, no pydantic object per node), anything else
     through ``load_nodes``, which reads, warns and words every error as always."""
+    return _bulk(path, decode_records) or load_nodes(path)
+
+
+BulkDecoder = Callable[[bytes | memoryview, Callable[[int], None] | None], list[Any] | None]
+
+
+def _bulk(path: str | Path, decode: BulkDecoder) -> NodeLoad | None:
+    """The nodes of a full node JSON file through a bulk ``decode`` (given the mapped bytes and
+    a release callback), or None where that path declines or the node limit is passed."""
     mapped = None if str(path).endswith(".tpl") else MappedText.open(path)
-    if mapped is not None:
-        try:
-            records = decode_records(mapped.data, mapped.release)
-        finally:
-            mapped.close()
-        if records is not None and not limits.NODES.exceeded(len(records)):
-            return NodeLoad(records)
-    return load_nodes(path)
+    if mapped is None:
+        return None
+    try:
+        nodes = decode(mapped.data, mapped.release)
+    finally:
+        mapped.close()
+    if nodes is None or limits.NODES.exceeded(len(nodes)):
+        return None
+    return NodeLoad(nodes)
 
 
 def load_nodes_validated(path: str | Path) -> NodeLoad:
