@@ -275,7 +275,7 @@ def _map_parts(
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Per node, the map's class-shared and ``unique.*`` parts (``map_parts`` of a node
     record); a model's whole map serves as both."""
-    if all(hasattr(n, "map_parts") for n in nodes):
+    if all(hasattr(kind, "map_parts") for kind in set(map(type, nodes))):
         parts = [n.map_parts(name) for n in nodes]  # type: ignore[attr-defined]
         shared, unique = zip(*parts) if parts else ((), ())
         return list(shared), list(unique)

@@ -24,6 +24,7 @@ UNIQUE_PREFIX = "unique."
 _KEY = b'"unique.'
 _RUN = re.compile(rb'(?:"unique\.[^"\\]*"\s*:\s*"[^"\\]*"\s*,?\s*)+')
 _SPACE = b" \t\r\n"
+_BEFORE_KEY = b",{"
 _NO_KEYS: dict[str, str] = {}
 
 
@@ -67,14 +68,19 @@ class MapSplitter:
         if raw is None:
             return None
         data = bytes(raw)
+        start = data.find(_KEY)
         if b"\\" in data:  # an escape may spell any key: decode, then split
             return self._split_decoded(raw, data)
-        start = data.find(_KEY)
         if start < 0:
             if data == b"null":
                 return None
-            return SplitMap(raw, self._shared(data, data), _NO_KEYS)
-        run = _RUN.match(data, start) if _is_key(data, start) else None
+            shared = self._groups.get(data)
+            return SplitMap(raw, shared or self._shared(data, data), _NO_KEYS)
+        run = (
+            _RUN.match(data, start)
+            if data[start - 1] in _BEFORE_KEY or _is_key(data, start)
+            else None
+        )
         if run is None or data.find(_KEY, run.end()) >= 0:
             return self._split_decoded(raw, data)
         members = data[start : run.end()].rstrip(_SPACE).rstrip(b",")
@@ -83,7 +89,7 @@ class MapSplitter:
 
     def _shared(self, key: bytes, data: bytes) -> dict[str, str]:
         shared = self._groups.get(key)
-        if shared is None:
+        if not shared and key not in self._groups:
             whole = self._decode(data)
             shared = self._groups[key] = self._canonical(
                 {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
