@@ -89,7 +89,7 @@ class MapSplitter:
 
     def _shared(self, key: bytes, data: bytes) -> dict[str, str]:
         shared = self._groups.get(key)
-        if not shared and key not in self._groups:
+        if shared is None:
             whole = self._decode(data)
             shared = self._groups[key] = self._canonical(
                 {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
