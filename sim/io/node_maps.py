@@ -6,11 +6,12 @@ those starting ``unique.``; in a fleet the rest repeats from node to node. So th
 map is split: the bytes without the ``unique.*`` members group the nodes (one decoded dict
 per distinct group, shared), and only the ``unique.*`` members are decoded per node. Every
 byte is still decoded and type-checked once: a group's first node is decoded whole, the
-others' unique members on their own. The whole map, in its JSON order, is decoded from the
-raw bytes only when something reads it (``SplitMap.whole``).
+others' unique members on their own. The whole map, in its JSON order, is put together from
+the parts when something reads it (``SplitMap.whole``); the raw JSON is not kept.
 
 A map whose ``unique.*`` members are not one plain run (an escape anywhere, a non-string
-value, keys interleaved) is decoded whole and split in Python: slower, same result.
+value, keys interleaved, a repeated key) is decoded whole and split in Python: slower, same
+result.
 """
 
 from __future__ import annotations
@@ -26,24 +27,39 @@ _RUN = re.compile(rb'(?:"unique\.[^"\\]*"\s*:\s*"[^"\\]*"\s*,?\s*)+')
 _SPACE = b" \t\r\n"
 _BEFORE_KEY = b",{"
 _NO_KEYS: dict[str, str] = {}
+decode_map = msgspec.json.Decoder(dict[str, str]).decode
 
 
 class SplitMap:
-    """One node's map: its class-shared part, its ``unique.*`` part and its raw JSON."""
+    """One node's map in parts: ``shared`` (one object per distinct content, the class key),
+    ``unique`` (its ``unique.*`` members), and how to put the whole back in JSON order:
+    the group's members in order, the first ``before`` of them ahead of the unique ones."""
 
-    __slots__ = ("_whole", "raw", "shared", "unique")
-    decode = staticmethod(msgspec.json.Decoder(dict[str, str]).decode)
+    __slots__ = ("_whole", "before", "ordered", "shared", "unique")
 
-    def __init__(self, raw: Any, shared: dict[str, str], unique: dict[str, str]):
-        self.raw = raw
+    def __init__(
+        self,
+        shared: dict[str, str],
+        unique: dict[str, str],
+        ordered: dict[str, str],
+        before: int,
+        whole: dict[str, str] | None = None,
+    ):
         self.shared = shared
         self.unique = unique
-        self._whole: dict[str, str] | None = None
+        self.ordered = ordered
+        self.before = before
+        self._whole = whole if whole is not None else None if unique else ordered
 
     def whole(self) -> dict[str, str]:
-        """The map as the model holds it (JSON order), decoded on first read."""
+        """The map as the model holds it (JSON order), put together on first read; a map
+        with no unique key is its group's dict (loaded nodes are read-only)."""
         if self._whole is None:
-            self._whole = self.decode(self.raw)
+            items = list(self.ordered.items())
+            whole = dict(items[: self.before])
+            whole.update(self.unique)
+            whole.update(items[self.before :])
+            self._whole = whole
         return self._whole
 
     def __len__(self) -> int:
@@ -57,12 +73,13 @@ class MapSplitter:
     """Splits the maps of one file; groups (and their shared dicts) live as long as it does."""
 
     def __init__(self) -> None:
-        self._decode = SplitMap.decode
-        self._groups: dict[bytes, dict[str, str]] = {}
+        # per group key: its members in JSON order and its shared part (None: a repeated
+        # key, split the slow way)
+        self._groups: dict[bytes, tuple[dict[str, str], dict[str, str]] | None] = {}
         self._by_content: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
     def split(self, raw: Any) -> SplitMap | None:
-        """The map of ``raw`` (a JSON object; ``null`` or absent → None) in its two parts.
+        """The map of ``raw`` (a JSON object; ``null`` or absent → None) in its parts.
 
         Raises what the decoder raises for a value the model's type refuses."""
         if raw is None:
@@ -70,37 +87,43 @@ class MapSplitter:
         data = bytes(raw)
         start = data.find(_KEY)
         if b"\\" in data:  # an escape may spell any key: decode, then split
-            return self._split_decoded(raw, data)
+            return self._split_decoded(data)
         if start < 0:
             if data == b"null":
                 return None
-            shared = self._groups.get(data)
-            return SplitMap(raw, shared or self._shared(data, data), _NO_KEYS)
-        run = (
-            _RUN.match(data, start)
-            if data[start - 1] in _BEFORE_KEY or _is_key(data, start)
-            else None
-        )
+            group = self._group(data, data)
+            if group is None:
+                return self._split_decoded(data)
+            return SplitMap(group[1], _NO_KEYS, group[0], 0)
+        before_key = data[start - 1] in _BEFORE_KEY or _is_key(data, start)
+        run = _RUN.match(data, start) if before_key else None
         if run is None or data.find(_KEY, run.end()) >= 0:
-            return self._split_decoded(raw, data)
+            return self._split_decoded(data)
+        group = self._group(data[:start] + data[run.end() :], data)
+        if group is None:
+            return self._split_decoded(data)
         members = data[start : run.end()].rstrip(_SPACE).rstrip(b",")
-        unique = self._decode(b"{" + members + b"}")
-        return SplitMap(raw, self._shared(data[:start] + data[run.end() :], data), unique)
+        unique = decode_map(b"{" + members + b"}")
+        before = data.count(b'"', 0, start) // 4  # plain string members: four quotes each
+        return SplitMap(group[1], unique, group[0], before)
 
-    def _shared(self, key: bytes, data: bytes) -> dict[str, str]:
-        shared = self._groups.get(key)
-        if shared is None:
-            whole = self._decode(data)
-            shared = self._groups[key] = self._canonical(
-                {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
-            )
-        return shared
+    def _group(self, key: bytes, data: bytes) -> tuple[dict[str, str], dict[str, str]] | None:
+        """The members of ``key``'s group in JSON order (decoded from its first node) and
+        its shared part."""
+        if key in self._groups:
+            return self._groups[key]
+        whole = decode_map(data)
+        ordered = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
+        repeated = key.count(b'"') // 4 != len(ordered)
+        group = None if repeated else (ordered, self._canonical(ordered))
+        self._groups[key] = group
+        return group
 
-    def _split_decoded(self, raw: Any, data: bytes) -> SplitMap:
-        whole = self._decode(data)
+    def _split_decoded(self, data: bytes) -> SplitMap:
+        whole = decode_map(data)
         shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
         unique = {k: v for k, v in whole.items() if k.startswith(UNIQUE_PREFIX)}
-        return SplitMap(raw, self._canonical(shared), unique)
+        return SplitMap(self._canonical(shared), unique, shared, 0, whole)
 
     def _canonical(self, shared: dict[str, str]) -> dict[str, str]:
         """One dict per distinct content, so that equal shared parts are the same object."""
