@@ -281,12 +281,12 @@ class NodeTable:
 def _map_parts(
     nodes: Sequence[Node], name: str
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Per node, the map's class-shared and ``unique.*`` parts (``map_parts`` of a node
-    record); a model's whole map serves as both."""
-    if all(hasattr(kind, "map_parts") for kind in set(map(type, nodes))):
-        parts = [n.map_parts(name) for n in nodes]  # type: ignore[attr-defined]
-        shared, unique = zip(*parts) if parts else ((), ())
-        return list(shared), list(unique)
+    """Per node, the map's class-shared and ``unique.*`` parts (``maps_of`` of node records,
+    which keep them apart); a model's whole map serves as both."""
+    kinds = set(map(type, nodes))
+    maps_of = getattr(kinds.pop(), "maps_of", None) if len(kinds) == 1 else None
+    if maps_of is not None:
+        return maps_of(nodes, name)
     whole = list(map(attrgetter(name), nodes))
     return whole, whole
 

@@ -26,36 +26,32 @@ _KEY = b'"unique.'
 _RUN = re.compile(rb'(?:"unique\.[^"\\]*"\s*:\s*"[^"\\]*"\s*,?\s*)+')
 _SPACE = b" \t\r\n"
 _BEFORE_KEY = b",{"
-_NO_KEYS: dict[str, str] = {}
 decode_map = msgspec.json.Decoder(dict[str, str]).decode
 
 
 class SplitMap:
-    """One node's map in parts: ``shared`` (one object per distinct content, the class key),
-    ``unique`` (its ``unique.*`` members), and how to put the whole back in JSON order:
-    the group's members in order, the first ``before`` of them ahead of the unique ones."""
+    """A map with ``unique.*`` keys, in parts: ``shared`` (its group's other members in JSON
+    order, one object per group) and ``unique``; the first ``before`` shared members come
+    ahead of the unique ones in the JSON."""
 
-    __slots__ = ("_whole", "before", "ordered", "shared", "unique")
+    __slots__ = ("_whole", "before", "shared", "unique")
 
     def __init__(
         self,
         shared: dict[str, str],
         unique: dict[str, str],
-        ordered: dict[str, str],
         before: int,
         whole: dict[str, str] | None = None,
     ):
         self.shared = shared
         self.unique = unique
-        self.ordered = ordered
         self.before = before
-        self._whole = whole if whole is not None else None if unique else ordered
+        self._whole = whole
 
     def whole(self) -> dict[str, str]:
-        """The map as the model holds it (JSON order), put together on first read; a map
-        with no unique key is its group's dict (loaded nodes are read-only)."""
+        """The map as the model holds it (JSON order), put together on first read."""
         if self._whole is None:
-            items = list(self.ordered.items())
+            items = list(self.shared.items())
             whole = dict(items[: self.before])
             whole.update(self.unique)
             whole.update(items[self.before :])
@@ -73,13 +69,12 @@ class MapSplitter:
     """Splits the maps of one file; groups (and their shared dicts) live as long as it does."""
 
     def __init__(self) -> None:
-        # per group key: its members in JSON order and its shared part (None: a repeated
-        # key, split the slow way)
-        self._groups: dict[bytes, tuple[dict[str, str], dict[str, str]] | None] = {}
-        self._by_content: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        # per group key: its members in JSON order (None: a repeated key, split the slow way)
+        self._groups: dict[bytes, dict[str, str] | None] = {}
 
-    def split(self, raw: Any) -> SplitMap | None:
-        """The map of ``raw`` (a JSON object; ``null`` or absent → None) in its parts.
+    def split(self, raw: Any) -> SplitMap | dict[str, str] | None:
+        """The map of ``raw`` (a JSON object; ``null`` or absent → None): its group's dict
+        when it has no ``unique.*`` key (read-only, like every loaded map), else in parts.
 
         Raises what the decoder raises for a value the model's type refuses."""
         if raw is None:
@@ -91,43 +86,38 @@ class MapSplitter:
         if start < 0:
             if data == b"null":
                 return None
-            group = self._group(data, data)
-            if group is None:
-                return self._split_decoded(data)
-            return SplitMap(group[1], _NO_KEYS, group[0], 0)
+            shared = self._group(data, data)
+            return self._split_decoded(data) if shared is None else shared
         before_key = data[start - 1] in _BEFORE_KEY or _is_key(data, start)
         run = _RUN.match(data, start) if before_key else None
         if run is None or data.find(_KEY, run.end()) >= 0:
             return self._split_decoded(data)
-        group = self._group(data[:start] + data[run.end() :], data)
-        if group is None:
+        shared = self._group(data[:start] + data[run.end() :], data)
+        if shared is None:
             return self._split_decoded(data)
         members = data[start : run.end()].rstrip(_SPACE).rstrip(b",")
         unique = decode_map(b"{" + members + b"}")
         before = data.count(b'"', 0, start) // 4  # plain string members: four quotes each
-        return SplitMap(group[1], unique, group[0], before)
+        return SplitMap(shared, unique, before)
 
-    def _group(self, key: bytes, data: bytes) -> tuple[dict[str, str], dict[str, str]] | None:
-        """The members of ``key``'s group in JSON order (decoded from its first node) and
-        its shared part."""
+    def _group(self, key: bytes, data: bytes) -> dict[str, str] | None:
+        """The members of ``key``'s group in JSON order, decoded from its first node."""
         if key in self._groups:
             return self._groups[key]
         whole = decode_map(data)
-        ordered = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
-        repeated = key.count(b'"') // 4 != len(ordered)
-        group = None if repeated else (ordered, self._canonical(ordered))
-        self._groups[key] = group
-        return group
-
-    def _split_decoded(self, data: bytes) -> SplitMap:
-        whole = decode_map(data)
         shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
-        unique = {k: v for k, v in whole.items() if k.startswith(UNIQUE_PREFIX)}
-        return SplitMap(self._canonical(shared), unique, shared, 0, whole)
+        repeated = key.count(b'"') // 4 != len(shared)
+        self._groups[key] = None if repeated else shared
+        return self._groups[key]
 
-    def _canonical(self, shared: dict[str, str]) -> dict[str, str]:
-        """One dict per distinct content, so that equal shared parts are the same object."""
-        return self._by_content.setdefault(tuple(sorted(shared.items())), shared)
+    @staticmethod
+    def _split_decoded(data: bytes) -> SplitMap | dict[str, str]:
+        whole = decode_map(data)
+        unique = {k: v for k, v in whole.items() if k.startswith(UNIQUE_PREFIX)}
+        if not unique:
+            return whole
+        shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
+        return SplitMap(shared, unique, 0, whole)
 
 
 def _is_key(data: bytes, at: int) -> bool:

@@ -28,6 +28,7 @@ import re
 import types
 import typing
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, Union
 
 import msgspec
@@ -51,6 +52,7 @@ from .node_maps import MapSplitter, SplitMap, decode_map
 _REQUIRED = {(Node, "id"), (Node, "node_resources")}
 # Maps kept as raw JSON, then split into class-shared and ``unique.*`` parts (``node_maps``).
 _SPLIT = {(Node, "attributes"), (Node, "meta")}
+_NO_MAP: dict[str, str] = {}
 
 
 def _lazy_default(raw: str, factory: Callable[[], Any]) -> property:
@@ -83,13 +85,13 @@ def _split_default(raw: str) -> property:
     return property(read)
 
 
-def _map_parts(self: Any, name: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The map's class-shared and ``unique.*`` parts; a whole map serves as both."""
-    value = getattr(self, f"_{name}")
-    if type(value) is SplitMap:
-        return value.shared, value.unique
-    whole = getattr(self, name)
-    return whole, whole
+def _maps_of(nodes: list[Any], name: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Per record, the map's class-shared part and its ``unique.*`` part (``sim.io.node_maps``);
+    a map with no unique key, or one a ``model_copy`` put there, serves as both."""
+    stored = [_NO_MAP if v is None else v for v in map(attrgetter(f"_{name}"), nodes)]
+    shared = [v.shared if type(v) is SplitMap else v for v in stored]
+    unique = [v.unique if type(v) is SplitMap else v for v in stored]
+    return shared, unique
 
 
 def _model_copy(self: Any, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
@@ -162,7 +164,7 @@ class _RecordPlanner:
                 for i, other in enumerate(others)
             ]
         if model is Node:
-            namespace["map_parts"] = _map_parts
+            namespace["maps_of"] = staticmethod(_maps_of)
             refused += [
                 (f"not_node_{i}", _REFUSED, msgspec.field(name=key, default=msgspec.UNSET))
                 for i, key in enumerate(_NOT_NODE_KEYS)
