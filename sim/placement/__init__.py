@@ -1,6 +1,6 @@
 """Placement: fit, score and select as Nomad's scheduler does, per job, in priority order."""
 
-from .chain import GENERIC_CHAIN, SYSTEM_CHAIN, Scorer
+from .chain import GENERIC_CHAIN, SYSTEM_CHAIN, RankScorer
 from .config import PoolScheduler
 from .deployment import DeploymentOutcome, image_os, start_problem
 from .exact import ExactResult, exact_placement
@@ -43,7 +43,7 @@ __all__ = [
     "PlacementPlan",
     "PoolScheduler",
     "PreemptAsk",
-    "Scorer",
+    "RankScorer",
     "basic_resource_distance",
     "exact_placement",
     "group_ask",
