@@ -34,17 +34,11 @@ NORMALIZED_SCORE = "normalized-score"  # structs.NormScorerName
 Parts = tuple[float, ...]  # one value per scorer of GENERIC_CHAIN, NaN: nothing appended
 
 
-class Scored(NamedTuple):
-    """What a scorer gives the options it scores, as scalars or arrays aligned with them:
-    ``value`` is the score where it is appended and 0 elsewhere, ``appended`` 1 (or True)
-    where it is appended and 0 elsewhere; so totals and counts add up without masking."""
-
-    value: Any
-    appended: Any
-
-    def part(self) -> float:
-        """One option's entry of ``Parts``: the score, or NaN when nothing was appended."""
-        return float(self.value) if self.appended else np.nan
+# What a scorer gives the options it scores, as scalars or arrays aligned with them: (value,
+# appended), the value being the score where it is appended and 0 elsewhere, appended 1 (or
+# True) where it is and 0 elsewhere; so totals and counts add up without masking. A plain
+# tuple: one option's scores are assembled per Select.
+Scored = tuple[Any, Any]
 
 
 class Inputs(NamedTuple):
@@ -124,7 +118,7 @@ class BinPack:
         return True
 
     def score(self, inputs: Inputs) -> Scored:
-        return Scored(inputs.binpack, 1.0)
+        return inputs.binpack, 1.0
 
     def reference(self, option: ReferenceOption) -> float | None:
         return option.fit / 18.0  # binPackingMaxFitScore
@@ -147,7 +141,7 @@ class JobAntiAffinity:
     def score(self, inputs: Inputs) -> Scored:
         collisions = inputs.collisions
         hit = collisions > 0
-        return Scored(hit * anti_affinity(collisions, inputs.group_size), hit)
+        return hit * anti_affinity(collisions, inputs.group_size), hit
 
     def reference(self, option: ReferenceOption) -> float | None:
         if not option.collisions:
@@ -171,7 +165,7 @@ class ReschedulePenalty:
 
     def score(self, inputs: Inputs) -> Scored:
         hit = inputs.penalized
-        return Scored(hit * -1.0, hit)
+        return hit * -1.0, hit
 
     def reference(self, option: ReferenceOption) -> float | None:
         return -1.0 if option.penalized else None
@@ -192,7 +186,7 @@ class NodeAffinity:
         return inputs.affinity is not None
 
     def score(self, inputs: Inputs) -> Scored:
-        return Scored(inputs.affinity, 1.0)
+        return inputs.affinity, 1.0
 
     def reference(self, option: ReferenceOption) -> float | None:
         if not option.affinities:
@@ -221,7 +215,7 @@ class AllocationSpread:
 
     def score(self, inputs: Inputs) -> Scored:
         boost = inputs.boost
-        return Scored(boost, boost != 0.0)
+        return boost, boost != 0.0
 
     def reference(self, option: ReferenceOption) -> float | None:
         boost = None if option.spread is None else option.spread()
@@ -244,7 +238,7 @@ class PreemptionScoring:
 
     def score(self, inputs: Inputs) -> Scored:
         appended = ~np.isnan(inputs.preemption)
-        return Scored(np.where(appended, inputs.preemption, 0.0), appended)
+        return np.where(appended, inputs.preemption, 0.0), appended
 
     def reference(self, option: ReferenceOption) -> float | None:
         if not option.victim_priorities:
@@ -270,9 +264,16 @@ PER_SELECT: tuple[RankScorer, ...] = tuple(s for s in GENERIC_CHAIN if s.pulled)
 _INDEX = {s.name: i for i, s in enumerate(GENERIC_CHAIN)}
 
 
-def assemble(inputs: Inputs) -> Parts:
-    """``Parts`` of one option from its scalar inputs: each scorer's score or NaN."""
-    return tuple(s.score(inputs).part() if s.applies(inputs) else np.nan for s in GENERIC_CHAIN)
+def assemble(scored: Inputs | Parts) -> Parts:
+    """``Parts`` of one option from its scalar inputs (each scorer's score or NaN); Parts
+    already assembled are returned as they are."""
+    if not isinstance(scored, Inputs):
+        return scored
+    out = []
+    for scorer in GENERIC_CHAIN:
+        value, appended = scorer.score(scored) if scorer.applies(scored) else (0.0, False)
+        out.append(float(value) if appended else np.nan)
+    return tuple(out)
 
 
 def binpack_only(score: float) -> Parts:

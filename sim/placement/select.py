@@ -334,11 +334,11 @@ class GroupState:
         else:
             memo.forget(position)
 
-    def option_inputs(self, node: int, binpack: float, boost: float | None) -> Inputs:
-        """One option's inputs as it was scored: ``binpack`` from the memo, ``boost`` from
-        its window; read before anything on the node changes."""
+    def option_inputs(self, node: int, position: int, boost: float | None) -> Inputs:
+        """One option's inputs as it was scored: bin-pack from the memo at its visit
+        ``position``, ``boost`` from its window; read before anything on the node changes."""
         return Inputs(
-            binpack,
+            self.started.binpack.item(position),
             self.group_count.item(node),
             self.group.count,
             None if self.affinity is None else self.affinity.item(node),
@@ -486,18 +486,17 @@ class Options:
             verdict = state.verdicts_at(positions, self.pulls + indices)
             count_misses(state, nodes, verdict, misses)
 
-    def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
-        """(node, final score, per-scorer scores) at the given window indices, read before
-        anything on their nodes changes; a handful of indices, so element by element."""
-        memo = state.started
-        ring, binpack, final = memo.ring, memo.binpack, self.final
+    def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Inputs]]:
+        """(node, final score, the scorers' inputs) at the given window indices, read before
+        anything on their nodes changes; a handful of indices, so element by element. The
+        per-scorer scores are assembled from the inputs only when read (``chain.assemble``)."""
+        ring, final = state.started.ring, self.final
         out = []
         for i in indices:
             position = self.start + int(i)
             node = ring.item(position)
             boost = None if self.boost is None else self.boost.item(i)
-            parts = assemble(state.option_inputs(node, binpack.item(position), boost))
-            out.append((node, final.item(i), parts))
+            out.append((node, final.item(i), state.option_inputs(node, position, boost)))
         return out
 
 
@@ -626,7 +625,7 @@ class Choice:
 
     node: int
     score: float
-    parts: Parts
+    parts: Parts | Inputs  # Inputs: assembled into Parts when read (``chain.assemble``)
     nodes_evaluated: int
     top: TopScores | None
     misses: Misses | None = None  # filtered and exhausted nodes of the Select
@@ -915,9 +914,9 @@ def add_scores(
     """``total`` and ``appended`` with what ``scorers`` append to the options of ``inputs``
     (``ScoreNormalizationIterator`` sums and counts them)."""
     for scorer in scorers:
-        scored = scorer.score(inputs)
-        total = total + scored.value
-        appended = appended + scored.appended
+        value, count = scorer.score(inputs)
+        total = total + value
+        appended = appended + count
     return total, appended
 
 
