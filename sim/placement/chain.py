@@ -55,6 +55,23 @@ class Inputs(NamedTuple):
     preemption: Any = None  # preemption score, NaN where the option evicts nothing
 
 
+class Picked(NamedTuple):
+    """Option ``option`` of ``inputs`` given as arrays over several options (the Selects made
+    together share them): its ``Parts`` are assembled only if read."""
+
+    inputs: Inputs
+    option: int
+
+    def one(self) -> Inputs:
+        """The option's own inputs, as scalars."""
+        i = self.option
+        return Inputs(*(v.item(i) if isinstance(v, np.ndarray) else v for v in self.inputs))
+
+
+# An option's per-scorer scores, or what they are assembled from when read (``assemble``).
+Scoring = Parts | Inputs | Picked
+
+
 @dataclass(frozen=True)
 class ReferenceOption:
     """One option as the scalar reference sees it (``reference.py``): plain facts, no memo."""
@@ -264,9 +281,11 @@ PER_SELECT: tuple[RankScorer, ...] = tuple(s for s in GENERIC_CHAIN if s.pulled)
 _INDEX = {s.name: i for i, s in enumerate(GENERIC_CHAIN)}
 
 
-def assemble(scored: Inputs | Parts) -> Parts:
-    """``Parts`` of one option from its scalar inputs (each scorer's score or NaN); Parts
-    already assembled are returned as they are."""
+def assemble(scored: Scoring) -> Parts:
+    """``Parts`` of one option from its inputs (each scorer's score or NaN); Parts already
+    assembled are returned as they are."""
+    if isinstance(scored, Picked):
+        scored = scored.one()
     if not isinstance(scored, Inputs):
         return scored
     out = []

@@ -21,9 +21,9 @@ from .chain import (
     GENERIC_CHAIN,
     NORMALIZED_SCORE,
     SYSTEM_CHAIN,
-    Inputs,
     Parts,
     RankScorer,
+    Scoring,
     assemble,
     binpack_only,
     recorded_scores,
@@ -101,7 +101,7 @@ class GroupOutcome:
     nodes: list[int] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
-    parts: list[Parts | Inputs] = field(default_factory=list)  # see ``Choice.parts``
+    parts: list[Scoring] = field(default_factory=list)  # see ``Choice.parts``
     evaluated: list[int] = field(default_factory=list)
     offers: dict[int, Offer] = field(default_factory=dict)
     top: dict[int, TopScores] = field(default_factory=dict)  # ScoreMetaData per Select
@@ -130,7 +130,7 @@ class GroupOutcome:
         node: int,
         cpu: float,
         score: float,
-        parts: Parts | Inputs,
+        parts: Scoring,
         evaluated: int,
         offer: Offer,
         top: TopScores | None,

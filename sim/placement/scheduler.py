@@ -46,9 +46,8 @@ from ..feasibility import (
 from .batch import select_many
 from .chain import (
     SYSTEM_CHAIN,
-    Inputs,
-    Parts,
     PreemptionScoring,
+    Scoring,
     assemble,
     binpack_only,
     with_score,
@@ -286,7 +285,7 @@ def _place(
     index: int,
     node: int,
     score: float,
-    parts: Parts | Inputs,
+    parts: Scoring,
     evaluated: int,
     top: TopScores | None,
     misses: Misses | None = None,
