@@ -44,7 +44,14 @@ from ..feasibility import (
     run_checkers,
 )
 from .batch import select_many
-from .chain import SYSTEM_CHAIN, Parts, PreemptionScoring, binpack_only, with_score
+from .chain import (
+    SYSTEM_CHAIN,
+    PreemptionScoring,
+    Scoring,
+    assemble,
+    binpack_only,
+    with_score,
+)
 from .config import PoolScheduler
 from .deployment import predict
 from .distinct import (
@@ -278,7 +285,7 @@ def _place(
     index: int,
     node: int,
     score: float,
-    parts: Parts,
+    parts: Scoring,
     evaluated: int,
     top: TopScores | None,
     misses: Misses | None = None,
@@ -313,7 +320,9 @@ def _retry_with_preemption(
         outcome.evictions[k] = evict(world, retry.found, choice.node, name)
     # PreemptionScoringIterator's scores, per node, join the Select's other scores.
     scores = retry.preemption_scores
-    choice.parts = with_score(choice.parts, PreemptionScoring.name, scores.get(choice.node))
+    choice.parts = with_score(
+        assemble(choice.parts), PreemptionScoring.name, scores.get(choice.node)
+    )
     if choice.top is not None and scores:
         choice.top = replace(choice.top, preemption=scores)
     _place_choice(world, state, outcome, index, choice)
