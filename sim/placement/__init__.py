@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..core.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .chain import GENERIC_CHAIN, SYSTEM_CHAIN, Scorer
+    from .chain import GENERIC_CHAIN, SYSTEM_CHAIN, RankScorer
     from .config import PoolScheduler
     from .deployment import DeploymentOutcome, image_os, start_problem
     from .exact import ExactResult, exact_placement
@@ -55,7 +55,7 @@ _HOMES = {
     "PoolScheduler": ".config",
     "PreemptAsk": ".preemption",
     "SYSTEM_CHAIN": ".chain",
-    "Scorer": ".chain",
+    "RankScorer": ".chain",
     "basic_resource_distance": ".preemption",
     "exact_placement": ".exact",
     "group_ask": ".resources",
@@ -96,7 +96,7 @@ __all__ = [
     "PlacementPlan",
     "PoolScheduler",
     "PreemptAsk",
-    "Scorer",
+    "RankScorer",
     "basic_resource_distance",
     "exact_placement",
     "group_ask",

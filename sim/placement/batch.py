@@ -1,7 +1,7 @@
 """Consecutive Selects of one group at once, while none of them can see another's placement.
 
 A Select's placement changes only the chosen node (its resources, its allocation counts, its
-memo) unless a scorer of the chain says otherwise (``Scorer.batchable``: spread boosts move
+memo) unless a scorer of the chain says otherwise (``RankScorer.batchable``: spread boosts move
 for every node, reschedule penalties are per allocation) or the group has distinct rules
 (distinct_property counts move for every node sharing the value). Without those, the Selects
 that follow one another along the visit order look at disjoint stretches of it, so within one

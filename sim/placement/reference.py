@@ -3,8 +3,10 @@
 Written from scheduler/feasible/stack.go (``NewGenericStack``, ``NewSystemStack``), rank.go,
 spread.go, propertyset.go, select.go, scheduler/generic_sched.go and scheduler_system.go; it
 shares nothing with the windowed, vectorized Select but the scalar feasibility reference
-(``ReferenceWrapper``), the one-constraint core (``resolve_target``, ``check_constraint``) and
-the input models. Slow and plain on purpose: property tests hold ``simulate`` equal to it.
+(``ReferenceWrapper``), the one-constraint core (``resolve_target``, ``check_constraint``), the
+input models and the chain's declaration (``chain.GENERIC_CHAIN``: order, names, and each
+scorer's scalar ``reference`` function, written apart from its vectorised ``score``). Slow and
+plain on purpose: property tests hold ``simulate`` equal to it.
 
 Inputs it does not model (device requests, reserved cores, lifecycle phases, task-level
 networks) raise ``ValueError`` rather than be answered wrongly.
@@ -22,26 +24,25 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
 from models import Job, Node, TaskGroup
 
 from ..core.metrics import AllocMetric
-from ..core.operators import check_constraint
 from ..core.targets import resolve_target
 from ..feasibility import ReferenceWrapper, network_asks, reference_candidates
+from .chain import GENERIC_CHAIN, SYSTEM_CHAIN, ReferenceOption
 from .config import PoolScheduler
 from .limit import Ranked, max_score
 from .preemption import (
-    PREEMPTION,
     Amount,
     Holding,
     NetworkUse,
     NodeRoom,
     PreemptAsk,
     preempt_stages,
-    preemption_score,
     preemption_switches,
     replacement_jobs,
     with_job_settings,
@@ -49,7 +50,6 @@ from .preemption import (
 from .resources import parse_port_list
 
 MAX_RETAINED_NODE_SCORES = 5
-BINPACK_MAX_FIT = 18.0
 IMPLICIT_TARGET = "*"
 DEFAULT_NODE_LIMIT = 100  # SchedulerConfiguration.NodeLimitForFeasibilityChecks default
 
@@ -506,15 +506,27 @@ class Stack:
                     cpu_used -= gone_cpu
                     memory_used -= gone_memory
                 option = Ranked(index, victims=victims)
-                fit = fit_score(self.algorithm, node, cpu_used, memory_used)
-                option.scores.append(fit / BINPACK_MAX_FIT)
-                metric.score_node(node, "binpack", fit / BINPACK_MAX_FIT)
-                if not self.system:
-                    self._rank(option, node, proposed, group, affinities, spreads, penalty, metric)
-                    if victims:  # PreemptionScoringIterator
-                        priorities = [_priority(self.cluster.allocs[i]) for i in victims]
-                        option.scores.append(preemption_score(priorities))
-                        metric.score_node(node, PREEMPTION, option.scores[-1])
+                facts = ReferenceOption(
+                    fit=fit_score(self.algorithm, node, cpu_used, memory_used),
+                    collisions=sum(
+                        1 for a in proposed if a.job_id == self.job.id and a.group == group.name
+                    ),
+                    count=group.count,
+                    penalized=index in penalty,
+                    node=node,
+                    affinities=affinities,
+                    spread=partial(self.spread.score, self.cluster, group, node)
+                    if spreads
+                    else None,
+                    victim_priorities=[_priority(self.cluster.allocs[i]) for i in victims],
+                )
+                for scorer in SYSTEM_CHAIN if self.system else GENERIC_CHAIN:
+                    score = scorer.reference(facts)
+                    if score is not None:
+                        option.scores.append(score)
+                        metric.score_node(node, scorer.name, score)
+                    elif scorer.records_zero:
+                        metric.score_node(node, scorer.name, 0.0)
                 option.final = sum(option.scores) / len(option.scores)
                 metric.score_node(node, "normalized-score", option.final)
                 return option
@@ -597,36 +609,6 @@ class Stack:
             sum(h.amount.cpu for h in early),
             sum(h.amount.memory_mb for h in early),
         )
-
-    def _rank(self, option, node, proposed, group, affinities, spreads, penalty, metric) -> None:
-        """Job anti-affinity, reschedule penalty, node affinity, spread (rank.go, spread.go)."""
-        collisions = sum(1 for a in proposed if a.job_id == self.job.id and a.group == group.name)
-        if collisions:
-            option.scores.append(-(collisions + 1) / group.count)
-            metric.score_node(node, "job-anti-affinity", option.scores[-1])
-        else:
-            metric.score_node(node, "job-anti-affinity", 0)
-        if option.node in penalty:
-            option.scores.append(-1.0)
-            metric.score_node(node, "node-reschedule-penalty", -1)
-        else:
-            metric.score_node(node, "node-reschedule-penalty", 0)
-        if affinities:
-            matched = 0.0
-            for a in affinities:
-                left, lok = resolve_target(a.l_target, node)
-                right, rok = resolve_target(a.r_target, node)
-                if check_constraint(a.operand, left, right, lok, rok):
-                    matched += a.weight
-            option.scores.append(matched / sum(abs(a.weight) for a in affinities))
-            metric.score_node(node, "node-affinity", option.scores[-1])
-        else:
-            metric.score_node(node, "node-affinity", 0)
-        if spreads:
-            boost = self.spread.score(self.cluster, group, node)
-            if boost != 0.0:
-                option.scores.append(boost)
-                metric.score_node(node, "allocation-spread", boost)
 
 
 # ----------------------------------------------------------------------------- the plans

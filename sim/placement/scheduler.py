@@ -44,7 +44,7 @@ from ..feasibility import (
     run_checkers,
 )
 from .batch import select_many
-from .chain import SYSTEM_CHAIN, Parts
+from .chain import SYSTEM_CHAIN, Parts, PreemptionScoring, binpack_only, with_score
 from .config import PoolScheduler
 from .deployment import predict
 from .distinct import (
@@ -311,8 +311,11 @@ def _retry_with_preemption(
     if retry.found is not None:
         name = f"{state.job.id}.{state.group.name}[{index}]"
         outcome.evictions[k] = evict(world, retry.found, choice.node, name)
-    if retry.preemption_scores:
-        outcome.preemption_scores[k] = retry.preemption_scores
+    # PreemptionScoringIterator's scores, per node, join the Select's other scores.
+    scores = retry.preemption_scores
+    choice.parts = with_score(choice.parts, PreemptionScoring.name, scores.get(choice.node))
+    if choice.top is not None and scores:
+        choice.top = replace(choice.top, preemption=scores)
     _place_choice(world, state, outcome, index, choice)
     return True
 
@@ -360,8 +363,7 @@ def _place_evicting(
             outcome.evictions[k] = evict(
                 world, found, node, f"{state.job.id}.{state.group.name}[{k}]"
             )
-        parts = (score, np.nan, np.nan, np.nan, np.nan)
-        _place(world, state, outcome, k, node, score, parts, 1, None)
+        _place(world, state, outcome, k, node, score, binpack_only(score), 1, None)
     return verdicts, placed
 
 

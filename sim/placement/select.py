@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
@@ -35,14 +35,10 @@ from models import Job, TaskGroup
 from ..core.metrics import AllocMetric
 from ..core.nodetable import Column, NodeTable
 from ..feasibility import PASS, ReasonTable
-from .chain import (
-    RESCHEDULE_PENALTY,
-    SPREAD,
-    Parts,
-)
+from .chain import GENERIC_CHAIN, PER_SELECT, REMEMBERED, Inputs, Parts, RankScorer, assemble
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
-from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
+from .scoring import NO_MOVES, SpreadScorer, SpreadSet, fit_score
 
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
@@ -222,17 +218,26 @@ class GroupState:
                 ok[i] = self.extra_failure(int(nodes[i])) is None
         return ok
 
+    def inputs(self, nodes: np.ndarray | int) -> Inputs:
+        """What the scorers the memo keeps read of ``nodes`` now."""
+        return Inputs(
+            self.binpack(nodes),
+            at(self.group_count, nodes),
+            self.group.count,
+            None if self.affinity is None else at(self.affinity, nodes),
+        )
+
     def base_scores(self, nodes: np.ndarray | int) -> tuple:
-        """Sum and number of the appended scores other than spread, and the binpack score."""
-        binpack = self.binpack(nodes)
-        collisions = at(self.group_count, nodes)
-        hit = collisions > 0
-        total = binpack + hit * anti_affinity(collisions, self.group.count)
-        appended = hit + 1.0
-        if self.affinity is not None:
-            total = total + at(self.affinity, nodes)
-            appended = appended + 1.0
-        return total, appended, binpack
+        """Sum and number of the scores the ``REMEMBERED`` scorers append, and the binpack
+        score."""
+        inputs = self.inputs(nodes)
+        total, appended = add_scores(self.remembered, inputs, 0.0, 0.0)
+        return total, appended, inputs.binpack
+
+    @cached_property
+    def remembered(self) -> tuple[RankScorer, ...]:
+        """The memo's scorers that apply to this group."""
+        return tuple(s for s in REMEMBERED if s.applies(self.inputs(np.empty(0, np.int64))))
 
     def fitting(self, start: int, stop: int, ok: np.ndarray) -> np.ndarray:
         """``ok`` narrowed to the positions where one more allocation fits (memoised)."""
@@ -329,17 +334,16 @@ class GroupState:
         else:
             memo.forget(position)
 
-    def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
-        """Per-scorer scores of one option (``ScoreMetaData``), in ``GENERIC_CHAIN`` order;
-        NaN where nothing was appended."""
-        return option_parts(
-            node,
+    def option_inputs(self, node: int, binpack: float, boost: float | None) -> Inputs:
+        """One option's inputs as it was scored: ``binpack`` from the memo, ``boost`` from
+        its window; read before anything on the node changes."""
+        return Inputs(
             binpack,
             self.group_count.item(node),
-            spread,
             self.group.count,
-            self.penalty_nodes,
-            self.affinity,
+            None if self.affinity is None else self.affinity.item(node),
+            (node in self.penalty_nodes) if self.penalty_nodes else None,
+            boost,
         )
 
     def set_penalty(self, nodes: frozenset[int]) -> None:
@@ -349,11 +353,16 @@ class GroupState:
 
     def batchable(self) -> bool:
         """Whether consecutive Selects may be made together (``batch.select_many``): no
-        scorer appending scores in them says otherwise (``Scorer.batchable``)."""
-        return not (
-            (self.spreads and not SPREAD.batchable)
-            or (self.penalty_nodes and not RESCHEDULE_PENALTY.batchable)
+        scorer appending scores in them says otherwise (``RankScorer.batchable``)."""
+        present = Inputs(
+            None,
+            None,
+            self.group.count,
+            self.affinity,
+            True if self.penalty_nodes else None,
+            0.0 if self.spreads else None,
         )
+        return all(s.batchable for s in GENERIC_CHAIN if s.applies(present))
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -487,7 +496,7 @@ class Options:
             position = self.start + int(i)
             node = ring.item(position)
             boost = None if self.boost is None else self.boost.item(i)
-            parts = state.score_parts(node, binpack.item(position), boost)
+            parts = assemble(state.option_inputs(node, binpack.item(position), boost))
             out.append((node, final.item(i), parts))
         return out
 
@@ -508,16 +517,18 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     count = int(np.count_nonzero(ok))
     mask = None if count == stop - start else ok
     total, appended = memo.total[start:stop], memo.appended[start:stop]
-    if state.penalty_nodes:  # NodeReschedulingPenaltyIterator appends -1 on its nodes
-        hit = np.isin(memo.ring[start:stop], state._penalty_array)
-        total, appended = total - hit, appended + hit
+    penalized = None
+    if state.penalty_nodes:
+        penalized = np.isin(memo.ring[start:stop], state._penalty_array)
     boost, moving = None, NO_MOVES
     if state.spreads:
         slots = [column[start:stop] for column in memo.slots]
         boost, moving = state.spread.scores(state.spreads, slots, mask)
-        final = (total + boost) / (appended + (boost != 0.0))
-    else:
-        final = total / appended
+    if penalized is not None or boost is not None:
+        inputs = Inputs(None, None, state.group.count, None, penalized, boost)
+        applying = [s for s in PER_SELECT if s.applies(inputs)]
+        total, appended = add_scores(applying, inputs, total, appended)
+    final = total / appended
     # Nodes not known to fit already score -inf; only nodes that fit but are filtered here
     # (a feasibility or distinct rule) need masking.
     if mask is not None and np.count_nonzero(final == -np.inf) != len(final) - count:
@@ -802,23 +813,6 @@ def window_for(limit: int) -> int:
     return max(32, limit + MAX_SKIP + limit // 4)
 
 
-def option_parts(
-    node: int,
-    binpack: float,
-    collisions: int,
-    spread: float | None,
-    count: int,
-    penalty_nodes: frozenset[int],
-    affinity: np.ndarray | None,
-) -> Parts:
-    """Per-scorer scores of an option on ``node`` with ``collisions`` allocations of its
-    group there, in ``GENERIC_CHAIN`` order; NaN where nothing was appended."""
-    anti = anti_affinity(collisions, count) if collisions else np.nan
-    penalty = -1.0 if node in penalty_nodes else np.nan
-    affinity_score = np.nan if affinity is None else affinity.item(node)
-    return (binpack, anti, penalty, affinity_score, spread if spread else np.nan)
-
-
 @dataclass(frozen=True)
 class TopScores:
     """The ``ScoreMetaData`` of one Select (``PopulateScoreMetaData``), kept as the score
@@ -838,11 +832,11 @@ class TopScores:
     count: int  # the group's count (job anti-affinity)
     penalty_nodes: frozenset[int]
     affinity: np.ndarray | None  # per table node
+    # Per node: the preemption score of the Select's options that evict (eviction on).
+    preemption: dict[int, float] = field(default_factory=dict)
 
     @classmethod
-    def kept(
-        cls, state: GroupState, consumed: list[tuple[Options, int]], best: float
-    ) -> TopScores:
+    def kept(cls, state: GroupState, consumed: list[tuple[Options, int]], best: float) -> TopScores:
         """The columns of a Select's options: ``consumed`` is each window it pulled and how
         many of its first positions it pulled, ``best`` the score of the option chosen."""
         if len(consumed) == 1:  # one window: its columns are slices
@@ -894,6 +888,7 @@ class TopScores:
             self.count,
             self.penalty_nodes,
             self.affinity,
+            self.preemption,
         )
 
     def reports(self) -> list[tuple[int, float, Parts]]:
@@ -901,18 +896,29 @@ class TopScores:
         out = []
         for i in score_meta_order(self.final):
             node = self.nodes.item(i)
-            spread = None if self.boost is None else self.boost.item(i)
-            parts = option_parts(
-                node,
+            inputs = Inputs(
                 self.binpack.item(i),
                 self.collisions.item(i),
-                spread,
                 self.count,
-                self.penalty_nodes,
-                self.affinity,
+                None if self.affinity is None else self.affinity.item(node),
+                (node in self.penalty_nodes) if self.penalty_nodes else None,
+                None if self.boost is None else self.boost.item(i),
+                self.preemption.get(node, np.nan) if self.preemption else None,
             )
-            out.append((node, self.final.item(i), parts))
+            out.append((node, self.final.item(i), assemble(inputs)))
         return out
+
+
+def add_scores(
+    scorers: Iterable[RankScorer], inputs: Inputs, total: Any, appended: Any
+) -> tuple[Any, Any]:
+    """``total`` and ``appended`` with what ``scorers`` append to the options of ``inputs``
+    (``ScoreNormalizationIterator`` sums and counts them)."""
+    for scorer in scorers:
+        scored = scorer.score(inputs)
+        total = total + scored.value
+        appended = appended + scored.appended
+    return total, appended
 
 
 def _heap_reach(final: np.ndarray, best: float) -> int:
