@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from bench_ingest import Run, node_file, run, sim_answer  # noqa: E402
+from bench_ingest import Run, node_file, run, sim_answer, spread  # noqa: E402
 from node_files import write_job  # noqa: E402
 from timing import machine, markdown_table  # noqa: E402
 
@@ -78,11 +78,16 @@ def environment(checkout: Path, pycache: Path | None) -> dict[str, str]:
 
 
 def spread_ms(values: list[float]) -> str:
-    return f"{statistics.median(values) * 1000:.0f} ms ({min(values) * 1000:.0f}–{max(values) * 1000:.0f})"
+    return spread([v * 1000 for v in values], " ms", 0)
 
 
 def compare(
-    checkouts: dict[str, Path], repeats: int, pycache: Path | None, job: Path, nodes: Path, count: int
+    checkouts: dict[str, Path],
+    repeats: int,
+    pycache: Path | None,
+    job: Path,
+    nodes: Path,
+    count: int,
 ) -> str:
     """Every case in every checkout, alternating; one table row per case."""
     table = cases(job, nodes, count)
@@ -115,21 +120,23 @@ def compare(
 
 
 def import_profile(checkout: Path, pycache: Path | None, argv: list[str], top: int) -> str:
-    """``-X importtime`` of one process: the modules with the largest own import time, and the
-    split between nomad-sim's modules (``sim``, ``models``) and everything else."""
+    """``-X importtime`` of one process (each module's least over three runs, against noise):
+    the modules with the largest own import time, and the split between nomad-sim's modules
+    (``sim``, ``models``) and everything else."""
     env = environment(checkout, pycache)
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", *argv],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
     own: dict[str, int] = {}
-    for line in done.stderr.splitlines():
-        match = _IMPORT_LINE.match(line)
-        if match:
-            own[match[4]] = int(match[1])
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for line in done.stderr.splitlines():
+            match = _IMPORT_LINE.match(line)
+            if match:
+                own[match[4]] = min(own.get(match[4], int(match[1])), int(match[1]))
     ours = sum(us for mod, us in own.items() if mod.split(".")[0] in ("sim", "models"))
     total = sum(own.values())
     worst = sorted(own.items(), key=lambda kv: -kv[1])[:top]
