@@ -18,6 +18,7 @@ names are interpolated first with what is known at submission (job, group, regio
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from models import Constraint, Job, Lifecycle, Port, Resources, Task, TaskGroup
@@ -152,8 +153,6 @@ def _unique_name(job: Job, group: TaskGroup, task: Task) -> None:
     names so that every run gives the same name.
     """
     if any(t.name == task.name for t in group.tasks):
-        import hashlib  # its OpenSSL load is paid only by a job whose names clash
-
         digest = hashlib.sha256(f"{job.id}/{group.name}/{task.name}".encode()).hexdigest()
         task.name = f"{task.name}-{digest[:6]}"
 
