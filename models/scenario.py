@@ -25,7 +25,8 @@ from .job import Resources
 
 
 class ScenarioModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Validators built on first use, as for ``NomadModel``: Nomad's own files need none.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Variable(ScenarioModel):

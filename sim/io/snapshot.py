@@ -27,7 +27,7 @@ from .detect import SNAPSHOT_MARKER as MARKER
 from .files import parse_json, read_text
 from .job_json import job_from_api
 from .node_json import nodes_from_document
-from .scenario import ResolvedScenario
+from .resolved import ResolvedScenario
 
 FORMAT_VERSION = 1
 TERMINAL_CLIENT = {"complete", "failed", "lost"}  # nomad/structs/alloc.go terminal statuses

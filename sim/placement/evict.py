@@ -31,6 +31,7 @@ import numpy as np
 from ..feasibility import PASS, device_matches, healthy_instances
 from .chain import Parts
 from .distinct import distinct_verdicts
+from .limit import Ranked, max_score
 from .plan import Eviction
 from .preemption import (
     DEFAULT_PRIORITY,
@@ -43,7 +44,6 @@ from .preemption import (
     preempt_stages,
     preemption_score,
 )
-from .reference import Ranked, max_score
 from .resources import DYNAMIC_PORT_FAILED, held_devices
 from .scoring import anti_affinity, fit_score
 from .select import Choice, Cursor, GroupState, Misses, TopScores, count_misses

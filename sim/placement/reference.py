@@ -35,6 +35,7 @@ from ..core.targets import resolve_target
 from ..feasibility import ReferenceWrapper, network_asks, reference_candidates
 from .chain import GENERIC_CHAIN, SYSTEM_CHAIN, ReferenceOption
 from .config import PoolScheduler
+from .limit import Ranked, max_score
 from .preemption import (
     Amount,
     Holding,
@@ -49,8 +50,6 @@ from .preemption import (
 )
 from .resources import parse_port_list
 
-SKIP_THRESHOLD = 0.0  # skipScoreThreshold
-MAX_SKIP = 3  # maxSkip
 MAX_RETAINED_NODE_SCORES = 5
 IMPLICIT_TARGET = "*"
 DEFAULT_NODE_LIMIT = 100  # SchedulerConfiguration.NodeLimitForFeasibilityChecks default
@@ -227,16 +226,6 @@ def reference_ask(group: TaskGroup) -> Ask:
 
 
 # --------------------------------------------------------------------------- the iterators
-
-
-@dataclass
-class Ranked:
-    """``RankedNode``."""
-
-    node: int
-    scores: list[float] = field(default_factory=list)
-    final: float = 0.0
-    victims: tuple[int, ...] = ()  # ``PreemptedAllocs``: indices into ``Cluster.allocs``
 
 
 def fit_score(algorithm: str, node: Node, cpu_used: float, memory_used: float) -> float:
@@ -628,56 +617,6 @@ class Stack:
             + ask.memory_mb
             - sum(h.amount.memory_mb for h in early),
         )
-
-
-def limit_iterator(source, limit: int, max_skip: int = MAX_SKIP, threshold: float = SKIP_THRESHOLD):
-    """``LimitIterator.Next`` as a generator over ``source()`` (select.go)."""
-    seen, skipped_index = 0, 0
-    skipped: list[Ranked] = []
-
-    def next_option():
-        nonlocal skipped_index
-        option = source()
-        if option is None and skipped_index < len(skipped):
-            skipped_index += 1
-            return skipped[skipped_index - 1]
-        return option
-
-    while seen != limit:
-        option = next_option()
-        if option is None:
-            return
-        while option is not None and option.final <= threshold and len(skipped) < max_skip:
-            skipped.append(option)
-            option = source()
-        seen += 1
-        if option is None:
-            option = next_option()
-            if option is None:
-                return
-        yield option
-
-
-def limit_options(
-    scores: Sequence[float],
-    limit: int,
-    max_skip: int = MAX_SKIP,
-    threshold: float = SKIP_THRESHOLD,
-) -> list[int]:
-    """Indices of the options ``LimitIterator`` returns, in order, over options scored
-    ``scores`` (a static source, as select_test.go builds it)."""
-    options = iter([Ranked(i, final=float(s)) for i, s in enumerate(scores)])
-    returned = limit_iterator(lambda: next(options, None), limit, max_skip, threshold)
-    return [option.node for option in returned]
-
-
-def max_score(source, limit: int) -> Ranked | None:
-    """``MaxScoreIterator.Next``: the first option of the highest final score."""
-    best = None
-    for option in limit_iterator(source, limit):
-        if best is None or option.final > best.final:
-            best = option
-    return best
 
 
 # ----------------------------------------------------------------------------- the plans

@@ -532,7 +532,8 @@ class _JobCache:
         if not n or pulls <= 0:
             return
         pulled = order[(start + np.arange(min(pulls, n))) % n]
-        classes = np.unique(self.class_codes[pulled])
+        # Repeated classes mark the same cell; np.unique would only sort (and load numpy.ma).
+        classes = self.class_codes[pulled]
         self.eligibility.ineligible[classes[self.fails[classes]]] = True
 
 
