@@ -1,7 +1,7 @@
 """Consecutive Selects of one group at once, while none of them can see another's placement.
 
 A Select's placement changes only the chosen node (its resources, its allocation counts, its
-memo) unless a scorer of the chain says otherwise (``Scorer.batchable``: spread boosts move
+memo) unless a scorer of the chain says otherwise (``RankScorer.batchable``: spread boosts move
 for every node, reschedule penalties are per allocation) or the group has distinct rules
 (distinct_property counts move for every node sharing the value). Without those, the Selects
 that follow one another along the visit order look at disjoint stretches of it, so within one
@@ -60,7 +60,7 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
     def where(option_indices: np.ndarray) -> np.ndarray:
         return option_indices if picked is None else picked[option_indices]
 
-    reports = options.report(state, where(table.argmax(axis=1) + last - limit).tolist())
+    reports = options.report(state, where(table.argmax(axis=1) + last - limit))
     if not keep_top:
         return [
             Choice(*report, count, None) for report, count in zip(reports, evaluated, strict=True)

@@ -7,72 +7,312 @@ node only when it has one and records it in the metric by its name (``ScoreNode`
 them as 0 when they append nothing. ``ScoreNormalizationIterator`` averages what was
 appended, ``LimitIterator`` and ``MaxScoreIterator`` pick the node (``limit_max``).
 
-Per-scorer scores travel as ``Parts``: one value per scorer of ``GENERIC_CHAIN``, in this
-order, NaN where the scorer appended nothing.
+Every scorer is one unit behind ``RankScorer``; the windowed Select, the batched Selects,
+the plan's metadata and the scalar reference all go through ``GENERIC_CHAIN`` /
+``SYSTEM_CHAIN`` rather than naming scorers one by one. Per-option scores travel as
+``Parts``: one value per scorer of ``GENERIC_CHAIN``, in this order, NaN where the scorer
+appended nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
+from models import Affinity, Node
+
+from ..core.operators import check_constraint
+from ..core.targets import resolve_target
+from .preemption import PREEMPTION, preemption_score
+from .scoring import anti_affinity
+
 NORMALIZED_SCORE = "normalized-score"  # structs.NormScorerName
-
-
-@dataclass(frozen=True)
-class Scorer:
-    """One rank iterator.
-
-    ``records_zero``: the metric gets ``name: 0`` when nothing is appended.
-    ``batchable``: a placement changes this scorer's value on the chosen node only, so
-    consecutive Selects that look at disjoint nodes may be made together (``batch``).
-    """
-
-    name: str
-    iterator: str
-    records_zero: bool
-    batchable: bool
-
-
-BINPACK = Scorer("binpack", "BinPackIterator", records_zero=False, batchable=True)
-JOB_ANTI_AFFINITY = Scorer(
-    "job-anti-affinity", "JobAntiAffinityIterator", records_zero=True, batchable=True
-)
-RESCHEDULE_PENALTY = Scorer(
-    "node-reschedule-penalty",
-    "NodeReschedulingPenaltyIterator",
-    records_zero=True,
-    batchable=False,  # the penalty nodes are per allocation
-)
-NODE_AFFINITY = Scorer("node-affinity", "NodeAffinityIterator", records_zero=True, batchable=True)
-SPREAD = Scorer(
-    "allocation-spread",
-    "SpreadIterator",
-    records_zero=False,
-    batchable=False,  # every placement moves every node's boost
-)
-
-GENERIC_CHAIN: tuple[Scorer, ...] = (
-    BINPACK,
-    JOB_ANTI_AFFINITY,
-    RESCHEDULE_PENALTY,
-    NODE_AFFINITY,
-    SPREAD,
-)
-SYSTEM_CHAIN: tuple[Scorer, ...] = (BINPACK,)
 
 Parts = tuple[float, ...]  # one value per scorer of GENERIC_CHAIN, NaN: nothing appended
 
 
-def parts_of(**scores: float) -> Parts:
-    """``Parts`` from scores by scorer name (``job_anti_affinity=…``); absent ones are NaN."""
-    by_name = {k.replace("_", "-"): v for k, v in scores.items()}
-    return tuple(float(by_name.get(s.name, np.nan)) for s in GENERIC_CHAIN)
+# What a scorer gives the options it scores, as scalars or arrays aligned with them: (value,
+# appended), the value being the score where it is appended and 0 elsewhere, appended 1 (or
+# True) where it is and 0 elsewhere; so totals and counts add up without masking. A plain
+# tuple: one option's scores are assembled per Select.
+Scored = tuple[Any, Any]
 
 
-def recorded_scores(parts, chain: tuple[Scorer, ...] = GENERIC_CHAIN) -> dict[str, float]:
-    """The ``Scores`` map of a ``NodeScoreMeta``: what each scorer of ``chain`` recorded."""
+class Inputs(NamedTuple):
+    """What the Select knows of the options being scored, as arrays aligned with them or one
+    option's scalars. An input is None when the group (or Select) has none of it, which is
+    what ``RankScorer.applies`` reads."""
+
+    binpack: Any
+    collisions: Any  # allocations of the group on the node
+    group_size: int  # the group's count
+    affinity: Any = None  # Σ matching weights / Σ |weights|
+    penalized: Any = None  # the node is a reschedule penalty node
+    boost: Any = None  # total spread boost
+    preemption: Any = None  # preemption score, NaN where the option evicts nothing
+
+
+class Picked(NamedTuple):
+    """Option ``option`` of ``inputs`` given as arrays over several options (the Selects made
+    together share them): its ``Parts`` are assembled only if read."""
+
+    inputs: Inputs
+    option: int
+
+    def one(self) -> Inputs:
+        """The option's own inputs, as scalars."""
+        i = self.option
+        return Inputs(*(v.item(i) if isinstance(v, np.ndarray) else v for v in self.inputs))
+
+
+# An option's per-scorer scores, or what they are assembled from when read (``assemble``).
+Scoring = Parts | Inputs | Picked
+
+
+@dataclass(frozen=True)
+class ReferenceOption:
+    """One option as the scalar reference sees it (``reference.py``): plain facts, no memo."""
+
+    fit: float  # ScoreFit of the node with the allocation (0–18)
+    collisions: int
+    count: int
+    penalized: bool
+    node: Node
+    affinities: list[Affinity]  # the group's: job, group, then tasks
+    spread: Callable[[], float] | None  # the spread boost, computed when asked; None: no spread
+    victim_priorities: list[int]
+
+
+class RankScorer(Protocol):
+    """One rank iterator of the chain.
+
+    ``name``: its ``ScoreMetaData`` key; ``iterator``: the Nomad iterator it models;
+    ``records_zero``: the metric gets ``name: 0`` when nothing is appended; ``batchable``: a
+    placement changes this scorer's value on the chosen node only, so consecutive Selects
+    over disjoint nodes may be made together (``batch``); ``pulled``: its value depends on
+    every placement so far and is computed per Select, as nodes are pulled (not kept per
+    node between Selects).
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def iterator(self) -> str: ...
+    @property
+    def records_zero(self) -> bool: ...
+    @property
+    def batchable(self) -> bool: ...
+    @property
+    def pulled(self) -> bool: ...
+
+    def applies(self, inputs: Inputs) -> bool:
+        """Whether the scorer may append anything for this group (and Select)."""
+        ...
+
+    def score(self, inputs: Inputs) -> Scored:
+        """The scores of the options ``inputs`` describes (call only where ``applies``)."""
+        ...
+
+    def reference(self, option: ReferenceOption) -> float | None:
+        """The scalar reference's score of one option; None when nothing is appended."""
+        ...
+
+
+@dataclass(frozen=True)
+class BinPack:
+    """``BinPackIterator`` (rank.go): ScoreFit / 18, always appended."""
+
+    name: str = "binpack"
+    iterator: str = "BinPackIterator"
+    records_zero: bool = False
+    batchable: bool = True
+    pulled: bool = False
+
+    def applies(self, inputs: Inputs) -> bool:
+        return True
+
+    def score(self, inputs: Inputs) -> Scored:
+        return inputs.binpack, 1.0
+
+    def reference(self, option: ReferenceOption) -> float | None:
+        return option.fit / 18.0  # binPackingMaxFitScore
+
+
+@dataclass(frozen=True)
+class JobAntiAffinity:
+    """``JobAntiAffinityIterator`` (rank.go): −(collisions + 1)/count where the group already
+    has allocations on the node."""
+
+    name: str = "job-anti-affinity"
+    iterator: str = "JobAntiAffinityIterator"
+    records_zero: bool = True
+    batchable: bool = True
+    pulled: bool = False
+
+    def applies(self, inputs: Inputs) -> bool:
+        return True
+
+    def score(self, inputs: Inputs) -> Scored:
+        collisions = inputs.collisions
+        hit = collisions > 0
+        return hit * anti_affinity(collisions, inputs.group_size), hit
+
+    def reference(self, option: ReferenceOption) -> float | None:
+        if not option.collisions:
+            return None
+        return -(option.collisions + 1) / option.count
+
+
+@dataclass(frozen=True)
+class ReschedulePenalty:
+    """``NodeReschedulingPenaltyIterator`` (rank.go): −1 on the nodes the allocation being
+    replaced ran on."""
+
+    name: str = "node-reschedule-penalty"
+    iterator: str = "NodeReschedulingPenaltyIterator"
+    records_zero: bool = True
+    batchable: bool = False  # the penalty nodes are per allocation
+    pulled: bool = True
+
+    def applies(self, inputs: Inputs) -> bool:
+        return inputs.penalized is not None
+
+    def score(self, inputs: Inputs) -> Scored:
+        hit = inputs.penalized
+        return hit * -1.0, hit
+
+    def reference(self, option: ReferenceOption) -> float | None:
+        return -1.0 if option.penalized else None
+
+
+@dataclass(frozen=True)
+class NodeAffinity:
+    """``NodeAffinityIterator`` (rank.go): Σ matching weights / Σ |weights|, appended on every
+    node when the group has affinities."""
+
+    name: str = "node-affinity"
+    iterator: str = "NodeAffinityIterator"
+    records_zero: bool = True
+    batchable: bool = True
+    pulled: bool = False
+
+    def applies(self, inputs: Inputs) -> bool:
+        return inputs.affinity is not None
+
+    def score(self, inputs: Inputs) -> Scored:
+        return inputs.affinity, 1.0
+
+    def reference(self, option: ReferenceOption) -> float | None:
+        if not option.affinities:
+            return None
+        matched = 0.0
+        for a in option.affinities:
+            left, lok = resolve_target(a.l_target, option.node)
+            right, rok = resolve_target(a.r_target, option.node)
+            if check_constraint(a.operand, left, right, lok, rok):
+                matched += a.weight
+        return matched / sum(abs(a.weight) for a in option.affinities)
+
+
+@dataclass(frozen=True)
+class AllocationSpread:
+    """``SpreadIterator`` (spread.go): the total boost, appended when not 0."""
+
+    name: str = "allocation-spread"
+    iterator: str = "SpreadIterator"
+    records_zero: bool = False
+    batchable: bool = False  # every placement moves every node's boost
+    pulled: bool = True
+
+    def applies(self, inputs: Inputs) -> bool:
+        return inputs.boost is not None
+
+    def score(self, inputs: Inputs) -> Scored:
+        boost = inputs.boost
+        return boost, boost != 0.0
+
+    def reference(self, option: ReferenceOption) -> float | None:
+        boost = None if option.spread is None else option.spread()
+        return None if boost is None or boost == 0.0 else boost
+
+
+@dataclass(frozen=True)
+class PreemptionScoring:
+    """``PreemptionScoringIterator`` (rank.go): scores an option that evicts by its victims'
+    priorities (``preemption.preemption_score``); appended only on such options."""
+
+    name: str = PREEMPTION
+    iterator: str = "PreemptionScoringIterator"
+    records_zero: bool = False
+    batchable: bool = False  # only Selects with eviction on have it, and they go one by one
+    pulled: bool = True
+
+    def applies(self, inputs: Inputs) -> bool:
+        return inputs.preemption is not None
+
+    def score(self, inputs: Inputs) -> Scored:
+        appended = ~np.isnan(inputs.preemption)
+        return np.where(appended, inputs.preemption, 0.0), appended
+
+    def reference(self, option: ReferenceOption) -> float | None:
+        if not option.victim_priorities:
+            return None
+        return preemption_score(option.victim_priorities)
+
+
+GENERIC_CHAIN: tuple[RankScorer, ...] = (
+    BinPack(),
+    JobAntiAffinity(),
+    ReschedulePenalty(),
+    NodeAffinity(),
+    AllocationSpread(),
+    PreemptionScoring(),
+)
+# NewSystemStack: bin-pack (evicting) straight into score normalization.
+SYSTEM_CHAIN: tuple[RankScorer, ...] = GENERIC_CHAIN[:1]
+
+# What a group's Select memo keeps per visit position (changes only when the node itself gets
+# an allocation) and what is scored again each Select.
+REMEMBERED: tuple[RankScorer, ...] = tuple(s for s in GENERIC_CHAIN if not s.pulled)
+PER_SELECT: tuple[RankScorer, ...] = tuple(s for s in GENERIC_CHAIN if s.pulled)
+_INDEX = {s.name: i for i, s in enumerate(GENERIC_CHAIN)}
+
+
+def assemble(scored: Scoring) -> Parts:
+    """``Parts`` of one option from its inputs (each scorer's score or NaN); Parts already
+    assembled are returned as they are."""
+    if isinstance(scored, Picked):
+        scored = scored.one()
+    if not isinstance(scored, Inputs):
+        return scored
+    out = []
+    for scorer in GENERIC_CHAIN:
+        value, appended = scorer.score(scored) if scorer.applies(scored) else (0.0, False)
+        out.append(float(value) if appended else np.nan)
+    return tuple(out)
+
+
+def binpack_only(score: float) -> Parts:
+    """``Parts`` of an option only bin-pack scored (``SYSTEM_CHAIN``)."""
+    return (score, *[np.nan] * (len(GENERIC_CHAIN) - 1))
+
+
+def with_score(parts: Parts, name: str, score: float | None) -> Parts:
+    """``parts`` with the scorer ``name``'s entry set (None: nothing appended)."""
+    out = list(parts) + [np.nan] * (len(GENERIC_CHAIN) - len(parts))
+    if score is not None:
+        out[_INDEX[name]] = score
+    return tuple(out)
+
+
+def recorded_scores(
+    parts: Parts, chain: tuple[RankScorer, ...] = GENERIC_CHAIN
+) -> dict[str, float]:
+    """The ``Scores`` map of a ``NodeScoreMeta``: what each scorer of ``chain`` recorded, in
+    chain order."""
     out = {}
     for scorer, value in zip(GENERIC_CHAIN, parts, strict=True):
         if scorer not in chain:

@@ -17,9 +17,18 @@ from models import Job, TaskGroup
 from ..core.metrics import AllocMetric
 from ..core.nodetable import NodeTable
 from ..core.nomad_text import format_dry_run, format_preemptions, format_task_group_failure
-from .chain import GENERIC_CHAIN, NORMALIZED_SCORE, SYSTEM_CHAIN, Parts, Scorer, recorded_scores
+from .chain import (
+    GENERIC_CHAIN,
+    NORMALIZED_SCORE,
+    SYSTEM_CHAIN,
+    Parts,
+    RankScorer,
+    Scoring,
+    assemble,
+    binpack_only,
+    recorded_scores,
+)
 from .deployment import DeploymentOutcome
-from .preemption import PREEMPTION
 from .resources import GroupAsk, Offer
 from .select import Misses, TopScores
 
@@ -27,7 +36,7 @@ BLOCKED_DESCRIPTION = "created to place remaining allocations"
 
 
 def scores_dict(
-    parts: Parts, final: float, chain: tuple[Scorer, ...] = GENERIC_CHAIN
+    parts: Parts, final: float, chain: tuple[RankScorer, ...] = GENERIC_CHAIN
 ) -> dict[str, float]:
     """Per-scorer scores as the metric records them, then the normalized score."""
     out = recorded_scores(parts, chain)
@@ -92,18 +101,16 @@ class GroupOutcome:
     nodes: list[int] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
-    parts: list[Parts] = field(default_factory=list)
+    parts: list[Scoring] = field(default_factory=list)  # see ``Choice.parts``
     evaluated: list[int] = field(default_factory=list)
     offers: dict[int, Offer] = field(default_factory=dict)
     top: dict[int, TopScores] = field(default_factory=dict)  # ScoreMetaData per Select
     failed: AllocMetric | None = None
     base: AllocMetric | None = None  # pool and datacenter counts every metric carries
     misses: dict[int, Misses] = field(default_factory=dict)  # filtered/exhausted per Select
-    chain: tuple[Scorer, ...] = GENERIC_CHAIN
-    # Per placement (position in ``nodes``): the allocations it preempts, and the
-    # ``preemption`` score of each option of its Select that had victims.
+    chain: tuple[RankScorer, ...] = GENERIC_CHAIN
+    # Per placement (position in ``nodes``): the allocations it preempts.
     evictions: dict[int, list[Eviction]] = field(default_factory=dict)
-    preemption_scores: dict[int, dict[int, float]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -123,7 +130,7 @@ class GroupOutcome:
         node: int,
         cpu: float,
         score: float,
-        parts: Parts,
+        parts: Scoring,
         evaluated: int,
         offer: Offer,
         top: TopScores | None,
@@ -152,8 +159,7 @@ class GroupOutcome:
         self.nodes.extend(nodes.tolist())
         self.cpu.extend(np.broadcast_to(cpu, len(nodes)).tolist())
         self.scores.extend(scores.tolist())
-        nan = np.nan
-        self.parts.extend((s, nan, nan, nan, nan) for s in scores.tolist())
+        self.parts.extend(binpack_only(s) for s in scores.tolist())
         self.evaluated.extend([1] * len(nodes))
         for k, offer in enumerate(offers):
             if offer.ports or offer.cores or offer.devices:
@@ -167,14 +173,13 @@ class GroupOutcome:
         kept = self.top.get(k)
         top = None if kept is None else kept.reports()
         if kept is None and self.chain is SYSTEM_CHAIN:
-            top = [(self.nodes[k], self.scores[k], self.parts[k])]
-        extra = self.preemption_scores.get(k, {})
+            top = [(self.nodes[k], self.scores[k], assemble(self.parts[k]))]
         return [
             {
                 "NodeID": names[n].id or names[n].name,
                 "NodeName": names[n].name,
                 "NormScore": final,
-                "Scores": _with_preemption(recorded_scores(parts, self.chain), extra.get(n)),
+                "Scores": recorded_scores(parts, self.chain),
             }
             for n, final, parts in top or []
         ]
@@ -214,10 +219,7 @@ class GroupOutcome:
                 disk_mb=self.ask.disk_mb,
                 offer=self.offers.get(k, Offer()),
                 score=self.scores[k],
-                scores=_with_preemption(
-                    scores_dict(self.parts[k], self.scores[k], self.chain),
-                    self.preemption_scores.get(k, {}).get(node),
-                ),
+                scores=scores_dict(assemble(self.parts[k]), self.scores[k], self.chain),
                 nodes_evaluated=self.evaluated[k],
                 score_metadata=self.score_metadata(k),
                 metrics=self.metric(k),
@@ -227,17 +229,6 @@ class GroupOutcome:
     @property
     def preempted(self) -> list[Eviction]:
         return [e for k in sorted(self.evictions) for e in self.evictions[k]]
-
-
-def _with_preemption(scores: dict[str, float], preemption: float | None) -> dict[str, float]:
-    """The ``preemption`` score (``PreemptionScoringIterator``) before the normalized one."""
-    if preemption is None:
-        return scores
-    out = {k: v for k, v in scores.items() if k != NORMALIZED_SCORE}
-    out[PREEMPTION] = preemption
-    if NORMALIZED_SCORE in scores:
-        out[NORMALIZED_SCORE] = scores[NORMALIZED_SCORE]
-    return out
 
 
 @dataclass

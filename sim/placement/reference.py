@@ -3,8 +3,10 @@
 Written from scheduler/feasible/stack.go (``NewGenericStack``, ``NewSystemStack``), rank.go,
 spread.go, propertyset.go, select.go, scheduler/generic_sched.go and scheduler_system.go; it
 shares nothing with the windowed, vectorized Select but the scalar feasibility reference
-(``ReferenceWrapper``), the one-constraint core (``resolve_target``, ``check_constraint``) and
-the input models. Slow and plain on purpose: property tests hold ``simulate`` equal to it.
+(``ReferenceWrapper``), the one-constraint core (``resolve_target``, ``check_constraint``), the
+input models and the chain's declaration (``chain.GENERIC_CHAIN``: order, names, and each
+scorer's scalar ``reference`` function, written apart from its vectorised ``score``). Slow and
+plain on purpose: property tests hold ``simulate`` equal to it.
 
 Inputs it does not model (device requests, reserved cores, lifecycle phases, task-level
 networks) raise ``ValueError`` rather than be answered wrongly.
@@ -22,35 +24,33 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
 from models import Job, Node, TaskGroup
 
 from ..core.metrics import AllocMetric
-from ..core.operators import check_constraint
 from ..core.targets import resolve_target
 from ..feasibility import ReferenceWrapper, network_asks, reference_candidates
+from .chain import GENERIC_CHAIN, SYSTEM_CHAIN, ReferenceOption
 from .config import PoolScheduler
+from .limit import Ranked, max_score
 from .preemption import (
-    PREEMPTION,
     Amount,
     Holding,
     NetworkUse,
     NodeRoom,
     PreemptAsk,
     preempt_stages,
-    preemption_score,
     preemption_switches,
     replacement_jobs,
+    updated_by,
     with_job_settings,
 )
 from .resources import parse_port_list
 
-SKIP_THRESHOLD = 0.0  # skipScoreThreshold
-MAX_SKIP = 3  # maxSkip
 MAX_RETAINED_NODE_SCORES = 5
-BINPACK_MAX_FIT = 18.0
 IMPLICIT_TARGET = "*"
 DEFAULT_NODE_LIMIT = 100  # SchedulerConfiguration.NodeLimitForFeasibilityChecks default
 
@@ -226,16 +226,6 @@ def reference_ask(group: TaskGroup) -> Ask:
 
 
 # --------------------------------------------------------------------------- the iterators
-
-
-@dataclass
-class Ranked:
-    """``RankedNode``."""
-
-    node: int
-    scores: list[float] = field(default_factory=list)
-    final: float = 0.0
-    victims: tuple[int, ...] = ()  # ``PreemptedAllocs``: indices into ``Cluster.allocs``
 
 
 def fit_score(algorithm: str, node: Node, cpu_used: float, memory_used: float) -> float:
@@ -513,19 +503,29 @@ class Stack:
                     if found is None:
                         metric.metric.exhausted_node(node.node_class, dimension)
                         continue
-                    victims, gone_cpu, gone_memory = found
-                    cpu_used -= gone_cpu
-                    memory_used -= gone_memory
+                    victims, cpu_used, memory_used = found
                 option = Ranked(index, victims=victims)
-                fit = fit_score(self.algorithm, node, cpu_used, memory_used)
-                option.scores.append(fit / BINPACK_MAX_FIT)
-                metric.score_node(node, "binpack", fit / BINPACK_MAX_FIT)
-                if not self.system:
-                    self._rank(option, node, proposed, group, affinities, spreads, penalty, metric)
-                    if victims:  # PreemptionScoringIterator
-                        priorities = [_priority(self.cluster.allocs[i]) for i in victims]
-                        option.scores.append(preemption_score(priorities))
-                        metric.score_node(node, PREEMPTION, option.scores[-1])
+                facts = ReferenceOption(
+                    fit=fit_score(self.algorithm, node, cpu_used, memory_used),
+                    collisions=sum(
+                        1 for a in proposed if a.job_id == self.job.id and a.group == group.name
+                    ),
+                    count=group.count,
+                    penalized=index in penalty,
+                    node=node,
+                    affinities=affinities,
+                    spread=partial(self.spread.score, self.cluster, group, node)
+                    if spreads
+                    else None,
+                    victim_priorities=[_priority(self.cluster.allocs[i]) for i in victims],
+                )
+                for scorer in SYSTEM_CHAIN if self.system else GENERIC_CHAIN:
+                    score = scorer.reference(facts)
+                    if score is not None:
+                        option.scores.append(score)
+                        metric.score_node(node, scorer.name, score)
+                    elif scorer.records_zero:
+                        metric.score_node(node, scorer.name, 0.0)
                 option.final = sum(option.scores) / len(option.scores)
                 metric.score_node(node, "normalized-score", option.final)
                 return option
@@ -536,17 +536,18 @@ class Stack:
     def _victims(
         self, index: int, ask: Ask, dimension: str
     ) -> tuple[tuple[int, ...], float, float] | None:
-        """``BinPackIterator`` with eviction: the victims on the node, and the CPU and memory
-        of those that leave before ``AllocsFit`` (network), or None: still exhausted.
+        """``BinPackIterator`` with eviction: the victims on the node and the CPU and memory
+        ``AllocsFit`` scores it by (those that leave before it, for the network, no longer
+        count; none count when the node is still at its allocation limit), or None: still
+        exhausted.
 
         The placing job's allocations and every higher-priority one count in the room left
-        (the simulation's choice, see ``evict``); a node whose network cannot be built, with
-        no dynamic port left or at its allocation limit stays exhausted."""
+        (the simulation's choice, see ``evict``); a node whose network cannot be built or
+        with no dynamic port left stays exhausted."""
         if dimension in (
             "network: invalid node",
             "network: port collision",
             "network: dynamic port selection failed",
-            "max allocation exceeded",
         ):
             return None
         node = self.cluster.nodes[index]
@@ -592,6 +593,8 @@ class Stack:
         network = None
         if ask.reserved_ports or ask.dynamic_ports:
             network = NetworkUse("", 0, tuple(v for _, v in ask.reserved_ports))
+        proposed = self.cluster.proposed(index)
+        slots = node.node_max_allocs - len(proposed) if node.node_max_allocs else None
         stages = preempt_stages(
             self.job.priority,
             ("default", self.job.id),
@@ -599,95 +602,21 @@ class Stack:
             holdings,
             PreemptAsk(Amount(ask.cpu, ask.memory_mb, ask.disk_mb), network),
             self.preempted,
+            slots,
         )
         if stages is None or not (stages[0] or stages[1]):
             return None
         early, late = stages
+        victims = tuple(int(h.id) for h in (*early, *late))
+        if slots is not None and slots + len(early) < 1:
+            return victims, 0.0, 0.0
         return (
-            tuple(int(h.id) for h in (*early, *late)),
-            sum(h.amount.cpu for h in early),
-            sum(h.amount.memory_mb for h in early),
+            victims,
+            sum(a.cpu for a in proposed) + ask.cpu - sum(h.amount.cpu for h in early),
+            sum(a.memory_mb for a in proposed)
+            + ask.memory_mb
+            - sum(h.amount.memory_mb for h in early),
         )
-
-    def _rank(self, option, node, proposed, group, affinities, spreads, penalty, metric) -> None:
-        """Job anti-affinity, reschedule penalty, node affinity, spread (rank.go, spread.go)."""
-        collisions = sum(1 for a in proposed if a.job_id == self.job.id and a.group == group.name)
-        if collisions:
-            option.scores.append(-(collisions + 1) / group.count)
-            metric.score_node(node, "job-anti-affinity", option.scores[-1])
-        else:
-            metric.score_node(node, "job-anti-affinity", 0)
-        if option.node in penalty:
-            option.scores.append(-1.0)
-            metric.score_node(node, "node-reschedule-penalty", -1)
-        else:
-            metric.score_node(node, "node-reschedule-penalty", 0)
-        if affinities:
-            matched = 0.0
-            for a in affinities:
-                left, lok = resolve_target(a.l_target, node)
-                right, rok = resolve_target(a.r_target, node)
-                if check_constraint(a.operand, left, right, lok, rok):
-                    matched += a.weight
-            option.scores.append(matched / sum(abs(a.weight) for a in affinities))
-            metric.score_node(node, "node-affinity", option.scores[-1])
-        else:
-            metric.score_node(node, "node-affinity", 0)
-        if spreads:
-            boost = self.spread.score(self.cluster, group, node)
-            if boost != 0.0:
-                option.scores.append(boost)
-                metric.score_node(node, "allocation-spread", boost)
-
-
-def limit_iterator(source, limit: int, max_skip: int = MAX_SKIP, threshold: float = SKIP_THRESHOLD):
-    """``LimitIterator.Next`` as a generator over ``source()`` (select.go)."""
-    seen, skipped_index = 0, 0
-    skipped: list[Ranked] = []
-
-    def next_option():
-        nonlocal skipped_index
-        option = source()
-        if option is None and skipped_index < len(skipped):
-            skipped_index += 1
-            return skipped[skipped_index - 1]
-        return option
-
-    while seen != limit:
-        option = next_option()
-        if option is None:
-            return
-        while option is not None and option.final <= threshold and len(skipped) < max_skip:
-            skipped.append(option)
-            option = source()
-        seen += 1
-        if option is None:
-            option = next_option()
-            if option is None:
-                return
-        yield option
-
-
-def limit_options(
-    scores: Sequence[float],
-    limit: int,
-    max_skip: int = MAX_SKIP,
-    threshold: float = SKIP_THRESHOLD,
-) -> list[int]:
-    """Indices of the options ``LimitIterator`` returns, in order, over options scored
-    ``scores`` (a static source, as select_test.go builds it)."""
-    options = iter([Ranked(i, final=float(s)) for i, s in enumerate(scores)])
-    returned = limit_iterator(lambda: next(options, None), limit, max_skip, threshold)
-    return [option.node for option in returned]
-
-
-def max_score(source, limit: int) -> Ranked | None:
-    """``MaxScoreIterator.Next``: the first option of the highest final score."""
-    best = None
-    for option in limit_iterator(source, limit):
-        if best is None or option.final > best.final:
-            best = option
-    return best
 
 
 # ----------------------------------------------------------------------------- the plans
@@ -938,6 +867,7 @@ def reference_simulate(
     out: list[RefJob] = []
     while queue:
         _, position, job, trigger = heapq.heappop(queue)
+        updated_by(cluster.allocs, job)
         job_algorithm = algorithm
         pool = (node_pools or {}).get(job.node_pool)
         if pool is not None and pool.algorithm:  # WithNodePool

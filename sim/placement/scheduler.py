@@ -44,7 +44,14 @@ from ..feasibility import (
     run_checkers,
 )
 from .batch import select_many
-from .chain import SYSTEM_CHAIN, Parts
+from .chain import (
+    SYSTEM_CHAIN,
+    PreemptionScoring,
+    Scoring,
+    assemble,
+    binpack_only,
+    with_score,
+)
 from .config import PoolScheduler
 from .deployment import predict
 from .distinct import (
@@ -60,9 +67,10 @@ from .preemption import (
     DEFAULT_PREEMPTION,
     preemption_switches,
     replacement_jobs,
+    updated_by,
     with_job_settings,
 )
-from .resources import GroupAsk, Ledger, group_ask
+from .resources import GroupAsk, Ledger, group_ask, held_devices
 from .scoring import (
     DEFAULT_NODE_LIMIT,
     SpreadScorer,
@@ -110,6 +118,24 @@ class ExistingAlloc:
     max_parallel: int | None = None
     alloc_id: str = ""
     evicted: bool = False
+    # Device instances it holds, by device name as a request names it ("nvidia/gpu/T4"),
+    # and the bandwidth of its network (on ``network_device``; "": the node's first).
+    devices: tuple[tuple[str, int], ...] = ()
+    mbits: int = 0
+    network_device: str = ""
+
+    def occupy(self, ledger: Ledger, node: Node) -> None:
+        """Account it on ``ledger`` (``node`` is the model of its node)."""
+        ledger.occupy(
+            self.node_index,
+            self.cpu,
+            self.memory_mb,
+            self.disk_mb,
+            self.ports,
+            self.cores,
+            held_devices(node, self.devices),
+            (ledger.network_device(self.node_index, self.network_device), self.mbits),
+        )
 
     @property
     def holds(self) -> bool:
@@ -278,7 +304,7 @@ def _place(
     index: int,
     node: int,
     score: float,
-    parts: Parts,
+    parts: Scoring,
     evaluated: int,
     top: TopScores | None,
     misses: Misses | None = None,
@@ -311,8 +337,13 @@ def _retry_with_preemption(
     if retry.found is not None:
         name = f"{state.job.id}.{state.group.name}[{index}]"
         outcome.evictions[k] = evict(world, retry.found, choice.node, name)
-    if retry.preemption_scores:
-        outcome.preemption_scores[k] = retry.preemption_scores
+    # PreemptionScoringIterator's scores, per node, join the Select's other scores.
+    scores = retry.preemption_scores
+    choice.parts = with_score(
+        assemble(choice.parts), PreemptionScoring.name, scores.get(choice.node)
+    )
+    if choice.top is not None and scores:
+        choice.top = replace(choice.top, preemption=scores)
     _place_choice(world, state, outcome, index, choice)
     return True
 
@@ -360,8 +391,7 @@ def _place_evicting(
             outcome.evictions[k] = evict(
                 world, found, node, f"{state.job.id}.{state.group.name}[{k}]"
             )
-        parts = (score, np.nan, np.nan, np.nan, np.nan)
-        _place(world, state, outcome, k, node, score, parts, 1, None)
+        _place(world, state, outcome, k, node, score, binpack_only(score), 1, None)
     return verdicts, placed
 
 
@@ -502,7 +532,8 @@ class _JobCache:
         if not n or pulls <= 0:
             return
         pulled = order[(start + np.arange(min(pulls, n))) % n]
-        classes = np.unique(self.class_codes[pulled])
+        # Repeated classes mark the same cell; np.unique would only sort (and load numpy.ma).
+        classes = self.class_codes[pulled]
         self.eligibility.ineligible[classes[self.fails[classes]]] = True
 
 
@@ -722,9 +753,7 @@ def simulate(
     for alloc in world.existing:
         if alloc.failed:
             continue
-        world.ledger.occupy(
-            alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb, alloc.ports, alloc.cores
-        )
+        alloc.occupy(world.ledger, table.nodes[alloc.node_index])
         world.counts.add(alloc.job_id, alloc.group, alloc.node_index)
     # The eval broker hands out the highest priority first, then the oldest.
     queue = [(-job.priority, position, job, "job-register") for position, job in enumerate(jobs)]
@@ -735,6 +764,7 @@ def simulate(
         _, position, job, trigger = heapq.heappop(queue)
         run = run_system if job.type in SYSTEM_TYPES else run_generic
         world.preempted.clear()  # Plan.NodePreemptions of this evaluation
+        updated_by(world.existing, job)
         outcome = run(world, job, job_seed(seed, position))
         outcome.triggered_by = trigger
         world.outcomes.append(outcome)

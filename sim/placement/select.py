@@ -9,7 +9,7 @@ window at a time: verdicts, distinct rules, fit and scores for the whole window 
 operations, then the limit iterator's rule picks how far into the window Nomad would have
 pulled. Only that prefix counts (NodesEvaluated, the spread running minimum, the static
 iterator position), so the result is the node-by-node one, at O(limit) work per Select.
-Fit and the scores other than spread are remembered per visit position (``Memo``), and
+Fit and the scores of ``chain.REMEMBERED`` are kept per visit position (``Memo``), and
 Selects that cannot see each other's placements are made together (``batch.select_many``).
 
 Reproduced from scheduler/feasible/select.go and feasible.go:
@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
@@ -36,13 +36,19 @@ from ..core.metrics import AllocMetric
 from ..core.nodetable import Column, NodeTable
 from ..feasibility import PASS, ReasonTable
 from .chain import (
-    RESCHEDULE_PENALTY,
-    SPREAD,
+    GENERIC_CHAIN,
+    PER_SELECT,
+    REMEMBERED,
+    Inputs,
     Parts,
+    Picked,
+    RankScorer,
+    Scoring,
+    assemble,
 )
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
-from .scoring import NO_MOVES, SpreadScorer, SpreadSet, anti_affinity, fit_score
+from .scoring import NO_MOVES, SpreadScorer, SpreadSet, fit_score
 
 MAX_SKIP = 3
 SKIP_THRESHOLD = 0.0
@@ -223,23 +229,61 @@ class GroupState:
         return ok
 
     def base_scores(self, nodes: np.ndarray | int) -> tuple:
-        """Sum and number of the appended scores other than spread, and the binpack score."""
+        """Sum and number of the scores the ``REMEMBERED`` scorers append to ``nodes`` now,
+        and the binpack score."""
         binpack = self.binpack(nodes)
-        collisions = at(self.group_count, nodes)
-        hit = collisions > 0
-        total = binpack + hit * anti_affinity(collisions, self.group.count)
-        appended = hit + 1.0
-        if self.affinity is not None:
-            total = total + at(self.affinity, nodes)
-            appended = appended + 1.0
+        inputs = Inputs(
+            binpack,
+            at(self.group_count, nodes),
+            self.group.count,
+            None if self.affinity is None else at(self.affinity, nodes),
+        )
+        remembered = self._scorers[False][0]  # the same with or without penalty nodes
+        total, appended = add_scores(remembered, inputs, 0.0, 0.0)
         return total, appended, binpack
 
-    def fitting(self, start: int, stop: int, ok: np.ndarray) -> np.ndarray:
-        """``ok`` narrowed to the positions where one more allocation fits (memoised)."""
+    @property
+    def per_select(self) -> tuple[RankScorer, ...]:
+        """The scorers scored each Select (``PER_SELECT``) that apply to the next one."""
+        return self._scorers[bool(self.penalty_nodes)][1]
+
+    def batchable(self) -> bool:
+        """Whether consecutive Selects may be made together (``batch.select_many``): no
+        scorer that applies says otherwise (``RankScorer.batchable``)."""
+        return self._scorers[bool(self.penalty_nodes)][2]
+
+    @cached_property
+    def _scorers(self) -> dict[bool, tuple[tuple[RankScorer, ...], tuple[RankScorer, ...], bool]]:
+        """Per whether a Select has reschedule penalty nodes: of the scorers of
+        ``GENERIC_CHAIN`` that apply to the group's Selects, those the memo keeps, those
+        scored per Select, and whether all are batchable (an input that is not None is one
+        the group has)."""
+        out = {}
+        for penalty in (False, True):
+            present = Inputs(
+                0.0,
+                0,
+                self.group.count,
+                self.affinity,
+                True if penalty else None,
+                0.0 if self.spreads else None,
+            )
+            applying = [s for s in GENERIC_CHAIN if s.applies(present)]
+            out[penalty] = (
+                tuple(s for s in applying if s in REMEMBERED),
+                tuple(s for s in applying if s in PER_SELECT),
+                all(s.batchable for s in applying),
+            )
+        return out
+
+    def fitting(self, start: int, stop: int, ok: np.ndarray | None) -> np.ndarray:
+        """``ok`` narrowed to the positions where one more allocation fits (memoised);
+        ``ok`` None: every position passes the feasibility checks."""
         memo = self.started
         fit = memo.fit[start:stop]
         if fit.min() < 0:
-            fresh = np.flatnonzero((fit < 0) & ok)
+            unknown = fit < 0
+            fresh = np.flatnonzero(unknown if ok is None else unknown & ok)
             if len(fresh):
                 n = len(self.cold)
                 positions = (fresh + start) % n
@@ -250,7 +294,7 @@ class GroupState:
                 else:
                     nodes = memo.ring[positions]
                     memo.store(positions, self.fits(nodes), self.base_scores(nodes))
-        return ok & (fit == 1)
+        return fit == 1 if ok is None else ok & (fit == 1)
 
     @cached_property
     def all_open(self) -> bool:
@@ -329,31 +373,10 @@ class GroupState:
         else:
             memo.forget(position)
 
-    def score_parts(self, node: int, binpack: float, spread: float | None) -> Parts:
-        """Per-scorer scores of one option (``ScoreMetaData``), in ``GENERIC_CHAIN`` order;
-        NaN where nothing was appended."""
-        return option_parts(
-            node,
-            binpack,
-            self.group_count.item(node),
-            spread,
-            self.group.count,
-            self.penalty_nodes,
-            self.affinity,
-        )
-
     def set_penalty(self, nodes: frozenset[int]) -> None:
         """The reschedule penalty nodes of the next Select (``SelectOptions.PenaltyNodeIDs``)."""
         self.penalty_nodes = nodes
         self._penalty_array = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
-
-    def batchable(self) -> bool:
-        """Whether consecutive Selects may be made together (``batch.select_many``): no
-        scorer appending scores in them says otherwise (``Scorer.batchable``)."""
-        return not (
-            (self.spreads and not SPREAD.batchable)
-            or (self.penalty_nodes and not RESCHEDULE_PENALTY.batchable)
-        )
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -477,19 +500,42 @@ class Options:
             verdict = state.verdicts_at(positions, self.pulls + indices)
             count_misses(state, nodes, verdict, misses)
 
-    def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
-        """(node, final score, per-scorer scores) at the given window indices, read before
-        anything on their nodes changes; a handful of indices, so element by element."""
+    def report_one(self, state: GroupState, i: int) -> tuple[int, float, Inputs]:
+        """(node, final score, the scorers' inputs) at window index ``i``, read before
+        anything on the node changes; its per-scorer scores are assembled from the inputs
+        only when read (``chain.assemble``)."""
+        position = self.start + i
+        node = state.started.ring.item(position)
+        inputs = Inputs(
+            state.started.binpack.item(position),
+            state.group_count.item(node),
+            state.group.count,
+            None if state.affinity is None else state.affinity.item(node),
+            (node in state.penalty_nodes) if state.penalty_nodes else None,
+            None if self.boost is None else self.boost.item(i),
+        )
+        return node, self.final.item(i), inputs
+
+    def report(self, state: GroupState, indices: np.ndarray) -> list[tuple[int, float, Picked]]:
+        """``report_one`` at many window indices (Selects made together), the inputs read
+        as arrays once."""
         memo = state.started
-        ring, binpack, final = memo.ring, memo.binpack, self.final
-        out = []
-        for i in indices:
-            position = self.start + int(i)
-            node = ring.item(position)
-            boost = None if self.boost is None else self.boost.item(i)
-            parts = state.score_parts(node, binpack.item(position), boost)
-            out.append((node, final.item(i), parts))
-        return out
+        positions = self.start + indices
+        nodes = memo.ring[positions]
+        inputs = Inputs(
+            memo.binpack[positions],
+            state.group_count[nodes],
+            state.group.count,
+            None if state.affinity is None else state.affinity[nodes],
+            np.isin(nodes, state._penalty_array) if state.penalty_nodes else None,
+            None if self.boost is None else self.boost[indices],
+        )
+        return [
+            (node, score, Picked(inputs, k))
+            for k, (node, score) in enumerate(
+                zip(nodes.tolist(), self.final[indices].tolist(), strict=True)
+            )
+        ]
 
 
 def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
@@ -499,8 +545,9 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     Scores are computed over the whole window, which costs less than gathering the options
     first."""
     memo = state.started
-    ok = state.window_open(start, stop, pulls)
-    if state.rules.active and ok.any():
+    rules = state.rules.active
+    ok = None if state.all_open and not rules else state.window_open(start, stop, pulls)
+    if rules and ok is not None and ok.any():
         ok = ok.copy()
         nodes = memo.ring[start:stop][ok]
         ok[ok] = distinct_mask(state.rules, nodes, state.job_count, state.group_count)
@@ -508,16 +555,17 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     count = int(np.count_nonzero(ok))
     mask = None if count == stop - start else ok
     total, appended = memo.total[start:stop], memo.appended[start:stop]
-    if state.penalty_nodes:  # NodeReschedulingPenaltyIterator appends -1 on its nodes
-        hit = np.isin(memo.ring[start:stop], state._penalty_array)
-        total, appended = total - hit, appended + hit
+    penalized = None
+    if state.penalty_nodes:
+        penalized = np.isin(memo.ring[start:stop], state._penalty_array)
     boost, moving = None, NO_MOVES
     if state.spreads:
         slots = [column[start:stop] for column in memo.slots]
         boost, moving = state.spread.scores(state.spreads, slots, mask)
-        final = (total + boost) / (appended + (boost != 0.0))
-    else:
-        final = total / appended
+    if penalized is not None or boost is not None:
+        inputs = Inputs(None, None, state.group.count, None, penalized, boost)
+        total, appended = add_scores(state.per_select, inputs, total, appended)
+    final = total / appended
     # Nodes not known to fit already score -inf; only nodes that fit but are filtered here
     # (a feasibility or distinct rule) need masking.
     if mask is not None and np.count_nonzero(final == -np.inf) != len(final) - count:
@@ -615,7 +663,7 @@ class Choice:
 
     node: int
     score: float
-    parts: Parts
+    parts: Scoring  # assembled into Parts when read (``chain.assemble``)
     nodes_evaluated: int
     top: TopScores | None
     misses: Misses | None = None  # filtered and exhausted nodes of the Select
@@ -655,7 +703,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     if limit.best is None:
         return None
     _, w, i = limit.best
-    node, score, parts = consumed[w][0].report(state, [i])[0]
+    node, score, parts = consumed[w][0].report_one(state, i)
     if not keep_top:
         return Choice(node, score, parts, seen, None)
     top = TopScores.kept(state, consumed, limit.best[0])
@@ -802,29 +850,14 @@ def window_for(limit: int) -> int:
     return max(32, limit + MAX_SKIP + limit // 4)
 
 
-def option_parts(
-    node: int,
-    binpack: float,
-    collisions: int,
-    spread: float | None,
-    count: int,
-    penalty_nodes: frozenset[int],
-    affinity: np.ndarray | None,
-) -> Parts:
-    """Per-scorer scores of an option on ``node`` with ``collisions`` allocations of its
-    group there, in ``GENERIC_CHAIN`` order; NaN where nothing was appended."""
-    anti = anti_affinity(collisions, count) if collisions else np.nan
-    penalty = -1.0 if node in penalty_nodes else np.nan
-    affinity_score = np.nan if affinity is None else affinity.item(node)
-    return (binpack, anti, penalty, affinity_score, spread if spread else np.nan)
-
-
 @dataclass(frozen=True)
 class TopScores:
     """The ``ScoreMetaData`` of one Select (``PopulateScoreMetaData``), kept as the score
     columns of its options and worked out when read (``reports``).
 
-    The columns are copied when the Select is made, before anything on their nodes changes;
+    The columns that later placements change (bin-pack, collisions) are copied when the
+    Select is made, before anything on their nodes changes (the final scores and boosts are
+    the Select's own arrays);
     the ``kheap.ScoreHeap`` order and the per-scorer scores are worked out from them only
     for placements whose metadata is read. Options after the fifth one scoring the maximum
     never enter the heap (five earlier options score at least as much), so they are not kept.
@@ -838,20 +871,23 @@ class TopScores:
     count: int  # the group's count (job anti-affinity)
     penalty_nodes: frozenset[int]
     affinity: np.ndarray | None  # per table node
+    # Per node: the preemption score of the Select's options that evict (eviction on).
+    preemption: dict[int, float] = field(default_factory=dict)
 
     @classmethod
-    def kept(
-        cls, state: GroupState, consumed: list[tuple[Options, int]], best: float
-    ) -> TopScores:
+    def kept(cls, state: GroupState, consumed: list[tuple[Options, int]], best: float) -> TopScores:
         """The columns of a Select's options: ``consumed`` is each window it pulled and how
         many of its first positions it pulled, ``best`` the score of the option chosen."""
         if len(consumed) == 1:  # one window: its columns are slices
             options, used = consumed[0]
             reach = _heap_reach(options.final[:used], best)
             positions: np.ndarray | slice = slice(options.start, options.start + reach)
-            # Copies, so that the window's arrays are not held for as long as the plan is.
-            final, boost = options.final[:reach].copy(), options.boost
-            return cls.at(state, final, positions, None if boost is None else boost[:reach].copy())
+            # Views: the window's arrays are never written after the Select, and a Select's
+            # window is not much longer than what enters its heap.
+            boost = options.boost
+            return cls.at(
+                state, options.final[:reach], positions, None if boost is None else boost[:reach]
+            )
         final = np.concatenate([o.final[:used] for o, used in consumed])
         reach = _heap_reach(final, best)
         positions = np.concatenate([o.start + np.arange(used) for o, used in consumed])[:reach]
@@ -894,6 +930,7 @@ class TopScores:
             self.count,
             self.penalty_nodes,
             self.affinity,
+            self.preemption,
         )
 
     def reports(self) -> list[tuple[int, float, Parts]]:
@@ -901,18 +938,29 @@ class TopScores:
         out = []
         for i in score_meta_order(self.final):
             node = self.nodes.item(i)
-            spread = None if self.boost is None else self.boost.item(i)
-            parts = option_parts(
-                node,
+            inputs = Inputs(
                 self.binpack.item(i),
                 self.collisions.item(i),
-                spread,
                 self.count,
-                self.penalty_nodes,
-                self.affinity,
+                None if self.affinity is None else self.affinity.item(node),
+                (node in self.penalty_nodes) if self.penalty_nodes else None,
+                None if self.boost is None else self.boost.item(i),
+                self.preemption.get(node, np.nan) if self.preemption else None,
             )
-            out.append((node, self.final.item(i), parts))
+            out.append((node, self.final.item(i), assemble(inputs)))
         return out
+
+
+def add_scores(
+    scorers: Iterable[RankScorer], inputs: Inputs, total: Any, appended: Any
+) -> tuple[Any, Any]:
+    """``total`` and ``appended`` with what ``scorers`` append to the options of ``inputs``
+    (``ScoreNormalizationIterator`` sums and counts them)."""
+    for scorer in scorers:
+        value, count = scorer.score(inputs)
+        total = total + value
+        appended = appended + count
+    return total, appended
 
 
 def _heap_reach(final: np.ndarray, best: float) -> int:
