@@ -61,7 +61,8 @@ class Run:
 
 
 def sim_env(root: Path = ROOT) -> dict[str, str]:
-    """nomad-sim's environment: its checkout first on the path, a warmed bytecode cache."""
+    """nomad-sim's environment: its checkout first on the path (``python -P`` puts no working
+    directory ahead of it), a warmed bytecode cache."""
     env = {**os.environ, "PYTHONPATH": str(root), "PYTHONPYCACHEPREFIX": str(CACHE / "pycache")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -198,7 +199,7 @@ Tool = tuple[list[str], dict[str, str], Callable[[str], int]]
 
 def sim_tools(nodes: Path, job: Path, baseline: Path | None) -> dict[str, Tool]:
     """nomad-sim, and the ``baseline`` checkout beside it, each run once to warm its bytecode."""
-    argv = [sys.executable, "-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
+    argv = [sys.executable, "-P", "-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
     tools: dict[str, Tool] = {"nomad-sim check --nodes FILE": (argv, sim_env(), sim_answer)}
     if baseline is not None:
         tools[f"same, {baseline} (baseline)"] = (argv, sim_env(baseline), sim_answer)
