@@ -51,22 +51,11 @@ def resolve(
 
     The inputs live as long as the command: they are moved out of the cyclic GC's sight
     (``gc.freeze``), so the collections the engine triggers do not rescan a million node
-    objects each time (a third of a 10,000-node check's engine time). The last inputs read
-    are kept to the end of the process and never freed object by object: the OS takes a
-    process's memory back at once, where freeing 100,000 nodes one object at a time takes
-    most of a second. In-process callers that run many commands (tests, notebooks) free
-    each one's inputs when the next are read.
+    objects each time (a third of a 10,000-node check's engine time).
     """
     resolved = _resolve(scenario, sets, var_files, jobs, nodes)
-    _LAST_READ[0] = resolved
     gc.freeze()
     return resolved
-
-
-# Holds the last inputs read; refers to itself, so that once frozen nothing frees it: not the
-# module teardown at exit, not the final collection (frozen objects are never collected).
-_LAST_READ: list[object] = [None]
-_LAST_READ.append(_LAST_READ)
 
 
 def _resolve(
