@@ -23,7 +23,9 @@ import msgspec
 
 UNIQUE_PREFIX = "unique."
 _KEY = b'"unique.'
-_RUN = re.compile(rb'(?:"unique\.[^"\\]*"\s*:\s*"[^"\\]*"\s*,?\s*)+')
+_MEMBER = rb'"unique\.[^"\\]*"\s*:\s*"[^"\\]*"'
+_RUN = re.compile(rb"(" + _MEMBER + rb"(?:\s*,\s*" + _MEMBER + rb")*)\s*,?\s*")  # group 1: members
+_MISSING: Any = object()
 _SPACE = b" \t\r\n"
 _BEFORE_KEY = b",{"
 decode_map = msgspec.json.Decoder(dict[str, str]).decode
@@ -86,24 +88,27 @@ class MapSplitter:
         if start < 0:
             if data == b"null":
                 return None
-            shared = self._group(data, data)
+            shared = self._groups.get(data, _MISSING)
+            if shared is _MISSING:
+                shared = self._group(data, data)
             return self._split_decoded(data) if shared is None else shared
         before_key = data[start - 1] in _BEFORE_KEY or _is_key(data, start)
         run = _RUN.match(data, start) if before_key else None
-        if run is None or data.find(_KEY, run.end()) >= 0:
+        end = -1 if run is None else run.end()
+        if run is None or data.find(_KEY, end) >= 0:
             return self._split_decoded(data)
-        shared = self._group(data[:start] + data[run.end() :], data)
+        key = data[:start] + data[end:]
+        shared = self._groups.get(key, _MISSING)
+        if shared is _MISSING:
+            shared = self._group(key, data)
         if shared is None:
             return self._split_decoded(data)
-        members = data[start : run.end()].rstrip(_SPACE).rstrip(b",")
-        unique = decode_map(b"{" + members + b"}")
+        unique = decode_map(b"{" + run.group(1) + b"}")
         before = data.count(b'"', 0, start) // 4  # plain string members: four quotes each
         return SplitMap(shared, unique, before)
 
     def _group(self, key: bytes, data: bytes) -> dict[str, str] | None:
-        """The members of ``key``'s group in JSON order, decoded from its first node."""
-        if key in self._groups:
-            return self._groups[key]
+        """The members of ``key``'s new group in JSON order, decoded from its first node."""
         whole = decode_map(data)
         shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
         repeated = key.count(b'"') // 4 != len(shared)

@@ -1,12 +1,16 @@
-"""Node JSON decoded straight into read-only node records, with no Python code per node.
+"""Node JSON decoded straight into read-only node records, with no Python object per field.
 
 A record answers every attribute of the pydantic model it mirrors (``node.attributes``,
 ``node.node_resources.cpu.cpu_shares``, ``node.ready()``, a device attribute's ``value``) with
 the value the model would hold, so the engine reads records and models alike. The record
 types are derived from the models field by field (as ``sim.io.node_decode``'s wire structs
 are, under the same rules): msgspec decodes and type-checks them in C and skips every key no
-model field names. That is the whole cost of a node; building the pydantic object tree costs
-several times more, and at 100,000 nodes is most of a ``check``.
+model field names, a slice of the node array (about 8 MB) per call. Attributes and Meta are
+kept as raw JSON by the decoder and split (``sim.io.node_maps``) into one dict per distinct
+group of nodes, shared, plus each node's ``unique.*`` members: the one step in Python per
+node, and what lets the node table compute classes per shared dict rather than per node.
+Building the pydantic object tree costs several times more, and at 100,000 nodes would be
+most of a ``check``.
 
 ``null`` means unset, as in the models: each field is stored as decoded (``None`` when absent
 or null) and read through a property that gives the model's default instead, filled in on
