@@ -96,13 +96,19 @@ def _drop_nulls(data: Any) -> Any:
 
 
 class NomadModel(BaseModel):
-    """Base for every model: PascalCase aliases, snake_case names, unknown keys ignored."""
+    """Base for every model: PascalCase aliases, snake_case names, unknown keys ignored.
+
+    Each model's validator is built on its first use (``defer_build``), not on import: a
+    command that reads only jobs as models (node JSON decodes to records) does not pay for
+    building the node and scenario validators.
+    """
 
     model_config = ConfigDict(
         alias_generator=nomad_alias,
         populate_by_name=True,
         extra="ignore",
         validate_default=False,
+        defer_build=True,
     )
 
     @model_validator(mode="before")

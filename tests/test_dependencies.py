@@ -18,6 +18,7 @@ OWN = {
     "scripts",
     "timing",
     "bench_feasibility",
+    "bench_ingest",
     "bench_placement",
     "node_files",
 }

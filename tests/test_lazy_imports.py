@@ -1,5 +1,7 @@
 """A command imports only what it uses: reading node JSON and checking it loads no graph,
-plotting, HTTP, HCL or test library (their imports alone cost more than the check)."""
+plotting, HTTP, HCL, YAML or test library, nor the scenario reader, the what-if searches or
+the scalar references (their imports alone cost more than the check), and builds no pydantic
+validator it does not run."""
 
 from __future__ import annotations
 
@@ -9,7 +11,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("networkx", "matplotlib", "httpx", "hcl2", "lark", "hypothesis", "sim.planning")
+import pytest
+
+HEAVY = (
+    "networkx",
+    "matplotlib",
+    "httpx",
+    "hcl2",
+    "lark",
+    "yaml",
+    "hypothesis",
+    "sim.planning",
+    "sim.io.scenario",
+    "sim.io.snapshot",
+    "sim.whatif.sweep",
+    "sim.whatif.proposals",
+    "sim.placement.reference",
+    "sim.feasibility.reference",
+    "sim.montecarlo.units",
+)
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
@@ -21,24 +41,40 @@ try:
 except SystemExit:
     pass
 heavy = {heavy!r}
+import models
+from models.scenario import Scenario
+built = [m.__name__ for m in (models.Job, models.Node, Scenario) if m.__pydantic_complete__]
 print("LOADED", sorted(m for m in heavy if m in sys.modules), file=sys.stderr)
+print("BUILT", built, file=sys.stderr)
 """
 
 
-def _loaded(*args: str) -> list[str]:
+def _python(code: str, *args: str) -> str:
+    """stderr of a fresh interpreter running ``code`` with this checkout's ``sim``."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
-    line = next(x for x in done.stderr.splitlines() if x.startswith("LOADED"))
-    return json.loads(line.removeprefix("LOADED ").replace("'", '"'))
+    assert done.returncode == 0, done.stderr
+    return done.stderr
 
 
-def _check_imports(tmp_path: Path) -> list[str]:
+def _probe(*args: str) -> dict[str, list[str]]:
+    """The heavy modules loaded and the pydantic validators built by one CLI command."""
+    err = _python(PROBE.format(heavy=HEAVY), *args)
+    found = {}
+    for line in err.splitlines():
+        key, _, value = line.partition(" ")
+        if key in ("LOADED", "BUILT"):
+            found[key] = json.loads(value.replace("'", '"'))
+    return found
+
+
+def _check_on_node_json(tmp_path: Path) -> dict[str, list[str]]:
     from sim.io.node_json import node_to_api
     from sim.synth import generate_nodes
 
@@ -56,14 +92,74 @@ def _check_imports(tmp_path: Path) -> list[str]:
             }
         )
     )
-    return _loaded("check", "--job", str(job), "--nodes", str(nodes))
+    return _probe("check", "--job", str(job), "--nodes", str(nodes))
 
 
 def test_check_on_node_json_imports_no_heavy_library(tmp_path):
-    assert _check_imports(tmp_path) == []
+    assert _check_on_node_json(tmp_path)["LOADED"] == []
+
+
+def test_check_on_node_json_builds_only_the_job_validator(tmp_path):
+    # Nodes decode to records and the scenario is constructed: their validators never run.
+    assert _check_on_node_json(tmp_path)["BUILT"] == ["Job"]
+
+
+def test_a_scenario_still_loads_what_it_needs():
+    found = _probe("check")
+    assert "yaml" in found["LOADED"] and "sim.io.scenario" in found["LOADED"]
+    assert found["BUILT"] == ["Job", "Node", "Scenario"]
 
 
 def test_the_library_names_still_import_on_use():
     import sim
 
     assert callable(sim.capacity) and callable(sim.load_nodes) and callable(sim.explain_group)
+
+
+LAZY_PACKAGES = (
+    "sim",
+    "sim.io",
+    "sim.whatif",
+    "sim.placement",
+    "sim.feasibility",
+    "sim.graph",
+    "sim.planning",
+    "sim.montecarlo",
+)
+
+
+@pytest.mark.parametrize("package", LAZY_PACKAGES)
+def test_every_exported_name_resolves(package):
+    code = f"""
+import importlib, sys
+package = importlib.import_module({package!r})
+missing = [n for n in package.__all__ if n not in dir(package) or getattr(package, n) is None]
+print("MISSING", missing, file=sys.stderr)
+"""
+    assert "MISSING []" in _python(code)
+
+
+# A function named like the submodule it lives in: whichever is imported first, the
+# package's name is the function, as the eager ``from .sweep import sweep`` left it.
+SHADOWED = (
+    ("sim.whatif", "sweep"),
+    ("sim.whatif", "moves"),
+    ("sim.io", "detect"),
+    ("sim.planning", "capacity"),
+    ("sim.planning", "headroom"),
+    ("sim.planning", "resilience"),
+)
+
+
+@pytest.mark.parametrize(("package", "name"), SHADOWED)
+@pytest.mark.parametrize("submodule_first", [True, False])
+def test_a_function_keeps_its_submodules_name(package, name, submodule_first):
+    first = f"import {package}.{name}" if submodule_first else f"import {package}"
+    code = f"""
+import sys, types
+{first}
+from {package} import {name} as value
+import {package} as package
+print("KIND", type(value).__name__, type(getattr(package, {name!r})).__name__, file=sys.stderr)
+"""
+    assert "KIND function function" in _python(code)

@@ -1,5 +1,12 @@
-"""The ``nomad-sim`` command line: parse arguments, call the library, render."""
+"""The ``nomad-sim`` command line: parse arguments, call the library, render.
 
-from .app import app, main
+Its imports run with the cyclic GC paused (``gc_paused``): the objects they create live as
+long as the process, and the collections they would trigger only rescan them.
+"""
+
+from ..core.gcpause import gc_paused
+
+with gc_paused():
+    from .app import app, main
 
 __all__ = ["app", "main"]

@@ -6,21 +6,17 @@ import json
 import sys
 from dataclasses import replace
 from enum import StrEnum
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-
-from models import Scenario as ScenarioModel
 
 from ..core.errors import InputError
 from ..core.group_keys import AUTO, MAX_GROUPS, NONE, key_reader
 from ..core.nodetable import NodeTable
-from ..feasibility import evaluate_job
-from ..io import ResolvedScenario
-from ..whatif import ScenarioRun, one_seed_note, propose_fixes, run_resolved
+from ..feasibility.engine import evaluate_job
 from ..whatif.edits import Edit, apply_edits
+from ..whatif.outcome import run_resolved
 from . import edits as edit_cli
 from .cluster import Cluster
 from .diffs import DiffOverrides
@@ -33,6 +29,10 @@ from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
 from .seeded import with_seeds
 from .snapshot import snapshot as snapshot_command
+
+if TYPE_CHECKING:
+    from ..io.resolved import ResolvedScenario
+    from ..whatif.outcome import ScenarioRun
 
 HELP = """Offline simulator of HashiCorp Nomad's scheduler: which task groups place, where,
 and if not, why.
@@ -64,6 +64,8 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
+        from importlib.metadata import PackageNotFoundError, version  # only for --version
+
         try:
             typer.echo(f"nomad-sim {version('nomad-sim')}")
         except PackageNotFoundError:
@@ -293,6 +295,7 @@ def sweep_command(
     path = cluster.scenario_file("sweep")
     if edits:
         apply_edits(_load(cluster), edits)  # a selector naming no node fails before the bar
+    from ..whatif.sweep import one_seed_note
     from .montecarlo import sweep_points
 
     with typer.progressbar(length=grid_size(axes), label="sweeping", file=sys.stderr) as bar:
@@ -351,6 +354,8 @@ def fix(
     Each proposal is simulated before it is shown. Exit 0 when every such group has one,
     3 when some has none.
     """
+    from ..whatif.proposals import propose_fixes
+
     resolved = _load(cluster)
 
     def reload(values: dict[str, object]) -> ResolvedScenario:
@@ -514,6 +519,8 @@ def _amount_cell(amounts: Any) -> str:
 @app.command()
 def schema() -> None:
     """The scenario file's JSON Schema, for editors."""
+    from models import Scenario as ScenarioModel
+
     typer.echo(json.dumps(ScenarioModel.model_json_schema(), indent=2))
 
 

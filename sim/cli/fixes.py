@@ -3,10 +3,12 @@ no count can help, which request no node group meets."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..whatif import FixReport, Proposal, Unmet
 from .render import OutputFormat
+
+if TYPE_CHECKING:
+    from ..whatif.proposals import FixReport, Proposal, Unmet
 
 
 def _problem(g: Any) -> str:

@@ -7,7 +7,6 @@ import math
 from collections.abc import Sequence
 
 from ..core.errors import InputError
-from ..whatif import parse_grid
 
 DEFAULT_MAX_POINTS = 10_000
 
@@ -19,6 +18,8 @@ def parse_axes(
 
     Ranges stay lazy (``range``), so an absurd ``n=0..100000000`` costs nothing to refuse.
     """
+    from ..whatif.sweep import parse_grid  # the sweep machinery loads only for a sweep
+
     if not specs:
         raise InputError("sweep needs at least one --grid NAME=LOW..HIGH")
     axes = [parse_grid(spec) for spec in specs]

@@ -11,9 +11,8 @@ import typer
 
 from ..core.errors import InputError
 from ..core.limits import SMALL_CLUSTER
-from ..io import is_snapshot
-from ..whatif import Edit
-from ..whatif.edits import apply_edits
+from ..io.detect import is_snapshot
+from ..whatif.edits import Edit, apply_edits
 from . import edits as edit_cli
 from .app import _load, app
 from .cluster import Cluster

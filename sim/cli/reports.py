@@ -7,7 +7,7 @@ from typing import Any
 
 from models import TaskGroup
 
-from ..explain import table_class_labels
+from ..core.class_labels import table_class_labels
 from ..whatif.outcome import GroupResult, ScenarioRun
 from .render import OutputFormat, table
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
 from ..core import limits
 from ..core.errors import InputError
+
+if TYPE_CHECKING:
+    import yaml
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _YAML_QUOTED_OR_COMMENT = re.compile(
@@ -82,6 +85,8 @@ def check_yaml_text(text: str, source: str | Path) -> None:
 
 def _check_events(text: str, source: str | Path, depth_limit: int) -> None:
     """One pass over the events: depth, aliases to open anchors, and the expanded size."""
+    import yaml  # only for YAML that needs the event pass: JSON and HCL readers never do
+
     size_limit = limits.YAML_NODES.value()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     open_: list[tuple[str | None, int]] = []  # (anchor, expanded count at its start)

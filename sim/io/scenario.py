@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from .interpolate import ExpressionError, Scope, render_tree
 from .loaders import check_job, load_jobs, load_nodes, registered
 from .not_scenario import explain_failure, refuse_before_yaml
 from .pydantic_errors import field_path, input_error
+from .resolved import ResolvedScenario
 from .strict import unknown_key
 from .tfvars import load_tfvars
 from .variables import Declared, layer_values, type_of
@@ -35,20 +35,6 @@ from .yaml_source import YamlDocument, parse_yaml
 _ID_NAMESPACE = uuid.UUID("6f1c1d52-6a55-4d0e-9b5e-6e6f6d61642d")
 _BARE_VAR = re.compile(r"var\.[A-Za-z_][\w-]*")
 _VAR_NAME = re.compile(r"var\.([A-Za-z_][\w-]*)")
-
-
-@dataclass
-class ResolvedScenario:
-    """A scenario with every variable applied: concrete nodes and jobs, ready to simulate."""
-
-    scenario: Scenario
-    variables: dict[str, Any]
-    nodes: list[Node]
-    node_group_of: list[str]
-    jobs: list[Job]
-    allocations: list[Allocation]
-    source: Path
-    warnings: list[str] = field(default_factory=list)
 
 
 def load_scenario(

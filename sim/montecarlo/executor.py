@@ -8,7 +8,6 @@ the order of ``items``, so a report is the same whichever ran it.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
@@ -69,6 +68,8 @@ class DaskExecutor:
     """
 
     def __init__(self, workers: int | None = None, address: str | None = None) -> None:
+        import logging
+
         from distributed import Client, LocalCluster
 
         # The report goes to stdout and progress to stderr; Dask's INFO chatter would bury both.

@@ -67,9 +67,10 @@ from .preemption import (
     DEFAULT_PREEMPTION,
     preemption_switches,
     replacement_jobs,
+    updated_by,
     with_job_settings,
 )
-from .resources import GroupAsk, Ledger, group_ask
+from .resources import GroupAsk, Ledger, group_ask, held_devices
 from .scoring import (
     DEFAULT_NODE_LIMIT,
     SpreadScorer,
@@ -117,6 +118,24 @@ class ExistingAlloc:
     max_parallel: int | None = None
     alloc_id: str = ""
     evicted: bool = False
+    # Device instances it holds, by device name as a request names it ("nvidia/gpu/T4"),
+    # and the bandwidth of its network (on ``network_device``; "": the node's first).
+    devices: tuple[tuple[str, int], ...] = ()
+    mbits: int = 0
+    network_device: str = ""
+
+    def occupy(self, ledger: Ledger, node: Node) -> None:
+        """Account it on ``ledger`` (``node`` is the model of its node)."""
+        ledger.occupy(
+            self.node_index,
+            self.cpu,
+            self.memory_mb,
+            self.disk_mb,
+            self.ports,
+            self.cores,
+            held_devices(node, self.devices),
+            (ledger.network_device(self.node_index, self.network_device), self.mbits),
+        )
 
     @property
     def holds(self) -> bool:
@@ -513,7 +532,8 @@ class _JobCache:
         if not n or pulls <= 0:
             return
         pulled = order[(start + np.arange(min(pulls, n))) % n]
-        classes = np.unique(self.class_codes[pulled])
+        # Repeated classes mark the same cell; np.unique would only sort (and load numpy.ma).
+        classes = self.class_codes[pulled]
         self.eligibility.ineligible[classes[self.fails[classes]]] = True
 
 
@@ -733,9 +753,7 @@ def simulate(
     for alloc in world.existing:
         if alloc.failed:
             continue
-        world.ledger.occupy(
-            alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb, alloc.ports, alloc.cores
-        )
+        alloc.occupy(world.ledger, table.nodes[alloc.node_index])
         world.counts.add(alloc.job_id, alloc.group, alloc.node_index)
     # The eval broker hands out the highest priority first, then the oldest.
     queue = [(-job.priority, position, job, "job-register") for position, job in enumerate(jobs)]
@@ -746,6 +764,7 @@ def simulate(
         _, position, job, trigger = heapq.heappop(queue)
         run = run_system if job.type in SYSTEM_TYPES else run_generic
         world.preempted.clear()  # Plan.NodePreemptions of this evaluation
+        updated_by(world.existing, job)
         outcome = run(world, job, job_seed(seed, position))
         outcome.triggered_by = trigger
         world.outcomes.append(outcome)
