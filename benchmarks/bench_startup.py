@@ -81,6 +81,21 @@ def spread_ms(values: list[float]) -> str:
     return spread([v * 1000 for v in values], " ms", 0)
 
 
+def check_source(checkouts: dict[str, Path], pycache: Path | None) -> None:
+    """Each process imports its own checkout's ``sim`` (the working directory, first on the
+    path of ``python -c``, is a neutral one)."""
+    for path in checkouts.values():
+        done = subprocess.run(
+            [sys.executable, "-c", "import sim; print(sim.__file__)"],
+            env=environment(path, pycache),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        if not Path(done.stdout.strip()).is_relative_to(path):
+            raise RuntimeError(f"{path}: imports sim from {done.stdout.strip()}")
+
+
 def compare(
     checkouts: dict[str, Path],
     repeats: int,
@@ -164,9 +179,11 @@ def main() -> None:
         checkouts = {"baseline": args.baseline.resolve(), "this": ROOT}
     nodes = node_file(count)
     with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)
         job = Path(tmp) / "job.json"
         write_job(job)
         pycache = None if args.no_bytecode else Path(tmp) / "pycache"
+        check_source(checkouts, pycache)
         bytecode = (
             "compiled in every process (no bytecode cache)"
             if pycache is None
