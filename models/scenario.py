@@ -144,13 +144,25 @@ class Allocation(ScenarioModel):
     )
     node_id: str = Field("", description="Node ID, when node names are not unique (snapshots).")
     ports: list[int] = Field(default_factory=list, description="Host ports it holds.")
+    devices: dict[str, int] | None = Field(
+        None,
+        description="Device instances it holds, by name as a device request names them "
+        "(e.g. nvidia/gpu/T4: 1); default: its group's device asks when the job is in the "
+        "scenario.",
+    )
+    mbits: int | None = Field(
+        None,
+        ge=0,
+        description="Network bandwidth it holds on its node's first network device; default: "
+        "its group's task network asks when the job is in the scenario.",
+    )
     id: str = Field("", description="Allocation ID (snapshots).")
     priority: int | None = Field(
         None,
         ge=1,
         le=100,
-        description="Priority of its job, for preemption, when the job is not in the scenario "
-        "(default 50); a scenario job's allocations have that job's priority.",
+        description="Priority of the job version it runs, for preemption (default: its "
+        "scenario job's, else 50); a scenario job's evaluation updates it to the job's.",
     )
     counts_toward_job: bool = Field(
         False,

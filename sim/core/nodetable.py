@@ -110,9 +110,9 @@ class NodeTable:
         table.__dict__["class_codes"] = rank[inverse.reshape(-1)]
         table.__dict__["ready"] = self.ready[rows]
         picked = rows.tolist()
-        for name in ("_attribute_maps", "_meta_maps", "driver_maps"):
-            column = getattr(self, name)
-            table.__dict__[name] = [column[i] for i in picked]
+        table.__dict__["driver_maps"] = [self.driver_maps[i] for i in picked]
+        for name in ("_attribute_parts", "_meta_parts"):
+            table.__dict__[name] = tuple([part[i] for i in picked] for part in getattr(self, name))
         return table
 
     def column(self, target: str) -> Column:
@@ -154,16 +154,17 @@ class NodeTable:
         key, source = _map_lookup(target)
         if source is None:
             return [resolve_target(target, nodes[i]) for i in rows]
-        maps = self._attribute_maps if source == "attributes" else self._meta_maps
+        shared, unique = self._attribute_parts if source == "attributes" else self._meta_parts
+        maps = unique if key.startswith(UNIQUE_PREFIX) else shared
         return [maps[i].get(key) for i in rows]
 
     @cached_property
-    def _attribute_maps(self) -> list[dict[str, str]]:
-        return list(map(attrgetter("attributes"), self.nodes))
+    def _attribute_parts(self) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        return _map_parts(self.nodes, "attributes")
 
     @cached_property
-    def _meta_maps(self) -> list[dict[str, str]]:
-        return list(map(attrgetter("meta"), self.nodes))
+    def _meta_parts(self) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        return _map_parts(self.nodes, "meta")
 
     def cached_mask(self, key: object, build: Callable[[], T]) -> T:
         """Memoise a per-node result under ``key`` (a constraint mask, a candidate set ...)."""
@@ -227,31 +228,24 @@ class NodeTable:
     def class_codes(self) -> np.ndarray:
         """Computed class per node, in first-appearance order.
 
-        The key holds the hashed fields (datacenter, class, pool, the value or absence of every
-        non-``unique.`` attribute and meta key present in the cluster, device identities) as
-        flat tuples, which is much cheaper than sorting each node's maps. Keys are built node
-        by node (each node's maps are read while in cache; field-by-field passes over 100,000
-        scattered maps cost several times more).
+        The key holds the hashed fields: datacenter, class, pool, the non-``unique.`` part of
+        the attributes and of the meta, device identities. A map part is read once per
+        distinct object (nodes decoded in bulk share one per class, see ``sim.io.node_maps``)
+        and compared by content, so each node costs a few integer columns.
         """
-        keys = []
-        for source in (self._attribute_maps, self._meta_maps):
-            present = set().union(*source) if source else set()
-            keys.append(sorted(k for k in present if not k.startswith(UNIQUE_PREFIX)))
-        attr_keys, meta_keys = keys
         nodes = self.nodes
         devices = map(attrgetter("node_resources.devices"), nodes)
         parts = [  # each part interned alone, so the rows compare small integers
-            intern(column)[0].tolist()
+            intern(column)[0]
             for column in (
                 list(map(attrgetter("datacenter"), nodes)),
                 list(map(attrgetter("node_class"), nodes)),
                 list(map(attrgetter("node_pool"), nodes)),
-                [tuple(map(attrs.get, attr_keys)) for attrs in self._attribute_maps],
-                [tuple(map(meta.get, meta_keys)) for meta in self._meta_maps],
                 [device_class_key(n) if d else () for n, d in zip(nodes, devices)],
             )
         ]
-        return intern(list(zip(*parts)))[0]
+        parts += [_content_codes(self._attribute_parts[0]), _content_codes(self._meta_parts[0])]
+        return intern(list(zip(*(p.tolist() for p in parts))))[0]
 
     @cached_property
     def class_user_class(self) -> np.ndarray:
@@ -274,6 +268,31 @@ class NodeTable:
     @cached_property
     def name_index(self) -> dict[str, int]:
         return {n.name: i for i, n in enumerate(self.nodes)}
+
+
+def _map_parts(
+    nodes: Sequence[Node], name: str
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Per node, the map's class-shared and ``unique.*`` parts (``map_parts`` of a node
+    record); a model's whole map serves as both."""
+    if all(hasattr(kind, "map_parts") for kind in set(map(type, nodes))):
+        parts = [n.map_parts(name) for n in nodes]  # type: ignore[attr-defined]
+        shared, unique = zip(*parts) if parts else ((), ())
+        return list(shared), list(unique)
+    whole = list(map(attrgetter(name), nodes))
+    return whole, whole
+
+
+def _content_codes(maps: list[dict[str, str]]) -> np.ndarray:
+    """Codes equal exactly where the maps hold the same non-``unique.`` keys and values; the
+    content is read once per distinct map object."""
+    codes, distinct = intern(list(map(id, maps)))
+    first = first_positions(codes, len(distinct)).tolist()
+    content = [
+        tuple(sorted((k, v) for k, v in maps[i].items() if not k.startswith(UNIQUE_PREFIX)))
+        for i in first
+    ]
+    return intern(content)[0][codes]
 
 
 def _slot(raw: object) -> tuple[str, bool]:

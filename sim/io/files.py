@@ -100,8 +100,10 @@ class MappedText:
             self._map.madvise(mmap.MADV_DONTNEED, 0, end)
 
     def close(self) -> None:
-        self.data.release()
-        with contextlib.suppress(BufferError):  # raw slices still point into the map
+        """Unmap now, or (while decoded nodes still hold raw slices of it, read on demand)
+        once the last of them is gone."""
+        with contextlib.suppress(BufferError):
+            self.data.release()
             self._map.close()
 
 

@@ -44,9 +44,12 @@ from .node_decode import (
     _check_validators,
     _refuse,
 )
+from .node_maps import MapSplitter, SplitMap
 
 # Fields whose absence declines a file (a stub, a pre-0.9 node): ``None`` when absent.
 _REQUIRED = {(Node, "id"), (Node, "node_resources")}
+# Maps kept as raw JSON, then split into class-shared and ``unique.*`` parts (``node_maps``).
+_SPLIT = {(Node, "attributes"), (Node, "meta")}
 
 
 def _lazy_default(raw: str, factory: Callable[[], Any]) -> property:
@@ -61,6 +64,31 @@ def _lazy_default(raw: str, factory: Callable[[], Any]) -> property:
         return value
 
     return property(read)
+
+
+def _split_default(raw: str) -> property:
+    """A split map field: the whole map (decoded on first read), ``{}`` when absent or null,
+    or the dict a ``model_copy`` put there."""
+
+    def read(self: Any) -> Any:
+        value = getattr(self, raw)
+        if type(value) is SplitMap:
+            return value.whole()
+        if value is None or isinstance(value, msgspec.Raw):
+            value = {} if value is None else SplitMap.decode(value)
+            setattr(self, raw, value)
+        return value
+
+    return property(read)
+
+
+def _map_parts(self: Any, name: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The map's class-shared and ``unique.*`` parts; a whole map serves as both."""
+    value = getattr(self, f"_{name}")
+    if type(value) is SplitMap:
+        return value.shared, value.unique
+    whole = getattr(self, name)
+    return whole, whole
 
 
 def _model_copy(self: Any, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
@@ -114,6 +142,11 @@ class _RecordPlanner:
             origin = typing.get_origin(info.annotation)
             if (model, name) in _REQUIRED:
                 fields.append((name, wire, msgspec.field(name=canonical, default=None)))
+            elif (model, name) in _SPLIT:
+                stored_as[name] = f"_{name}"
+                namespace[name] = _split_default(stored_as[name])
+                field = msgspec.field(name=canonical, default=None)
+                fields.append((stored_as[name], msgspec.Raw, field))
             elif origin in (list, dict):
                 stored_as[name] = f"_{name}"
                 namespace[name] = _lazy_default(stored_as[name], factory)
@@ -128,6 +161,7 @@ class _RecordPlanner:
                 for i, other in enumerate(others)
             ]
         if model is Node:
+            namespace["map_parts"] = _map_parts
             refused += [
                 (f"not_node_{i}", _REFUSED, msgspec.field(name=key, default=msgspec.UNSET))
                 for i, key in enumerate(_NOT_NODE_KEYS)
@@ -201,12 +235,16 @@ def decode_records(
 
 def _decode_each(raws: list[Any], release: Callable[[int], None] | None) -> list[Any] | None:
     decode = _DECODER.decode
+    split = MapSplitter().split
     records = []
     consumed = released = 0
     try:
         for i, raw in enumerate(raws):
             raws[i] = None
-            records.append(decode(raw))
+            record: Any = decode(raw)
+            record._attributes = split(record._attributes)
+            record._meta = split(record._meta)
+            records.append(record)
             consumed += len(raw)
             if release is not None and consumed - released > _RELEASE_EVERY:
                 release(released := consumed)
@@ -228,4 +266,10 @@ def _plainly_full_node(record: Any) -> bool:
 def as_model(record: Any) -> Any:
     """The pydantic model a record stands for, as ``model_validate`` builds it from the JSON."""
     model = _PLANNER.models[type(record)]
-    return model.model_validate(msgspec.to_builtins(record))
+    return model.model_validate(msgspec.to_builtins(record, enc_hook=_whole_map))
+
+
+def _whole_map(value: Any) -> Any:
+    if type(value) is SplitMap:
+        return value.whole()
+    raise TypeError(f"cannot encode {type(value).__name__}")

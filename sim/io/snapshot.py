@@ -149,6 +149,7 @@ def _allocations(
         namespace = item.get("Namespace") or "default"
         job_id = job_ids.get((namespace, item.get("JobID", "")))
         resources, ports = allocated_resources(item)
+        devices, mbits = allocated_devices_and_bandwidth(item)
         if job_id is None and resources is None:
             dropped["of a job not in the snapshot, without AllocatedResources"] += 1
             continue
@@ -161,6 +162,8 @@ def _allocations(
                 id=item.get("ID", ""),
                 resources=resources,
                 ports=ports,
+                devices=devices,
+                mbits=mbits,
                 counts_toward_job=job_id is not None,
             )
         )
@@ -197,6 +200,29 @@ def allocated_resources(alloc: dict[str, Any]) -> tuple[Resources | None, list[i
         )
         return resources, _unique(_network_ports(legacy.get("Networks")))
     return None, []
+
+
+def allocated_devices_and_bandwidth(
+    alloc: dict[str, Any],
+) -> tuple[dict[str, int] | None, int | None]:
+    """Device instances (by ``vendor/type/name``) and network Mbits in ``AllocatedResources``:
+    the task networks, and the group's when it holds no ports (``NetworkIndex.AddAllocs``
+    counts its bandwidth only then); (None, None) without ``AllocatedResources``."""
+    allocated = alloc.get("AllocatedResources")
+    if not isinstance(allocated, dict):
+        return None, None
+    devices: dict[str, int] = {}
+    mbits = 0
+    for task in (allocated.get("Tasks") or {}).values():
+        task = task or {}
+        for device in task.get("Devices") or []:
+            name = "/".join(str(device.get(k) or "") for k in ("Vendor", "Type", "Name"))
+            devices[name] = devices.get(name, 0) + len(device.get("DeviceIDs") or [])
+        mbits += sum(int((n or {}).get("MBits") or 0) for n in (task.get("Networks") or [])[:1])
+    shared = allocated.get("Shared") or {}
+    if not shared.get("Ports"):
+        mbits += sum(int((n or {}).get("MBits") or 0) for n in shared.get("Networks") or [])
+    return devices, mbits
 
 
 def _network_ports(networks: Any) -> list[int]:

@@ -60,7 +60,7 @@ def select_many(state: GroupState, cursor: Cursor, wanted: int, keep_top: bool) 
     def where(option_indices: np.ndarray) -> np.ndarray:
         return option_indices if picked is None else picked[option_indices]
 
-    reports = options.report(state, where(table.argmax(axis=1) + last - limit).tolist())
+    reports = options.report(state, where(table.argmax(axis=1) + last - limit))
     if not keep_top:
         return [
             Choice(*report, count, None) for report, count in zip(reports, evaluated, strict=True)

@@ -34,17 +34,11 @@ NORMALIZED_SCORE = "normalized-score"  # structs.NormScorerName
 Parts = tuple[float, ...]  # one value per scorer of GENERIC_CHAIN, NaN: nothing appended
 
 
-class Scored(NamedTuple):
-    """What a scorer gives the options it scores, as scalars or arrays aligned with them:
-    ``value`` is the score where it is appended and 0 elsewhere, ``appended`` 1 (or True)
-    where it is appended and 0 elsewhere; so totals and counts add up without masking."""
-
-    value: Any
-    appended: Any
-
-    def part(self) -> float:
-        """One option's entry of ``Parts``: the score, or NaN when nothing was appended."""
-        return float(self.value) if self.appended else np.nan
+# What a scorer gives the options it scores, as scalars or arrays aligned with them: (value,
+# appended), the value being the score where it is appended and 0 elsewhere, appended 1 (or
+# True) where it is and 0 elsewhere; so totals and counts add up without masking. A plain
+# tuple: one option's scores are assembled per Select.
+Scored = tuple[Any, Any]
 
 
 class Inputs(NamedTuple):
@@ -59,6 +53,23 @@ class Inputs(NamedTuple):
     penalized: Any = None  # the node is a reschedule penalty node
     boost: Any = None  # total spread boost
     preemption: Any = None  # preemption score, NaN where the option evicts nothing
+
+
+class Picked(NamedTuple):
+    """Option ``option`` of ``inputs`` given as arrays over several options (the Selects made
+    together share them): its ``Parts`` are assembled only if read."""
+
+    inputs: Inputs
+    option: int
+
+    def one(self) -> Inputs:
+        """The option's own inputs, as scalars."""
+        i = self.option
+        return Inputs(*(v.item(i) if isinstance(v, np.ndarray) else v for v in self.inputs))
+
+
+# An option's per-scorer scores, or what they are assembled from when read (``assemble``).
+Scoring = Parts | Inputs | Picked
 
 
 @dataclass(frozen=True)
@@ -124,7 +135,7 @@ class BinPack:
         return True
 
     def score(self, inputs: Inputs) -> Scored:
-        return Scored(inputs.binpack, 1.0)
+        return inputs.binpack, 1.0
 
     def reference(self, option: ReferenceOption) -> float | None:
         return option.fit / 18.0  # binPackingMaxFitScore
@@ -147,7 +158,7 @@ class JobAntiAffinity:
     def score(self, inputs: Inputs) -> Scored:
         collisions = inputs.collisions
         hit = collisions > 0
-        return Scored(hit * anti_affinity(collisions, inputs.group_size), hit)
+        return hit * anti_affinity(collisions, inputs.group_size), hit
 
     def reference(self, option: ReferenceOption) -> float | None:
         if not option.collisions:
@@ -171,7 +182,7 @@ class ReschedulePenalty:
 
     def score(self, inputs: Inputs) -> Scored:
         hit = inputs.penalized
-        return Scored(hit * -1.0, hit)
+        return hit * -1.0, hit
 
     def reference(self, option: ReferenceOption) -> float | None:
         return -1.0 if option.penalized else None
@@ -192,7 +203,7 @@ class NodeAffinity:
         return inputs.affinity is not None
 
     def score(self, inputs: Inputs) -> Scored:
-        return Scored(inputs.affinity, 1.0)
+        return inputs.affinity, 1.0
 
     def reference(self, option: ReferenceOption) -> float | None:
         if not option.affinities:
@@ -221,7 +232,7 @@ class AllocationSpread:
 
     def score(self, inputs: Inputs) -> Scored:
         boost = inputs.boost
-        return Scored(boost, boost != 0.0)
+        return boost, boost != 0.0
 
     def reference(self, option: ReferenceOption) -> float | None:
         boost = None if option.spread is None else option.spread()
@@ -244,7 +255,7 @@ class PreemptionScoring:
 
     def score(self, inputs: Inputs) -> Scored:
         appended = ~np.isnan(inputs.preemption)
-        return Scored(np.where(appended, inputs.preemption, 0.0), appended)
+        return np.where(appended, inputs.preemption, 0.0), appended
 
     def reference(self, option: ReferenceOption) -> float | None:
         if not option.victim_priorities:
@@ -270,9 +281,18 @@ PER_SELECT: tuple[RankScorer, ...] = tuple(s for s in GENERIC_CHAIN if s.pulled)
 _INDEX = {s.name: i for i, s in enumerate(GENERIC_CHAIN)}
 
 
-def assemble(inputs: Inputs) -> Parts:
-    """``Parts`` of one option from its scalar inputs: each scorer's score or NaN."""
-    return tuple(s.score(inputs).part() if s.applies(inputs) else np.nan for s in GENERIC_CHAIN)
+def assemble(scored: Scoring) -> Parts:
+    """``Parts`` of one option from its inputs (each scorer's score or NaN); Parts already
+    assembled are returned as they are."""
+    if isinstance(scored, Picked):
+        scored = scored.one()
+    if not isinstance(scored, Inputs):
+        return scored
+    out = []
+    for scorer in GENERIC_CHAIN:
+        value, appended = scorer.score(scored) if scorer.applies(scored) else (0.0, False)
+        out.append(float(value) if appended else np.nan)
+    return tuple(out)
 
 
 def binpack_only(score: float) -> Parts:

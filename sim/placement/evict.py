@@ -13,12 +13,16 @@ is never a candidate, and it counts in the room left: Nomad's preemptor leaves t
 job's own allocations out of that sum (``SetCandidates``), and a node it then overcommits is
 refused by the plan applier (nomad/plan_apply.go ``evaluateNodePlan``), which the simulation
 never reaches. A node full on reserved cores or dynamic ports, or whose network cannot be
-built, stays exhausted, as in ``BinPackIterator.Next``; so does a node at its allocation limit,
-where Nomad's task-group preemptor would still evict the closest allocation (not modelled).
+built, stays exhausted, as in ``BinPackIterator.Next``. A node at its allocation limit evicts
+too: ``AllocsFit`` fails on the count first, so the task-group preemptor runs (the closest
+allocation suffices when the resources fit) and the node is scored with zero utilisation,
+the usage ``AllocsFit`` returns then. Starting allocations hold their device instances and
+network bandwidth, which the device and network stages free.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -40,7 +44,7 @@ from .preemption import (
     preempt_stages,
     preemption_score,
 )
-from .resources import DYNAMIC_PORT_FAILED
+from .resources import DYNAMIC_PORT_FAILED, held_devices
 from .scoring import anti_affinity, fit_score
 from .select import Choice, Cursor, GroupState, Misses, TopScores, count_misses
 
@@ -48,6 +52,10 @@ if TYPE_CHECKING:
     from .scheduler import World
 
 RUN = "placed in this run"  # the id of the holding that stands for everything not preemptible
+# Network failures no eviction mends: no dynamic port left (the network preemptor frees only
+# reserved ports and bandwidth), no network device for a task network at all.
+UNFIXABLE = (DYNAMIC_PORT_FAILED,)
+NO_NETWORKS = "network: no networks available"
 
 
 @dataclass
@@ -78,6 +86,11 @@ class Victims:
 
 def _holding(world: World, i: int) -> Holding:
     alloc = world.existing[i]
+    node = alloc.node_index
+    network = None
+    if alloc.ports or alloc.mbits:
+        device = world.ledger.network_device(node, alloc.network_device)
+        network = NetworkUse(device, alloc.mbits, alloc.ports)
     return Holding(
         id=str(i),
         job_id=alloc.job_id,
@@ -85,7 +98,8 @@ def _holding(world: World, i: int) -> Holding:
         amount=Amount(alloc.cpu, alloc.memory_mb, alloc.disk_mb),
         group=alloc.group,
         max_parallel=alloc.max_parallel or 0,
-        network=NetworkUse("", 0, alloc.ports) if alloc.ports else None,
+        network=network,
+        devices=held_devices(world.table.nodes[node], alloc.devices),
     )
 
 
@@ -102,27 +116,42 @@ def _on_node(world: World, state: GroupState, node: int) -> tuple[NodeRoom, list
     ]
     held = Amount()
     ports: set[int] = set()
+    mbits: Counter[str] = Counter(ledger.bandwidth.get(node, {}))
+    devices: Counter[int] = Counter(ledger.devices.get(node, {}))
     for h in holdings:
         held = held + h.amount
         if h.network:
             ports.update(h.network.reserved_ports)
+            mbits[h.network.device] -= h.network.mbits
+        for d, n in h.devices:
+            devices[d] -= n
     rest = (
         Amount(ledger.cpu.item(node), ledger.memory_mb.item(node), ledger.disk_mb.item(node)) - held
     )
     rest_ports = tuple(sorted(ledger.ports.get(node, set()) - ports))
-    holdings.append(
-        Holding(
-            RUN,
-            "",
-            priority=1 << 30,
-            amount=rest,
-            network=NetworkUse("", 0, rest_ports) if rest_ports else None,
+    bandwidth = cap.bandwidth(node)
+    device = bandwidth[0][0] if bandwidth else ""
+    rest_devices = tuple((d, n) for d, n in devices.items() if n > 0)
+    # The rest, one holding per network device it uses (the first device takes the ports).
+    for k, dev in enumerate([device, *(d for d in mbits if d != device and mbits[d] > 0)]):
+        network = None
+        if mbits[dev] > 0 or (k == 0 and rest_ports):
+            network = NetworkUse(dev, max(mbits[dev], 0), rest_ports if k == 0 else ())
+        holdings.append(
+            Holding(
+                f"{RUN} {k}" if k else RUN,
+                "",
+                priority=1 << 30,
+                amount=rest if k == 0 else Amount(),
+                network=network,
+                devices=rest_devices if k == 0 else (),
+            )
         )
-    )
-    devices = world.table.nodes[node].node_resources.devices
+    node_devices = world.table.nodes[node].node_resources.devices
     room = NodeRoom(
         Amount(cap.cpu.item(node), cap.memory_mb.item(node), cap.disk_mb.item(node)),
-        healthy=tuple(healthy_instances(d) for d in devices),
+        bandwidth=bandwidth,
+        healthy=tuple(healthy_instances(d) for d in node_devices),
         reserved_ports=cap.reserved_ports[node],
     )
     return room, holdings
@@ -131,14 +160,19 @@ def _on_node(world: World, state: GroupState, node: int) -> tuple[NodeRoom, list
 def _ask(state: GroupState, node: int) -> PreemptAsk:
     ask = state.ask
     devices = state.table.nodes[node].node_resources.devices
+    group_network = ask.reserved_ports or ask.dynamic_ports
     return PreemptAsk(
         Amount(float(state.cpu_ask(node)), ask.memory_mb, ask.disk_mb),
-        NetworkUse("", 0, tuple(p.value for p in ask.reserved_ports)) if ask.has_ports else None,
+        NetworkUse("", 0, tuple(p.value for p in ask.reserved_ports)) if group_network else None,
         tuple(
             DeviceRequest(
                 r.count, frozenset(d for d, dev in enumerate(devices) if device_matches(dev, r))
             )
             for r in ask.devices
+        ),
+        tuple(
+            NetworkUse("", net.mbits, tuple(p.value for p in net.reserved_ports))
+            for net in ask.task_networks
         ),
     )
 
@@ -148,7 +182,7 @@ class NodePreemption:
     """The victims on one node and the usage the bin-pack score is computed from."""
 
     victims: tuple[int, ...]  # indices into ``World.existing``
-    cpu_used: float
+    cpu_used: float  # 0 with memory_used when ``AllocsFit`` fails on the count first
     memory_used: float
 
 
@@ -157,32 +191,35 @@ def try_node(world: World, state: GroupState, node: int) -> NodePreemption | Non
     if world.victims is None:
         world.victims = Victims.of(world)
     failure = state.extra_failure(node)
-    if failure is not None and (failure == DYNAMIC_PORT_FAILED or node in world.ledger.broken):
+    if failure is not None and (
+        failure in UNFIXABLE or failure.startswith(NO_NETWORKS) or node in world.ledger.broken
+    ):
         return None
     if state.ask.cores and world.ledger.free_cores.item(node) < state.ask.cores:
         return None
-    cap = world.ledger.capacity
-    if cap.limits_allocs:
-        limit = cap.max_allocs.item(node)
-        if limit and world.ledger.allocs.item(node) >= limit:
-            return None
+    ledger, cap = world.ledger, world.ledger.capacity
+    slots = None
+    if cap.limits_allocs and cap.max_allocs.item(node):
+        slots = cap.max_allocs.item(node) - ledger.allocs.item(node)
     room, holdings = _on_node(world, state, node)
     ask = _ask(state, node)
     stages = preempt_stages(
-        state.job.priority, ("default", state.job.id), room, holdings, ask, world.preempted
+        state.job.priority, ("default", state.job.id), room, holdings, ask, world.preempted, slots
     )
     if stages is None:
         return None
     early, late = stages
     if not early and not late:
         return None
+    if slots is not None and slots + len(early) < 1:
+        return NodePreemption(tuple(int(h.id) for h in (*early, *late)), 0.0, 0.0)
     # Utilisation as AllocsFit reports it: victims of the network and device stages are
     # already gone, those of CPU/memory/disk still count (rank.go scores that fit).
     gone = Amount()
     for h in early:
         gone = gone + h.amount
-    cpu = world.ledger.cpu.item(node) - gone.cpu + ask.amount.cpu
-    memory = world.ledger.memory_mb.item(node) - gone.memory_mb + ask.amount.memory_mb
+    cpu = ledger.cpu.item(node) - gone.cpu + ask.amount.cpu
+    memory = ledger.memory_mb.item(node) - gone.memory_mb + ask.amount.memory_mb
     return NodePreemption(tuple(int(h.id) for h in (*early, *late)), cpu, memory)
 
 
@@ -205,6 +242,11 @@ def evict(world: World, found: NodePreemption, node: int, by: str) -> list[Evict
         ledger.allocs[node] -= 1
         if alloc.ports:
             ledger.ports.get(node, set()).difference_update(alloc.ports)
+        if alloc.mbits:
+            device = ledger.network_device(node, alloc.network_device)
+            ledger.bandwidth[node][device] -= alloc.mbits
+        for d, n in held_devices(world.table.nodes[node], alloc.devices):
+            ledger.devices[node][d] -= n
         held = victims.cores.get(i, ())
         if held:
             ledger.cores.get(node, set()).difference_update(held)

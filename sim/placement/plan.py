@@ -23,6 +23,8 @@ from .chain import (
     SYSTEM_CHAIN,
     Parts,
     RankScorer,
+    Scoring,
+    assemble,
     binpack_only,
     recorded_scores,
 )
@@ -99,7 +101,7 @@ class GroupOutcome:
     nodes: list[int] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
-    parts: list[Parts] = field(default_factory=list)
+    parts: list[Scoring] = field(default_factory=list)  # see ``Choice.parts``
     evaluated: list[int] = field(default_factory=list)
     offers: dict[int, Offer] = field(default_factory=dict)
     top: dict[int, TopScores] = field(default_factory=dict)  # ScoreMetaData per Select
@@ -128,7 +130,7 @@ class GroupOutcome:
         node: int,
         cpu: float,
         score: float,
-        parts: Parts,
+        parts: Scoring,
         evaluated: int,
         offer: Offer,
         top: TopScores | None,
@@ -171,7 +173,7 @@ class GroupOutcome:
         kept = self.top.get(k)
         top = None if kept is None else kept.reports()
         if kept is None and self.chain is SYSTEM_CHAIN:
-            top = [(self.nodes[k], self.scores[k], self.parts[k])]
+            top = [(self.nodes[k], self.scores[k], assemble(self.parts[k]))]
         return [
             {
                 "NodeID": names[n].id or names[n].name,
@@ -217,7 +219,7 @@ class GroupOutcome:
                 disk_mb=self.ask.disk_mb,
                 offer=self.offers.get(k, Offer()),
                 score=self.scores[k],
-                scores=scores_dict(self.parts[k], self.scores[k], self.chain),
+                scores=scores_dict(assemble(self.parts[k]), self.scores[k], self.chain),
                 nodes_evaluated=self.evaluated[k],
                 score_metadata=self.score_metadata(k),
                 metrics=self.metric(k),

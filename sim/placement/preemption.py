@@ -376,11 +376,13 @@ class DeviceRequest:
 
 @dataclass(frozen=True)
 class PreemptAsk:
-    """One allocation's ask: CPU/memory/disk, its network, its device requests."""
+    """One allocation's ask: CPU/memory/disk, its (group) network, its device requests, its
+    tasks' networks."""
 
     amount: Amount
     network: NetworkUse | None = None
     devices: tuple[DeviceRequest, ...] = ()
+    task_networks: tuple[NetworkUse, ...] = ()  # each task's network, after the group's
 
 
 def _used_bandwidth(holdings: Iterable[Holding]) -> Counter[str]:
@@ -391,11 +393,15 @@ def _used_bandwidth(holdings: Iterable[Holding]) -> Counter[str]:
     return used
 
 
-def network_fits(room: NodeRoom, holdings: Sequence[Holding], ask: NetworkUse) -> bool:
-    """``NetworkIndex.AssignTaskNetwork`` succeeds on some device: bandwidth left and none of
-    the ask's reserved ports held there."""
+def network_fits(
+    room: NodeRoom, holdings: Sequence[Holding], ask: NetworkUse, task: bool = False
+) -> str | None:
+    """The device ``NetworkIndex.AssignTaskNetwork`` would use (bandwidth left and none of
+    the ask's reserved ports held there), or None. A group network (``task`` False) may use a
+    node without a network device (``AssignPorts`` reads host addresses); a task network
+    needs one ("no networks available")."""
     used = _used_bandwidth(holdings)
-    for device, mbits in room.bandwidth or (("", 0),):
+    for device, mbits in room.bandwidth or (() if task else (("", 0),)):
         ports = set(room.reserved_ports)
         ports.update(
             p
@@ -404,8 +410,8 @@ def network_fits(room: NodeRoom, holdings: Sequence[Holding], ask: NetworkUse) -
             for p in h.network.reserved_ports
         )
         if used[device] + ask.mbits <= mbits and not ports & set(ask.reserved_ports):
-            return True
-    return False
+            return device
+    return None
 
 
 def _device_groups(
@@ -428,16 +434,18 @@ def preempt_on_node(
     holdings: Sequence[Holding],
     ask: PreemptAsk,
     preempted: Counter[tuple[str, str, str]] | None = None,
+    slots: int | None = None,
 ) -> list[Holding] | None:
     """``BinPackIterator.Next`` with eviction on for one node: the allocations to preempt
-    ([] when the ask fits as it is), or None when the node stays exhausted.
+    ([] when the ask fits as it is), or None when the node stays exhausted. ``slots``: how
+    many more allocations the node's ``max_allocs`` admits (None: no limit).
 
     ``job`` is the placing job's (namespace, id): its own allocations are never candidates,
     and, as in Nomad, the room they hold is not counted when CPU/memory/disk victims are
     chosen (``SetCandidates``); ``preempted`` counts the plan's earlier preemptions per
     (namespace, job, group) for the max_parallel penalty.
     """
-    stages = preempt_stages(priority, job, room, holdings, ask, preempted)
+    stages = preempt_stages(priority, job, room, holdings, ask, preempted, slots)
     return None if stages is None else [*stages[0], *stages[1]]
 
 
@@ -448,10 +456,13 @@ def preempt_stages(
     holdings: Sequence[Holding],
     ask: PreemptAsk,
     preempted: Counter[tuple[str, str, str]] | None = None,
+    slots: int | None = None,
 ) -> tuple[list[Holding], list[Holding]] | None:
     """``preempt_on_node`` in two parts: the network and device victims, which leave before
     ``AllocsFit`` runs, and the CPU/memory/disk victims, which still count in the
-    utilisation the node is scored by."""
+    utilisation the node is scored by. ``AllocsFit`` checks the allocation count first: a
+    node still full after the first part has its task-group victims chosen even when the
+    resources fit (the closest one then suffices)."""
     counts = preempted if preempted is not None else Counter()
     current = list(holdings)
     victims: list[Holding] = []
@@ -465,20 +476,35 @@ def preempt_stages(
         current = [h for h in current if h.id not in gone]
         victims.extend(chosen)
 
-    if ask.network is not None and not network_fits(room, current, ask.network):
-        chosen = preempt_for_network(
-            priority,
-            candidates(),
-            ask.network,
-            dict(room.bandwidth),
-            dict(_used_bandwidth(current)),
-            counts,
+    networks = [(ask.network, False)] if ask.network is not None else []
+    networks.extend((net, True) for net in ask.task_networks)
+    for k, (net, task) in enumerate(networks):
+        device = network_fits(room, current, net, task)
+        if device is None:
+            chosen = preempt_for_network(
+                priority,
+                candidates(),
+                net,
+                dict(room.bandwidth),
+                dict(_used_bandwidth(current)),
+                counts,
+            )
+            if not chosen:
+                return None
+            drop(chosen)
+            device = network_fits(room, current, net, task)
+            if device is None:
+                return None
+        # What this network takes counts for the next one (``NetworkIndex.AddReserved``).
+        current.append(
+            Holding(
+                f"ask network {k}",
+                job[1],
+                priority,
+                namespace=job[0],
+                network=replace(net, device=device),
+            )
         )
-        if not chosen:
-            return None
-        drop(chosen)
-        if not network_fits(room, current, ask.network):
-            return None
     taken: Counter[int] = Counter()
     for request in ask.devices:
         groups = _device_groups(room, current, request, taken)
@@ -500,7 +526,8 @@ def preempt_stages(
     used = Amount()
     for h in current:
         used = used + h.amount
-    if not (room.capacity - used).covers(ask.amount):
+    full = slots is not None and slots + len(victims) < 1
+    if full or not (room.capacity - used).covers(ask.amount):
         others = candidates()
         remaining = room.capacity
         for h in others:
@@ -538,23 +565,33 @@ def migrate_max_parallel(job: Job, group: TaskGroup | None) -> int:
 
 def with_job_settings(allocs: Iterable[A], jobs: Sequence[Job]) -> list[A]:
     """Allocations (dataclasses with ``job_id``, ``group``, ``priority``, ``max_parallel``)
-    given their job's priority, and its migrate.max_parallel unless they state one, where
-    the run has the job. The job's priority wins over a stated one: its running allocations
-    take the job's new version in place; it also keeps every evaluation's placements at or
-    above the priority of the evaluations after it, so only starting allocations are ever
-    preempted."""
+    given their job's priority unless they state the one of the job version they run, and
+    its migrate.max_parallel unless they state one, where the run has the job."""
     groups = {(j.id, g.name): (j, g) for j in jobs for g in j.task_groups}
     by_id = {j.id: j for j in jobs}
     out = []
     for alloc in allocs:
         a: Any = alloc
         job, group = groups.get((a.job_id, a.group), (by_id.get(a.job_id), None))
-        if job is not None and a.priority != job.priority:
+        if job is not None and a.priority is None:
             a = replace(a, priority=job.priority)
         if job is not None and a.max_parallel is None:
             a = replace(a, max_parallel=migrate_max_parallel(job, group))
         out.append(a)
     return out
+
+
+def updated_by(allocs: list[A], job: Job) -> None:
+    """The job's evaluation updates its running allocations to its version in place
+    (``inplaceUpdate``, scheduler/util.go): from then on they have its priority. Before it,
+    they keep the priority of the version they run, so an evaluation that comes first (the
+    broker hands out the highest priority first) sees that one. Placements of the run are
+    always of jobs at least as important as those evaluated after them, so only starting
+    allocations are ever preempted."""
+    for i, alloc in enumerate(allocs):
+        a: Any = alloc
+        if a.job_id == job.id and a.priority != job.priority:
+            allocs[i] = replace(a, priority=job.priority)
 
 
 def replacement_jobs(evicted: Iterable[tuple[str, str]], jobs: Mapping[str, Job]) -> list[Job]:

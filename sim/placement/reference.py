@@ -45,6 +45,7 @@ from .preemption import (
     preempt_stages,
     preemption_switches,
     replacement_jobs,
+    updated_by,
     with_job_settings,
 )
 from .resources import parse_port_list
@@ -502,9 +503,7 @@ class Stack:
                     if found is None:
                         metric.metric.exhausted_node(node.node_class, dimension)
                         continue
-                    victims, gone_cpu, gone_memory = found
-                    cpu_used -= gone_cpu
-                    memory_used -= gone_memory
+                    victims, cpu_used, memory_used = found
                 option = Ranked(index, victims=victims)
                 facts = ReferenceOption(
                     fit=fit_score(self.algorithm, node, cpu_used, memory_used),
@@ -537,17 +536,18 @@ class Stack:
     def _victims(
         self, index: int, ask: Ask, dimension: str
     ) -> tuple[tuple[int, ...], float, float] | None:
-        """``BinPackIterator`` with eviction: the victims on the node, and the CPU and memory
-        of those that leave before ``AllocsFit`` (network), or None: still exhausted.
+        """``BinPackIterator`` with eviction: the victims on the node and the CPU and memory
+        ``AllocsFit`` scores it by (those that leave before it, for the network, no longer
+        count; none count when the node is still at its allocation limit), or None: still
+        exhausted.
 
         The placing job's allocations and every higher-priority one count in the room left
-        (the simulation's choice, see ``evict``); a node whose network cannot be built, with
-        no dynamic port left or at its allocation limit stays exhausted."""
+        (the simulation's choice, see ``evict``); a node whose network cannot be built or
+        with no dynamic port left stays exhausted."""
         if dimension in (
             "network: invalid node",
             "network: port collision",
             "network: dynamic port selection failed",
-            "max allocation exceeded",
         ):
             return None
         node = self.cluster.nodes[index]
@@ -593,6 +593,8 @@ class Stack:
         network = None
         if ask.reserved_ports or ask.dynamic_ports:
             network = NetworkUse("", 0, tuple(v for _, v in ask.reserved_ports))
+        proposed = self.cluster.proposed(index)
+        slots = node.node_max_allocs - len(proposed) if node.node_max_allocs else None
         stages = preempt_stages(
             self.job.priority,
             ("default", self.job.id),
@@ -600,14 +602,20 @@ class Stack:
             holdings,
             PreemptAsk(Amount(ask.cpu, ask.memory_mb, ask.disk_mb), network),
             self.preempted,
+            slots,
         )
         if stages is None or not (stages[0] or stages[1]):
             return None
         early, late = stages
+        victims = tuple(int(h.id) for h in (*early, *late))
+        if slots is not None and slots + len(early) < 1:
+            return victims, 0.0, 0.0
         return (
-            tuple(int(h.id) for h in (*early, *late)),
-            sum(h.amount.cpu for h in early),
-            sum(h.amount.memory_mb for h in early),
+            victims,
+            sum(a.cpu for a in proposed) + ask.cpu - sum(h.amount.cpu for h in early),
+            sum(a.memory_mb for a in proposed)
+            + ask.memory_mb
+            - sum(h.amount.memory_mb for h in early),
         )
 
 
@@ -859,6 +867,7 @@ def reference_simulate(
     out: list[RefJob] = []
     while queue:
         _, position, job, trigger = heapq.heappop(queue)
+        updated_by(cluster.allocs, job)
         job_algorithm = algorithm
         pool = (node_pools or {}).get(job.node_pool)
         if pool is not None and pool.algorithm:  # WithNodePool

@@ -13,6 +13,7 @@ host such allocations.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
@@ -52,6 +53,16 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class TaskNetwork:
+    """A task's ``resources.network`` (its first): bandwidth and ports on one host device,
+    assigned by ``NetworkIndex.AssignTaskNetwork`` after the group's network."""
+
+    mbits: int = 0
+    reserved_ports: tuple[Port, ...] = ()
+    dynamic_ports: tuple[Port, ...] = ()
+
+
+@dataclass(frozen=True)
 class GroupAsk:
     """One allocation of a group: the element-wise max over lifecycle phases
     (``nomad/structs/structs.go: AllocatedResources.Comparable``)."""
@@ -63,6 +74,7 @@ class GroupAsk:
     dynamic_ports: tuple[Port, ...] = ()
     devices: tuple[RequestedDevice, ...] = ()
     task_cpu_memory: tuple[tuple[str, int, int], ...] = ()
+    task_networks: tuple[TaskNetwork, ...] = ()
     memory_mb: int = field(init=False)
     memory_max_mb: int = field(init=False)
     cpu: int = field(init=False)  # without cores; with cores see ``cpu_on``
@@ -73,7 +85,11 @@ class GroupAsk:
         object.__setattr__(self, "memory_mb", max(p.memory_mb for p in self.phases))
         object.__setattr__(self, "memory_max_mb", max(p.memory_max_mb for p in self.phases))
         object.__setattr__(self, "cpu", max(p.cpu for p in self.phases))
-        object.__setattr__(self, "has_ports", bool(self.reserved_ports or self.dynamic_ports))
+        object.__setattr__(
+            self,
+            "has_ports",
+            bool(self.reserved_ports or self.dynamic_ports or self.task_networks),
+        )
 
     def cpu_on(self, mhz_per_core: np.ndarray | float) -> np.ndarray | float:
         """CPU MHz on nodes with the given core speed: reserved cores cost their MHz."""
@@ -97,6 +113,7 @@ def group_ask(group: TaskGroup, memory_oversubscription: bool = False) -> GroupA
     sums = [[0, 0, 0, 0] for _ in range(3)]
     cores = 0
     devices: list[RequestedDevice] = []
+    networks: list[TaskNetwork] = []
     per_task = []
     for task in group.tasks:
         res: Resources = task.resources
@@ -113,6 +130,11 @@ def group_ask(group: TaskGroup, memory_oversubscription: bool = False) -> GroupA
         cores += res.cores
         devices.extend(res.devices)
         per_task.append((task.name, res.cpu, res.memory_mb))
+        if res.networks:
+            net = res.networks[0]
+            networks.append(
+                TaskNetwork(net.m_bits, tuple(net.reserved_ports), tuple(net.dynamic_ports))
+            )
     phases = tuple(Phase(*s) for s in sums if any(s)) or (Phase(),)
     network = group.networks[0] if group.networks else None
     return GroupAsk(
@@ -123,6 +145,7 @@ def group_ask(group: TaskGroup, memory_oversubscription: bool = False) -> GroupA
         dynamic_ports=tuple(network.dynamic_ports) if network else (),
         devices=tuple(devices),
         task_cpu_memory=tuple(per_task),
+        task_networks=tuple(networks),
     )
 
 
@@ -180,6 +203,19 @@ class NodeCapacity:
     dynamic_range: list[tuple[int, int]]
     shapes: np.ndarray  # per node: which distinct resource description it was read from
     invalid: np.ndarray  # per node: its reserved host ports do not parse (``SetNode`` fails)
+    nodes: list[Node] = field(default_factory=list)
+    _bandwidth: dict[int, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+
+    def bandwidth(self, node: int) -> tuple[tuple[str, int], ...]:
+        """(device, Mbits) of the node's host networks that have a device, in order
+        (``NetworkIndex.SetNode``: ``AvailBandwidth``); read on first use, since every
+        node's networks carry its own addresses and would defeat the shape grouping."""
+        found = self._bandwidth.get(node)
+        if found is None:
+            networks = self.nodes[node].node_resources.networks if self.nodes else ()
+            found = tuple((n.device, n.m_bits) for n in networks if n.device)
+            self._bandwidth[node] = found
+        return found
 
     @cached_property
     def limits_allocs(self) -> bool:
@@ -219,6 +255,7 @@ class NodeCapacity:
             [entries[c][3] for c in picked],
             codes,
             np.array([e[4] for e in entries], dtype=bool).reshape(-1)[codes],
+            nodes,
         )
 
 
@@ -310,6 +347,7 @@ class Ledger:
     ports: dict[int, set[int]] = field(default_factory=dict)
     cores: dict[int, set[int]] = field(default_factory=dict)
     devices: dict[int, dict[int, int]] = field(default_factory=dict)
+    bandwidth: dict[int, dict[str, int]] = field(default_factory=dict)  # Mbits used per device
     # Nodes whose network index cannot be built, with the dimension Nomad records for them
     # (``BinPackIterator.Next``: ``SetNode`` fails, or the node's allocations collide on a port).
     broken: dict[int, str] = field(default_factory=dict)
@@ -388,7 +426,40 @@ class Ledger:
             busy = sum(1 for p in taken | wanted if low <= p <= high)
             if high - low + 1 - busy < len(ask.dynamic_ports):
                 return DYNAMIC_PORT_FAILED
+        if ask.task_networks:
+            found = self._task_devices(node, ask, taken | wanted)
+            if isinstance(found, str):
+                return f"network: {found}"
         return None
+
+    def _task_devices(self, node: int, ask: GroupAsk, taken: AbstractSet[int]) -> list[str] | str:
+        """``AssignTaskNetwork`` for each task network in turn (each one's bandwidth and
+        ports count for the next): the device of each, or the last device's error."""
+        used = dict(self.bandwidth.get(node, {}))
+        taken = set(taken)
+        low, high = self.capacity.dynamic_range[node]
+        out = []
+        for net in ask.task_networks:
+            error = "no networks available"
+            for device, mbits in self.capacity.bandwidth(node):
+                if used.get(device, 0) + net.mbits > mbits:
+                    error = "bandwidth exceeded"
+                    continue
+                clash = next((p for p in net.reserved_ports if p.value in taken), None)
+                if clash is not None:
+                    error = f"reserved port collision {clash.label}={clash.value}"
+                    continue
+                busy = sum(1 for p in taken if low <= p <= high)
+                if high - low + 1 - busy < len(net.dynamic_ports):
+                    error = "dynamic port selection failed"
+                    continue
+                used[device] = used.get(device, 0) + net.mbits
+                taken.update(p.value for p in net.reserved_ports)
+                out.append(device)
+                break
+            else:
+                return error
+        return out
 
     def device_failure(self, node: Node, index: int, ask: GroupAsk) -> str | None:
         return None if self._device_offer(node, index, ask) is not None else NO_DEVICES
@@ -458,19 +529,37 @@ class Ledger:
         return offers
 
     def _take_ports(self, node: int, ask: GroupAsk) -> tuple[tuple[str, int], ...]:
+        """The group's ports, then each task network's ports and bandwidth."""
         used = self.ports.setdefault(node, set())
-        taken = [(p.label, p.value) for p in ask.reserved_ports]
-        used.update(v for _, v in taken)
+        taken: list[tuple[str, int]] = []
+        self._take(node, used, ask.reserved_ports, ask.dynamic_ports, taken)
+        devices = self._task_devices(node, ask, self.capacity.reserved_ports[node] | used)
+        for net, device in zip(ask.task_networks, devices if isinstance(devices, list) else ()):
+            self._take(node, used, net.reserved_ports, net.dynamic_ports, taken)
+            per_device = self.bandwidth.setdefault(node, {})
+            per_device[device] = per_device.get(device, 0) + net.mbits
+        return tuple(taken)
+
+    def _take(
+        self,
+        node: int,
+        used: set[int],
+        reserved: tuple[Port, ...],
+        dynamic: tuple[Port, ...],
+        taken: list[tuple[str, int]],
+    ) -> None:
+        """Static ports as asked, dynamic ones lowest free first."""
+        taken.extend((p.label, p.value) for p in reserved)
+        used.update(p.value for p in reserved)
         blocked = self.capacity.reserved_ports[node] | used
         low, high = self.capacity.dynamic_range[node]
         candidate = low
-        for port in ask.dynamic_ports:
+        for port in dynamic:
             while candidate in blocked and candidate <= high:
                 candidate += 1
             taken.append((port.label, candidate))
             used.add(candidate)
             candidate += 1
-        return tuple(taken)
 
     def occupy(
         self,
@@ -480,8 +569,11 @@ class Ledger:
         disk_mb: float,
         ports: Iterable[int] = (),
         cores: int = 0,
+        devices: Iterable[tuple[int, int]] = (),
+        network: tuple[str, int] = ("", 0),
     ) -> None:
-        """Account an allocation that already runs on ``node`` (a scenario's starting state)."""
+        """Account an allocation that already runs on ``node`` (a scenario's starting state):
+        ``devices`` as (node device group, instances), ``network`` as (device, Mbits)."""
         self.cpu[node] += cpu
         self.memory_mb[node] += memory_mb
         self.disk_mb[node] += disk_mb
@@ -498,3 +590,31 @@ class Ledger:
             free = [c for c in self.capacity.usable_cores[node] if c not in used]
             used.update(free[:cores])
             self.free_cores[node] -= min(cores, len(free))
+        for d, count in devices:
+            held = self.devices.setdefault(node, {})
+            held[d] = held.get(d, 0) + count
+        device, mbits = network
+        if mbits:
+            per_device = self.bandwidth.setdefault(node, {})
+            per_device[device] = per_device.get(device, 0) + mbits
+
+    def network_device(self, node: int, device: str) -> str:
+        """The device an allocation's network is on: as stated, else the node's first."""
+        if device:
+            return device
+        networks = self.capacity.bandwidth(node)
+        return networks[0][0] if networks else ""
+
+
+def held_devices(node: Node, held: Iterable[tuple[str, int]]) -> tuple[tuple[int, int], ...]:
+    """(device group, instances) of what a running allocation holds, each named as a device
+    request is (``type``, ``vendor/type`` or ``vendor/type/model``): the first group of the
+    node that matches; a name no group matches holds nothing."""
+    out = []
+    groups = node.node_resources.devices
+    for name, count in held:
+        request = RequestedDevice(name=name, count=count)
+        d = next((d for d, g in enumerate(groups) if device_matches(g, request)), None)
+        if d is not None:
+            out.append((d, count))
+    return tuple(out)

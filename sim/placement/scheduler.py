@@ -44,7 +44,14 @@ from ..feasibility import (
     run_checkers,
 )
 from .batch import select_many
-from .chain import SYSTEM_CHAIN, Parts, PreemptionScoring, binpack_only, with_score
+from .chain import (
+    SYSTEM_CHAIN,
+    PreemptionScoring,
+    Scoring,
+    assemble,
+    binpack_only,
+    with_score,
+)
 from .config import PoolScheduler
 from .deployment import predict
 from .distinct import (
@@ -60,9 +67,10 @@ from .preemption import (
     DEFAULT_PREEMPTION,
     preemption_switches,
     replacement_jobs,
+    updated_by,
     with_job_settings,
 )
-from .resources import GroupAsk, Ledger, group_ask
+from .resources import GroupAsk, Ledger, group_ask, held_devices
 from .scoring import (
     DEFAULT_NODE_LIMIT,
     SpreadScorer,
@@ -110,6 +118,24 @@ class ExistingAlloc:
     max_parallel: int | None = None
     alloc_id: str = ""
     evicted: bool = False
+    # Device instances it holds, by device name as a request names it ("nvidia/gpu/T4"),
+    # and the bandwidth of its network (on ``network_device``; "": the node's first).
+    devices: tuple[tuple[str, int], ...] = ()
+    mbits: int = 0
+    network_device: str = ""
+
+    def occupy(self, ledger: Ledger, node: Node) -> None:
+        """Account it on ``ledger`` (``node`` is the model of its node)."""
+        ledger.occupy(
+            self.node_index,
+            self.cpu,
+            self.memory_mb,
+            self.disk_mb,
+            self.ports,
+            self.cores,
+            held_devices(node, self.devices),
+            (ledger.network_device(self.node_index, self.network_device), self.mbits),
+        )
 
     @property
     def holds(self) -> bool:
@@ -278,7 +304,7 @@ def _place(
     index: int,
     node: int,
     score: float,
-    parts: Parts,
+    parts: Scoring,
     evaluated: int,
     top: TopScores | None,
     misses: Misses | None = None,
@@ -313,7 +339,9 @@ def _retry_with_preemption(
         outcome.evictions[k] = evict(world, retry.found, choice.node, name)
     # PreemptionScoringIterator's scores, per node, join the Select's other scores.
     scores = retry.preemption_scores
-    choice.parts = with_score(choice.parts, PreemptionScoring.name, scores.get(choice.node))
+    choice.parts = with_score(
+        assemble(choice.parts), PreemptionScoring.name, scores.get(choice.node)
+    )
     if choice.top is not None and scores:
         choice.top = replace(choice.top, preemption=scores)
     _place_choice(world, state, outcome, index, choice)
@@ -725,9 +753,7 @@ def simulate(
     for alloc in world.existing:
         if alloc.failed:
             continue
-        world.ledger.occupy(
-            alloc.node_index, alloc.cpu, alloc.memory_mb, alloc.disk_mb, alloc.ports, alloc.cores
-        )
+        alloc.occupy(world.ledger, table.nodes[alloc.node_index])
         world.counts.add(alloc.job_id, alloc.group, alloc.node_index)
     # The eval broker hands out the highest priority first, then the oldest.
     queue = [(-job.priority, position, job, "job-register") for position, job in enumerate(jobs)]
@@ -738,6 +764,7 @@ def simulate(
         _, position, job, trigger = heapq.heappop(queue)
         run = run_system if job.type in SYSTEM_TYPES else run_generic
         world.preempted.clear()  # Plan.NodePreemptions of this evaluation
+        updated_by(world.existing, job)
         outcome = run(world, job, job_seed(seed, position))
         outcome.triggered_by = trigger
         world.outcomes.append(outcome)

@@ -9,7 +9,7 @@ window at a time: verdicts, distinct rules, fit and scores for the whole window 
 operations, then the limit iterator's rule picks how far into the window Nomad would have
 pulled. Only that prefix counts (NodesEvaluated, the spread running minimum, the static
 iterator position), so the result is the node-by-node one, at O(limit) work per Select.
-Fit and the scores other than spread are remembered per visit position (``Memo``), and
+Fit and the scores of ``chain.REMEMBERED`` are kept per visit position (``Memo``), and
 Selects that cannot see each other's placements are made together (``batch.select_many``).
 
 Reproduced from scheduler/feasible/select.go and feasible.go:
@@ -35,7 +35,17 @@ from models import Job, TaskGroup
 from ..core.metrics import AllocMetric
 from ..core.nodetable import Column, NodeTable
 from ..feasibility import PASS, ReasonTable
-from .chain import GENERIC_CHAIN, PER_SELECT, REMEMBERED, Inputs, Parts, RankScorer, assemble
+from .chain import (
+    GENERIC_CHAIN,
+    PER_SELECT,
+    REMEMBERED,
+    Inputs,
+    Parts,
+    Picked,
+    RankScorer,
+    Scoring,
+    assemble,
+)
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
 from .scoring import NO_MOVES, SpreadScorer, SpreadSet, fit_score
@@ -218,33 +228,62 @@ class GroupState:
                 ok[i] = self.extra_failure(int(nodes[i])) is None
         return ok
 
-    def inputs(self, nodes: np.ndarray | int) -> Inputs:
-        """What the scorers the memo keeps read of ``nodes`` now."""
-        return Inputs(
-            self.binpack(nodes),
+    def base_scores(self, nodes: np.ndarray | int) -> tuple:
+        """Sum and number of the scores the ``REMEMBERED`` scorers append to ``nodes`` now,
+        and the binpack score."""
+        binpack = self.binpack(nodes)
+        inputs = Inputs(
+            binpack,
             at(self.group_count, nodes),
             self.group.count,
             None if self.affinity is None else at(self.affinity, nodes),
         )
+        remembered = self._scorers[False][0]  # the same with or without penalty nodes
+        total, appended = add_scores(remembered, inputs, 0.0, 0.0)
+        return total, appended, binpack
 
-    def base_scores(self, nodes: np.ndarray | int) -> tuple:
-        """Sum and number of the scores the ``REMEMBERED`` scorers append, and the binpack
-        score."""
-        inputs = self.inputs(nodes)
-        total, appended = add_scores(self.remembered, inputs, 0.0, 0.0)
-        return total, appended, inputs.binpack
+    @property
+    def per_select(self) -> tuple[RankScorer, ...]:
+        """The scorers scored each Select (``PER_SELECT``) that apply to the next one."""
+        return self._scorers[bool(self.penalty_nodes)][1]
+
+    def batchable(self) -> bool:
+        """Whether consecutive Selects may be made together (``batch.select_many``): no
+        scorer that applies says otherwise (``RankScorer.batchable``)."""
+        return self._scorers[bool(self.penalty_nodes)][2]
 
     @cached_property
-    def remembered(self) -> tuple[RankScorer, ...]:
-        """The memo's scorers that apply to this group."""
-        return tuple(s for s in REMEMBERED if s.applies(self.inputs(np.empty(0, np.int64))))
+    def _scorers(self) -> dict[bool, tuple[tuple[RankScorer, ...], tuple[RankScorer, ...], bool]]:
+        """Per whether a Select has reschedule penalty nodes: of the scorers of
+        ``GENERIC_CHAIN`` that apply to the group's Selects, those the memo keeps, those
+        scored per Select, and whether all are batchable (an input that is not None is one
+        the group has)."""
+        out = {}
+        for penalty in (False, True):
+            present = Inputs(
+                0.0,
+                0,
+                self.group.count,
+                self.affinity,
+                True if penalty else None,
+                0.0 if self.spreads else None,
+            )
+            applying = [s for s in GENERIC_CHAIN if s.applies(present)]
+            out[penalty] = (
+                tuple(s for s in applying if s in REMEMBERED),
+                tuple(s for s in applying if s in PER_SELECT),
+                all(s.batchable for s in applying),
+            )
+        return out
 
-    def fitting(self, start: int, stop: int, ok: np.ndarray) -> np.ndarray:
-        """``ok`` narrowed to the positions where one more allocation fits (memoised)."""
+    def fitting(self, start: int, stop: int, ok: np.ndarray | None) -> np.ndarray:
+        """``ok`` narrowed to the positions where one more allocation fits (memoised);
+        ``ok`` None: every position passes the feasibility checks."""
         memo = self.started
         fit = memo.fit[start:stop]
         if fit.min() < 0:
-            fresh = np.flatnonzero((fit < 0) & ok)
+            unknown = fit < 0
+            fresh = np.flatnonzero(unknown if ok is None else unknown & ok)
             if len(fresh):
                 n = len(self.cold)
                 positions = (fresh + start) % n
@@ -255,7 +294,7 @@ class GroupState:
                 else:
                     nodes = memo.ring[positions]
                     memo.store(positions, self.fits(nodes), self.base_scores(nodes))
-        return ok & (fit == 1)
+        return fit == 1 if ok is None else ok & (fit == 1)
 
     @cached_property
     def all_open(self) -> bool:
@@ -334,35 +373,10 @@ class GroupState:
         else:
             memo.forget(position)
 
-    def option_inputs(self, node: int, binpack: float, boost: float | None) -> Inputs:
-        """One option's inputs as it was scored: ``binpack`` from the memo, ``boost`` from
-        its window; read before anything on the node changes."""
-        return Inputs(
-            binpack,
-            self.group_count.item(node),
-            self.group.count,
-            None if self.affinity is None else self.affinity.item(node),
-            (node in self.penalty_nodes) if self.penalty_nodes else None,
-            boost,
-        )
-
     def set_penalty(self, nodes: frozenset[int]) -> None:
         """The reschedule penalty nodes of the next Select (``SelectOptions.PenaltyNodeIDs``)."""
         self.penalty_nodes = nodes
         self._penalty_array = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
-
-    def batchable(self) -> bool:
-        """Whether consecutive Selects may be made together (``batch.select_many``): no
-        scorer appending scores in them says otherwise (``RankScorer.batchable``)."""
-        present = Inputs(
-            None,
-            None,
-            self.group.count,
-            self.affinity,
-            True if self.penalty_nodes else None,
-            0.0 if self.spreads else None,
-        )
-        return all(s.batchable for s in GENERIC_CHAIN if s.applies(present))
 
     @cached_property
     def job_count(self) -> np.ndarray:
@@ -486,19 +500,42 @@ class Options:
             verdict = state.verdicts_at(positions, self.pulls + indices)
             count_misses(state, nodes, verdict, misses)
 
-    def report(self, state: GroupState, indices: list[int]) -> list[tuple[int, float, Parts]]:
-        """(node, final score, per-scorer scores) at the given window indices, read before
-        anything on their nodes changes; a handful of indices, so element by element."""
+    def report_one(self, state: GroupState, i: int) -> tuple[int, float, Inputs]:
+        """(node, final score, the scorers' inputs) at window index ``i``, read before
+        anything on the node changes; its per-scorer scores are assembled from the inputs
+        only when read (``chain.assemble``)."""
+        position = self.start + i
+        node = state.started.ring.item(position)
+        inputs = Inputs(
+            state.started.binpack.item(position),
+            state.group_count.item(node),
+            state.group.count,
+            None if state.affinity is None else state.affinity.item(node),
+            (node in state.penalty_nodes) if state.penalty_nodes else None,
+            None if self.boost is None else self.boost.item(i),
+        )
+        return node, self.final.item(i), inputs
+
+    def report(self, state: GroupState, indices: np.ndarray) -> list[tuple[int, float, Picked]]:
+        """``report_one`` at many window indices (Selects made together), the inputs read
+        as arrays once."""
         memo = state.started
-        ring, binpack, final = memo.ring, memo.binpack, self.final
-        out = []
-        for i in indices:
-            position = self.start + int(i)
-            node = ring.item(position)
-            boost = None if self.boost is None else self.boost.item(i)
-            parts = assemble(state.option_inputs(node, binpack.item(position), boost))
-            out.append((node, final.item(i), parts))
-        return out
+        positions = self.start + indices
+        nodes = memo.ring[positions]
+        inputs = Inputs(
+            memo.binpack[positions],
+            state.group_count[nodes],
+            state.group.count,
+            None if state.affinity is None else state.affinity[nodes],
+            np.isin(nodes, state._penalty_array) if state.penalty_nodes else None,
+            None if self.boost is None else self.boost[indices],
+        )
+        return [
+            (node, score, Picked(inputs, k))
+            for k, (node, score) in enumerate(
+                zip(nodes.tolist(), self.final[indices].tolist(), strict=True)
+            )
+        ]
 
 
 def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
@@ -508,8 +545,9 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
     Scores are computed over the whole window, which costs less than gathering the options
     first."""
     memo = state.started
-    ok = state.window_open(start, stop, pulls)
-    if state.rules.active and ok.any():
+    rules = state.rules.active
+    ok = None if state.all_open and not rules else state.window_open(start, stop, pulls)
+    if rules and ok is not None and ok.any():
         ok = ok.copy()
         nodes = memo.ring[start:stop][ok]
         ok[ok] = distinct_mask(state.rules, nodes, state.job_count, state.group_count)
@@ -526,8 +564,7 @@ def _window(state: GroupState, start: int, stop: int, pulls: int) -> Options:
         boost, moving = state.spread.scores(state.spreads, slots, mask)
     if penalized is not None or boost is not None:
         inputs = Inputs(None, None, state.group.count, None, penalized, boost)
-        applying = [s for s in PER_SELECT if s.applies(inputs)]
-        total, appended = add_scores(applying, inputs, total, appended)
+        total, appended = add_scores(state.per_select, inputs, total, appended)
     final = total / appended
     # Nodes not known to fit already score -inf; only nodes that fit but are filtered here
     # (a feasibility or distinct rule) need masking.
@@ -626,7 +663,7 @@ class Choice:
 
     node: int
     score: float
-    parts: Parts
+    parts: Scoring  # assembled into Parts when read (``chain.assemble``)
     nodes_evaluated: int
     top: TopScores | None
     misses: Misses | None = None  # filtered and exhausted nodes of the Select
@@ -666,7 +703,7 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     if limit.best is None:
         return None
     _, w, i = limit.best
-    node, score, parts = consumed[w][0].report(state, [i])[0]
+    node, score, parts = consumed[w][0].report_one(state, i)
     if not keep_top:
         return Choice(node, score, parts, seen, None)
     top = TopScores.kept(state, consumed, limit.best[0])
@@ -818,7 +855,9 @@ class TopScores:
     """The ``ScoreMetaData`` of one Select (``PopulateScoreMetaData``), kept as the score
     columns of its options and worked out when read (``reports``).
 
-    The columns are copied when the Select is made, before anything on their nodes changes;
+    The columns that later placements change (bin-pack, collisions) are copied when the
+    Select is made, before anything on their nodes changes (the final scores and boosts are
+    the Select's own arrays);
     the ``kheap.ScoreHeap`` order and the per-scorer scores are worked out from them only
     for placements whose metadata is read. Options after the fifth one scoring the maximum
     never enter the heap (five earlier options score at least as much), so they are not kept.
@@ -843,9 +882,12 @@ class TopScores:
             options, used = consumed[0]
             reach = _heap_reach(options.final[:used], best)
             positions: np.ndarray | slice = slice(options.start, options.start + reach)
-            # Copies, so that the window's arrays are not held for as long as the plan is.
-            final, boost = options.final[:reach].copy(), options.boost
-            return cls.at(state, final, positions, None if boost is None else boost[:reach].copy())
+            # Views: the window's arrays are never written after the Select, and a Select's
+            # window is not much longer than what enters its heap.
+            boost = options.boost
+            return cls.at(
+                state, options.final[:reach], positions, None if boost is None else boost[:reach]
+            )
         final = np.concatenate([o.final[:used] for o, used in consumed])
         reach = _heap_reach(final, best)
         positions = np.concatenate([o.start + np.arange(used) for o, used in consumed])[:reach]
@@ -915,9 +957,9 @@ def add_scores(
     """``total`` and ``appended`` with what ``scorers`` append to the options of ``inputs``
     (``ScoreNormalizationIterator`` sums and counts them)."""
     for scorer in scorers:
-        scored = scorer.score(inputs)
-        total = total + scored.value
-        appended = appended + scored.appended
+        value, count = scorer.score(inputs)
+        total = total + value
+        appended = appended + count
     return total, appended
 
 

@@ -73,14 +73,7 @@ class Cluster:
         """Usage per node with every running allocation accounted (devices included)."""
         ledger = Ledger.for_table(self.table)
         for alloc in self.running:
-            ledger.occupy(
-                alloc.node_index,
-                alloc.cpu,
-                alloc.memory_mb,
-                alloc.disk_mb,
-                alloc.ports,
-                alloc.cores,
-            )
+            alloc.occupy(ledger, self.table.nodes[alloc.node_index])
         for node, device, count in self.device_use:
             held = ledger.devices.setdefault(node, {})
             held[device] = held.get(device, 0) + count

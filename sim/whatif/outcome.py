@@ -151,12 +151,17 @@ def existing_allocations(resolved: ResolvedScenario) -> list[ExistingAlloc]:
             (g for (job, _), g in groups.items() if job == alloc.job), None
         )
         cores = 0
+        devices: dict[str, int] = {}
+        mbits = 0
         if alloc.resources is not None:
             res = alloc.resources
             cpu, memory, disk, cores = res.cpu, res.memory_mb, res.disk_mb or 300, res.cores
         elif group is not None:
             ask = group_ask(group)
             cpu, memory, disk = ask.cpu, ask.memory_mb, ask.disk_mb
+            for request in ask.devices:
+                devices[request.name] = devices.get(request.name, 0) + request.count
+            mbits = sum(net.mbits for net in ask.task_networks)
         else:
             continue
         name = alloc.group or (group.name if group is not None else "")
@@ -173,6 +178,8 @@ def existing_allocations(resolved: ResolvedScenario) -> list[ExistingAlloc]:
                 cores,
                 priority=alloc.priority,
                 alloc_id=alloc.id if alloc.count == 1 else "",
+                devices=tuple((alloc.devices if alloc.devices is not None else devices).items()),
+                mbits=mbits if alloc.mbits is None else alloc.mbits,
             )
             for _ in range(alloc.count)
         )
@@ -185,7 +192,11 @@ def _any_node_id(resolved: ResolvedScenario) -> bool:
 
 def kept_counts(resolved: ResolvedScenario) -> Counter[tuple[str, str]]:
     """Running allocations per (job, group) that Nomad's reconciler keeps."""
-    return Counter((a.job, a.group) for a in resolved.allocations if a.counts_toward_job)
+    kept: Counter[tuple[str, str]] = Counter()
+    for a in resolved.allocations:
+        if a.counts_toward_job:
+            kept[(a.job, a.group)] += a.count
+    return kept
 
 
 def _still_to_place(jobs: list[Job], kept: Counter[tuple[str, str]]) -> list[Job]:
@@ -330,23 +341,9 @@ def run_resolved(resolved: ResolvedScenario, seed: int = 0, metrics: bool = Fals
     )
     if kept:
         _count_kept(run, resolved)
-    _note_preemption(run, resolved)
     run.variables = dict(resolved.variables)
     run.node_groups = list(resolved.node_group_of)
     return run
-
-
-def _note_preemption(run: ScenarioRun, resolved: ResolvedScenario) -> None:
-    """Preemption is not modelled (sim/placement/scheduler.py): where it is on for the job's
-    type and the group ran out of room, Nomad could evict lower-priority allocations and
-    place more than the simulator says."""
-    enabled = resolved.scenario.scheduler.preemption
-    for g in run.groups:
-        if g.unplaced and g.exhausted_nodes and getattr(enabled, g.job_type, False):
-            g.notes.append(
-                f"preemption is not modelled: it is on for {g.job_type} jobs, so Nomad may "
-                "evict lower-priority allocations to place what did not fit"
-            )
 
 
 def _count_kept(run: ScenarioRun, resolved: ResolvedScenario) -> None:

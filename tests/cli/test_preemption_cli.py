@@ -59,3 +59,40 @@ def test_whatif_priority_within_ten_of_the_victims_preempts_nothing():
 def test_whatif_priority_out_of_range_is_one_line():
     result = runner.invoke(app, ["whatif", PRIORITIES, "--priority", "payments=101"])
     assert "priority must be between 1 and 100" in one_error_line(result)
+
+
+GPU = str(SCENARIOS / "priorities-gpu.yaml")
+
+
+def test_gpu_and_bandwidth_preemption_through_check():
+    """scenarios/priorities-gpu.yaml: each inference allocation evicts the ingest allocation
+    of its node for the bandwidth and a training allocation for the GPU; the evicted jobs'
+    evaluations are blocked on the same dimensions."""
+    result = runner.invoke(app, ["check", GPU, "--format", "json"])
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.output)
+    jobs = {(j["ID"], j["TriggeredBy"]): j for j in doc["Jobs"]}
+    preempted = jobs[("inference", "job-register")]["PreemptedAllocs"]
+    assert sorted((p["NodeName"], p["JobID"], p["Priority"]) for p in preempted) == [
+        ("gpu-0", "ingest", 40),
+        ("gpu-0", "training", 30),
+        ("gpu-1", "ingest", 40),
+        ("gpu-1", "training", 30),
+    ]
+    text = runner.invoke(app, ["check", GPU]).output
+    rows = {line.split("  ")[0]: line for line in text.splitlines() if "/" in line}
+    assert "network: bandwidth exceeded" in rows["ingest/ingest (after preemption)"]
+    assert "devices: no devices match request" in rows["training/trainer (after preemption)"]
+
+
+def test_whatif_priority_protects_the_gpu_holders():
+    """At 75, training is within 10 of inference (80): inference evicts nothing and is
+    blocked, and training keeps its four allocations."""
+    result = runner.invoke(app, ["whatif", GPU, "--priority", "training=75"])
+    assert result.exit_code == 3, result.output
+    rows: dict[str, str] = {}
+    for line in result.output.splitlines():  # the first table: before and after per group
+        rows.setdefault(line.split("  ")[0], line)
+    assert "blocked 0/2" in rows["inference/serve"]
+    assert "placed 4/4 on gpu-0, gpu-1" in rows["training/trainer"]
+    assert "Preemptions (after" not in result.output

@@ -7,6 +7,7 @@ import pytest
 
 from models import Job
 from sim.placement import ExistingAlloc, exact_placement, simulate
+from sim.placement.chain import assemble
 from tests.feasibility.nodes import CLASS_IS_HASHISTACK, windows_node
 from tests.feasibility.nodes import grafana_job as grafana
 
@@ -237,6 +238,7 @@ def test_normalized_score_is_the_mean_of_the_appended_scores():
     )
     [group] = simulate(nodes, [spread_job]).job("web").groups
     assert group.placed_count == 20
-    assert any(not np.isnan(parts[1]) for parts in group.parts)  # some anti-affinity appended
-    for final, parts in zip(group.scores, group.parts, strict=True):
+    every = [assemble(parts) for parts in group.parts]
+    assert any(not np.isnan(parts[1]) for parts in every)  # some anti-affinity appended
+    for final, parts in zip(group.scores, every, strict=True):
         assert final == pytest.approx(float(np.nanmean(parts)))

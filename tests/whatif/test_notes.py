@@ -1,5 +1,5 @@
 """What the simulator does not model is said beside the answer it affects: a CSI volume
-assumed available, preemption that could place more than the simulator says."""
+assumed available; preemption is modelled, so a group that runs out of room gets no note."""
 
 from __future__ import annotations
 
@@ -47,15 +47,12 @@ def test_csi_volume_note_in_check_explain_and_json(node_json: Path) -> None:
     assert "Not modelled (" in whatif.output and CSI_NOTE in whatif.output
 
 
-def test_preemption_note_when_a_system_job_runs_out_of_room(tmp_path: Path) -> None:
+def test_no_preemption_note_when_a_system_job_runs_out_of_room(tmp_path: Path) -> None:
     path = port_scenario(tmp_path)
     job = (tmp_path / "web.nomad").read_text().replace('"dc1"]', '"dc1"]\n  type = "system"')
     (tmp_path / "web.nomad").write_text(job.replace("count = 2", "count = 1"))
     web = run_resolved(load_scenario(path)).group("web/web")
     assert web.unplaced == 3 and web.exhausted_nodes > 0
-    assert web.notes == [
-        "preemption is not modelled: it is on for system jobs, so Nomad may evict "
-        "lower-priority allocations to place what did not fit"
-    ]
+    assert web.notes == []
     service = run_resolved(load_scenario(port_scenario(tmp_path))).group("web/web")
     assert service.unplaced and service.notes == []
