@@ -15,7 +15,7 @@ from ..core.errors import InputError
 from ..core.gcpause import gc_paused
 from ..core.group_keys import AUTO, MAX_GROUPS, NONE, key_reader
 from ..core.nodetable import NodeTable
-from ..feasibility.engine import evaluate_job
+from ..feasibility import evaluate_job
 from ..whatif.edits import Edit, apply_edits
 from ..whatif.outcome import run_resolved
 from . import edits as edit_cli
