@@ -3,6 +3,10 @@
     python benchmarks/bench_startup.py [--baseline DIR] [--repeats N] [--nodes N] [--quick]
                                        [--no-bytecode] [--top N]
 
+Cases: the interpreter alone, the libraries alone (numpy, pydantic, msgspec, typer imported),
+``--help``, ``check`` on the bundled scenario, and ``check --job --nodes`` on 5 nodes (its fixed
+cost) and on ``--nodes`` nodes (the issue's comparison with nomad-tools is at 10,000).
+
 Each case runs as a separate process, timed from the outside (CPU = the process's own
 user+system time from ``os.wait4``, which machine load inflates less than wall time). With
 ``--baseline DIR`` (another checkout of nomad-sim, e.g. ``git worktree add /tmp/base main``)
@@ -49,18 +53,22 @@ def _no_answer(out: str) -> int:
     return 0
 
 
-def cases(job: Path, nodes: Path, count: int) -> dict[str, tuple[list[str], Callable[[str], int]]]:
-    """Name → (python arguments, answer reader), cheapest first."""
+def cases(job: Path, nodes: dict[int, Path]) -> dict[str, tuple[list[str], Callable[[str], int]]]:
+    """Name → (python arguments, answer reader), cheapest first; ``nodes``: node files by
+    size (a handful of nodes gives the check's fixed cost)."""
     check = ["-c", SIM, "check"]
     return {
         "python -c pass (interpreter floor)": (["-c", "pass"], _no_answer),
         f"{THIRD_PARTY} (library floor)": (["-c", THIRD_PARTY], _no_answer),
         "nomad-sim --help": (["-c", SIM, "--help"], _no_answer),
         "nomad-sim check (bundled scenario)": (check, _no_answer),
-        f"nomad-sim check --job --nodes ({count:,} nodes)": (
-            [*check, "--job", str(job), "--nodes", str(nodes)],
-            sim_answer,
-        ),
+        **{
+            f"nomad-sim check --job --nodes ({count:,} nodes)": (
+                [*check, "--job", str(job), "--nodes", str(path)],
+                sim_answer,
+            )
+            for count, path in nodes.items()
+        },
     }
 
 
@@ -81,16 +89,30 @@ def spread_ms(values: list[float]) -> str:
     return spread([v * 1000 for v in values], " ms", 0)
 
 
+def check_source(checkouts: dict[str, Path], pycache: Path | None) -> None:
+    """Each process imports its own checkout's ``sim`` (the working directory, first on the
+    path of ``python -c``, is a neutral one)."""
+    for path in checkouts.values():
+        done = subprocess.run(
+            [sys.executable, "-c", "import sim; print(sim.__file__)"],
+            env=environment(path, pycache),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        if not Path(done.stdout.strip()).is_relative_to(path):
+            raise RuntimeError(f"{path}: imports sim from {done.stdout.strip()}")
+
+
 def compare(
     checkouts: dict[str, Path],
     repeats: int,
     pycache: Path | None,
     job: Path,
-    nodes: Path,
-    count: int,
+    nodes: dict[int, Path],
 ) -> str:
     """Every case in every checkout, alternating; one table row per case."""
-    table = cases(job, nodes, count)
+    table = cases(job, nodes)
     envs = {name: environment(path, pycache) for name, path in checkouts.items()}
     for name in checkouts:  # warm the bytecode cache (and the file cache), untimed
         for argv, answer in table.values():
@@ -162,11 +184,13 @@ def main() -> None:
     checkouts = {"this": ROOT}
     if args.baseline is not None:
         checkouts = {"baseline": args.baseline.resolve(), "this": ROOT}
-    nodes = node_file(count)
+    nodes = {size: node_file(size) for size in (5, count)}
     with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)
         job = Path(tmp) / "job.json"
         write_job(job)
         pycache = None if args.no_bytecode else Path(tmp) / "pycache"
+        check_source(checkouts, pycache)
         bytecode = (
             "compiled in every process (no bytecode cache)"
             if pycache is None
@@ -177,8 +201,8 @@ def main() -> None:
             f"### Whole process, medians of {repeats} alternating runs (min–max); "
             f"bytecode {bytecode}\n"
         )
-        print(compare(checkouts, repeats, pycache, job, nodes, count))
-        check = ["-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
+        print(compare(checkouts, repeats, pycache, job, nodes))
+        check = ["-c", SIM, "check", "--job", str(job), "--nodes", str(nodes[count])]
         for name, path in checkouts.items():
             print(f"\n### Import time of `check --job --nodes`, {name} ({path})\n")
             print(import_profile(path, pycache, check, args.top))

@@ -1,6 +1,8 @@
-"""``nomad-sim snapshot OUT``: a live cluster, read with GETs only, into one snapshot file."""
+"""``nomad-sim snapshot OUT``: a live cluster, read with GETs only, into one snapshot file.
 
-from __future__ import annotations
+Annotations are evaluated once, here (no ``from __future__ import annotations``): typer reads
+the command's sixteen options on every run of every command, and would evaluate them twice.
+"""
 
 import contextlib
 import os
