@@ -13,6 +13,11 @@ The peer reads nodes from a live cluster: ``GET /v1/nodes``, then ``GET /v1/node
 over HTTP from a loopback server on 127.0.0.1 that serves the very nodes of the node file
 (``--no-cache``), and from its cache file on disk (warmed once, its fastest path). The peer is
 installed from PyPI (``nomad-tools==0.5.8``) into its own venv under the cache directory.
+
+Both tools run from compiled bytecode, as installed packages do: the peer's venv has it, and
+nomad-sim gets a bytecode cache of its own (``PYTHONPYCACHEPREFIX`` under the cache directory,
+written by one warm-up run even where ``PYTHONDONTWRITEBYTECODE`` is set), so no run pays for
+compiling nomad-sim's modules.
 """
 
 from __future__ import annotations
@@ -53,6 +58,14 @@ class Run:
     cpu: float  # user + system time of the process itself
     peak_mb: float
     answer: int
+
+
+def sim_env(root: Path = ROOT) -> dict[str, str]:
+    """nomad-sim's environment: its checkout first on the path (``python -P`` puts no working
+    directory ahead of it), a warmed bytecode cache."""
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONPYCACHEPREFIX": str(CACHE / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def run(argv: Sequence[str], env: dict[str, str], answer: Callable[[str], int]) -> Run:
@@ -181,41 +194,67 @@ def summary(runs: list[Run]) -> tuple[str, str, str, float]:
     )
 
 
-def peer_comparison(count: int, repeats: int, job: Path) -> str:
+Tool = tuple[list[str], dict[str, str], Callable[[str], int]]
+
+
+def sim_tools(nodes: Path, job: Path, baseline: Path | None) -> dict[str, Tool]:
+    """nomad-sim, and the ``baseline`` checkout beside it, each run once to warm its bytecode."""
+    argv = [sys.executable, "-P", "-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
+    tools: dict[str, Tool] = {"nomad-sim check --nodes FILE": (argv, sim_env(), sim_answer)}
+    if baseline is not None:
+        tools[f"same, {baseline} (baseline)"] = (argv, sim_env(baseline), sim_answer)
+    for argv, env, answer in tools.values():
+        run(argv, env, answer)
+    return tools
+
+
+def alternate(tools: dict[str, Tool], repeats: int) -> dict[str, list[Run]]:
+    """``repeats`` rounds, each running every tool once, so load hits them alike."""
+    runs: dict[str, list[Run]] = {name: [] for name in tools}
+    for _ in range(repeats):
+        for name, (argv, env, answer) in tools.items():
+            runs[name].append(run(argv, env, answer))
+    return runs
+
+
+def compared(runs: dict[str, list[Run]]) -> list[list[object]]:
+    """Rows of wall, CPU, peak RSS, answer, and wall and CPU medians against nomad-sim's."""
+    sim = next(iter(runs.values()))
+    sim_wall, sim_cpu = (statistics.median(getattr(r, k) for r in sim) for k in ("wall", "cpu"))
+    rows: list[list[object]] = []
+    for name, results in runs.items():
+        wall, cpu, peak, median = summary(results)
+        cpu_median = statistics.median(r.cpu for r in results)
+        ratios = [f"{median / sim_wall:.1f}×", f"{cpu_median / sim_cpu:.1f}×"]
+        rows.append([name, wall, cpu, peak, results[0].answer, *ratios])
+    return rows
+
+
+def peer_comparison(count: int, repeats: int, job: Path, baseline: Path | None) -> str:
     nodes = node_file(count)
     tool = peer_venv()
     server = serve(nodes)
     port = server.server_address[1]
     args = [a for c in CONSTRAINTS for a in c]
     cache = CACHE / f"peer-cache-{nodes.stem}.json"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NOMAD_ADDR": f"http://127.0.0.1:{port}"}
-    sim = [sys.executable, "-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
-    tools = {
-        "nomad-sim check --nodes FILE": (sim, sim_answer),
-        "constrainteval, nodes over HTTP (loopback)": (
-            [str(tool), "constrainteval", "--no-cache", *args],
-            peer_answer,
-        ),
-        "constrainteval, nodes from its cache file": (
-            [str(tool), "constrainteval", "--cache", str(cache), "--cachetime", "1e9", *args],
-            peer_answer,
-        ),
-    }
+    peer_env = {**os.environ, "NOMAD_ADDR": f"http://127.0.0.1:{port}"}
+    tools = sim_tools(nodes, job, baseline)
+    tools["constrainteval, nodes over HTTP (loopback)"] = (
+        [str(tool), "constrainteval", "--no-cache", *args],
+        peer_env,
+        peer_answer,
+    )
+    tools["constrainteval, nodes from its cache file"] = (
+        [str(tool), "constrainteval", "--cache", str(cache), "--cachetime", "1e9", *args],
+        peer_env,
+        peer_answer,
+    )
     cache.unlink(missing_ok=True)
-    run(tools["constrainteval, nodes from its cache file"][0], env, peer_answer)  # warm cache
-    runs: dict[str, list[Run]] = {name: [] for name in tools}
+    run(tools["constrainteval, nodes from its cache file"][0], peer_env, peer_answer)  # warm
     try:
-        for _ in range(repeats):
-            for name, (argv, answer) in tools.items():
-                runs[name].append(run(argv, env, answer))
+        rows = compared(alternate(tools, repeats))
     finally:
         server.shutdown()
-    sim_median = summary(runs["nomad-sim check --nodes FILE"])[3]
-    rows = []
-    for name, results in runs.items():
-        wall, cpu, peak, median = summary(results)
-        ratio = "1.0×" if median == sim_median else f"nomad-sim {median / sim_median:.1f}× faster"
-        rows.append([name, wall, cpu, peak, results[0].answer, ratio])
     size = nodes.stat().st_size / 1e6
     title = (
         f"### {count:,} nodes ({size:.0f} MB of node JSON), one job with three constraints, "
@@ -225,23 +264,20 @@ def peer_comparison(count: int, repeats: int, job: Path) -> str:
         "feasible nodes of the group (ready, eligible, default pool, docker healthy, room for "
         "the task), the peer the nodes matching its constraints.\n\n"
     )
-    header = ["process", "wall", "CPU (user+sys)", "peak RSS", "answer (nodes)", "wall vs sim"]
+    header = [*HEADER[:4], "answer (nodes)", *HEADER[4:]]
     return title + markdown_table(header, rows)
 
 
-def at_scale(count: int, repeats: int, job: Path) -> str:
+HEADER = ["process", "wall", "CPU (user+sys)", "peak RSS", "wall / sim", "CPU / sim"]
+
+
+def at_scale(count: int, repeats: int, job: Path, baseline: Path | None) -> str:
     nodes = node_file(count)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    argv = [sys.executable, "-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
-    runs = [run(argv, env, sim_answer) for _ in range(repeats)]
-    wall, cpu, peak, _ = summary(runs)
+    rows = compared(alternate(sim_tools(nodes, job, baseline), repeats))
     size = nodes.stat().st_size / 1e6
-    name = f"nomad-sim check --job JOB --nodes FILE ({count:,} nodes, {size:.0f} MB)"
-    rows = [[name, wall, cpu, peak, runs[0].answer]]
-    header = ["process", "wall", "CPU (user+sys)", "peak RSS", "feasible"]
-    return f"### {count:,} nodes from node JSON, whole process, {repeats} runs\n\n" + (
-        markdown_table(header, rows)
-    )
+    header = [*HEADER[:4], "feasible", *HEADER[4:]]
+    title = f"### {count:,} nodes ({size:.0f} MB) from node JSON, whole process, {repeats} runs"
+    return f"{title}\n\n" + markdown_table(header, rows)
 
 
 def main() -> None:
@@ -249,15 +285,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=5, help="alternating runs beside the peer")
     parser.add_argument("--scale-repeats", type=int, default=3, help="runs at 100,000 nodes")
+    parser.add_argument(
+        "--baseline", type=Path, help="another nomad-sim checkout to time alongside (e.g. main)"
+    )
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     job = CACHE / "job.json"
     write_job(job)
     repeats = 3 if args.quick else args.repeats
     print(f"Machine: {machine()}\n")
-    print(peer_comparison(1_000 if args.quick else 10_000, repeats, job))
+    print(peer_comparison(1_000 if args.quick else 10_000, repeats, job, args.baseline))
     print()
-    print(at_scale(10_000 if args.quick else 100_000, min(repeats, args.scale_repeats), job))
+    scale = 10_000 if args.quick else 100_000
+    print(at_scale(scale, min(repeats, args.scale_repeats), job, args.baseline))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
-"""The placement grid side by side: this tree against an earlier commit, interleaved.
+"""The placement grid side by side: this tree against an earlier commit, run for run.
 
-    python benchmarks/bench_placement_ab.py [--base d3caae2] [--rounds 3] [--repeats 5] [--quick]
+    python benchmarks/bench_placement_ab.py [--base d3caae2] [--pairs 15] [--quick]
 
 The base commit is checked out into a temporary git worktree under /tmp (removed afterwards).
-Each round runs, per node count, one process on the base code and one on this tree, in
-alternating order, each timing ``simulate`` over the grid rows of ``bench_placement.grid``
-(same nodes, same jobs). A row's figure per side is the median over rounds of each process's
-median; the ratios are base time / this tree's time (above 1: this tree is faster), on the
-wall clock and on the process's CPU time. Run on a busy machine, the ratios are what count:
-both sides see the same load, one after the other; CPU time is the less disturbed of the two.
+Two worker processes stay up, one on the base code and one on this tree, with the same nodes
+and jobs (``bench_placement.grid``); for each grid row they time one ``simulate`` each in
+turn, ``--pairs`` times (a third of that with spread, whose runs are longer), the side that
+goes first alternating. A row gives each side's median and the median of the per-pair
+ratios, base time / this tree's time (above 1: this tree is faster), on the process's CPU
+time and on the wall clock. On a busy machine the paired ratio is what counts: the two runs
+of a pair see nearly the same load; CPU time is the less disturbed clock.
 """
 
 from __future__ import annotations
@@ -25,49 +26,99 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TREE = HERE.parent
 
-# Runs inside the tree under test (cwd and PYTHONPATH point there): times each row of one
-# node count and prints one JSON object per row.
+# Runs inside the tree under test (cwd and PYTHONPATH point there): reads "nodes allocs
+# spread" lines, times one simulate per line and prints its wall and CPU seconds as JSON.
 WORKER = """
-import json, statistics, sys, time
+import json, sys, time
 from bench_placement import mock_node, service_job
 from sim.core.nodetable import NodeTable
 from sim.placement import simulate
 
-size, repeats = int(sys.argv[1]), int(sys.argv[2])
-counts = [int(c) for c in sys.argv[3].split(",")]
-table = NodeTable([mock_node(i, 25) for i in range(size)])
-simulate(table, [service_job("warm", 1, 6000, 6000)])
-for count in counts:
-    for spread in (False, True):
-        job = service_job("bench", count, 6000, 6000, spread, datacenters=("dc-1", "dc-2"))
-        wall, cpu = [], []
-        for _ in range(repeats):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            placed = simulate(table, [job]).placed_count
-            wall.append(time.perf_counter() - start)
-            cpu.append(time.process_time() - start_cpu)
-        row = {"count": count, "spread": spread, "placed": placed}
-        row.update(wall=statistics.median(wall), cpu=statistics.median(cpu))
-        print(json.dumps(row))
+tables, jobs = {}, {}
+for line in sys.stdin:
+    size, count, spread = int(line.split()[0]), int(line.split()[1]), line.split()[2] == "on"
+    if size not in tables:
+        tables[size] = NodeTable([mock_node(i, 25) for i in range(size)])
+        simulate(tables[size], [service_job("warm", 1, 6000, 6000)])
+    if (count, spread) not in jobs:
+        jobs[count, spread] = service_job(
+            "bench", count, 6000, 6000, spread, datacenters=("dc-1", "dc-2")
+        )
+    start, start_cpu = time.perf_counter(), time.process_time()
+    placed = simulate(tables[size], [jobs[count, spread]]).placed_count
+    wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    print(json.dumps({"wall": wall, "cpu": cpu, "placed": placed}), flush=True)
 """
 
 
-def run_worker(tree: Path, size: int, repeats: int, counts: tuple[int, ...]) -> list[dict]:
-    env = dict(os.environ, PYTHONPATH=f"{tree}{os.pathsep}{tree / 'benchmarks'}")
-    args = [sys.executable, "-c", WORKER, str(size), str(repeats), ",".join(map(str, counts))]
-    done = subprocess.run(args, capture_output=True, text=True, check=True, cwd=tree, env=env)
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+class Worker:
+    """One tree's long-lived worker process."""
+
+    def __init__(self, tree: Path) -> None:
+        env = dict(os.environ, PYTHONPATH=f"{tree}{os.pathsep}{tree / 'benchmarks'}")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WORKER],
+            cwd=tree,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, size: int, count: int, spread: bool) -> dict:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"{size} {count} {'on' if spread else 'off'}\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
+def row(workers: dict[str, Worker], size: int, count: int, spread: bool, pairs: int) -> str:
+    """One grid row: ``pairs`` runs on each side, alternating which goes first."""
+    for worker in workers.values():  # warm: first simulate of a size builds its columns
+        worker.run(size, count, spread)
+    runs: dict[str, list[dict]] = {"base": [], "head": []}
+    for i in range(pairs):
+        for side in ("base", "head") if i % 2 == 0 else ("head", "base"):
+            runs[side].append(workers[side].run(size, count, spread))
+
+    def median(side: str, clock: str) -> float:
+        return statistics.median(r[clock] for r in runs[side])
+
+    def ratio(clock: str) -> float:
+        return statistics.median(
+            b[clock] / h[clock] for b, h in zip(runs["base"], runs["head"], strict=True)
+        )
+
+    old, new = median("base", "wall"), median("head", "wall")
+    return (
+        f"| {size} | {count} | {'on' if spread else 'off'} | {median('base', 'cpu'):.4f} | "
+        f"{median('head', 'cpu'):.4f} | {count / old:,.0f} | {count / new:,.0f} | "
+        f"{ratio('wall'):.2f} | {ratio('cpu'):.2f} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="d3caae2", help="commit to compare against")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="1000 nodes, 300 and 1200 allocs")
     args = parser.parse_args()
     sizes = (1000,) if args.quick else (1000, 5000, 10000)
     counts = (300, 1200) if args.quick else (300, 600, 900, 1200)
+    print(
+        f"### Placement grid, {args.base} against this tree "
+        f"({args.pairs} pairs of runs per row, {max(3, args.pairs // 3)} with spread)\n"
+    )
+    print(
+        f"| nodes | allocs | spread | {args.base} median CPU s | this tree median CPU s "
+        f"| {args.base} placements/s | this tree placements/s | ratio (wall) | ratio (CPU) |"
+    )
+    print("|---:|---:|:---|---:|---:|---:|---:|---:|---:|", flush=True)
     with tempfile.TemporaryDirectory(prefix="placement-ab-") as scratch:
         base = Path(scratch) / "base"
         subprocess.run(
@@ -76,48 +127,19 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+        workers = {"base": Worker(base), "head": Worker(TREE)}
         try:
-            samples: dict[tuple[str, str, int, int, bool], list[float]] = {}
-            for round_ in range(args.rounds):
-                for size in sizes:
-                    sides = [("base", base), ("head", TREE)]
-                    if round_ % 2:
-                        sides.reverse()
-                    for side, tree in sides:
-                        for row in run_worker(tree, size, args.repeats, counts):
-                            for clock in ("wall", "cpu"):
-                                key = (clock, side, size, row["count"], row["spread"])
-                                samples.setdefault(key, []).append(row[clock])
-                print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
+            for size in sizes:
+                for count in counts:
+                    for spread in (False, True):
+                        pairs = max(3, args.pairs // 3) if spread else args.pairs
+                        print(row(workers, size, count, spread, pairs), flush=True)
         finally:
+            for worker in workers.values():
+                worker.close()
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(base)], cwd=TREE, check=False
             )
-    print(
-        f"### Placement grid, {args.base} against this tree "
-        f"({args.rounds} interleaved rounds × {args.repeats} repeats)\n"
-    )
-    print(
-        f"| nodes | allocs | spread | {args.base} median s | this tree median s "
-        f"| {args.base} placements/s | this tree placements/s | ratio (wall) | ratio (CPU) |"
-    )
-    print("|---:|---:|:---|---:|---:|---:|---:|---:|---:|")
-
-    def median(clock: str, side: str, size: int, count: int, spread: bool) -> float:
-        return statistics.median(samples[clock, side, size, count, spread])
-
-    for size in sizes:
-        for count in counts:
-            for spread in (False, True):
-                old, new = (median("wall", side, size, count, spread) for side in ("base", "head"))
-                cpu = median("cpu", "base", size, count, spread) / median(
-                    "cpu", "head", size, count, spread
-                )
-                print(
-                    f"| {size} | {count} | {'on' if spread else 'off'} | {old:.4f} | "
-                    f"{new:.4f} | {count / old:,.0f} | {count / new:,.0f} | {old / new:.2f} | "
-                    f"{cpu:.2f} |"
-                )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ what is its own and every command reads its cluster the same way.
 from __future__ import annotations
 
 import functools
-import gc
 import inspect
 from collections.abc import Callable
 from pathlib import Path
@@ -108,22 +107,6 @@ def _is_argument(parameter: inspect.Parameter) -> bool:
     )
 
 
-# Holds the last command's cluster; refers to itself, so that once frozen (``gc.freeze``) nothing
-# frees it: not the module teardown at exit, not the final collection (frozen objects are
-# never collected).
-_LAST_CLUSTER: list[Any] = [None]
-_LAST_CLUSTER.append(_LAST_CLUSTER)
-
-
-def _outlive_process(cluster: Cluster) -> None:
-    """Keep the cluster a command read to the end of the process, never freed: the OS takes a
-    process's memory back at once, where freeing 100,000 nodes object by object takes most
-    of a second. Only the last one is kept, so in-process callers running many commands
-    (tests, notebooks) free each cluster when the next one comes."""
-    _LAST_CLUSTER[0] = cluster
-    gc.freeze()
-
-
 def cluster_options(
     *, scenario: bool = True, output_format: bool = True
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -152,9 +135,7 @@ def cluster_options(
             bound.apply_defaults()
             values = dict(bound.arguments)
             shared = {p.name: values.pop(p.name) for p in (*common_arguments, *common_options)}
-            cluster = Cluster.from_options(**shared)
-            _outlive_process(cluster)
-            return command(cluster=cluster, **values)
+            return command(cluster=Cluster.from_options(**shared), **values)
 
         wrapper.__signature__ = signature  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in parameters}

@@ -66,6 +66,14 @@ def intern(items: Sequence[T]) -> tuple[np.ndarray, list[T]]:
     return codes.reshape(-1).astype(np.int32), [items[i] for i in seen.tolist()]
 
 
+def first_seen_order(codes: np.ndarray) -> np.ndarray:
+    """The same partition as ``codes``, renumbered 0, 1, ... in order of first appearance."""
+    present, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    rank = np.empty(len(present), dtype=np.int32)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(present), dtype=np.int32)
+    return rank[inverse.reshape(-1)]
+
+
 def first_positions(codes: np.ndarray, count: int) -> np.ndarray:
     """Index of the first occurrence of each code ``0..count-1`` in ``codes`` (-1 if absent)."""
     first = np.full(count, -1, dtype=np.int64)
@@ -103,11 +111,7 @@ class NodeTable:
         rows = np.asarray(rows, dtype=np.int64)
         nodes = self.nodes
         table = NodeTable([nodes[i] for i in rows.tolist()])
-        codes = self.class_codes[rows]
-        present, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-        rank = np.empty(len(present), dtype=np.int32)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(present), dtype=np.int32)
-        table.__dict__["class_codes"] = rank[inverse.reshape(-1)]
+        table.__dict__["class_codes"] = first_seen_order(self.class_codes[rows])
         table.__dict__["ready"] = self.ready[rows]
         picked = rows.tolist()
         table.__dict__["driver_maps"] = [self.driver_maps[i] for i in picked]
@@ -235,7 +239,7 @@ class NodeTable:
         """
         nodes = self.nodes
         devices = map(attrgetter("node_resources.devices"), nodes)
-        parts = [  # each part interned alone, so the rows compare small integers
+        parts = [  # each part interned alone, then combined as integer columns
             intern(column)[0]
             for column in (
                 list(map(attrgetter("datacenter"), nodes)),
@@ -245,7 +249,11 @@ class NodeTable:
             )
         ]
         parts += [_content_codes(self._attribute_parts[0]), _content_codes(self._meta_parts[0])]
-        return intern(list(zip(*(p.tolist() for p in parts))))[0]
+        combined = np.zeros(self.n, dtype=np.int64)
+        for part in parts:  # pairs of codes numbered by value: never past n * n
+            mixed = combined * (int(part.max(initial=0)) + 1) + part
+            combined = np.unique(mixed, return_inverse=True)[1].reshape(-1)
+        return first_seen_order(combined)
 
     @cached_property
     def class_user_class(self) -> np.ndarray:
@@ -273,12 +281,12 @@ class NodeTable:
 def _map_parts(
     nodes: Sequence[Node], name: str
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Per node, the map's class-shared and ``unique.*`` parts (``map_parts`` of a node
-    record); a model's whole map serves as both."""
-    if all(hasattr(kind, "map_parts") for kind in set(map(type, nodes))):
-        parts = [n.map_parts(name) for n in nodes]  # type: ignore[attr-defined]
-        shared, unique = zip(*parts) if parts else ((), ())
-        return list(shared), list(unique)
+    """Per node, the map's class-shared and ``unique.*`` parts (``maps_of`` of node records,
+    which keep them apart); a model's whole map serves as both."""
+    kinds = set(map(type, nodes))
+    maps_of = getattr(kinds.pop(), "maps_of", None) if len(kinds) == 1 else None
+    if maps_of is not None:
+        return maps_of(nodes, name)
     whole = list(map(attrgetter(name), nodes))
     return whole, whole
 

@@ -6,11 +6,12 @@ those starting ``unique.``; in a fleet the rest repeats from node to node. So th
 map is split: the bytes without the ``unique.*`` members group the nodes (one decoded dict
 per distinct group, shared), and only the ``unique.*`` members are decoded per node. Every
 byte is still decoded and type-checked once: a group's first node is decoded whole, the
-others' unique members on their own. The whole map, in its JSON order, is decoded from the
-raw bytes only when something reads it (``SplitMap.whole``).
+others' unique members on their own. The whole map, in its JSON order, is put together from
+the parts when something reads it (``SplitMap.whole``); the raw JSON is not kept.
 
 A map whose ``unique.*`` members are not one plain run (an escape anywhere, a non-string
-value, keys interleaved) is decoded whole and split in Python: slower, same result.
+value, keys interleaved, a repeated key) is decoded whole and split in Python: slower, same
+result.
 """
 
 from __future__ import annotations
@@ -22,28 +23,41 @@ import msgspec
 
 UNIQUE_PREFIX = "unique."
 _KEY = b'"unique.'
-_RUN = re.compile(rb'(?:"unique\.[^"\\]*"\s*:\s*"[^"\\]*"\s*,?\s*)+')
+_MEMBER = rb'"unique\.[^"\\]*"\s*:\s*"[^"\\]*"'
+_RUN = re.compile(rb"(" + _MEMBER + rb"(?:\s*,\s*" + _MEMBER + rb")*)\s*,?\s*")  # group 1: members
+_MISSING: Any = object()
 _SPACE = b" \t\r\n"
 _BEFORE_KEY = b",{"
-_NO_KEYS: dict[str, str] = {}
+decode_map = msgspec.json.Decoder(dict[str, str]).decode
 
 
 class SplitMap:
-    """One node's map: its class-shared part, its ``unique.*`` part and its raw JSON."""
+    """A map with ``unique.*`` keys, in parts: ``shared`` (its group's other members in JSON
+    order, one object per group) and ``unique``; the first ``before`` shared members come
+    ahead of the unique ones in the JSON."""
 
-    __slots__ = ("_whole", "raw", "shared", "unique")
-    decode = staticmethod(msgspec.json.Decoder(dict[str, str]).decode)
+    __slots__ = ("_whole", "before", "shared", "unique")
 
-    def __init__(self, raw: Any, shared: dict[str, str], unique: dict[str, str]):
-        self.raw = raw
+    def __init__(
+        self,
+        shared: dict[str, str],
+        unique: dict[str, str],
+        before: int,
+        whole: dict[str, str] | None = None,
+    ):
         self.shared = shared
         self.unique = unique
-        self._whole: dict[str, str] | None = None
+        self.before = before
+        self._whole = whole
 
     def whole(self) -> dict[str, str]:
-        """The map as the model holds it (JSON order), decoded on first read."""
+        """The map as the model holds it (JSON order), put together on first read."""
         if self._whole is None:
-            self._whole = self.decode(self.raw)
+            items = list(self.shared.items())
+            whole = dict(items[: self.before])
+            whole.update(self.unique)
+            whole.update(items[self.before :])
+            self._whole = whole
         return self._whole
 
     def __len__(self) -> int:
@@ -57,12 +71,12 @@ class MapSplitter:
     """Splits the maps of one file; groups (and their shared dicts) live as long as it does."""
 
     def __init__(self) -> None:
-        self._decode = SplitMap.decode
-        self._groups: dict[bytes, dict[str, str]] = {}
-        self._by_content: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        # per group key: its members in JSON order (None: a repeated key, split the slow way)
+        self._groups: dict[bytes, dict[str, str] | None] = {}
 
-    def split(self, raw: Any) -> SplitMap | None:
-        """The map of ``raw`` (a JSON object; ``null`` or absent → None) in its two parts.
+    def split(self, raw: Any) -> SplitMap | dict[str, str] | None:
+        """The map of ``raw`` (a JSON object; ``null`` or absent → None): its group's dict
+        when it has no ``unique.*`` key (read-only, like every loaded map), else in parts.
 
         Raises what the decoder raises for a value the model's type refuses."""
         if raw is None:
@@ -70,41 +84,45 @@ class MapSplitter:
         data = bytes(raw)
         start = data.find(_KEY)
         if b"\\" in data:  # an escape may spell any key: decode, then split
-            return self._split_decoded(raw, data)
+            return self._split_decoded(data)
         if start < 0:
             if data == b"null":
                 return None
-            shared = self._groups.get(data)
-            return SplitMap(raw, shared or self._shared(data, data), _NO_KEYS)
-        run = (
-            _RUN.match(data, start)
-            if data[start - 1] in _BEFORE_KEY or _is_key(data, start)
-            else None
-        )
-        if run is None or data.find(_KEY, run.end()) >= 0:
-            return self._split_decoded(raw, data)
-        members = data[start : run.end()].rstrip(_SPACE).rstrip(b",")
-        unique = self._decode(b"{" + members + b"}")
-        return SplitMap(raw, self._shared(data[:start] + data[run.end() :], data), unique)
-
-    def _shared(self, key: bytes, data: bytes) -> dict[str, str]:
-        shared = self._groups.get(key)
+            shared = self._groups.get(data, _MISSING)
+            if shared is _MISSING:
+                shared = self._group(data, data)
+            return self._split_decoded(data) if shared is None else shared
+        before_key = data[start - 1] in _BEFORE_KEY or _is_key(data, start)
+        run = _RUN.match(data, start) if before_key else None
+        end = -1 if run is None else run.end()
+        if run is None or data.find(_KEY, end) >= 0:
+            return self._split_decoded(data)
+        key = data[:start] + data[end:]
+        shared = self._groups.get(key, _MISSING)
+        if shared is _MISSING:
+            shared = self._group(key, data)
         if shared is None:
-            whole = self._decode(data)
-            shared = self._groups[key] = self._canonical(
-                {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
-            )
-        return shared
+            return self._split_decoded(data)
+        unique = decode_map(b"{" + run.group(1) + b"}")
+        before = data.count(b'"', 0, start) // 4  # plain string members: four quotes each
+        return SplitMap(shared, unique, before)
 
-    def _split_decoded(self, raw: Any, data: bytes) -> SplitMap:
-        whole = self._decode(data)
+    def _group(self, key: bytes, data: bytes) -> dict[str, str] | None:
+        """The members of ``key``'s new group in JSON order, decoded from its first node."""
+        whole = decode_map(data)
         shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
-        unique = {k: v for k, v in whole.items() if k.startswith(UNIQUE_PREFIX)}
-        return SplitMap(raw, self._canonical(shared), unique)
+        repeated = key.count(b'"') // 4 != len(shared)
+        self._groups[key] = None if repeated else shared
+        return self._groups[key]
 
-    def _canonical(self, shared: dict[str, str]) -> dict[str, str]:
-        """One dict per distinct content, so that equal shared parts are the same object."""
-        return self._by_content.setdefault(tuple(sorted(shared.items())), shared)
+    @staticmethod
+    def _split_decoded(data: bytes) -> SplitMap | dict[str, str]:
+        whole = decode_map(data)
+        unique = {k: v for k, v in whole.items() if k.startswith(UNIQUE_PREFIX)}
+        if not unique:
+            return whole
+        shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
+        return SplitMap(shared, unique, 0, whole)
 
 
 def _is_key(data: bytes, at: int) -> bool:

@@ -1,12 +1,16 @@
-"""Node JSON decoded straight into read-only node records, with no Python code per node.
+"""Node JSON decoded straight into read-only node records, with no Python object per field.
 
 A record answers every attribute of the pydantic model it mirrors (``node.attributes``,
 ``node.node_resources.cpu.cpu_shares``, ``node.ready()``, a device attribute's ``value``) with
 the value the model would hold, so the engine reads records and models alike. The record
 types are derived from the models field by field (as ``sim.io.node_decode``'s wire structs
 are, under the same rules): msgspec decodes and type-checks them in C and skips every key no
-model field names. That is the whole cost of a node; building the pydantic object tree costs
-several times more, and at 100,000 nodes is most of a ``check``.
+model field names, a slice of the node array (about 8 MB) per call. Attributes and Meta are
+kept as raw JSON by the decoder and split (``sim.io.node_maps``) into one dict per distinct
+group of nodes, shared, plus each node's ``unique.*`` members: the one step in Python per
+node, and what lets the node table compute classes per shared dict rather than per node.
+Building the pydantic object tree costs several times more, and at 100,000 nodes would be
+most of a ``check``.
 
 ``null`` means unset, as in the models: each field is stored as decoded (``None`` when absent
 or null) and read through a property that gives the model's default instead, filled in on
@@ -24,9 +28,11 @@ from __future__ import annotations
 
 import copy
 import inspect
+import re
 import types
 import typing
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, Union
 
 import msgspec
@@ -44,12 +50,13 @@ from .node_decode import (
     _check_validators,
     _refuse,
 )
-from .node_maps import MapSplitter, SplitMap
+from .node_maps import MapSplitter, SplitMap, decode_map
 
 # Fields whose absence declines a file (a stub, a pre-0.9 node): ``None`` when absent.
 _REQUIRED = {(Node, "id"), (Node, "node_resources")}
 # Maps kept as raw JSON, then split into class-shared and ``unique.*`` parts (``node_maps``).
 _SPLIT = {(Node, "attributes"), (Node, "meta")}
+_NO_MAP: dict[str, str] = {}
 
 
 def _lazy_default(raw: str, factory: Callable[[], Any]) -> property:
@@ -75,20 +82,20 @@ def _split_default(raw: str) -> property:
         if type(value) is SplitMap:
             return value.whole()
         if value is None or isinstance(value, msgspec.Raw):
-            value = {} if value is None else SplitMap.decode(value)
+            value = {} if value is None else decode_map(value)
             setattr(self, raw, value)
         return value
 
     return property(read)
 
 
-def _map_parts(self: Any, name: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The map's class-shared and ``unique.*`` parts; a whole map serves as both."""
-    value = getattr(self, f"_{name}")
-    if type(value) is SplitMap:
-        return value.shared, value.unique
-    whole = getattr(self, name)
-    return whole, whole
+def _maps_of(nodes: list[Any], name: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Per record, the map's class-shared part and its ``unique.*`` part (``sim.io.node_maps``);
+    a map with no unique key, or one a ``model_copy`` put there, serves as both."""
+    stored = [_NO_MAP if v is None else v for v in map(attrgetter(f"_{name}"), nodes)]
+    shared = [v.shared if type(v) is SplitMap else v for v in stored]
+    unique = [v.unique if type(v) is SplitMap else v for v in stored]
+    return shared, unique
 
 
 def _model_copy(self: Any, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
@@ -161,7 +168,7 @@ class _RecordPlanner:
                 for i, other in enumerate(others)
             ]
         if model is Node:
-            namespace["map_parts"] = _map_parts
+            namespace["maps_of"] = staticmethod(_maps_of)
             refused += [
                 (f"not_node_{i}", _REFUSED, msgspec.field(name=key, default=msgspec.UNSET))
                 for i, key in enumerate(_NOT_NODE_KEYS)
@@ -202,8 +209,13 @@ NodeRecord = _PLANNER.record(Node)
 
 _EMPTY_RESOURCES = _PLANNER.records[NodeResources]()
 _DECODER = msgspec.json.Decoder(NodeRecord, dec_hook=_refuse)
+_LIST_DECODER = msgspec.json.Decoder(types.GenericAlias(list, (NodeRecord,)), dec_hook=_refuse)
 _SPLITTER = msgspec.json.Decoder(list[msgspec.Raw])
 _RELEASE_EVERY = 1 << 25
+_SLICE = 1 << 23  # bytes of node JSON per decoder call
+_RECUTS = 8  # cuts tried per slice before the array is split node by node instead
+_FIRST_NODE = re.compile(rb'\s*\[\s*(\{)\s*"([^"\\]*)"\s*:')
+_UNSLICED = None, False
 
 
 def decode_records(
@@ -212,17 +224,24 @@ def decode_records(
     """Node records from node JSON (one full node or an array of them), or ``None`` when it
     is not plainly full nodes in Nomad's API shape (the pydantic path then reads it).
 
-    An array is split into raw nodes first and decoded node by node; ``release(n)`` is told,
-    every 32 MB, that fewer than the first ``n`` bytes of ``data`` are needed again (a memory
-    map hands those pages back), so the file is never resident whole beside its records.
+    An array is decoded in slices of about 8 MB (``_decode_sliced``), or, where it cannot
+    be cut, split into raw nodes and decoded node by node. ``release(n)`` is told, as the
+    decoding moves on, that fewer than the first ``n`` bytes of ``data`` are needed again (a
+    memory map hands those pages back), so the file is never resident whole beside its
+    records.
     """
     head = bytes(data[:64]).lstrip()
+    splitter = MapSplitter()
     try:
-        raws = _SPLITTER.decode(data) if head.startswith(b"[") else [data]
+        with gc_paused():
+            if not head.startswith(b"["):
+                records: list[Any] | None = [_with_split_maps(_DECODER.decode(data), splitter)]
+            else:
+                records, sliced = _decode_sliced(data, splitter, release)
+                if not sliced:
+                    records = _decode_each(_SPLITTER.decode(data), splitter, release)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
-    with gc_paused():
-        records = _decode_each(raws, release)
     if records is None or not all(map(_plainly_full_node, records)):
         return None
     if len({r.id for r in records}) != len(records):
@@ -233,24 +252,65 @@ def decode_records(
     return records
 
 
-def _decode_each(raws: list[Any], release: Callable[[int], None] | None) -> list[Any] | None:
+def _decode_sliced(
+    data: bytes | memoryview, splitter: MapSplitter, release: Callable[[int], None] | None
+) -> tuple[list[Any] | None, bool]:
+    """The array decoded slice by slice, and whether it could be cut.
+
+    A slice ends at a ``}`` followed by ``,`` and an object opening with the first node's
+    first key: usually a node boundary. A cut inside a node (a device list whose objects
+    open with that key) leaves that node unclosed, which the decoder refuses as malformed
+    JSON; the next such place is tried then. A value the records' types refuse raises
+    ``msgspec.ValidationError`` as the node-by-node path would.
+    """
+    first = _FIRST_NODE.match(data)
+    if first is None:
+        return _UNSLICED
+    boundary = re.compile(rb'\}\s*,\s*(?=\{\s*"' + re.escape(first.group(2)) + rb'"\s*:)')
+    records: list[Any] = []
+    start, size = first.start(1), len(data)
+    while start < size:
+        cut, target = None, start + _SLICE
+        for _ in range(_RECUTS):
+            cut = boundary.search(data, target) if target < size else None
+            end = size if cut is None else cut.start() + 1
+            try:
+                batch = _LIST_DECODER.decode(
+                    b"".join((b"[", data[start:end], b"" if cut is None else b"]"))
+                )
+                break
+            except msgspec.DecodeError:
+                if cut is None:
+                    return _UNSLICED
+                target = cut.end()
+        else:
+            return _UNSLICED
+        records += [_with_split_maps(record, splitter) for record in batch]
+        start = size if cut is None else cut.end()
+        if release is not None:
+            release(start)
+    return records, True
+
+
+def _decode_each(
+    raws: list[Any], splitter: MapSplitter, release: Callable[[int], None] | None
+) -> list[Any]:
     decode = _DECODER.decode
-    split = MapSplitter().split
     records = []
     consumed = released = 0
-    try:
-        for i, raw in enumerate(raws):
-            raws[i] = None
-            record: Any = decode(raw)
-            record._attributes = split(record._attributes)
-            record._meta = split(record._meta)
-            records.append(record)
-            consumed += len(raw)
-            if release is not None and consumed - released > _RELEASE_EVERY:
-                release(released := consumed)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-        return None
+    for i, raw in enumerate(raws):
+        raws[i] = None
+        records.append(_with_split_maps(decode(raw), splitter))
+        consumed += len(raw)
+        if release is not None and consumed - released > _RELEASE_EVERY:
+            release(released := consumed)
     return records
+
+
+def _with_split_maps(record: Any, splitter: MapSplitter) -> Any:
+    record._attributes = splitter.split(record._attributes)
+    record._meta = splitter.split(record._meta)
+    return record
 
 
 def _plainly_full_node(record: Any) -> bool:

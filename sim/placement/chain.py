@@ -5,7 +5,7 @@ Feasibility (the wrapper of class-cached checkers, then ``distinct_hosts`` and
 ``distinct_property``) hands nodes to the rank iterators below; each appends its score to the
 node only when it has one and records it in the metric by its name (``ScoreNode``), some of
 them as 0 when they append nothing. ``ScoreNormalizationIterator`` averages what was
-appended, ``LimitIterator`` and ``MaxScoreIterator`` pick the node (``limit_max``).
+appended, ``LimitIterator`` and ``MaxScoreIterator`` pick the node (``select.py``).
 
 Every scorer is one unit behind ``RankScorer``; the windowed Select, the batched Selects,
 the plan's metadata and the scalar reference all go through ``GENERIC_CHAIN`` /
@@ -37,7 +37,7 @@ Parts = tuple[float, ...]  # one value per scorer of GENERIC_CHAIN, NaN: nothing
 # What a scorer gives the options it scores, as scalars or arrays aligned with them: (value,
 # appended), the value being the score where it is appended and 0 elsewhere, appended 1 (or
 # True) where it is and 0 elsewhere; so totals and counts add up without masking. A plain
-# tuple: one option's scores are assembled per Select.
+# tuple, made once or twice per Select.
 Scored = tuple[Any, Any]
 
 
@@ -92,9 +92,10 @@ class RankScorer(Protocol):
     ``name``: its ``ScoreMetaData`` key; ``iterator``: the Nomad iterator it models;
     ``records_zero``: the metric gets ``name: 0`` when nothing is appended; ``batchable``: a
     placement changes this scorer's value on the chosen node only, so consecutive Selects
-    over disjoint nodes may be made together (``batch``); ``pulled``: its value depends on
-    every placement so far and is computed per Select, as nodes are pulled (not kept per
-    node between Selects).
+    over disjoint nodes may be made together (``batch``); ``pulled``: scored per Select as
+    nodes are pulled, because its value changes between Selects on nodes other than the
+    one placed on (spread) or is the allocation's own (penalty, preemption), so the Select
+    memo (``select.Memo``) does not keep it.
     """
 
     @property

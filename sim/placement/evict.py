@@ -8,16 +8,17 @@ applies them to the simulation's ledger and counts.
 
 Only the allocations a scenario starts with can be victims: jobs are placed highest priority
 first, so every allocation placed earlier in the run belongs to a job at least as important.
-The placing job's own allocations and the run's placements are lumped into one holding that
-is never a candidate, and it counts in the room left: Nomad's preemptor leaves the placing
-job's own allocations out of that sum (``SetCandidates``), and a node it then overcommits is
-refused by the plan applier (nomad/plan_apply.go ``evaluateNodePlan``), which the simulation
-never reaches. A node full on reserved cores or dynamic ports, or whose network cannot be
-built, stays exhausted, as in ``BinPackIterator.Next``. A node at its allocation limit evicts
-too: ``AllocsFit`` fails on the count first, so the task-group preemptor runs (the closest
-allocation suffices when the resources fit) and the node is scored with zero utilisation,
-the usage ``AllocsFit`` returns then. Starting allocations hold their device instances and
-network bandwidth, which the device and network stages free.
+The run's placements for other jobs are one holding that is never a candidate and counts in
+the room left; the placing job's own allocations are left out of that room, as Nomad's
+preemptor leaves them out (``SetCandidates``), and a node the victims then leave overcommitted
+is refused by the plan applier (nomad/plan_apply.go ``evaluateNodePlan``): the simulation,
+which has no plan applier, treats it as exhausted. A node full on reserved cores or dynamic
+ports, or whose network cannot be built, stays exhausted, as in ``BinPackIterator.Next``. A
+node at its allocation limit evicts too: ``AllocsFit`` fails on the count first, so the
+task-group preemptor runs (the closest allocation suffices when the resources fit) and the
+node is scored with zero utilisation, the usage ``AllocsFit`` returns then. Starting
+allocations hold their device instances and network bandwidth, which the device and network
+stages free.
 """
 
 from __future__ import annotations
@@ -65,6 +66,22 @@ class Victims:
     on_node: dict[int, list[int]]  # node → indices into ``World.existing`` still running
     cores: dict[int, tuple[int, ...]]  # existing index → the reserved cores it holds
     evicted: list[Eviction] = field(default_factory=list)
+    # Per node and job, what the run's finished evaluations placed there (rebuilt when an
+    # evaluation ends; ``seen`` counts the evaluations summed).
+    placed: dict[int, dict[str, Amount]] = field(default_factory=dict)
+    seen: int = 0
+
+    def placed_on(self, world: World, node: int) -> dict[str, Amount]:
+        if self.seen != len(world.outcomes):
+            self.placed = {}
+            for outcome in world.outcomes:
+                for g in outcome.groups:
+                    for k, n in enumerate(g.nodes):
+                        jobs = self.placed.setdefault(n, {})
+                        amount = Amount(g.cpu[k], g.ask.memory_mb, g.ask.disk_mb)
+                        jobs[outcome.job.id] = jobs.get(outcome.job.id, Amount()) + amount
+            self.seen = len(world.outcomes)
+        return self.placed.get(node, {})
 
     @classmethod
     def of(cls, world: World) -> Victims:
@@ -104,8 +121,9 @@ def _holding(world: World, i: int) -> Holding:
 
 
 def _on_node(world: World, state: GroupState, node: int) -> tuple[NodeRoom, list[Holding]]:
-    """The node's room and its holdings: the other jobs' starting allocations, then one
-    holding for the rest of the ledger's usage (never a candidate)."""
+    """The node's room and its holdings: the other jobs' starting allocations, one holding
+    for what the run placed there for other jobs (never a candidate) and one for the placing
+    job's own allocations (left out of the room, as ``SetCandidates`` leaves them out)."""
     ledger, cap = world.ledger, world.ledger.capacity
     victims = world.victims
     assert victims is not None
@@ -132,6 +150,12 @@ def _on_node(world: World, state: GroupState, node: int) -> tuple[NodeRoom, list
     bandwidth = cap.bandwidth(node)
     device = bandwidth[0][0] if bandwidth else ""
     rest_devices = tuple((d, n) for d, n in devices.items() if n > 0)
+    others = Amount()
+    for job_id, amount in victims.placed_on(world, node).items():
+        if job_id != state.job.id:
+            others = others + amount
+    holdings.append(Holding(f"{RUN}: own", state.job.id, state.job.priority, rest - others))
+    rest = others
     # The rest, one holding per network device it uses (the first device takes the ports).
     for k, dev in enumerate([device, *(d for d in mbits if d != device and mbits[d] > 0)]):
         network = None
@@ -211,6 +235,8 @@ def try_node(world: World, state: GroupState, node: int) -> NodePreemption | Non
     early, late = stages
     if not early and not late:
         return None
+    if not _fits_after(world, node, ask.amount, (*early, *late)):
+        return None
     if slots is not None and slots + len(early) < 1:
         return NodePreemption(tuple(int(h.id) for h in (*early, *late)), 0.0, 0.0)
     # Utilisation as AllocsFit reports it: victims of the network and device stages are
@@ -221,6 +247,19 @@ def try_node(world: World, state: GroupState, node: int) -> NodePreemption | Non
     cpu = ledger.cpu.item(node) - gone.cpu + ask.amount.cpu
     memory = ledger.memory_mb.item(node) - gone.memory_mb + ask.amount.memory_mb
     return NodePreemption(tuple(int(h.id) for h in (*early, *late)), cpu, memory)
+
+
+def _fits_after(world: World, node: int, ask: Amount, victims: tuple[Holding, ...]) -> bool:
+    """The node's usage less the victims plus the ask within capacity. The preemptor leaves
+    the placing job's own allocations out of the room, so its victims may fall short; the
+    plan applier then refuses the node (nomad/plan_apply.go ``evaluateNodePlan``), and the
+    simulation, which has no plan applier, treats the node as exhausted."""
+    ledger, cap = world.ledger, world.ledger.capacity
+    used = Amount(ledger.cpu.item(node), ledger.memory_mb.item(node), ledger.disk_mb.item(node))
+    for h in victims:
+        used = used - h.amount
+    room = Amount(cap.cpu.item(node), cap.memory_mb.item(node), cap.disk_mb.item(node))
+    return (room - used).covers(ask)
 
 
 def priorities(world: World, found: NodePreemption) -> list[int]:

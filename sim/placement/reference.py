@@ -541,9 +541,9 @@ class Stack:
         count; none count when the node is still at its allocation limit), or None: still
         exhausted.
 
-        The placing job's allocations and every higher-priority one count in the room left
-        (the simulation's choice, see ``evict``); a node whose network cannot be built or
-        with no dynamic port left stays exhausted."""
+        The placing job's own allocations are left out of the room (``SetCandidates``) and a
+        node the victims leave overcommitted stays exhausted (see ``evict``); so does a node
+        whose network cannot be built or with no dynamic port left."""
         if dimension in (
             "network: invalid node",
             "network: port collision",
@@ -575,8 +575,8 @@ class Stack:
         holdings.append(
             Holding(
                 "own",
-                "",
-                1 << 30,
+                self.job.id,
+                self.job.priority,
                 own,
                 network=NetworkUse("", 0, tuple(own_ports)) if own_ports else None,
             )
@@ -608,6 +608,11 @@ class Stack:
             return None
         early, late = stages
         victims = tuple(int(h.id) for h in (*early, *late))
+        left = room.capacity + sum((h.amount for h in (*early, *late)), start=Amount())
+        for a in proposed:
+            left = left - Amount(a.cpu, a.memory_mb, a.disk_mb)
+        if not left.covers(Amount(ask.cpu, ask.memory_mb, ask.disk_mb)):
+            return None  # overcommitted: the plan applier refuses the node (see ``evict``)
         if slots is not None and slots + len(early) < 1:
             return victims, 0.0, 0.0
         return (

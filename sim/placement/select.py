@@ -110,6 +110,8 @@ class Memo:
     # spread, how many were appended, the binpack score.
     values: np.ndarray
     slots: list[np.ndarray]  # per spread set: the node's slot
+    # At least the number of positions whose fit is not known: 0 lets a window skip looking.
+    unknown: int
 
     @classmethod
     def of(cls, table_n: int, order: np.ndarray, spreads: list[SpreadSet]) -> Memo:
@@ -122,7 +124,7 @@ class Memo:
         # then already what a non-option gets.
         values[1] = -np.inf
         values[2] = 1.0
-        return cls(ring, position, values, [s.codes[ring] for s in spreads])
+        return cls(ring, position, values, [s.codes[ring] for s in spreads], len(order))
 
     @property
     def fit(self) -> np.ndarray:
@@ -160,6 +162,7 @@ class Memo:
     def forget(self, position: int) -> None:
         """Not known to fit any more (fit -1, scores -inf) until computed again."""
         second = position + len(self.ring) // 2
+        self.unknown += 1
         self.values[0, position] = self.values[0, second] = -1.0
         self.values[1, position] = self.values[1, second] = -np.inf
 
@@ -281,12 +284,13 @@ class GroupState:
         ``ok`` None: every position passes the feasibility checks."""
         memo = self.started
         fit = memo.fit[start:stop]
-        if fit.min() < 0:
+        if memo.unknown and fit.min() < 0:
             unknown = fit < 0
             fresh = np.flatnonzero(unknown if ok is None else unknown & ok)
             if len(fresh):
                 n = len(self.cold)
                 positions = (fresh + start) % n
+                memo.unknown -= len(positions)
                 if len(positions) == 1:  # typically the node just placed on: scalar is cheaper
                     position = int(positions[0])
                     node = int(memo.ring[position])
@@ -505,9 +509,10 @@ class Options:
         anything on the node changes; its per-scorer scores are assembled from the inputs
         only when read (``chain.assemble``)."""
         position = self.start + i
-        node = state.started.ring.item(position)
+        memo = state.started
+        node = memo.ring.item(position)
         inputs = Inputs(
-            state.started.binpack.item(position),
+            memo.binpack.item(position),
             state.group_count.item(node),
             state.group.count,
             None if state.affinity is None else state.affinity.item(node),

@@ -307,3 +307,18 @@ def test_switch_per_scheduler_type(kind: str) -> None:
     off = simulate([_node("a")], [job], existing=running, preemption={other: True})
     assert len(on.preempted) == 1
     assert not off.preempted
+
+
+def test_room_left_out_by_own_allocations_overcommits_so_the_node_stays_exhausted():
+    """Nomad's preemptor leaves the placing job's 2000 MHz out of the room: one victim
+    (1000 MHz, the closest) seems enough, the node would hold 4400 of 4000 MHz, and the plan
+    applier refuses it; the simulation treats the node as exhausted."""
+    running = [
+        ExistingAlloc("high", "g", 0, 2000, 64, 10),
+        ExistingAlloc("low", "g", 0, 1000, 64, 10, priority=20),
+        ExistingAlloc("low", "g", 0, 900, 64, 10, priority=20),
+    ]
+    job = _job("high", 70, cpu=1500)
+    plan = simulate([_node("a")], [job], existing=running, preemption=ON)
+    assert list(plan.allocations()) == []
+    assert not plan.preempted
