@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from bench_ingest import Run, node_file, run, sim_answer, spread  # noqa: E402
+from bench_ingest import Run, node_file, run, sim_answer, sim_env, spread  # noqa: E402
 from node_files import write_job  # noqa: E402
 from timing import machine, markdown_table  # noqa: E402
 
@@ -73,14 +73,13 @@ def cases(job: Path, nodes: dict[int, Path]) -> dict[str, tuple[list[str], Calla
 
 
 def environment(checkout: Path, pycache: Path | None) -> dict[str, str]:
-    """The process environment for ``checkout``: its ``sim`` first on the path, and bytecode
-    read from (and written to) ``pycache``, or never written when ``pycache`` is None."""
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    env.pop("PYTHONPYCACHEPREFIX", None)
+    """The process environment for ``checkout`` (``bench_ingest.sim_env``), with bytecode read
+    from (and written to) ``pycache``, or never written when ``pycache`` is None."""
+    env = sim_env(checkout)
     if pycache is None:
+        env.pop("PYTHONPYCACHEPREFIX", None)
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     else:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(pycache)
     return env
 

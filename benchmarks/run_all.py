@@ -35,6 +35,7 @@ SCRIPTS = [
         "Whole-process ingestion (node JSON on disk, side by side with nomad-tools)",
         "bench_ingest.py",
     ),
+    ("Start-up: interpreter, imports, CLI set-up", "bench_startup.py"),
 ]
 
 
