@@ -1,0 +1,118 @@
+"""The console script (``sim.cli.run``): the same output and exit codes as ``main``, exit
+handlers run, and the unusual endings (a thread still running, a closed stdout) left to the
+interpreter."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from sim.cli import process
+
+from .helpers import DEFAULT, ROOT
+
+
+def _python(code: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+MAIN = "import sys; from sim.cli import main; sys.argv[0] = 'nomad-sim'; main()"
+RUN = "import sys; from sim.cli import run; sys.argv[0] = 'nomad-sim'; run()"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["check", DEFAULT], 0),
+        (["whatif", DEFAULT, "--set", "client_count=0", "--set", "windows_client_count=0"], 3),
+        (["check", DEFAULT.with_name("absent.yaml")], 2),
+        (["check", "--seed", "-1"], 2),
+        (["--version"], 0),
+    ],
+)
+def test_run_prints_and_exits_as_main_does(args: list[str | Path], code: int):
+    by_main, by_run = _python(MAIN, *args), _python(RUN, *args)
+    assert by_main.returncode == by_run.returncode == code, by_run.stderr
+    assert (by_run.stdout, by_run.stderr) == (by_main.stdout, by_main.stderr)
+    assert (by_run.stdout.strip() == "") == (code == 2)
+
+
+def test_python_dash_m_is_the_console_script():
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "check", "--seed", "-1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert done.returncode == 2 and done.stderr.startswith("error: Invalid value for '--seed'")
+
+
+def test_exit_handlers_still_run():
+    code = "import atexit; atexit.register(print, 'handler ran'); " + RUN
+    done = _python(code, "--version")
+    assert done.returncode == 0 and done.stdout.splitlines()[-1] == "handler ran"
+
+
+def test_plugins_stay_off_only_in_the_console_script():
+    probe = (
+        "import os, atexit; "
+        "atexit.register(lambda: print(os.environ.get('PYDANTIC_DISABLE_PLUGINS')))"
+    )
+    assert _python(f"{probe}; {RUN}", "--version").stdout.splitlines()[-1] == "__all__"
+    assert _python(f"{probe}; {MAIN}", "--version").stdout.splitlines()[-1] == "None"
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (3, 3), ("boom", 1)])
+def test_exit_status_follows_the_interpreter(code: object, status: int, capsys):
+    assert process.exit_status(code) == status
+    assert capsys.readouterr().err == ("boom\n" if code == "boom" else "")
+
+
+def test_a_running_thread_takes_the_ordinary_exit(monkeypatch):
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "1")  # run() sets it; restored after
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    monkeypatch.setattr(process, "main", lambda: None)
+    monkeypatch.setattr(process.os, "_exit", pytest.fail)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            process.run()
+    finally:
+        release.set()
+        worker.join()
+    assert ended.value.code is None
+
+
+def test_a_failed_flush_takes_the_ordinary_exit(monkeypatch):
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "1")
+
+    def closed_pipe() -> None:
+        raise BrokenPipeError
+
+    def exits_3() -> None:
+        raise SystemExit(3)
+
+    monkeypatch.setattr(process, "main", exits_3)
+    monkeypatch.setattr(process.os, "_exit", pytest.fail)
+    monkeypatch.setattr(process.atexit, "_run_exitfuncs", lambda: None)
+    with monkeypatch.context() as patched, pytest.raises(SystemExit) as ended:
+        patched.setattr(sys.stdout, "flush", closed_pipe)
+        process.run()
+    assert ended.value.code == 3
