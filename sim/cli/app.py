@@ -24,6 +24,7 @@ from .diffs import DiffOverrides
 from .fixes import fix_json, fix_text
 from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
+from .lazygroup import lazy_group
 from .options import FailOnRisk, MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
 from .render import OutputFormat, records, to_json
@@ -560,7 +561,9 @@ app.command(name="snapshot")(snapshot_command)
 
 
 def main() -> None:
-    app()
+    """The command line in this process: returns or raises ``SystemExit`` as ``app()`` does,
+    building only the command it runs (``lazy_group``)."""
+    lazy_group(app)()
 
 
 from . import capacity as _capacity  # noqa: E402,F401  (registers capacity, resilience, headroom)

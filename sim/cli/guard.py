@@ -54,6 +54,10 @@ class GuardedGroup(TyperGroup):
         with one_line_usage():
             return super().make_context(info_name, args, parent, **extra)
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The names in registration order (typer's order), without building the commands."""
+        return list(self.commands)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             with one_line_usage():
