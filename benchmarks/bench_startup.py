@@ -44,7 +44,11 @@ from bench_ingest import Run, node_file, run, sim_answer, sim_env, spread  # noq
 from node_files import write_job  # noqa: E402
 from timing import machine, markdown_table  # noqa: E402
 
-SIM = "import sys; from sim.cli import main; sys.argv[0] = 'nomad-sim'; main()"
+# The console script's entry (`sim.cli.run`; `main` in checkouts that predate it).
+SIM = (
+    "import sys, sim.cli as c; sys.argv[0] = 'nomad-sim'; "
+    "c.run() if hasattr(c, 'run') else c.main()"
+)
 THIRD_PARTY = "import numpy, pydantic, msgspec, typer"
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 

@@ -16,12 +16,9 @@ from ..core.gcpause import gc_paused
 from ..core.group_keys import AUTO, MAX_GROUPS, NONE, key_reader
 from ..core.nodetable import NodeTable
 from ..feasibility import evaluate_job
-from ..whatif.edits import Edit, apply_edits
 from ..whatif.outcome import run_resolved
 from . import edits as edit_cli
 from .cluster import Cluster
-from .diffs import DiffOverrides
-from .fixes import fix_json, fix_text
 from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
 from .lazygroup import lazy_group
@@ -34,6 +31,7 @@ from .snapshot import snapshot as snapshot_command
 
 if TYPE_CHECKING:
     from ..io.resolved import ResolvedScenario
+    from ..whatif.edits import Edit
     from ..whatif.outcome import ScenarioRun
 
 HELP = """Offline simulator of HashiCorp Nomad's scheduler: which task groups place, where,
@@ -197,6 +195,8 @@ def explain(
 def whatif(cluster: Cluster, edits: list[Edit], fail_on_risk: FailOnRisk = False) -> None:
     """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
     the cluster edits (--drain, --remove, --add, --scale, --plan, --priority)."""
+    from ..whatif.edits import apply_edits
+
     base = _load(cluster, with_sets=False)
     before = _simulate(base, cluster.seed)
     # Edits are pure functions: without --set the loaded cluster is edited as it is.
@@ -241,6 +241,9 @@ def diff(
     apply to both A and B (said under the table); --set-a and --set-b to one side, over
     --set. The cluster edits (--drain, --remove, --add, --scale, --plan) apply to B.
     """
+    from ..whatif.edits import apply_edits
+    from .diffs import DiffOverrides
+
     both = [*cluster.sets, *(f"--var-file {p}" for p in cluster.var_files)]
     applied = DiffOverrides(both, set_a or [], set_b or [], [e.label for e in edits])
     side_a = replace(cluster.side(first), sets=(*cluster.sets, *applied.a))
@@ -303,6 +306,8 @@ def sweep_command(
             raise InputError(f"--grid {name!r} and --set {name} both give it: keep one")
     path = cluster.scenario_file("sweep")
     if edits:
+        from ..whatif.edits import apply_edits
+
         apply_edits(_load(cluster), edits)  # a selector naming no node fails before the bar
     from ..whatif.sweep import one_seed_note
     from .montecarlo import sweep_points
@@ -364,6 +369,7 @@ def fix(
     3 when some has none.
     """
     from ..whatif.proposals import propose_fixes
+    from .fixes import fix_json, fix_text
 
     resolved = _load(cluster)
 

@@ -6,9 +6,12 @@ and table of a 100,000-node check, some tenths of a second) only for the process
 the exit handlers have run. ``main``, for callers in their own process (tests, notebooks),
 returns or raises as usual and frees everything.
 
-The process also loads no pydantic plugins (``PYDANTIC_DISABLE_PLUGINS``, unless the user
-set it): finding them reads the metadata of every installed distribution before the first
-validator is built, and no plugin has a part in a command's run.
+Two settings of the process, each unless the user set it, made before numpy and pydantic
+load: one OpenBLAS thread (``OPENBLAS_NUM_THREADS``; the simulator does no linear algebra,
+and OpenBLAS would start a thread per core at import, a fifth of numpy's import time), and
+no pydantic plugins (``PYDANTIC_DISABLE_PLUGINS``; finding them reads the metadata of every
+installed distribution, and no plugin has a part in a command's run). Child processes (the
+Monte Carlo workers) inherit them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import sys
 import threading
 from typing import NoReturn
 
-from .app import main
+PROCESS_SETTINGS = {"OPENBLAS_NUM_THREADS": "1", "PYDANTIC_DISABLE_PLUGINS": "__all__"}
 
 
 def exit_status(code: object) -> int:
@@ -40,7 +43,10 @@ def run() -> NoReturn:
     ``SystemExit`` (its traceback), a thread still running (joined at exit), a flush that
     fails (a closed pipe: the interpreter reports it as it always does).
     """
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    for name, value in PROCESS_SETTINGS.items():
+        os.environ.setdefault(name, value)
+    from . import main  # numpy, pydantic and the app load now, after the settings
+
     try:
         main()
     except SystemExit as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import sim.cli
 from sim.cli import process
 
 from .helpers import DEFAULT, ROOT
@@ -19,7 +20,8 @@ from .helpers import DEFAULT, ROOT
 
 def _python(code: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    for name in process.PROCESS_SETTINGS:
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
@@ -53,7 +55,7 @@ def test_run_prints_and_exits_as_main_does(args: list[str | Path], code: int):
 
 def test_python_dash_m_is_the_console_script():
     done = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "check", "--seed", "-1"],
+        [sys.executable, "-m", "sim", "check", "--seed", "-1"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -69,13 +71,22 @@ def test_exit_handlers_still_run():
     assert done.returncode == 0 and done.stdout.splitlines()[-1] == "handler ran"
 
 
-def test_plugins_stay_off_only_in_the_console_script():
-    probe = (
-        "import os, atexit; "
-        "atexit.register(lambda: print(os.environ.get('PYDANTIC_DISABLE_PLUGINS')))"
-    )
-    assert _python(f"{probe}; {RUN}", "--version").stdout.splitlines()[-1] == "__all__"
+@pytest.mark.parametrize(("name", "value"), process.PROCESS_SETTINGS.items())
+def test_the_settings_are_the_console_scripts_own(name: str, value: str):
+    probe = f"import os, atexit; atexit.register(lambda: print(os.environ.get({name!r})))"
+    assert _python(f"{probe}; {RUN}", "--version").stdout.splitlines()[-1] == value
     assert _python(f"{probe}; {MAIN}", "--version").stdout.splitlines()[-1] == "None"
+    mine = {**os.environ, "PYTHONPATH": str(ROOT), name: "7"}
+    code = f"{probe}; {RUN}"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--version"], capture_output=True, text=True, env=mine
+    )
+    assert done.stdout.splitlines()[-1] == "7"  # the user's own value stays
+
+
+def test_the_console_script_sets_them_before_numpy_loads():
+    code = "import sys, sim.cli; print(sorted({'numpy', 'pydantic'} & set(sys.modules)))"
+    assert _python(code).stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (3, 3), ("boom", 1)])
@@ -85,11 +96,12 @@ def test_exit_status_follows_the_interpreter(code: object, status: int, capsys):
 
 
 def test_a_running_thread_takes_the_ordinary_exit(monkeypatch):
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "1")  # run() sets it; restored after
+    for name in process.PROCESS_SETTINGS:  # run() sets them; restored after
+        monkeypatch.setenv(name, "1")
     release = threading.Event()
     worker = threading.Thread(target=release.wait)
     worker.start()
-    monkeypatch.setattr(process, "main", lambda: None)
+    monkeypatch.setattr(sim.cli, "main", lambda: None)
     monkeypatch.setattr(process.os, "_exit", pytest.fail)
     try:
         with pytest.raises(SystemExit) as ended:
@@ -101,7 +113,8 @@ def test_a_running_thread_takes_the_ordinary_exit(monkeypatch):
 
 
 def test_a_failed_flush_takes_the_ordinary_exit(monkeypatch):
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "1")
+    for name in process.PROCESS_SETTINGS:
+        monkeypatch.setenv(name, "1")
 
     def closed_pipe() -> None:
         raise BrokenPipeError
@@ -109,7 +122,7 @@ def test_a_failed_flush_takes_the_ordinary_exit(monkeypatch):
     def exits_3() -> None:
         raise SystemExit(3)
 
-    monkeypatch.setattr(process, "main", exits_3)
+    monkeypatch.setattr(sim.cli, "main", exits_3)
     monkeypatch.setattr(process.os, "_exit", pytest.fail)
     monkeypatch.setattr(process.atexit, "_run_exitfuncs", lambda: None)
     with monkeypatch.context() as patched, pytest.raises(SystemExit) as ended:
