@@ -24,6 +24,7 @@ stages free.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -333,13 +334,42 @@ class Retry:
     preemption_scores: dict[int, float]
 
 
-def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bool) -> Retry | None:
+def preempt_select(
+    world: World,
+    state: GroupState,
+    cursor: Cursor,
+    keep_top: bool,
+    preferred: tuple[int, int] | None = None,
+) -> Retry | None:
     """``GenericStack.Select`` with ``Preempt`` set: the same chain, node by node, with the
     node's victims where it does not fit and ``preemption`` appended to their scores
-    (``PreemptionScoringIterator``, rank.go)."""
+    (``PreemptionScoringIterator``, rank.go). ``preferred``: the preferred node and its
+    verdict, already pulled (``GroupState.prefer``), tried alone first."""
     if state.memo is None:
         state.remember(cursor.order)
+    if preferred is not None:
+        retry, _ = _evicting_select(world, state, iter([preferred]), keep_top)
+        if retry is not None:
+            return retry
     n, offset, pulls = cursor.n, cursor.offset, cursor.pulls
+
+    def pulled() -> Iterator[tuple[int, int]]:
+        for k in range(n):
+            position = (offset + k) % n
+            verdict = state.verdicts_at(np.array([position]), np.array([pulls + k]))
+            yield int(cursor.order[position]), int(verdict[0])
+
+    retry, count = _evicting_select(world, state, pulled(), keep_top)
+    cursor.offset = (offset + count) % n if n else 0
+    cursor.pulls += count
+    return retry
+
+
+def _evicting_select(
+    world: World, state: GroupState, nodes: Iterator[tuple[int, int]], keep_top: bool
+) -> tuple[Retry | None, int]:
+    """The evicting Select over ``nodes`` (node, feasibility verdict) as they are pulled;
+    also returns how many it pulled."""
     pulled = 0
     found: dict[int, NodePreemption] = {}
     extra: dict[int, float] = {}
@@ -351,11 +381,8 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
 
     def source() -> Ranked | None:
         nonlocal pulled
-        while pulled < n:
-            position = (offset + pulled) % n
-            node = int(cursor.order[position])
+        for node, verdict in nodes:
             one = np.array([node])
-            verdict = int(state.verdicts_at(np.array([position]), np.array([pulls + pulled]))[0])
             pulled += 1
             if verdict == PASS and state.rules.active:
                 verdict = int(
@@ -411,17 +438,15 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
         return None
 
     best = max_score(source, state.limit)
-    cursor.offset = (offset + pulled) % n
-    cursor.pulls += pulled
     if best is None:
-        return None
+        return None, pulled
     top = None
     misses = None
     if keep_top:
-        nodes = np.array([node for node, _ in scored])
+        picked = np.array([node for node, _ in scored])
         top = TopScores(
             np.array([f for _, f in scored]),
-            nodes,
+            picked,
             np.array([parts[node][0] for node, _ in scored]),
             np.array([seen[node][0] for node, _ in scored]),
             np.array([seen[node][1] for node, _ in scored]) if state.spreads else None,
@@ -431,11 +456,11 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
         )
         misses = Misses(pulled)
         if missed:
-            nodes = np.array([m[0] for m in missed])
+            where = np.array([m[0] for m in missed])
             verdicts = np.array([m[1] for m in missed], dtype=np.int32)
-            count_misses(state, nodes, verdicts, misses)
+            count_misses(state, where, verdicts, misses)
     choice = Choice(best.node, best.final, parts[best.node], pulled, top, misses)
-    return Retry(choice, found.get(best.node), extra)
+    return Retry(choice, found.get(best.node), extra), pulled
 
 
 def system_option(
