@@ -301,14 +301,6 @@ def binpack_only(score: float) -> Parts:
     return (score, *[np.nan] * (len(GENERIC_CHAIN) - 1))
 
 
-def with_score(parts: Parts, name: str, score: float | None) -> Parts:
-    """``parts`` with the scorer ``name``'s entry set (None: nothing appended)."""
-    out = list(parts) + [np.nan] * (len(GENERIC_CHAIN) - len(parts))
-    if score is not None:
-        out[_INDEX[name]] = score
-    return tuple(out)
-
-
 def recorded_scores(
     parts: Parts, chain: tuple[RankScorer, ...] = GENERIC_CHAIN
 ) -> dict[str, float]:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..feasibility import PASS, device_matches, healthy_instances
-from .chain import Parts
+from .chain import Inputs, assemble
 from .distinct import distinct_verdicts
 from .limit import Ranked, max_score
 from .plan import Eviction
@@ -47,7 +47,7 @@ from .preemption import (
     preemption_score,
 )
 from .resources import DYNAMIC_PORT_FAILED, held_devices
-from .scoring import anti_affinity, fit_score
+from .scoring import fit_score
 from .select import Choice, Cursor, GroupState, Misses, TopScores, count_misses
 
 if TYPE_CHECKING:
@@ -326,12 +326,11 @@ def binpack_with(state: GroupState, node: int, found: NodePreemption) -> float:
 
 @dataclass
 class Retry:
-    """A Select run again with eviction on: the chosen option's victims and, for the
-    ScoreMetaData, the preemption score of every option that had victims."""
+    """A Select run again with eviction on: what it chose (its options' preemption scores
+    in their inputs and ScoreMetaData) and the chosen option's victims."""
 
     choice: Choice
     found: NodePreemption | None
-    preemption_scores: dict[int, float]
 
 
 def preempt_select(
@@ -372,10 +371,8 @@ def _evicting_select(
     also returns how many it pulled."""
     pulled = 0
     found: dict[int, NodePreemption] = {}
-    extra: dict[int, float] = {}
-    parts: dict[int, Parts] = {}
-    scored: list[tuple[int, float]] = []
-    seen: dict[int, tuple[int, float]] = {}  # collisions and spread boost when scored
+    extra: dict[int, float] = {}  # preemption score of the options that evict
+    scored: dict[int, tuple[float, Inputs]] = {}  # final score and the chain's inputs
     missed: list[tuple[int, int]] = []
     penalty = state.penalty_nodes
 
@@ -393,7 +390,6 @@ def _evicting_select(
             if verdict != PASS:
                 missed.append((node, verdict))
                 continue
-            option = None
             if state.fits(node):
                 binpack = float(state.binpack(node))
             else:
@@ -403,37 +399,25 @@ def _evicting_select(
                     continue
                 found[node] = option
                 binpack = binpack_with(state, node, option)
-            scores = [binpack]
-            collisions = state.group_count.item(node)
-            anti = anti_affinity(collisions, state.group.count) if collisions else np.nan
-            if collisions:
-                scores.append(anti)
-            if node in penalty:
-                scores.append(-1.0)
-            affinity = np.nan if state.affinity is None else float(state.affinity.item(node))
-            if state.affinity is not None:
-                scores.append(affinity)
-            boost = np.nan
+                extra[node] = preemption_score(priorities(world, option))
+            boost = None
             if state.spreads:
                 slots = [np.array([s.codes.item(node)]) for s in state.spreads]
                 total, moving = state.spread.scores(state.spreads, slots)
                 state.spread.advance(moving)
-                if total[0] != 0.0:
-                    boost = float(total[0])
-                    scores.append(boost)
-            if option is not None:
-                extra[node] = preemption_score(priorities(world, option))
-                scores.append(extra[node])
-            final = sum(scores) / len(scores)
-            seen[node] = (collisions, boost)
-            parts[node] = (
+                boost = float(total[0])
+            inputs = Inputs(
                 binpack,
-                anti,
-                -1.0 if node in penalty else np.nan,
-                affinity,
+                state.group_count.item(node),
+                state.group.count,
+                None if state.affinity is None else float(state.affinity.item(node)),
+                (node in penalty) if penalty else None,
                 boost,
+                extra.get(node, np.nan),
             )
-            scored.append((node, final))
+            scores = [v for v in assemble(inputs) if not np.isnan(v)]
+            final = sum(scores) / len(scores)
+            scored[node] = (final, inputs)
             return Ranked(node, scores, final)
         return None
 
@@ -443,24 +427,27 @@ def _evicting_select(
     top = None
     misses = None
     if keep_top:
-        picked = np.array([node for node, _ in scored])
+        options = [inputs for _, inputs in scored.values()]
         top = TopScores(
-            np.array([f for _, f in scored]),
-            picked,
-            np.array([parts[node][0] for node, _ in scored]),
-            np.array([seen[node][0] for node, _ in scored]),
-            np.array([seen[node][1] for node, _ in scored]) if state.spreads else None,
+            np.array([final for final, _ in scored.values()]),
+            np.array(list(scored)),
+            np.array([o.binpack for o in options]),
+            np.array([o.collisions for o in options]),
+            np.array([np.nan if not o.boost else o.boost for o in options])
+            if state.spreads
+            else None,
             state.group.count,
             state.penalty_nodes,
             state.affinity,
+            extra,
         )
         misses = Misses(pulled)
         if missed:
             where = np.array([m[0] for m in missed])
             verdicts = np.array([m[1] for m in missed], dtype=np.int32)
             count_misses(state, where, verdicts, misses)
-    choice = Choice(best.node, best.final, parts[best.node], pulled, top, misses)
-    return Retry(choice, found.get(best.node), extra), pulled
+    choice = Choice(best.node, best.final, scored[best.node][1], pulled, top, misses)
+    return Retry(choice, found.get(best.node)), pulled
 
 
 def system_option(

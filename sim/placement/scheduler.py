@@ -47,11 +47,8 @@ from ..feasibility import (
 from .batch import select_many
 from .chain import (
     SYSTEM_CHAIN,
-    PreemptionScoring,
     Scoring,
-    assemble,
     binpack_only,
-    with_score,
 )
 from .config import PoolScheduler
 from .deployment import predict
@@ -360,13 +357,6 @@ def _retry_with_preemption(
     if retry.found is not None:
         name = f"{state.job.id}.{state.group.name}[{index}]"
         outcome.evictions[k] = evict(world, retry.found, choice.node, name)
-    # PreemptionScoringIterator's scores, per node, join the Select's other scores.
-    scores = retry.preemption_scores
-    choice.parts = with_score(
-        assemble(choice.parts), PreemptionScoring.name, scores.get(choice.node)
-    )
-    if choice.top is not None and scores:
-        choice.top = replace(choice.top, preemption=scores)
     _place_choice(world, state, outcome, index, choice)
     return True
 
