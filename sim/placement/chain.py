@@ -296,6 +296,12 @@ def assemble(scored: Scoring) -> Parts:
     return tuple(out)
 
 
+def normalized(parts: Parts) -> float:
+    """``ScoreNormalizationIterator``: the mean of the scores appended."""
+    appended = [v for v in parts if not np.isnan(v)]
+    return sum(appended) / len(appended)
+
+
 def binpack_only(score: float) -> Parts:
     """``Parts`` of an option only bin-pack scored (``SYSTEM_CHAIN``)."""
     return (score, *[np.nan] * (len(GENERIC_CHAIN) - 1))

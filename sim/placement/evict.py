@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..feasibility import PASS, device_matches, healthy_instances
-from .chain import Inputs, assemble
+from .chain import Inputs, assemble, normalized
 from .distinct import distinct_verdicts
 from .limit import Ranked, max_score
 from .plan import Eviction
@@ -374,7 +374,6 @@ def _evicting_select(
     extra: dict[int, float] = {}  # preemption score of the options that evict
     scored: dict[int, tuple[float, Inputs]] = {}  # final score and the chain's inputs
     missed: list[tuple[int, int]] = []
-    penalty = state.penalty_nodes
 
     def source() -> Ranked | None:
         nonlocal pulled
@@ -400,25 +399,11 @@ def _evicting_select(
                 found[node] = option
                 binpack = binpack_with(state, node, option)
                 extra[node] = preemption_score(priorities(world, option))
-            boost = None
-            if state.spreads:
-                slots = [np.array([s.codes.item(node)]) for s in state.spreads]
-                total, moving = state.spread.scores(state.spreads, slots)
-                state.spread.advance(moving)
-                boost = float(total[0])
-            inputs = Inputs(
-                binpack,
-                state.group_count.item(node),
-                state.group.count,
-                None if state.affinity is None else float(state.affinity.item(node)),
-                (node in penalty) if penalty else None,
-                boost,
-                extra.get(node, np.nan),
-            )
-            scores = [v for v in assemble(inputs) if not np.isnan(v)]
-            final = sum(scores) / len(scores)
+            inputs = state.pulled_inputs(node, binpack, extra.get(node, np.nan))
+            parts = assemble(inputs)
+            final = normalized(parts)
             scored[node] = (final, inputs)
-            return Ranked(node, scores, final)
+            return Ranked(node, [v for v in parts if not np.isnan(v)], final)
         return None
 
     best = max_score(source, state.limit)

@@ -45,6 +45,7 @@ from .chain import (
     RankScorer,
     Scoring,
     assemble,
+    normalized,
 )
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
@@ -418,33 +419,38 @@ class GroupState:
         self.first_pull, self.run_start = cursor.pulls, 0
         return int(verdicts[-1])
 
-    def lone_option(self, node: int, keep_top: bool) -> Choice:
-        """The Select over ``node`` alone, which fits: with one option, ``LimitIterator``
-        returns it (set aside or not) and ``MaxScoreIterator`` keeps it."""
-        binpack = float(self.binpack(node))
-        total, appended, _ = self.base_scores(node)
-        penalized = (node in self.penalty_nodes) if self.penalty_nodes else None
+    def pulled_inputs(self, node: int, binpack: float, preemption: float | None = None) -> Inputs:
+        """The chain's inputs of ``node`` pulled as an option now, scored ``binpack``: its
+        spread boost is computed as ``SpreadIterator`` does, moving the running minimum."""
         boost = None
         if self.spreads:
             slots = [np.array([s.codes.item(node)]) for s in self.spreads]
             boosts, moving = self.spread.scores(self.spreads, slots)
             self.spread.advance(moving)
             boost = float(boosts[0])
-        if penalized is not None or boost is not None:
-            inputs = Inputs(None, None, self.group.count, None, penalized, boost)
-            total, appended = add_scores(self.per_select, inputs, total, appended)
-        final = float(total / appended)
-        collisions = self.group_count.item(node)
-        affinity = None if self.affinity is None else self.affinity.item(node)
-        parts = Inputs(binpack, collisions, self.group.count, affinity, penalized, boost)
+        return Inputs(
+            binpack,
+            self.group_count.item(node),
+            self.group.count,
+            None if self.affinity is None else self.affinity.item(node),
+            (node in self.penalty_nodes) if self.penalty_nodes else None,
+            boost,
+            preemption,
+        )
+
+    def lone_option(self, node: int, keep_top: bool) -> Choice:
+        """The Select over ``node`` alone, which fits: with one option, ``LimitIterator``
+        returns it (set aside or not) and ``MaxScoreIterator`` keeps it."""
+        parts = self.pulled_inputs(node, float(self.binpack(node)))
+        final = normalized(assemble(parts))
         if not keep_top:
             return Choice(node, final, parts, 1, None)
         top = TopScores(
             np.array([final]),
             np.array([node]),
-            np.array([binpack]),
-            np.array([collisions]),
-            None if boost is None else np.array([boost]),
+            np.array([parts.binpack]),
+            np.array([parts.collisions]),
+            None if parts.boost is None else np.array([parts.boost]),
             self.group.count,
             self.penalty_nodes,
             self.affinity,
