@@ -330,11 +330,16 @@ def _sticky(job: Job) -> Job:
 @SETTINGS
 @given(st.data(), clusters(), job_lists(), st.integers(0, 3), configs())
 def test_reference_agrees_on_sticky_replacements(data, nodes, js, seed, config):
-    """As above with sticky ephemeral disks and mostly failed allocations: most placements
+    """As above with sticky ephemeral disks and many failed allocations: many placements
     replace one, trying its node first (``PreferredNodes``), and each such Select sends the
-    visit order back to its start."""
+    visit order back to its start; with preemption on, the evicting retry tries it first too."""
     js = [_sticky(j) for j in js]
-    existing = data.draw(existing_allocs(len(nodes), js, 12, failed_odds=0))
+    if data.draw(st.booleans()):
+        existing = data.draw(existing_allocs(len(nodes), js, 12, failed_odds=0))
+    else:
+        crowd = existing_allocs(len(nodes), js, 3 * len(nodes), (None, 10, 10, 20), failed_odds=1)
+        existing = data.draw(crowd)
+        config = {**config, "preemption": {"service": True, "batch": True, "sysbatch": True}}
     want = reference_view(nodes, js, seed, existing, config)
     one_by_one = plan_view(nodes, js, seed, existing, False, config)
     assert same(one_by_one, want), (one_by_one, want)

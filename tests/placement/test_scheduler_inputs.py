@@ -75,6 +75,22 @@ def test_a_sticky_replacement_goes_back_to_its_node_penalty_and_all():
     assert alloc.scores["node-reschedule-penalty"] == -1.0
 
 
+def test_the_evicting_retry_tries_the_preferred_node_first():
+    # selectNextOption runs the Select again with Preempt set and the same PreferredNodes.
+    nodes = [node("a", cpu=1000), node("b", cpu=1000)]
+    sticky = job("web", count=1, cpu=600, EphemeralDisk={"Sticky": True})
+    existing = [
+        ExistingAlloc("x", "g0", 0, cpu=800, priority=10),
+        ExistingAlloc("x", "g0", 1, cpu=800, priority=10),
+        ExistingAlloc("web", "web", 0, cpu=600, failed=True),
+    ]
+    plan = simulate(nodes, [sticky], existing=existing, preemption={"service": True})
+    (alloc,) = plan.allocations()
+    assert (alloc.node_name, alloc.nodes_evaluated) == ("a", 1)  # b has no penalty
+    assert [e.label for e in alloc.preempted] == ["x.g0 on a"]
+    assert set(alloc.scores) >= {"node-reschedule-penalty", "preemption"}
+
+
 def test_a_node_that_is_not_ready_is_not_preferred():
     nodes = [node("a", SchedulingEligibility="ineligible"), node("b")]
     failed = ExistingAlloc("web", "web", 0, failed=True)
