@@ -88,6 +88,8 @@ def _object_column(values: Iterable[object], count: int) -> np.ndarray:
 
 
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
+_CLASS_FIELDS = attrgetter("datacenter", "node_class", "node_pool")
+_READY_FIELDS = attrgetter("status", "drain", "scheduling_eligibility")
 
 
 class NodeTable:
@@ -218,42 +220,39 @@ class NodeTable:
     @cached_property
     def ready(self) -> np.ndarray:
         """``Node.ready`` of every node, over columns: status ready, no drain strategy, not
-        draining, scheduling eligible."""
+        draining, scheduling eligible. The three scalar fields are read in one pass and
+        tested once per distinct combination."""
         nodes = self.nodes
-        status, drain, eligibility = (
-            _object_column(map(attrgetter(name), nodes), self.n)
-            for name in ("status", "drain", "scheduling_eligibility")
+        codes, distinct = intern(list(map(_READY_FIELDS, nodes)))
+        fields_ok = np.array(
+            [s == "ready" and not d and e == "eligible" for s, d, e in distinct], dtype=bool
         )
         strategies = map(attrgetter("drain_strategy"), nodes)
         no_strategy = np.fromiter(map(is_, strategies, repeat(None)), bool, self.n)
-        return (status == "ready") & no_strategy & ~drain.astype(bool) & (eligibility == "eligible")
+        return fields_ok[codes] & no_strategy
 
     @cached_property
     def class_codes(self) -> np.ndarray:
         """Computed class per node, in first-appearance order.
 
         The key holds the hashed fields: datacenter, class, pool, the non-``unique.`` part of
-        the attributes and of the meta, device identities. A map part is read once per
-        distinct object (nodes decoded in bulk share one per class, see ``sim.io.node_maps``)
-        and compared by content, so each node costs a few integer columns.
+        the attributes and of the meta, device identities. Nodes are first grouped by those
+        fields with each map part taken by identity (nodes decoded in bulk share one per
+        class, see ``sim.io.node_maps``), in one C-level pass; the maps are then compared by
+        content once per group, and groups with equal content merged.
         """
         nodes = self.nodes
-        devices = map(attrgetter("node_resources.devices"), nodes)
-        parts = [  # each part interned alone, then combined as integer columns
-            intern(column)[0]
-            for column in (
-                list(map(attrgetter("datacenter"), nodes)),
-                list(map(attrgetter("node_class"), nodes)),
-                list(map(attrgetter("node_pool"), nodes)),
-                [device_class_key(n) if d else () for n, d in zip(nodes, devices)],
-            )
+        attributes, meta = self._attribute_parts[0], self._meta_parts[0]
+        rows = list(
+            zip(map(_CLASS_FIELDS, nodes), _device_keys(nodes), map(id, attributes), map(id, meta))
+        )
+        codes, distinct = intern(rows)
+        first = first_positions(codes, len(distinct)).tolist()
+        keys = [
+            (*row[:2], _content(attributes[i]), _content(meta[i]))
+            for row, i in zip(distinct, first)
         ]
-        parts += [_content_codes(self._attribute_parts[0]), _content_codes(self._meta_parts[0])]
-        combined = np.zeros(self.n, dtype=np.int64)
-        for part in parts:  # pairs of codes numbered by value: never past n * n
-            mixed = combined * (int(part.max(initial=0)) + 1) + part
-            combined = np.unique(mixed, return_inverse=True)[1].reshape(-1)
-        return first_seen_order(combined)
+        return first_seen_order(intern(keys)[0][codes])
 
     @cached_property
     def class_user_class(self) -> np.ndarray:
@@ -291,16 +290,18 @@ def _map_parts(
     return whole, whole
 
 
-def _content_codes(maps: list[dict[str, str]]) -> np.ndarray:
-    """Codes equal exactly where the maps hold the same non-``unique.`` keys and values; the
-    content is read once per distinct map object."""
-    codes, distinct = intern(list(map(id, maps)))
-    first = first_positions(codes, len(distinct)).tolist()
-    content = [
-        tuple(sorted((k, v) for k, v in maps[i].items() if not k.startswith(UNIQUE_PREFIX)))
-        for i in first
-    ]
-    return intern(content)[0][codes]
+def _content(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A map's non-``unique.`` keys and values, in a canonical order."""
+    return tuple(sorted((k, v) for k, v in values.items() if not k.startswith(UNIQUE_PREFIX)))
+
+
+def _device_keys(nodes: Sequence[Node]) -> list[tuple[Any, ...]]:
+    """``device_class_key`` per node, read only on nodes that have devices."""
+    devices = list(map(attrgetter("node_resources.devices"), nodes))
+    keys: list[tuple[Any, ...]] = [()] * len(nodes)
+    for i in np.flatnonzero(np.fromiter(map(bool, devices), bool, len(nodes))).tolist():
+        keys[i] = device_class_key(nodes[i])
+    return keys
 
 
 def _slot(raw: object) -> tuple[str, bool]:

@@ -92,10 +92,20 @@ def _split_default(raw: str) -> property:
 def _maps_of(nodes: list[Any], name: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Per record, the map's class-shared part and its ``unique.*`` part (``sim.io.node_maps``);
     a map with no unique key, or one a ``model_copy`` put there, serves as both."""
-    stored = [_NO_MAP if v is None else v for v in map(attrgetter(f"_{name}"), nodes)]
+    stored = list(map(attrgetter(f"_{name}"), nodes))
+    kinds = set(map(type, stored))
+    if kinds == {SplitMap}:  # the usual Attributes: read in C-level passes
+        return list(map(_SHARED, stored)), list(map(_UNIQUE, stored))
+    if SplitMap not in kinds:  # the usual Meta
+        stored = [_NO_MAP if v is None else v for v in stored] if type(None) in kinds else stored
+        return stored, stored
+    stored = [_NO_MAP if v is None else v for v in stored]
     shared = [v.shared if type(v) is SplitMap else v for v in stored]
     unique = [v.unique if type(v) is SplitMap else v for v in stored]
     return shared, unique
+
+
+_SHARED, _UNIQUE = attrgetter("shared"), attrgetter("unique")
 
 
 def _model_copy(self: Any, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
