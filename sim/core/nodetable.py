@@ -118,7 +118,8 @@ class NodeTable:
         picked = rows.tolist()
         table.__dict__["driver_maps"] = [self.driver_maps[i] for i in picked]
         for name in ("_attribute_parts", "_meta_parts"):
-            table.__dict__[name] = tuple([part[i] for i in picked] for part in getattr(self, name))
+            parts = (list(part) for part in getattr(self, name))
+            table.__dict__[name] = tuple([part[i] for i in picked] for part in parts)
         return table
 
     def column(self, target: str) -> Column:
@@ -161,15 +162,17 @@ class NodeTable:
         if source is None:
             return [resolve_target(target, nodes[i]) for i in rows]
         shared, unique = self._attribute_parts if source == "attributes" else self._meta_parts
-        maps = unique if key.startswith(UNIQUE_PREFIX) else shared
-        return [maps[i].get(key) for i in rows]
+        if key.startswith(UNIQUE_PREFIX):
+            unique = list(unique)
+            return [unique[i].get(key) for i in rows]
+        return [shared[i].get(key) for i in rows]
 
     @cached_property
-    def _attribute_parts(self) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    def _attribute_parts(self) -> tuple[list[dict[str, str]], Sequence[dict[str, str]]]:
         return _map_parts(self.nodes, "attributes")
 
     @cached_property
-    def _meta_parts(self) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    def _meta_parts(self) -> tuple[list[dict[str, str]], Sequence[dict[str, str]]]:
         return _map_parts(self.nodes, "meta")
 
     def cached_mask(self, key: object, build: Callable[[], T]) -> T:
@@ -279,7 +282,7 @@ class NodeTable:
 
 def _map_parts(
     nodes: Sequence[Node], name: str
-) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+) -> tuple[list[dict[str, str]], Sequence[dict[str, str]]]:
     """Per node, the map's class-shared and ``unique.*`` parts (``maps_of`` of node records,
     which keep them apart); a model's whole map serves as both."""
     kinds = set(map(type, nodes))

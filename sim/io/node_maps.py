@@ -36,23 +36,35 @@ decode_map = msgspec.json.Decoder(dict[str, str]).decode
 class SplitMap:
     """A map with ``unique.*`` keys, in parts: ``shared`` (its group's other members in JSON
     order, one object per group) and ``unique``; the unique members begin at byte ``start``
-    of the JSON, whose first ``start`` bytes are those of ``group`` (the group's key)."""
+    of the JSON, whose first ``start`` bytes are those of ``group`` (the group's key).
 
-    __slots__ = ("_whole", "group", "shared", "start", "unique")
+    ``unique`` may be held as ``run``, the members' raw JSON, and decoded on first read: only
+    a run of plain ASCII strings is held so (msgspec has checked its syntax, and ASCII is
+    valid UTF-8), so that decoding cannot fail later."""
+
+    __slots__ = ("_unique", "_whole", "group", "run", "shared", "start")
 
     def __init__(
         self,
         shared: dict[str, str],
-        unique: dict[str, str],
+        unique: dict[str, str] | None,
         start: int = 0,
         group: bytes = b"",
         whole: dict[str, str] | None = None,
+        run: bytes = b"",
     ):
         self.shared = shared
-        self.unique = unique
+        self._unique = unique
         self.start = start
         self.group = group
         self._whole = whole
+        self.run = run
+
+    @property
+    def unique(self) -> dict[str, str]:
+        if self._unique is None:
+            self._unique = decode_map(b"{" + self.run + b"}")
+        return self._unique
 
     def whole(self) -> dict[str, str]:
         """The map as the model holds it (JSON order), put together on first read."""
@@ -66,7 +78,9 @@ class SplitMap:
         return self._whole
 
     def __len__(self) -> int:
-        return len(self.shared) + len(self.unique)
+        if self._unique is None:  # plain members, four quotes each: counted, not decoded
+            return len(self.shared) + self.run.count(b'"') // 4
+        return len(self.shared) + len(self._unique)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, str]:
         return dict(self.whole())
@@ -110,7 +124,10 @@ class MapSplitter:
             shared = self._group(key, data)
         if shared is None:
             return self._split_decoded(data)
-        return SplitMap(shared, decode_map(b"{" + run.group(1) + b"}"), start, key)
+        members = run.group(1)
+        if members.isascii():
+            return SplitMap(shared, None, start, key, run=members)
+        return SplitMap(shared, decode_map(b"{" + members + b"}"), start, key)
 
     def _group(self, key: bytes, data: bytes) -> dict[str, str] | None:
         """The members of ``key``'s new group in JSON order, decoded from its first node."""
