@@ -89,7 +89,6 @@ def _object_column(values: Iterable[object], count: int) -> np.ndarray:
 
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
 _CLASS_FIELDS = attrgetter("datacenter", "node_class", "node_pool")
-_READY_FIELDS = attrgetter("status", "drain", "scheduling_eligibility")
 
 
 class NodeTable:
@@ -223,16 +222,15 @@ class NodeTable:
     @cached_property
     def ready(self) -> np.ndarray:
         """``Node.ready`` of every node, over columns: status ready, no drain strategy, not
-        draining, scheduling eligible. The three scalar fields are read in one pass and
-        tested once per distinct combination."""
+        draining, scheduling eligible."""
         nodes = self.nodes
-        codes, distinct = intern(list(map(_READY_FIELDS, nodes)))
-        fields_ok = np.array(
-            [s == "ready" and not d and e == "eligible" for s, d, e in distinct], dtype=bool
+        status, drain, eligibility = (
+            _object_column(map(attrgetter(name), nodes), self.n)
+            for name in ("status", "drain", "scheduling_eligibility")
         )
         strategies = map(attrgetter("drain_strategy"), nodes)
         no_strategy = np.fromiter(map(is_, strategies, repeat(None)), bool, self.n)
-        return fields_ok[codes] & no_strategy
+        return (status == "ready") & no_strategy & ~drain.astype(bool) & (eligibility == "eligible")
 
     @cached_property
     def class_codes(self) -> np.ndarray:

@@ -92,6 +92,7 @@ class MapSplitter:
     def __init__(self) -> None:
         # per group key: its members in JSON order (None: a repeated key, split the slow way)
         self._groups: dict[bytes, dict[str, str] | None] = {}
+        self._keys: dict[bytes, bytes] = {}  # each group's key, to hold instead of an equal copy
 
     def split(self, raw: Any) -> SplitMap | dict[str, str] | None:
         """The map of ``raw`` (a JSON object as msgspec kept it; ``null`` or absent → None):
@@ -124,6 +125,7 @@ class MapSplitter:
             shared = self._group(key, data)
         if shared is None:
             return self._split_decoded(data)
+        key = self._keys[key]  # the group's own copy, shared: not one per node
         members = run.group(1)
         if members.isascii():
             return SplitMap(shared, None, start, key, run=members)
@@ -135,6 +137,7 @@ class MapSplitter:
         shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
         repeated = key.count(b'"') // 4 != len(shared)
         self._groups[key] = None if repeated else shared
+        self._keys[key] = key
         return self._groups[key]
 
     @staticmethod
