@@ -262,34 +262,30 @@ class NodeCapacity:
 _NO_PORTS: frozenset[int] = frozenset()
 
 
-_CAPACITY_FIELDS = tuple(
-    (attrgetter(path), path.endswith(("reservable_cpu_cores", "reserved_cpu_cores")))
-    for path in (
-        "node_resources.cpu.cpu_shares",
-        "node_resources.cpu.total_cpu_cores",
-        "node_resources.cpu.reservable_cpu_cores",
-        "node_resources.memory.memory_mb",
-        "node_resources.disk.disk_mb",
-        "node_resources.min_dynamic_port",
-        "node_resources.max_dynamic_port",
-        "reserved_resources.cpu.cpu_shares",
-        "reserved_resources.cpu.reserved_cpu_cores",
-        "reserved_resources.memory.memory_mb",
-        "reserved_resources.disk.disk_mb",
-        "reserved_resources.networks.reserved_host_ports",
-        "node_max_allocs",
-    )
+_CAPACITY_SCALARS = attrgetter(
+    "node_resources.cpu.cpu_shares",
+    "node_resources.cpu.total_cpu_cores",
+    "node_resources.memory.memory_mb",
+    "node_resources.disk.disk_mb",
+    "node_resources.min_dynamic_port",
+    "node_resources.max_dynamic_port",
+    "reserved_resources.cpu.cpu_shares",
+    "reserved_resources.memory.memory_mb",
+    "reserved_resources.disk.disk_mb",
+    "reserved_resources.networks.reserved_host_ports",
+    "node_max_allocs",
+)
+_CAPACITY_LISTS = (
+    attrgetter("node_resources.cpu.reservable_cpu_cores"),
+    attrgetter("reserved_resources.cpu.reserved_cpu_cores"),
 )
 
 
 def _capacity_keys(nodes: list[Node]) -> list[tuple]:
     """Per node, exactly the fields ``_capacity_entry`` reads, as a hashable value (lists as
-    tuples); read field by field in C-level passes, not node by node."""
-    columns = [
-        map(tuple, map(read, nodes)) if is_list else map(read, nodes)
-        for read, is_list in _CAPACITY_FIELDS
-    ]
-    return list(zip(*columns))
+    tuples); read in three C-level passes (the scalars in one), not node by node."""
+    lists = (map(tuple, map(read, nodes)) for read in _CAPACITY_LISTS)
+    return list(zip(map(_CAPACITY_SCALARS, nodes), *lists))
 
 
 def _capacity_entry(
