@@ -5,6 +5,7 @@ interpreter."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -129,3 +130,33 @@ def test_a_failed_flush_takes_the_ordinary_exit(monkeypatch):
         patched.setattr(sys.stdout, "flush", closed_pipe)
         process.run()
     assert ended.value.code == 3
+
+
+def test_ctrl_c_in_the_console_script_exits_130_without_a_traceback():
+    stalled = (
+        "import importlib, time, sys\n"
+        "app = importlib.import_module('sim.cli.app')\n"
+        "def stall(*args, **kwargs):\n"
+        "    print('working', flush=True)\n"
+        "    time.sleep(60)\n"
+        "app.run_resolved = stall\n"
+        "sys.argv[0] = 'nomad-sim'\n"
+        "from sim.cli import run\n"
+        "run()\n"
+    )
+    process_ = subprocess.Popen(
+        [sys.executable, "-c", stalled, "check"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process_.stdout is not None and process_.stdout.readline() == "working\n"
+        process_.send_signal(signal.SIGINT)
+        _, stderr = process_.communicate(timeout=60)
+    finally:
+        process_.kill()
+    assert process_.returncode == 130
+    assert stderr == ""
