@@ -111,6 +111,7 @@ def test_a_running_thread_takes_the_ordinary_exit(monkeypatch):
         release.set()
         worker.join()
     assert ended.value.code is None
+    assert not process._keeping  # the ordinary way out holds nothing for in-process callers
 
 
 def test_a_failed_flush_takes_the_ordinary_exit(monkeypatch):
@@ -160,3 +161,19 @@ def test_ctrl_c_in_the_console_script_exits_130_without_a_traceback():
         process_.kill()
     assert process_.returncode == 130
     assert stderr == ""
+
+
+def test_the_console_script_holds_the_last_cluster_and_run_to_the_end():
+    probe = (
+        "import atexit, sys; from sim.cli import process; "
+        "atexit.register(lambda: print('HELD', [type(v).__name__ for v in process._KEPT]))"
+    )
+    held = _python(f"{probe}; {RUN}", "check", DEFAULT).stdout.splitlines()[-1]
+    assert held == "HELD ['ResolvedScenario', 'ScenarioRun']"
+    held = _python(f"{probe}; {MAIN}", "check", DEFAULT).stdout.splitlines()[-1]
+    assert held == "HELD []"  # in a process of its own, main frees as it goes
+
+
+def test_nothing_is_held_outside_the_console_script():
+    process.keep_to_exit("a cluster")
+    assert list(process._KEPT) == []
