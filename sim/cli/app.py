@@ -24,6 +24,7 @@ from .guard import EXIT_UNPLACEABLE, GuardedGroup
 from .lazygroup import lazy_group
 from .options import FailOnRisk, MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
+from .process import keep_to_exit
 from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
 from .seeded import with_seeds
@@ -100,6 +101,7 @@ def _load(
     """The cluster, its warnings on stderr (but not those in ``warned``, printed already by
     an earlier load of the same files)."""
     resolved = cluster.resolve(with_sets=with_sets)
+    keep_to_exit(resolved)
     for warning in resolved.warnings:
         if warning not in warned:
             typer.echo(f"warning: {warning}", err=True)
@@ -110,7 +112,9 @@ def _simulate(resolved: ResolvedScenario, seed: int, metrics: bool = False) -> S
     """``run_resolved`` with the cyclic GC paused: one simulation leaves little garbage, and
     the collections its node table and capacity keys would trigger only rescan them."""
     with gc_paused():
-        return run_resolved(resolved, seed, metrics=metrics)
+        run = run_resolved(resolved, seed, metrics=metrics)
+    keep_to_exit(run)
+    return run
 
 
 def _exit_for(run: ScenarioRun, fail_on_risk: bool = False) -> None:

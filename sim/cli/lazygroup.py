@@ -5,17 +5,34 @@ reads each function's signature, evaluates its annotations and makes its options
 milliseconds per command. A run needs one command (``--help`` lists them all, and builds
 them all), so ``main`` builds the group with its commands pending and builds a command the
 first time the group looks it up. The commands are the ones typer would build: the same
-function, ``typer.main.get_command_from_info``, on the same registrations.
+function, ``typer.main.get_command_from_info``, on the same registrations. ``--help`` lists
+the commands by name and help text alone, so it builds none either.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from typing import Any
 
 import typer
 import typer.main
+from typer.core import TyperCommand
 from typer.models import CommandInfo
+
+
+def _listed(name: str, info: CommandInfo) -> TyperCommand:
+    """What a command list reads of a command (name, help, short help, hidden, deprecated),
+    its help text found as ``get_command_from_info`` finds it, without its parameters."""
+    text = inspect.cleandoc(info.help) if info.help is not None else inspect.getdoc(info.callback)
+    return TyperCommand(
+        name=name,
+        help=text,
+        short_help=info.short_help,
+        hidden=info.hidden,
+        deprecated=info.deprecated,
+    )
 
 
 class PendingCommands(MutableMapping[str, Any]):
@@ -31,11 +48,24 @@ class PendingCommands(MutableMapping[str, Any]):
             if info.callback is not None
         }
         self._built: dict[str, Any] = {}
+        self._listing = False
+
+    @contextmanager
+    def listing(self) -> Iterator[None]:
+        """While the group lists its commands (``--help``): a command not built yet is looked
+        up as its entry in the list (``_listed``), not built."""
+        self._listing = True
+        try:
+            yield
+        finally:
+            self._listing = False
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._built:
             info = self._pending[name]  # KeyError for an unknown name, as a dict
             assert info is not None
+            if self._listing:
+                return _listed(name, info)
             self._built[name] = typer.main.get_command_from_info(
                 info,
                 pretty_exceptions_short=self._app.pretty_exceptions_short,

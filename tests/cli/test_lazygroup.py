@@ -48,6 +48,14 @@ def test_a_mistyped_command_builds_nothing_and_is_suggested(monkeypatch):
     assert built == []
 
 
+def test_help_lists_every_command_and_builds_none(monkeypatch):
+    built = _built_names(monkeypatch)
+    result = _invoke("--help")
+    assert result.exit_code == 0 and built == []
+    listed = result.output.split("Commands:")[1]
+    assert all(f"  {name} " in listed for name in lazy_group(app).commands)
+
+
 def test_help_and_outputs_are_typers_own():
     for args in (["--help"], ["check", "--help"], ["whatif", "--help"], ["check", str(DEFAULT)]):
         lazy, eager = _invoke(*args), _invoke(*args, lazy=False)

@@ -5,6 +5,7 @@ interpreter."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -110,6 +111,7 @@ def test_a_running_thread_takes_the_ordinary_exit(monkeypatch):
         release.set()
         worker.join()
     assert ended.value.code is None
+    assert not process._keeping  # the ordinary way out holds nothing for in-process callers
 
 
 def test_a_failed_flush_takes_the_ordinary_exit(monkeypatch):
@@ -129,3 +131,49 @@ def test_a_failed_flush_takes_the_ordinary_exit(monkeypatch):
         patched.setattr(sys.stdout, "flush", closed_pipe)
         process.run()
     assert ended.value.code == 3
+
+
+def test_ctrl_c_in_the_console_script_exits_130_without_a_traceback():
+    stalled = (
+        "import importlib, time, sys\n"
+        "app = importlib.import_module('sim.cli.app')\n"
+        "def stall(*args, **kwargs):\n"
+        "    print('working', flush=True)\n"
+        "    time.sleep(60)\n"
+        "app.run_resolved = stall\n"
+        "sys.argv[0] = 'nomad-sim'\n"
+        "from sim.cli import run\n"
+        "run()\n"
+    )
+    process_ = subprocess.Popen(
+        [sys.executable, "-c", stalled, "check"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process_.stdout is not None and process_.stdout.readline() == "working\n"
+        process_.send_signal(signal.SIGINT)
+        _, stderr = process_.communicate(timeout=60)
+    finally:
+        process_.kill()
+    assert process_.returncode == 130
+    assert stderr == ""
+
+
+def test_the_console_script_holds_the_last_cluster_and_run_to_the_end():
+    probe = (
+        "import atexit, sys; from sim.cli import process; "
+        "atexit.register(lambda: print('HELD', [type(v).__name__ for v in process._KEPT]))"
+    )
+    held = _python(f"{probe}; {RUN}", "check", DEFAULT).stdout.splitlines()[-1]
+    assert held == "HELD ['ResolvedScenario', 'ScenarioRun']"
+    held = _python(f"{probe}; {MAIN}", "check", DEFAULT).stdout.splitlines()[-1]
+    assert held == "HELD []"  # in a process of its own, main frees as it goes
+
+
+def test_nothing_is_held_outside_the_console_script():
+    process.keep_to_exit("a cluster")
+    assert list(process._KEPT) == []
