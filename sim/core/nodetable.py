@@ -88,6 +88,7 @@ def _object_column(values: Iterable[object], count: int) -> np.ndarray:
 
 
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
+_CLASS_FIELDS = attrgetter("datacenter", "node_class", "node_pool")
 
 
 class NodeTable:
@@ -116,7 +117,8 @@ class NodeTable:
         picked = rows.tolist()
         table.__dict__["driver_maps"] = [self.driver_maps[i] for i in picked]
         for name in ("_attribute_parts", "_meta_parts"):
-            table.__dict__[name] = tuple([part[i] for i in picked] for part in getattr(self, name))
+            parts = (list(part) for part in getattr(self, name))
+            table.__dict__[name] = tuple([part[i] for i in picked] for part in parts)
         return table
 
     def column(self, target: str) -> Column:
@@ -159,15 +161,17 @@ class NodeTable:
         if source is None:
             return [resolve_target(target, nodes[i]) for i in rows]
         shared, unique = self._attribute_parts if source == "attributes" else self._meta_parts
-        maps = unique if key.startswith(UNIQUE_PREFIX) else shared
-        return [maps[i].get(key) for i in rows]
+        if key.startswith(UNIQUE_PREFIX):
+            unique = list(unique)
+            return [unique[i].get(key) for i in rows]
+        return [shared[i].get(key) for i in rows]
 
     @cached_property
-    def _attribute_parts(self) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    def _attribute_parts(self) -> tuple[list[dict[str, str]], Sequence[dict[str, str]]]:
         return _map_parts(self.nodes, "attributes")
 
     @cached_property
-    def _meta_parts(self) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    def _meta_parts(self) -> tuple[list[dict[str, str]], Sequence[dict[str, str]]]:
         return _map_parts(self.nodes, "meta")
 
     def cached_mask(self, key: object, build: Callable[[], T]) -> T:
@@ -233,27 +237,23 @@ class NodeTable:
         """Computed class per node, in first-appearance order.
 
         The key holds the hashed fields: datacenter, class, pool, the non-``unique.`` part of
-        the attributes and of the meta, device identities. A map part is read once per
-        distinct object (nodes decoded in bulk share one per class, see ``sim.io.node_maps``)
-        and compared by content, so each node costs a few integer columns.
+        the attributes and of the meta, device identities. Nodes are first grouped by those
+        fields with each map part taken by identity (nodes decoded in bulk share one per
+        class, see ``sim.io.node_maps``), in one C-level pass; the maps are then compared by
+        content once per group, and groups with equal content merged.
         """
         nodes = self.nodes
-        devices = map(attrgetter("node_resources.devices"), nodes)
-        parts = [  # each part interned alone, then combined as integer columns
-            intern(column)[0]
-            for column in (
-                list(map(attrgetter("datacenter"), nodes)),
-                list(map(attrgetter("node_class"), nodes)),
-                list(map(attrgetter("node_pool"), nodes)),
-                [device_class_key(n) if d else () for n, d in zip(nodes, devices)],
-            )
+        attributes, meta = self._attribute_parts[0], self._meta_parts[0]
+        rows = list(
+            zip(map(_CLASS_FIELDS, nodes), _device_keys(nodes), map(id, attributes), map(id, meta))
+        )
+        codes, distinct = intern(rows)
+        first = first_positions(codes, len(distinct)).tolist()
+        keys = [
+            (*row[:2], _content(attributes[i]), _content(meta[i]))
+            for row, i in zip(distinct, first)
         ]
-        parts += [_content_codes(self._attribute_parts[0]), _content_codes(self._meta_parts[0])]
-        combined = np.zeros(self.n, dtype=np.int64)
-        for part in parts:  # pairs of codes numbered by value: never past n * n
-            mixed = combined * (int(part.max(initial=0)) + 1) + part
-            combined = np.unique(mixed, return_inverse=True)[1].reshape(-1)
-        return first_seen_order(combined)
+        return first_seen_order(intern(keys)[0][codes])
 
     @cached_property
     def class_user_class(self) -> np.ndarray:
@@ -280,7 +280,7 @@ class NodeTable:
 
 def _map_parts(
     nodes: Sequence[Node], name: str
-) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+) -> tuple[list[dict[str, str]], Sequence[dict[str, str]]]:
     """Per node, the map's class-shared and ``unique.*`` parts (``maps_of`` of node records,
     which keep them apart); a model's whole map serves as both."""
     kinds = set(map(type, nodes))
@@ -291,16 +291,18 @@ def _map_parts(
     return whole, whole
 
 
-def _content_codes(maps: list[dict[str, str]]) -> np.ndarray:
-    """Codes equal exactly where the maps hold the same non-``unique.`` keys and values; the
-    content is read once per distinct map object."""
-    codes, distinct = intern(list(map(id, maps)))
-    first = first_positions(codes, len(distinct)).tolist()
-    content = [
-        tuple(sorted((k, v) for k, v in maps[i].items() if not k.startswith(UNIQUE_PREFIX)))
-        for i in first
-    ]
-    return intern(content)[0][codes]
+def _content(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A map's non-``unique.`` keys and values, in a canonical order."""
+    return tuple(sorted((k, v) for k, v in values.items() if not k.startswith(UNIQUE_PREFIX)))
+
+
+def _device_keys(nodes: Sequence[Node]) -> list[tuple[Any, ...]]:
+    """``device_class_key`` per node, read only on nodes that have devices."""
+    devices = list(map(attrgetter("node_resources.devices"), nodes))
+    keys: list[tuple[Any, ...]] = [()] * len(nodes)
+    for i in np.flatnonzero(np.fromiter(map(bool, devices), bool, len(nodes))).tolist():
+        keys[i] = device_class_key(nodes[i])
+    return keys
 
 
 def _slot(raw: object) -> tuple[str, bool]:

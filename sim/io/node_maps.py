@@ -12,6 +12,10 @@ the parts when something reads it (``SplitMap.whole``); the raw JSON is not kept
 A map whose ``unique.*`` members are not one plain run (an escape anywhere, a non-string
 value, keys interleaved, a repeated key) is decoded whole and split in Python: slower, same
 result.
+
+The raw JSON handed in is what msgspec's decoder kept of a node it parsed: well-formed, so with
+no escape in it every ``"`` delimits a string, and a ``"unique.`` string followed by ``:`` is a
+key. The run's pattern leans on that rather than checking what precedes each match.
 """
 
 from __future__ import annotations
@@ -23,45 +27,60 @@ import msgspec
 
 UNIQUE_PREFIX = "unique."
 _KEY = b'"unique.'
-_MEMBER = rb'"unique\.[^"\\]*"\s*:\s*"[^"\\]*"'
-_RUN = re.compile(rb"(" + _MEMBER + rb"(?:\s*,\s*" + _MEMBER + rb")*)\s*,?\s*")  # group 1: members
+_MEMBER = rb'"unique\.[^"\\]*+"\s*+:\s*+"[^"\\]*+"'  # possessive: the run never backtracks
+_RUN = re.compile(rb"(" + _MEMBER + rb"(?:\s*+,\s*+" + _MEMBER + rb")*+)\s*+,?\s*+")  # group 1
 _MISSING: Any = object()
-_SPACE = b" \t\r\n"
-_BEFORE_KEY = b",{"
 decode_map = msgspec.json.Decoder(dict[str, str]).decode
 
 
 class SplitMap:
     """A map with ``unique.*`` keys, in parts: ``shared`` (its group's other members in JSON
-    order, one object per group) and ``unique``; the first ``before`` shared members come
-    ahead of the unique ones in the JSON."""
+    order, one object per group) and ``unique``; the unique members begin at byte ``start``
+    of the JSON, whose first ``start`` bytes are those of ``group`` (the group's key).
 
-    __slots__ = ("_whole", "before", "shared", "unique")
+    ``unique`` may be held as ``run``, the members' raw JSON, and decoded on first read: only
+    a run of plain ASCII strings is held so (msgspec has checked its syntax, and ASCII is
+    valid UTF-8), so that decoding cannot fail later."""
+
+    __slots__ = ("_unique", "_whole", "group", "run", "shared", "start")
 
     def __init__(
         self,
         shared: dict[str, str],
-        unique: dict[str, str],
-        before: int,
+        unique: dict[str, str] | None,
+        start: int = 0,
+        group: bytes = b"",
         whole: dict[str, str] | None = None,
+        run: bytes = b"",
     ):
         self.shared = shared
-        self.unique = unique
-        self.before = before
+        self._unique = unique
+        self.start = start
+        self.group = group
         self._whole = whole
+        self.run = run
+
+    @property
+    def unique(self) -> dict[str, str]:
+        if self._unique is None:
+            self._unique = decode_map(b"{" + self.run + b"}")
+        return self._unique
 
     def whole(self) -> dict[str, str]:
         """The map as the model holds it (JSON order), put together on first read."""
         if self._whole is None:
             items = list(self.shared.items())
-            whole = dict(items[: self.before])
+            before = self.group.count(b'"', 0, self.start) // 4  # plain members: 4 quotes
+            whole = dict(items[:before])
             whole.update(self.unique)
-            whole.update(items[self.before :])
+            whole.update(items[before:])
             self._whole = whole
         return self._whole
 
     def __len__(self) -> int:
-        return len(self.shared) + len(self.unique)
+        if self._unique is None:  # plain members, four quotes each: counted, not decoded
+            return len(self.shared) + self.run.count(b'"') // 4
+        return len(self.shared) + len(self._unique)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, str]:
         return dict(self.whole())
@@ -73,29 +92,32 @@ class MapSplitter:
     def __init__(self) -> None:
         # per group key: its members in JSON order (None: a repeated key, split the slow way)
         self._groups: dict[bytes, dict[str, str] | None] = {}
+        self._keys: dict[bytes, bytes] = {}  # each group's key, to hold instead of an equal copy
 
     def split(self, raw: Any) -> SplitMap | dict[str, str] | None:
-        """The map of ``raw`` (a JSON object; ``null`` or absent → None): its group's dict
-        when it has no ``unique.*`` key (read-only, like every loaded map), else in parts.
+        """The map of ``raw`` (a JSON object as msgspec kept it; ``null`` or absent → None):
+        its group's dict when it has no ``unique.*`` key (read-only, like every loaded map),
+        else in parts.
 
         Raises what the decoder raises for a value the model's type refuses."""
         if raw is None:
             return None
         data = bytes(raw)
-        start = data.find(_KEY)
         if b"\\" in data:  # an escape may spell any key: decode, then split
             return self._split_decoded(data)
+        start = data.find(_KEY)
         if start < 0:
-            if data == b"null":
-                return None
             shared = self._groups.get(data, _MISSING)
             if shared is _MISSING:
+                if data == b"null":
+                    return None
                 shared = self._group(data, data)
             return self._split_decoded(data) if shared is None else shared
-        before_key = data[start - 1] in _BEFORE_KEY or _is_key(data, start)
-        run = _RUN.match(data, start) if before_key else None
-        end = -1 if run is None else run.end()
-        if run is None or data.find(_KEY, end) >= 0:
+        run = _RUN.match(data, start)
+        if run is None:
+            return self._split_decoded(data)
+        end = run.end()
+        if data.find(_KEY, end) >= 0:
             return self._split_decoded(data)
         key = data[:start] + data[end:]
         shared = self._groups.get(key, _MISSING)
@@ -103,9 +125,11 @@ class MapSplitter:
             shared = self._group(key, data)
         if shared is None:
             return self._split_decoded(data)
-        unique = decode_map(b"{" + run.group(1) + b"}")
-        before = data.count(b'"', 0, start) // 4  # plain string members: four quotes each
-        return SplitMap(shared, unique, before)
+        key = self._keys[key]  # the group's own copy, shared: not one per node
+        members = run.group(1)
+        if members.isascii():
+            return SplitMap(shared, None, start, key, run=members)
+        return SplitMap(shared, decode_map(b"{" + members + b"}"), start, key)
 
     def _group(self, key: bytes, data: bytes) -> dict[str, str] | None:
         """The members of ``key``'s new group in JSON order, decoded from its first node."""
@@ -113,6 +137,7 @@ class MapSplitter:
         shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
         repeated = key.count(b'"') // 4 != len(shared)
         self._groups[key] = None if repeated else shared
+        self._keys[key] = key
         return self._groups[key]
 
     @staticmethod
@@ -122,10 +147,4 @@ class MapSplitter:
         if not unique:
             return whole
         shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
-        return SplitMap(shared, unique, 0, whole)
-
-
-def _is_key(data: bytes, at: int) -> bool:
-    """Whether the string at ``at`` is a member's key (after ``{`` or ``,``), not a value."""
-    before = data[max(at - 64, 0) : at].rstrip(_SPACE)
-    return before.endswith((b"{", b","))
+        return SplitMap(shared, unique, whole=whole)

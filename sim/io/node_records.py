@@ -31,7 +31,7 @@ import inspect
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any, Union
 
@@ -89,13 +89,45 @@ def _split_default(raw: str) -> property:
     return property(read)
 
 
-def _maps_of(nodes: list[Any], name: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def _maps_of(nodes: list[Any], name: str) -> tuple[list[dict[str, str]], Sequence[dict[str, str]]]:
     """Per record, the map's class-shared part and its ``unique.*`` part (``sim.io.node_maps``);
-    a map with no unique key, or one a ``model_copy`` put there, serves as both."""
-    stored = [_NO_MAP if v is None else v for v in map(attrgetter(f"_{name}"), nodes)]
+    a map with no unique key, or one a ``model_copy`` put there, serves as both. The unique
+    parts are gathered on first use: computed classes read only the shared ones."""
+    stored = list(map(attrgetter(f"_{name}"), nodes))
+    kinds = set(map(type, stored))
+    if kinds == {SplitMap}:  # the usual Attributes: read in C-level passes
+        return list(map(_SHARED, stored)), _Gathered(lambda: list(map(_UNIQUE, stored)))
+    if type(None) in kinds:
+        stored = [_NO_MAP if v is None else v for v in stored]
+    if SplitMap not in kinds:  # the usual Meta
+        return stored, stored
     shared = [v.shared if type(v) is SplitMap else v for v in stored]
-    unique = [v.unique if type(v) is SplitMap else v for v in stored]
-    return shared, unique
+    return shared, _Gathered(lambda: [v.unique if type(v) is SplitMap else v for v in stored])
+
+
+_SHARED, _UNIQUE = attrgetter("shared"), attrgetter("unique")
+
+
+class _Gathered(Sequence[dict[str, str]]):
+    """A list built on first use."""
+
+    def __init__(self, build: Callable[[], list[dict[str, str]]]):
+        self._build = build
+        self._items: list[dict[str, str]] | None = None
+
+    def _list(self) -> list[dict[str, str]]:
+        if self._items is None:
+            self._items = self._build()
+        return self._items
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        return iter(self._list())
 
 
 def _model_copy(self: Any, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
@@ -242,13 +274,12 @@ def decode_records(
                     records = _decode_each(_SPLITTER.decode(data), splitter, release)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
-    if records is None or not all(map(_plainly_full_node, records)):
+    if records is None or not _plainly_full_nodes(records):
         return None
-    if len({r.id for r in records}) != len(records):
-        return None  # a repeated ID: the pydantic path names both nodes
-    for record in records:
-        if record.node_pool == "":  # Node.Canonicalize: no pool means "default"
-            record.node_pool = "default"
+    if "" in map(_POOL, records):
+        for record in records:
+            if record.node_pool == "":  # Node.Canonicalize: no pool means "default"
+                record.node_pool = "default"
     return records
 
 
@@ -313,14 +344,22 @@ def _with_split_maps(record: Any, splitter: MapSplitter) -> Any:
     return record
 
 
-def _plainly_full_node(record: Any) -> bool:
-    """A full node for ``sim.io.detect`` (not a stub), with no pre-0.9 resources to convert."""
-    return (
-        record.id is not None
-        and record.node_resources is not None
-        and record.node_resources != _EMPTY_RESOURCES
-        and len(record._attributes or ()) > 1
-    )
+_ID, _POOL = attrgetter("id"), attrgetter("node_pool")
+_RESOURCES, _ATTRIBUTES = attrgetter("node_resources"), attrgetter("_attributes")
+
+
+def _plainly_full_nodes(records: list[Any]) -> bool:
+    """Full nodes for ``sim.io.detect`` (not stubs), with no pre-0.9 resources to convert,
+    and no ID repeated (the pydantic path names both nodes); checked field by field over all
+    records in C-level passes."""
+    ids = list(map(_ID, records))
+    if None in ids or len(set(ids)) != len(ids):
+        return False
+    resources = list(map(_RESOURCES, records))
+    if None in resources or _EMPTY_RESOURCES in resources:
+        return False
+    attributes = list(map(_ATTRIBUTES, records))
+    return None not in attributes and min(map(len, attributes), default=2) > 1
 
 
 def as_model(record: Any) -> Any:

@@ -262,34 +262,30 @@ class NodeCapacity:
 _NO_PORTS: frozenset[int] = frozenset()
 
 
-_CAPACITY_FIELDS = tuple(
-    (attrgetter(path), path.endswith(("reservable_cpu_cores", "reserved_cpu_cores")))
-    for path in (
-        "node_resources.cpu.cpu_shares",
-        "node_resources.cpu.total_cpu_cores",
-        "node_resources.cpu.reservable_cpu_cores",
-        "node_resources.memory.memory_mb",
-        "node_resources.disk.disk_mb",
-        "node_resources.min_dynamic_port",
-        "node_resources.max_dynamic_port",
-        "reserved_resources.cpu.cpu_shares",
-        "reserved_resources.cpu.reserved_cpu_cores",
-        "reserved_resources.memory.memory_mb",
-        "reserved_resources.disk.disk_mb",
-        "reserved_resources.networks.reserved_host_ports",
-        "node_max_allocs",
-    )
+_CAPACITY_SCALARS = attrgetter(
+    "node_resources.cpu.cpu_shares",
+    "node_resources.cpu.total_cpu_cores",
+    "node_resources.memory.memory_mb",
+    "node_resources.disk.disk_mb",
+    "node_resources.min_dynamic_port",
+    "node_resources.max_dynamic_port",
+    "reserved_resources.cpu.cpu_shares",
+    "reserved_resources.memory.memory_mb",
+    "reserved_resources.disk.disk_mb",
+    "reserved_resources.networks.reserved_host_ports",
+    "node_max_allocs",
+)
+_CAPACITY_LISTS = (
+    attrgetter("node_resources.cpu.reservable_cpu_cores"),
+    attrgetter("reserved_resources.cpu.reserved_cpu_cores"),
 )
 
 
 def _capacity_keys(nodes: list[Node]) -> list[tuple]:
     """Per node, exactly the fields ``_capacity_entry`` reads, as a hashable value (lists as
-    tuples); read field by field in C-level passes, not node by node."""
-    columns = [
-        map(tuple, map(read, nodes)) if is_list else map(read, nodes)
-        for read, is_list in _CAPACITY_FIELDS
-    ]
-    return list(zip(*columns))
+    tuples); read in three C-level passes (the scalars in one), not node by node."""
+    lists = (map(tuple, map(read, nodes)) for read in _CAPACITY_LISTS)
+    return list(zip(map(_CAPACITY_SCALARS, nodes), *lists))
 
 
 def _capacity_entry(
@@ -427,14 +423,21 @@ class Ledger:
             if high - low + 1 - busy < len(ask.dynamic_ports):
                 return DYNAMIC_PORT_FAILED
         if ask.task_networks:
-            found = self._task_devices(node, ask, taken | wanted)
+            found = self._task_devices(node, ask, taken | wanted, len(ask.dynamic_ports))
             if isinstance(found, str):
                 return f"network: {found}"
         return None
 
-    def _task_devices(self, node: int, ask: GroupAsk, taken: AbstractSet[int]) -> list[str] | str:
-        """``AssignTaskNetwork`` for each task network in turn (each one's bandwidth and
-        ports count for the next): the device of each, or the last device's error."""
+    def _task_devices(
+        self, node: int, ask: GroupAsk, taken: AbstractSet[int], picked: int = 0
+    ) -> list[str] | str:
+        """``AssignTaskNetwork`` for each task network in turn: the device of each, or the
+        last device's error. Each one's bandwidth, reserved and dynamic ports count for the
+        next (``NetworkIndex.AddReserved``, structs/network.go, after the group network's
+        ``AddReservedPorts``), and its own reserved ports are no dynamic ports for it
+        (``getDynamicPortsPrecise``); ``picked``: dynamic ports in the range taken already but
+        not in ``taken`` (the group network's, when only checking). Dynamic ports are counted,
+        not chosen: Nomad picks them at random among the free ones."""
         used = dict(self.bandwidth.get(node, {}))
         taken = set(taken)
         low, high = self.capacity.dynamic_range[node]
@@ -449,12 +452,14 @@ class Ledger:
                 if clash is not None:
                     error = f"reserved port collision {clash.label}={clash.value}"
                     continue
-                busy = sum(1 for p in taken if low <= p <= high)
+                own = taken.union(p.value for p in net.reserved_ports)
+                busy = sum(1 for p in own if low <= p <= high) + picked
                 if high - low + 1 - busy < len(net.dynamic_ports):
                     error = "dynamic port selection failed"
                     continue
                 used[device] = used.get(device, 0) + net.mbits
-                taken.update(p.value for p in net.reserved_ports)
+                taken = own
+                picked += len(net.dynamic_ports)
                 out.append(device)
                 break
             else:
