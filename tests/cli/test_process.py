@@ -56,7 +56,7 @@ def test_run_prints_and_exits_as_main_does(args: list[str | Path], code: int):
 
 def test_python_dash_m_is_the_console_script():
     done = subprocess.run(
-        [sys.executable, "-m", "sim", "check", "--seed", "-1"],
+        [sys.executable, "-m", "sim.cli", "check", "--seed", "-1"],
         capture_output=True,
         text=True,
         cwd=ROOT,

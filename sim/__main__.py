@@ -1,5 +1,0 @@
-"""``python -m sim``: the ``nomad-sim`` console script."""
-
-from .cli import run
-
-run()

@@ -1,0 +1,5 @@
+"""``python -m sim.cli``: the ``nomad-sim`` console script."""
+
+from . import run
+
+run()
