@@ -49,7 +49,11 @@ PEER = "nomad-tools==0.5.8"
 CACHE = Path(
     os.environ.get("NOMAD_SIM_BENCH_CACHE", Path(tempfile.gettempdir()) / "nomad-sim-bench")
 )
-SIM = "import sys; from sim.cli import main; sys.argv[0] = 'nomad-sim'; main()"
+# The console script's entry (`sim.cli.run`; `main` in checkouts that predate it).
+SIM = (
+    "import sys, sim.cli as c; sys.argv[0] = 'nomad-sim'; "
+    "c.run() if hasattr(c, 'run') else c.main()"
+)
 
 
 @dataclass(frozen=True)

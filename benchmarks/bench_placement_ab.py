@@ -1,15 +1,18 @@
 """The placement grid side by side: this tree against an earlier commit, run for run.
 
     python benchmarks/bench_placement_ab.py [--base d3caae2] [--pairs 15] [--quick]
+        [--spread off|on|both] [--spread-pairs N]
 
 The base commit is checked out into a temporary git worktree under /tmp (removed afterwards).
 Two worker processes stay up, one on the base code and one on this tree, with the same nodes
 and jobs (``bench_placement.grid``); for each grid row they time one ``simulate`` each in
-turn, ``--pairs`` times (a third of that with spread, whose runs are longer), the side that
-goes first alternating. A row gives each side's median and the median of the per-pair
-ratios, base time / this tree's time (above 1: this tree is faster), on the process's CPU
-time and on the wall clock. On a busy machine the paired ratio is what counts: the two runs
-of a pair see nearly the same load; CPU time is the less disturbed clock.
+turn, ``--pairs`` times (with spread, whose runs are longer and noisier, ``--spread-pairs``
+times: a third of ``--pairs`` unless given), the side that goes first alternating;
+``--spread`` keeps only the rows without or with a spread block. A row gives each side's
+median and the median of the per-pair ratios, base time / this tree's time (above 1: this
+tree is faster), on the process's CPU time and on the wall clock. On a busy machine the
+paired ratio is what counts: the two runs of a pair see nearly the same load; CPU time is the
+less disturbed clock.
 """
 
 from __future__ import annotations
@@ -107,13 +110,17 @@ def main() -> None:
     parser.add_argument("--base", default="d3caae2", help="commit to compare against")
     parser.add_argument("--pairs", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="1000 nodes, 300 and 1200 allocs")
+    parser.add_argument("--spread", choices=("off", "on", "both"), default="both")
+    parser.add_argument("--spread-pairs", type=int, help="pairs per spread row (--pairs // 3)")
     args = parser.parse_args()
     sizes = (1000,) if args.quick else (1000, 5000, 10000)
     counts = (300, 1200) if args.quick else (300, 600, 900, 1200)
-    print(
-        f"### Placement grid, {args.base} against this tree "
-        f"({args.pairs} pairs of runs per row, {max(3, args.pairs // 3)} with spread)\n"
-    )
+    spreads = {"off": (False,), "on": (True,), "both": (False, True)}[args.spread]
+    spread_pairs = args.spread_pairs or max(3, args.pairs // 3)
+    shown = {"off": f"{args.pairs} pairs of runs per row, spread off"}
+    shown["on"] = f"{spread_pairs} pairs of runs per row, spread on"
+    shown["both"] = f"{args.pairs} pairs of runs per row, {spread_pairs} with spread"
+    print(f"### Placement grid, {args.base} against this tree ({shown[args.spread]})\n")
     print(
         f"| nodes | allocs | spread | {args.base} median CPU s | this tree median CPU s "
         f"| {args.base} placements/s | this tree placements/s | ratio (wall) | ratio (CPU) |"
@@ -131,8 +138,8 @@ def main() -> None:
         try:
             for size in sizes:
                 for count in counts:
-                    for spread in (False, True):
-                        pairs = max(3, args.pairs // 3) if spread else args.pairs
+                    for spread in spreads:
+                        pairs = spread_pairs if spread else args.pairs
                         print(row(workers, size, count, spread, pairs), flush=True)
         finally:
             for worker in workers.values():

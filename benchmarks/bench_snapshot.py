@@ -77,9 +77,7 @@ def main() -> None:
             capture = measure(lambda: nomad_sim("snapshot", snap, "--address", address), repeats)
             size = Path(snap).stat().st_size / 1e6
             check = measure(lambda: nomad_sim("check", snap), repeats)
-            drain = measure(
-                lambda: nomad_sim("whatif", snap, "--drain", "datacenter=dc1"), repeats
-            )
+            drain = measure(lambda: nomad_sim("whatif", snap, "--drain", "datacenter=dc1"), repeats)
     finally:
         server.terminate()
         server.wait(timeout=30)

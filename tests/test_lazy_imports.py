@@ -1,7 +1,7 @@
 """A command imports only what it uses: reading node JSON and checking it loads no graph,
-plotting, HTTP, HCL, YAML or test library, nor the scenario reader, the what-if searches or
-the scalar references (their imports alone cost more than the check), and builds no pydantic
-validator it does not run."""
+plotting, HTTP, HCL, YAML or test library, nor the scenario reader, the what-if searches and
+edits or the scalar references (their imports alone cost more than the check), and builds no
+pydantic validator it does not run; importing the CLI builds none."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ HEAVY = (
     "sim.placement.reference",
     "sim.feasibility.reference",
     "sim.montecarlo.units",
+    # the cluster edits and their report load with the commands that take edits
+    "sim.whatif.edits",
+    "sim.whatif.moves",
+    "sim.cli.diffs",
+    "sim.cli.fixes",
 )
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,6 +113,19 @@ def test_a_scenario_still_loads_what_it_needs():
     found = _probe("check")
     assert "yaml" in found["LOADED"] and "sim.io.scenario" in found["LOADED"]
     assert found["BUILT"] == ["Job", "Node", "Scenario"]
+
+
+def test_importing_the_cli_builds_no_validator():
+    code = """
+import sys
+from sim.cli import app
+import models
+from models.scenario import Scenario
+names = [*models.__all__, "Scenario"]
+built = [n for n in names if getattr(getattr(models, n, Scenario), "__pydantic_complete__", 0)]
+print("BUILT", built, file=sys.stderr)
+"""
+    assert "BUILT []" in _python(code)
 
 
 def test_the_library_names_still_import_on_use():

@@ -16,16 +16,15 @@ from ..core.gcpause import gc_paused
 from ..core.group_keys import AUTO, MAX_GROUPS, NONE, key_reader
 from ..core.nodetable import NodeTable
 from ..feasibility import evaluate_job
-from ..whatif.edits import Edit, apply_edits
 from ..whatif.outcome import run_resolved
 from . import edits as edit_cli
 from .cluster import Cluster
-from .diffs import DiffOverrides
-from .fixes import fix_json, fix_text
 from .grid import DEFAULT_MAX_POINTS, grid_size, parse_axes
 from .guard import EXIT_UNPLACEABLE, GuardedGroup
+from .lazygroup import lazy_group
 from .options import FailOnRisk, MaxPoints, cluster_options
 from .outputs import GraphFormat, graph_format, image_path, writable
+from .process import keep_to_exit
 from .render import OutputFormat, records, to_json
 from .reports import change_json, change_report, check_json, check_report
 from .seeded import with_seeds
@@ -33,6 +32,7 @@ from .snapshot import snapshot as snapshot_command
 
 if TYPE_CHECKING:
     from ..io.resolved import ResolvedScenario
+    from ..whatif.edits import Edit
     from ..whatif.outcome import ScenarioRun
 
 HELP = """Offline simulator of HashiCorp Nomad's scheduler: which task groups place, where,
@@ -101,6 +101,7 @@ def _load(
     """The cluster, its warnings on stderr (but not those in ``warned``, printed already by
     an earlier load of the same files)."""
     resolved = cluster.resolve(with_sets=with_sets)
+    keep_to_exit(resolved)
     for warning in resolved.warnings:
         if warning not in warned:
             typer.echo(f"warning: {warning}", err=True)
@@ -111,7 +112,9 @@ def _simulate(resolved: ResolvedScenario, seed: int, metrics: bool = False) -> S
     """``run_resolved`` with the cyclic GC paused: one simulation leaves little garbage, and
     the collections its node table and capacity keys would trigger only rescan them."""
     with gc_paused():
-        return run_resolved(resolved, seed, metrics=metrics)
+        run = run_resolved(resolved, seed, metrics=metrics)
+    keep_to_exit(run)
+    return run
 
 
 def _exit_for(run: ScenarioRun, fail_on_risk: bool = False) -> None:
@@ -196,6 +199,8 @@ def explain(
 def whatif(cluster: Cluster, edits: list[Edit], fail_on_risk: FailOnRisk = False) -> None:
     """Before → after: the scenario (or snapshot) as is, then with the --set overrides and
     the cluster edits (--drain, --remove, --add, --scale, --plan, --priority)."""
+    from ..whatif.edits import apply_edits
+
     base = _load(cluster, with_sets=False)
     before = _simulate(base, cluster.seed)
     # Edits are pure functions: without --set the loaded cluster is edited as it is.
@@ -240,6 +245,9 @@ def diff(
     apply to both A and B (said under the table); --set-a and --set-b to one side, over
     --set. The cluster edits (--drain, --remove, --add, --scale, --plan) apply to B.
     """
+    from ..whatif.edits import apply_edits
+    from .diffs import DiffOverrides
+
     both = [*cluster.sets, *(f"--var-file {p}" for p in cluster.var_files)]
     applied = DiffOverrides(both, set_a or [], set_b or [], [e.label for e in edits])
     side_a = replace(cluster.side(first), sets=(*cluster.sets, *applied.a))
@@ -302,6 +310,8 @@ def sweep_command(
             raise InputError(f"--grid {name!r} and --set {name} both give it: keep one")
     path = cluster.scenario_file("sweep")
     if edits:
+        from ..whatif.edits import apply_edits
+
         apply_edits(_load(cluster), edits)  # a selector naming no node fails before the bar
     from ..whatif.sweep import one_seed_note
     from .montecarlo import sweep_points
@@ -363,6 +373,7 @@ def fix(
     3 when some has none.
     """
     from ..whatif.proposals import propose_fixes
+    from .fixes import fix_json, fix_text
 
     resolved = _load(cluster)
 
@@ -560,7 +571,9 @@ app.command(name="snapshot")(snapshot_command)
 
 
 def main() -> None:
-    app()
+    """The command line in this process: returns or raises ``SystemExit`` as ``app()`` does,
+    building only the command it runs (``lazy_group``)."""
+    lazy_group(app)()
 
 
 from . import capacity as _capacity  # noqa: E402,F401  (registers capacity, resilience, headroom)

@@ -12,14 +12,14 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..whatif.edits import edits_from
-from ..whatif.moves import losses, moves
-from ..whatif.outcome import ScenarioRun
 from .render import OutputFormat, table
+
+if TYPE_CHECKING:
+    from ..whatif.outcome import ScenarioRun
 
 Drains = Annotated[
     list[str] | None,
@@ -68,12 +68,20 @@ _EDIT_PARAMETERS = [
 ]
 
 
+def _evaluated(annotation: Any, command: Callable[..., Any]) -> Any:
+    """A parameter's annotation as typer needs it: a string (postponed) evaluated where the
+    command was defined."""
+    return eval(annotation, command.__globals__) if isinstance(annotation, str) else annotation
+
+
 def edit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Give a command the cluster edit options; it receives them as ``edits: list[Edit]``
-    (in ``edits_from``'s order). Goes below ``@cluster_options``."""
+    (in ``edits_from``'s order). Goes below ``@cluster_options``. ``edits`` is not evaluated:
+    its command module imports ``Edit`` for type checking only (the edits load with the
+    command that takes them)."""
     own = [
-        p.replace(kind=_KEYWORD)
-        for p in inspect.signature(command, eval_str=True).parameters.values()
+        p.replace(kind=_KEYWORD, annotation=_evaluated(p.annotation, command))
+        for p in inspect.signature(command).parameters.values()
         if p.name != "edits"
     ]
     signature = inspect.Signature([*own, *_EDIT_PARAMETERS])
@@ -81,6 +89,8 @@ def edit_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
+        from ..whatif.edits import edits_from
+
         specs = [kwargs.pop(name, None) or [] for name in names]
         return command(edits=edits_from(*specs), **kwargs)
 
@@ -95,6 +105,8 @@ def _nodes(counts: dict[str, int]) -> str:
 
 def moves_report(before: ScenarioRun, after: ScenarioRun, fmt: OutputFormat) -> str:
     """What moved where, then what no longer places."""
+    from ..whatif.moves import losses, moves
+
     parts = []
     moved = moves(before, after)
     if moved:
@@ -109,6 +121,8 @@ def moves_report(before: ScenarioRun, after: ScenarioRun, fmt: OutputFormat) -> 
 
 
 def moves_json(before: ScenarioRun, after: ScenarioRun) -> dict[str, Any]:
+    from ..whatif.moves import losses, moves
+
     return {
         "Moves": [
             {"Group": m.group, "Left": m.left, "PlacedOn": m.arrived} for m in moves(before, after)

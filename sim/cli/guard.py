@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import typer
@@ -53,6 +53,16 @@ class GuardedGroup(TyperGroup):
     ) -> Any:
         with one_line_usage():
             return super().make_context(info_name, args, parent, **extra)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The names in registration order (typer's order), without building the commands."""
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of ``--help``; pending commands (``lazy_group``) stay unbuilt."""
+        listing = getattr(self.commands, "listing", nullcontext)
+        with listing():
+            super().format_commands(ctx, formatter)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -5,14 +5,13 @@ resilience, sweep and graph on one self-contained HTML page (the library is
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..core.errors import InputError
 from ..core.limits import SMALL_CLUSTER
 from ..io.detect import is_snapshot
-from ..whatif.edits import Edit, apply_edits
 from . import edits as edit_cli
 from .app import _load, app
 from .cluster import Cluster
@@ -20,6 +19,9 @@ from .grid import DEFAULT_MAX_POINTS, parse_axes
 from .inputs import scenario_path
 from .options import MaxPoints, cluster_options
 from .outputs import writable
+
+if TYPE_CHECKING:
+    from ..whatif.edits import Edit
 
 MAX_GRID_AXES = 2  # the heatmap has rows and columns
 
@@ -91,6 +93,8 @@ def report_command(
     before, label = None, ""
     resolved = base
     if cluster.sets or edits:
+        from ..whatif.edits import apply_edits
+
         before = base
         edited = _load(cluster, warned=tuple(base.warnings)) if cluster.sets else base
         resolved = apply_edits(edited, edits)

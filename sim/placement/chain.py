@@ -296,17 +296,15 @@ def assemble(scored: Scoring) -> Parts:
     return tuple(out)
 
 
+def normalized(parts: Parts) -> float:
+    """``ScoreNormalizationIterator``: the mean of the scores appended."""
+    appended = [v for v in parts if not np.isnan(v)]
+    return sum(appended) / len(appended)
+
+
 def binpack_only(score: float) -> Parts:
     """``Parts`` of an option only bin-pack scored (``SYSTEM_CHAIN``)."""
     return (score, *[np.nan] * (len(GENERIC_CHAIN) - 1))
-
-
-def with_score(parts: Parts, name: str, score: float | None) -> Parts:
-    """``parts`` with the scorer ``name``'s entry set (None: nothing appended)."""
-    out = list(parts) + [np.nan] * (len(GENERIC_CHAIN) - len(parts))
-    if score is not None:
-        out[_INDEX[name]] = score
-    return tuple(out)
 
 
 def recorded_scores(

@@ -24,13 +24,14 @@ stages free.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..feasibility import PASS, device_matches, healthy_instances
-from .chain import Parts
+from .chain import Inputs, assemble, normalized
 from .distinct import distinct_verdicts
 from .limit import Ranked, max_score
 from .plan import Eviction
@@ -46,7 +47,7 @@ from .preemption import (
     preemption_score,
 )
 from .resources import DYNAMIC_PORT_FAILED, held_devices
-from .scoring import anti_affinity, fit_score
+from .scoring import fit_score
 from .select import Choice, Cursor, GroupState, Misses, TopScores, count_misses
 
 if TYPE_CHECKING:
@@ -325,37 +326,59 @@ def binpack_with(state: GroupState, node: int, found: NodePreemption) -> float:
 
 @dataclass
 class Retry:
-    """A Select run again with eviction on: the chosen option's victims and, for the
-    ScoreMetaData, the preemption score of every option that had victims."""
+    """A Select run again with eviction on: what it chose (its options' preemption scores
+    in their inputs and ScoreMetaData) and the chosen option's victims."""
 
     choice: Choice
     found: NodePreemption | None
-    preemption_scores: dict[int, float]
 
 
-def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bool) -> Retry | None:
+def preempt_select(
+    world: World,
+    state: GroupState,
+    cursor: Cursor,
+    keep_top: bool,
+    preferred: tuple[int, int] | None = None,
+) -> Retry | None:
     """``GenericStack.Select`` with ``Preempt`` set: the same chain, node by node, with the
     node's victims where it does not fit and ``preemption`` appended to their scores
-    (``PreemptionScoringIterator``, rank.go)."""
+    (``PreemptionScoringIterator``, rank.go). ``preferred``: the preferred node and its
+    verdict, already pulled (``GroupState.prefer``), tried alone first."""
     if state.memo is None:
         state.remember(cursor.order)
+    if preferred is not None:
+        retry, _ = _evicting_select(world, state, iter([preferred]), keep_top)
+        if retry is not None:
+            return retry
     n, offset, pulls = cursor.n, cursor.offset, cursor.pulls
+
+    def pulled() -> Iterator[tuple[int, int]]:
+        for k in range(n):
+            position = (offset + k) % n
+            verdict = state.verdicts_at(np.array([position]), np.array([pulls + k]))
+            yield int(cursor.order[position]), int(verdict[0])
+
+    retry, count = _evicting_select(world, state, pulled(), keep_top)
+    cursor.offset = (offset + count) % n if n else 0
+    cursor.pulls += count
+    return retry
+
+
+def _evicting_select(
+    world: World, state: GroupState, nodes: Iterator[tuple[int, int]], keep_top: bool
+) -> tuple[Retry | None, int]:
+    """The evicting Select over ``nodes`` (node, feasibility verdict) as they are pulled;
+    also returns how many it pulled."""
     pulled = 0
     found: dict[int, NodePreemption] = {}
-    extra: dict[int, float] = {}
-    parts: dict[int, Parts] = {}
-    scored: list[tuple[int, float]] = []
-    seen: dict[int, tuple[int, float]] = {}  # collisions and spread boost when scored
+    extra: dict[int, float] = {}  # preemption score of the options that evict
+    scored: dict[int, tuple[float, Inputs]] = {}  # final score and the chain's inputs
     missed: list[tuple[int, int]] = []
-    penalty = state.penalty_nodes
 
     def source() -> Ranked | None:
         nonlocal pulled
-        while pulled < n:
-            position = (offset + pulled) % n
-            node = int(cursor.order[position])
+        for node, verdict in nodes:
             one = np.array([node])
-            verdict = int(state.verdicts_at(np.array([position]), np.array([pulls + pulled]))[0])
             pulled += 1
             if verdict == PASS and state.rules.active:
                 verdict = int(
@@ -366,7 +389,6 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
             if verdict != PASS:
                 missed.append((node, verdict))
                 continue
-            option = None
             if state.fits(node):
                 binpack = float(state.binpack(node))
             else:
@@ -376,66 +398,41 @@ def preempt_select(world: World, state: GroupState, cursor: Cursor, keep_top: bo
                     continue
                 found[node] = option
                 binpack = binpack_with(state, node, option)
-            scores = [binpack]
-            collisions = state.group_count.item(node)
-            anti = anti_affinity(collisions, state.group.count) if collisions else np.nan
-            if collisions:
-                scores.append(anti)
-            if node in penalty:
-                scores.append(-1.0)
-            affinity = np.nan if state.affinity is None else float(state.affinity.item(node))
-            if state.affinity is not None:
-                scores.append(affinity)
-            boost = np.nan
-            if state.spreads:
-                slots = [np.array([s.codes.item(node)]) for s in state.spreads]
-                total, moving = state.spread.scores(state.spreads, slots)
-                state.spread.advance(moving)
-                if total[0] != 0.0:
-                    boost = float(total[0])
-                    scores.append(boost)
-            if option is not None:
                 extra[node] = preemption_score(priorities(world, option))
-                scores.append(extra[node])
-            final = sum(scores) / len(scores)
-            seen[node] = (collisions, boost)
-            parts[node] = (
-                binpack,
-                anti,
-                -1.0 if node in penalty else np.nan,
-                affinity,
-                boost,
-            )
-            scored.append((node, final))
-            return Ranked(node, scores, final)
+            inputs = state.pulled_inputs(node, binpack, extra.get(node, np.nan))
+            parts = assemble(inputs)
+            final = normalized(parts)
+            scored[node] = (final, inputs)
+            return Ranked(node, [v for v in parts if not np.isnan(v)], final)
         return None
 
     best = max_score(source, state.limit)
-    cursor.offset = (offset + pulled) % n
-    cursor.pulls += pulled
     if best is None:
-        return None
+        return None, pulled
     top = None
     misses = None
     if keep_top:
-        nodes = np.array([node for node, _ in scored])
+        options = [inputs for _, inputs in scored.values()]
         top = TopScores(
-            np.array([f for _, f in scored]),
-            nodes,
-            np.array([parts[node][0] for node, _ in scored]),
-            np.array([seen[node][0] for node, _ in scored]),
-            np.array([seen[node][1] for node, _ in scored]) if state.spreads else None,
+            np.array([final for final, _ in scored.values()]),
+            np.array(list(scored)),
+            np.array([o.binpack for o in options]),
+            np.array([o.collisions for o in options]),
+            np.array([np.nan if not o.boost else o.boost for o in options])
+            if state.spreads
+            else None,
             state.group.count,
             state.penalty_nodes,
             state.affinity,
+            extra,
         )
         misses = Misses(pulled)
         if missed:
-            nodes = np.array([m[0] for m in missed])
+            where = np.array([m[0] for m in missed])
             verdicts = np.array([m[1] for m in missed], dtype=np.int32)
-            count_misses(state, nodes, verdicts, misses)
-    choice = Choice(best.node, best.final, parts[best.node], pulled, top, misses)
-    return Retry(choice, found.get(best.node), extra)
+            count_misses(state, where, verdicts, misses)
+    choice = Choice(best.node, best.final, scored[best.node][1], pulled, top, misses)
+    return Retry(choice, found.get(best.node)), pulled
 
 
 def system_option(

@@ -433,8 +433,18 @@ class Stack:
         ask: Ask,
         penalty: frozenset[int] = frozenset(),
         evict: bool = False,
+        preferred: int | None = None,
     ) -> tuple[Ranked | None, Metric]:
-        """``GenericStack.Select`` / ``SystemStack.Select``."""
+        """``GenericStack.Select`` / ``SystemStack.Select``. With a ``preferred`` node the
+        source is that node alone, then the visit order again from its start (``SetNodes``
+        resets the offset), over which the Select runs again if the node was no option."""
+        if preferred is not None:
+            order, self.order, self.offset = self.order, [preferred], 0
+            option, metric = self.select(group, network, ask, penalty, evict)
+            self.order, self.offset = order, 0
+            if option is not None:
+                return option, metric
+            return self.select(group, network, ask, penalty, evict)
         metric = Metric()
         seen = [0]
         job_psets = [
@@ -691,9 +701,12 @@ def reference_generic(
     node_limit: int = DEFAULT_NODE_LIMIT,
     penalties: dict[str, list[frozenset[int]]] | None = None,
     evict: bool = False,
+    preferred: dict[str, list[int | None]] | None = None,
 ) -> RefJob:
     """``GenericScheduler.computePlacements`` for one job: one stack, Selects in order; with
-    ``evict`` a failed Select runs again with eviction on (``selectNextOption``)."""
+    ``evict`` a failed Select runs again with eviction on (``selectNextOption``); the
+    ``index``-th placement of a group has ``penalties[group][index]`` and
+    ``preferred[group][index]`` as its ``SelectOptions`` where given."""
     candidates, available = reference_candidates(cluster.nodes, job)
     order = np.random.default_rng(seed).permutation(np.array(candidates, dtype=np.int64))
     stack = Stack(
@@ -714,17 +727,19 @@ def reference_generic(
         if affinities or stack.spread.has_spreads(group):
             stack.limit = node_limit if group.count < node_limit else group.count
         group_penalties = (penalties or {}).get(group.name, [])
+        group_preferred = (preferred or {}).get(group.name, [])
         for index in range(group.count):
             if group.name in failed:
                 failed[group.name].coalesced_failures += 1
                 _exhaust_resources(failed[group.name], ask)
                 continue
             penalty = group_penalties[index] if index < len(group_penalties) else frozenset()
-            option, metric = (
-                stack.select(group, network, ask, penalty) if order.size else (None, Metric())
-            )
-            if option is None and evict and order.size:
-                option, metric = stack.select(group, network, ask, penalty, evict=True)
+            prefer = group_preferred[index] if index < len(group_preferred) else None
+            option, metric = None, Metric()
+            if order.size or prefer is not None:
+                option, metric = stack.select(group, network, ask, penalty, preferred=prefer)
+                if option is None and evict:
+                    option, metric = stack.select(group, network, ask, penalty, True, prefer)
             _pool_counts(metric.metric, job, len(candidates), available, pool=True)
             metric.populate_score_metadata()
             if option is None:
@@ -842,6 +857,15 @@ def _merge_filtered(acc: AllocMetric | None, current: AllocMetric) -> AllocMetri
     return acc
 
 
+def _preferred_node(group: TaskGroup | None, node: Node, index: int) -> int | None:
+    """``findPreferredNode`` (generic_sched.go) for the replacement of a failed allocation
+    on ``node``: that node when the group's ephemeral disk is sticky or migrates and the node
+    is ready."""
+    if group is None or not (group.ephemeral_disk.sticky or group.ephemeral_disk.migrate):
+        return None
+    return index if node.ready() else None
+
+
 def reference_simulate(
     nodes: Sequence[Node],
     jobs: Iterable[Job],
@@ -858,7 +882,8 @@ def reference_simulate(
     of jobs whose allocations were preempted, at ``len(jobs) + evaluations run so far``.
 
     A failed allocation holds nothing; the group's next placements replace the failed ones
-    in order, each avoiding the failed allocation's node and its earlier nodes.
+    in order, each avoiding the failed allocation's node and its earlier nodes, and
+    preferring its node when the group's ephemeral disk is sticky or migrates.
     ``preemption`` is ``PreemptionConfig`` by job type (unset: system only).
     """
     jobs = list(jobs)
@@ -882,13 +907,18 @@ def reference_simulate(
             ref = reference_system(cluster, job, job_algorithm, evict)
         else:
             penalties: dict[str, list[frozenset[int]]] = {}
+            preferred: dict[str, list[int | None]] = {}
+            groups = {g.name: g for g in job.task_groups}
             for alloc in cluster.allocs:
                 if alloc.failed and alloc.job_id == job.id:
                     nodes_ = frozenset((alloc.node, *alloc.previous_nodes))
                     penalties.setdefault(alloc.group, []).append(nodes_)
+                    preferred.setdefault(alloc.group, []).append(
+                        _preferred_node(groups.get(alloc.group), nodes[alloc.node], alloc.node)
+                    )
             limit = node_limit or DEFAULT_NODE_LIMIT  # GetNodeLimitForFeasibilityChecks
             ref = reference_generic(
-                cluster, job, seed_of(position), job_algorithm, limit, penalties, evict
+                cluster, job, seed_of(position), job_algorithm, limit, penalties, evict, preferred
             )
         ref.triggered_by = trigger
         out.append(ref)

@@ -444,14 +444,21 @@ class Ledger:
             if high - low + 1 - busy < len(ask.dynamic_ports):
                 return DYNAMIC_PORT_FAILED
         if ask.task_networks:
-            found = self._task_devices(node, ask, taken | wanted)
+            found = self._task_devices(node, ask, taken | wanted, len(ask.dynamic_ports))
             if isinstance(found, str):
                 return f"network: {found}"
         return None
 
-    def _task_devices(self, node: int, ask: GroupAsk, taken: AbstractSet[int]) -> list[str] | str:
-        """``AssignTaskNetwork`` for each task network in turn (each one's bandwidth and
-        ports count for the next): the device of each, or the last device's error."""
+    def _task_devices(
+        self, node: int, ask: GroupAsk, taken: AbstractSet[int], picked: int = 0
+    ) -> list[str] | str:
+        """``AssignTaskNetwork`` for each task network in turn: the device of each, or the
+        last device's error. Each one's bandwidth, reserved and dynamic ports count for the
+        next (``NetworkIndex.AddReserved``, structs/network.go, after the group network's
+        ``AddReservedPorts``), and its own reserved ports are no dynamic ports for it
+        (``getDynamicPortsPrecise``); ``picked``: dynamic ports in the range taken already but
+        not in ``taken`` (the group network's, when only checking). Dynamic ports are counted,
+        not chosen: Nomad picks them at random among the free ones."""
         used = dict(self.bandwidth.get(node, {}))
         taken = set(taken)
         low, high = self.capacity.dynamic_range[node]
@@ -466,12 +473,14 @@ class Ledger:
                 if clash is not None:
                     error = f"reserved port collision {clash.label}={clash.value}"
                     continue
-                busy = sum(1 for p in taken if low <= p <= high)
+                own = taken.union(p.value for p in net.reserved_ports)
+                busy = sum(1 for p in own if low <= p <= high) + picked
                 if high - low + 1 - busy < len(net.dynamic_ports):
                     error = "dynamic port selection failed"
                     continue
                 used[device] = used.get(device, 0) + net.mbits
-                taken.update(p.value for p in net.reserved_ports)
+                taken = own
+                picked += len(net.dynamic_ports)
                 out.append(device)
                 break
             else:

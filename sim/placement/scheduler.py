@@ -20,6 +20,7 @@ import heapq
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
@@ -46,11 +47,8 @@ from ..feasibility import (
 from .batch import select_many
 from .chain import (
     SYSTEM_CHAIN,
-    PreemptionScoring,
     Scoring,
-    assemble,
     binpack_only,
-    with_score,
 )
 from .config import PoolScheduler
 from .deployment import predict
@@ -89,9 +87,11 @@ from .select import (
     exhausted_dimension,
     failure_metric,
     select,
+    select_preferred,
 )
 
 SYSTEM_TYPES = ("system", "sysbatch")
+EMPTY_NODES = np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,20 @@ class World:
             if a.failed and a.job_id == job.id and a.group == group.name
         ]
 
+    def preferred(self, job: Job, group: TaskGroup) -> list[int | None]:
+        """``findPreferredNode`` (generic_sched.go) for the group's first placements, one per
+        failed allocation: its node, when the group's ephemeral disk is sticky or migrates and
+        the node is ready (``Node.Ready``; its pool and datacenter are not asked: the allocation
+        is of the job's current version, whose pool and datacenters are the ones it ran in)."""
+        disk = group.ephemeral_disk
+        keeps = disk.sticky or disk.migrate
+        ready = self.table.ready
+        return [
+            a.node_index if keeps and ready[a.node_index] else None
+            for a in self.existing
+            if a.failed and a.job_id == job.id and a.group == group.name
+        ]
+
     def holdings(self, job_id: str) -> Iterator[tuple[str, int]]:
         """(group, node) of the job's running allocations: the starting ones, then those
         placed by its earlier evaluations (an evaluation of a preempted job follows one)."""
@@ -325,11 +339,17 @@ def _place(
 
 
 def _retry_with_preemption(
-    world: World, state: GroupState, outcome: GroupOutcome, cursor: Cursor, index: int
+    world: World,
+    state: GroupState,
+    outcome: GroupOutcome,
+    cursor: Cursor,
+    index: int,
+    preferred: tuple[int, int] | None,
 ) -> bool:
-    """The Select again with eviction on; the node it picks is placed on here, its victims
-    evicted first. False when the retry finds no node either."""
-    retry = preempt_select(world, state, cursor, world.score_metadata)
+    """The Select again with eviction on (over the preferred node and its verdict first, if
+    any); the node it picks is placed on here, its victims evicted first. False when the
+    retry finds no node either."""
+    retry = preempt_select(world, state, cursor, world.score_metadata, preferred)
     if retry is None:
         return False
     choice = retry.choice
@@ -337,13 +357,6 @@ def _retry_with_preemption(
     if retry.found is not None:
         name = f"{state.job.id}.{state.group.name}[{index}]"
         outcome.evictions[k] = evict(world, retry.found, choice.node, name)
-    # PreemptionScoringIterator's scores, per node, join the Select's other scores.
-    scores = retry.preemption_scores
-    choice.parts = with_score(
-        assemble(choice.parts), PreemptionScoring.name, scores.get(choice.node)
-    )
-    if choice.top is not None and scores:
-        choice.top = replace(choice.top, preemption=scores)
     _place_choice(world, state, outcome, index, choice)
     return True
 
@@ -435,7 +448,8 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
         stack = build_stack(job, group, network)
         reasons = ReasonTable()
         start, first_pull = cursor.offset, cursor.pulls
-        cold, warm = _group_verdicts(table, stack, order, start, reasons, job_cache)
+        known = None if job_cache is None else job_cache.eligibility.ineligible.copy()
+        _, cold, warm = _group_verdicts(table, stack, order, start, reasons, known)
         colds.append((cold, reasons))
         if group_affinities(job, group) or job.spreads or group.spreads:
             # Kept for later groups (GenericStack.Select).
@@ -451,12 +465,14 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
             limit,
             spread,
         )
-        state.first_pull = first_pull
+        state.first_pull, state.run_start = first_pull, start
+        state.reverdict = partial(_group_verdicts, table, stack, order, 0, reasons, known)
         outcome = GroupOutcome(group, state.ask, table, job.id)
         outcome.base = _base_metric(job, candidates)
         outcomes.append(outcome)
         ready: deque[Choice] = deque()
         penalties = world.penalties(job, group)
+        preferred = world.preferred(job, group)  # the same failed allocations' replacements
         for index in range(group.count):
             if outcome.failed is not None:
                 # The rest of the group is not attempted: counted at once, not one by one.
@@ -466,20 +482,28 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
                 break
             if penalties or state.penalty_nodes:
                 state.set_penalty(penalties[index] if index < len(penalties) else frozenset())
+            # A placement with a preferred node has penalty nodes too, which batch no Selects.
+            prefer = preferred[index] if index < len(preferred) else None
             if not ready and n:
                 ready.extend(select_many(state, cursor, group.count - index, world.score_metadata))
             pulls_before = cursor.pulls
-            choice: Choice | None
+            choice: Choice | None = None
             if ready:
                 choice = ready.popleft()
             else:
-                choice = select(state, cursor, world.score_metadata) if n else None
+                if prefer is not None:
+                    choice = select_preferred(state, cursor, prefer, world.score_metadata)
+                    pulls_before = cursor.pulls
+                if choice is None and n:
+                    choice = select(state, cursor, world.score_metadata)
             if choice is None:
                 state.settle()  # before anything is evicted or the failure is counted
-            if choice is None and n and world.preempts(job):
+            if choice is None and (n or prefer is not None) and world.preempts(job):
+                # selectNextOption: the same options again, the preferred node first.
+                lone = None if prefer is None else (prefer, state.prefer(cursor, prefer))
                 pulls_before = cursor.pulls  # the retry's metric is the one reported
                 if world.evictable():
-                    if _retry_with_preemption(world, state, outcome, cursor, index):
+                    if _retry_with_preemption(world, state, outcome, cursor, index, lone):
                         continue
                 else:  # the retry pulls every node again and finds what the first found
                     cursor.pulls += n
@@ -493,7 +517,7 @@ def run_generic(world: World, job: Job, seed: int) -> JobOutcome:
             _place_choice(world, state, outcome, index, choice)
         state.settle()
         if job_cache is not None:
-            job_cache.learn(order, start, cursor.pulls - first_pull)
+            job_cache.learn(state.pulled(cursor))
     blocked = None
     if any(o.failed is not None for o in outcomes):
         escaped = stack_escaped(job)
@@ -513,27 +537,37 @@ class _JobCache:
 
     eligibility: JobEligibility
     fails: np.ndarray  # per computed class: fails the job constraints
-    class_codes: np.ndarray
+    decided: np.ndarray  # per computed class: ``fails`` is worked out
+    job: Job
+    table: NodeTable
 
     @classmethod
     def start(cls, table: NodeTable, job: Job, order: np.ndarray) -> _JobCache | None:
         if job_escapes(job.constraints):
             return None
-        fails = np.zeros(table.class_count, dtype=bool)
-        first = first_positions(table.class_codes[order], table.class_count)
-        present = np.flatnonzero(first >= 0)
-        verdict = run_checkers(job_stage(job), table, order[first[present]], ReasonTable())
-        fails[present] = verdict != PASS
-        return cls(JobEligibility.fresh(table), fails, table.class_codes)
+        empty = np.zeros(table.class_count, dtype=bool)
+        cache = cls(JobEligibility.fresh(table), empty, empty.copy(), job, table)
+        cache.decide(order)
+        return cache
 
-    def learn(self, order: np.ndarray, start: int, pulls: int) -> None:
-        """Classes of the nodes this group's Selects pulled, from ``start`` on, are now known."""
-        n = len(order)
-        if not n or pulls <= 0:
+    def decide(self, nodes: np.ndarray) -> None:
+        """Work out ``fails`` for the classes of ``nodes`` not decided yet."""
+        table = self.table
+        codes = table.class_codes[nodes]
+        first = first_positions(codes, table.class_count)
+        present = np.flatnonzero((first >= 0) & ~self.decided)
+        if len(present):
+            verdict = run_checkers(job_stage(self.job), table, nodes[first[present]], ReasonTable())
+            self.fails[present] = verdict != PASS
+            self.decided[present] = True
+
+    def learn(self, pulled: np.ndarray) -> None:
+        """Classes of the table nodes this group's Selects pulled are now known."""
+        if not len(pulled):
             return
-        pulled = order[(start + np.arange(min(pulls, n))) % n]
+        self.decide(pulled)  # a preferred node may be outside the visit order
         # Repeated classes mark the same cell; np.unique would only sort (and load numpy.ma).
-        classes = self.class_codes[pulled]
+        classes = self.table.class_codes[pulled]
         self.eligibility.ineligible[classes[self.fails[classes]]] = True
 
 
@@ -543,17 +577,22 @@ def _group_verdicts(
     order: np.ndarray,
     start: int,
     reasons: ReasonTable,
-    job_cache: _JobCache | None,
-) -> tuple[np.ndarray, np.ndarray]:
+    known: np.ndarray | None,
+    seen: np.ndarray = EMPTY_NODES,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Verdicts per visit position the first time this group pulls a node (cold) and after
     its class is cached (warm): the group's Selects start at ``start``, so its first node of
-    each class is the first one from there, going round."""
+    each class is the first one from there, going round. ``known``: the classes earlier groups
+    found failing the job's constraints; ``seen``: nodes the group pulled before (their
+    classes cached first), whose own verdicts come first.
+    """
     n = len(order)
     rotated = np.roll(order, -start)
-    twice = VisitOrder.of(table, np.concatenate([rotated, rotated]))
-    known = None if job_cache is None else JobEligibility(job_cache.eligibility.ineligible.copy())
-    doubled = evaluate_group(table, stack, twice, reasons, known)[0]()
-    return np.roll(doubled[:n], start), np.roll(doubled[n:], start)
+    visit = VisitOrder.of(table, np.concatenate([seen, rotated, rotated]))
+    eligibility = None if known is None else JobEligibility(known.copy())
+    verdict = evaluate_group(table, stack, visit, reasons, eligibility)[0]()
+    k = len(seen)
+    return verdict[:k], np.roll(verdict[k : k + n], start), np.roll(verdict[k + n :], start)
 
 
 def stack_escaped(job: Job) -> bool:

@@ -23,7 +23,7 @@ Reproduced from scheduler/feasible/select.go and feasible.go:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, overload
@@ -33,7 +33,7 @@ import numpy as np
 from models import Job, TaskGroup
 
 from ..core.metrics import AllocMetric
-from ..core.nodetable import Column, NodeTable
+from ..core.nodetable import Column, NodeTable, first_positions
 from ..feasibility import PASS, ReasonTable
 from .chain import (
     GENERIC_CHAIN,
@@ -45,6 +45,7 @@ from .chain import (
     RankScorer,
     Scoring,
     assemble,
+    normalized,
 )
 from .distinct import DistinctRules, distinct_mask, distinct_verdicts
 from .resources import NUMERIC_DIMS, GroupAsk, Ledger, at
@@ -197,6 +198,14 @@ class GroupState:
     _dimension_names: list[str] = field(default_factory=lambda: list(NUMERIC_DIMS))
     # The exhaustion codes the Selects made since the last ``settle`` read theirs from.
     _unsettled: ExhaustionCodes | None = None
+    # The group's pulls: ``pulled_before`` (one node per computed class, in pull order) until
+    # the cursor last restarted (see ``prefer``), then a run from visit position ``run_start``
+    # that began at pull ``first_pull``.
+    run_start: int = 0
+    pulled_before: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # Given the nodes pulled so far (the class cache they filled), their verdicts and the cold
+    # and warm verdicts of a run from the first visit position (``_group_verdicts``).
+    reverdict: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
     def remember(self, order: np.ndarray) -> None:
         """Start the per-position memo of the group's Selects over visit ``order``."""
@@ -376,6 +385,77 @@ class GroupState:
             memo.store(position, self.fits(node), self.base_scores(node))
         else:
             memo.forget(position)
+
+    def pulled(self, cursor: Cursor) -> np.ndarray:
+        """Table nodes the group's Selects have pulled (those before the last restart, one per
+        computed class), in pull order."""
+        n = cursor.n
+        laps = min(cursor.pulls - self.first_pull, n)
+        run = cursor.order[(self.run_start + np.arange(laps)) % n] if n else cursor.order
+        return np.concatenate([self.pulled_before, run])
+
+    def prefer(self, cursor: Cursor, node: int) -> int:
+        """Pull ``node`` alone, as a Select with ``PreferredNodes`` first does, then restart
+        the cursor at the first visit position; return the node's verdict.
+
+        ``GenericStack.Select`` (stack.go) points the static iterator at the preferred nodes
+        and back with ``SetNodes``, which sets its offset to 0 whether or not the preferred
+        Select found a node: the next Select starts from the top of the shuffled order, not
+        where the last one stopped. The preferred node goes through the same class cache
+        (a node outside the job's pool or datacenters too), so the verdicts of the run that
+        follows are worked out again from every class pulled so far.
+        """
+        if self.reverdict is None:
+            raise RuntimeError("GroupState.reverdict must be set for Selects with a preferred node")
+        pulled = self.pulled(cursor)
+        first = first_positions(self.table.class_codes[pulled], self.table.class_count)
+        seen = np.append(pulled[np.sort(first[first >= 0])], node)
+        verdicts, self.cold, self.warm = self.reverdict(seen)
+        for cached in ("_open_rings", "all_open"):
+            self.__dict__.pop(cached, None)
+        self.pulled_before = seen
+        cursor.offset = 0
+        cursor.pulls += 1
+        self.first_pull, self.run_start = cursor.pulls, 0
+        return int(verdicts[-1])
+
+    def pulled_inputs(self, node: int, binpack: float, preemption: float | None = None) -> Inputs:
+        """The chain's inputs of ``node`` pulled as an option now, scored ``binpack``: its
+        spread boost is computed as ``SpreadIterator`` does, moving the running minimum."""
+        boost = None
+        if self.spreads:
+            slots = [np.array([s.codes.item(node)]) for s in self.spreads]
+            boosts, moving = self.spread.scores(self.spreads, slots)
+            self.spread.advance(moving)
+            boost = float(boosts[0])
+        return Inputs(
+            binpack,
+            self.group_count.item(node),
+            self.group.count,
+            None if self.affinity is None else self.affinity.item(node),
+            (node in self.penalty_nodes) if self.penalty_nodes else None,
+            boost,
+            preemption,
+        )
+
+    def lone_option(self, node: int, keep_top: bool) -> Choice:
+        """The Select over ``node`` alone, which fits: with one option, ``LimitIterator``
+        returns it (set aside or not) and ``MaxScoreIterator`` keeps it."""
+        parts = self.pulled_inputs(node, float(self.binpack(node)))
+        final = normalized(assemble(parts))
+        if not keep_top:
+            return Choice(node, final, parts, 1, None)
+        top = TopScores(
+            np.array([final]),
+            np.array([node]),
+            np.array([parts.binpack]),
+            np.array([parts.collisions]),
+            None if parts.boost is None else np.array([parts.boost]),
+            self.group.count,
+            self.penalty_nodes,
+            self.affinity,
+        )
+        return Choice(node, final, parts, 1, top, Misses(1))
 
     def set_penalty(self, nodes: frozenset[int]) -> None:
         """The reschedule penalty nodes of the next Select (``SelectOptions.PenaltyNodeIDs``)."""
@@ -716,6 +796,27 @@ def select(state: GroupState, cursor: Cursor, keep_top: bool = True) -> Choice |
     for options, pulled in consumed:
         options.count_misses(state, 0, pulled, misses)
     return Choice(node, score, parts, seen, top, misses)
+
+
+def select_preferred(
+    state: GroupState, cursor: Cursor, node: int, keep_top: bool = True
+) -> Choice | None:
+    """The Select over the preferred ``node`` alone (``SelectOptions.PreferredNodes``, set
+    by ``findPreferredNode`` in generic_sched.go for a replacement with a sticky or migrating
+    ephemeral disk); None when it is not an option, and the caller's Select then runs over
+    every node from the first visit position (``GroupState.prefer``). Its metric is
+    Nomad's only when it finds the node: the next Select resets the context."""
+    if state.prefer(cursor, node) != PASS:
+        return None
+    one = np.array([node])
+    if (
+        state.rules.active
+        and not distinct_mask(state.rules, one, state.job_count, state.group_count)[0]
+    ):
+        return None
+    if not state.fits(node):
+        return None
+    return state.lone_option(node, keep_top)
 
 
 def max_score_option(

@@ -21,7 +21,6 @@ from sim.placement.chain import (
     assemble,
     binpack_only,
     recorded_scores,
-    with_score,
 )
 from sim.placement.preemption import preemption_score
 
@@ -69,13 +68,6 @@ def test_recorded_scores_write_zero_only_for_the_iterators_that_do():
         "node-affinity": 0.0,
     }
     assert recorded_scores(parts, SYSTEM_CHAIN) == {"binpack": 0.5}
-
-
-def test_with_score_sets_one_entry_and_pads_a_short_tuple():
-    parts = with_score((0.25, math.nan), "preemption", -0.5)
-    assert len(parts) == len(GENERIC_CHAIN)
-    assert recorded_scores(parts)["preemption"] == -0.5
-    assert np.isnan(with_score(binpack_only(0.1), "preemption", None)[-1])
 
 
 scalars = st.floats(-1.0, 1.0, allow_nan=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from models import Job
 from sim.placement import ExistingAlloc, simulate
 from sim.placement.resources import parse_port_list
 
@@ -85,3 +86,54 @@ def test_port_ranges_are_parsed_as_nomad_parses_them(spec, reason):
 def test_port_ranges_parse():
     assert parse_port_list("22, 80,8000-8002") == {22, 80, 8000, 8001, 8002}
     assert parse_port_list("") == set()
+
+
+def _task_network_job(*tasks: dict, group_network: dict | None = None):
+    """One group whose tasks each ask a task-level network (``task.resources.network``)."""
+    spec = job(**({"Networks": [group_network]} if group_network else {}))
+    data = spec.model_dump(by_alias=True)
+    template = data["TaskGroups"][0]["Tasks"][0]
+    data["TaskGroups"][0]["Tasks"] = [
+        {**template, "Name": f"t{i}", "Resources": {"CPU": 100, "MemoryMB": 64, "Networks": [net]}}
+        for i, net in enumerate(tasks)
+    ]
+    return Job.model_validate(data)
+
+
+def _three_dynamic_ports(name: str = "small"):
+    return node(
+        name,
+        NodeResources={
+            **node(name).model_dump(by_alias=True)["NodeResources"],
+            "MinDynamicPort": 20000,
+            "MaxDynamicPort": 20002,
+        },
+    )
+
+
+def _dimension(plan) -> dict[str, int]:
+    return plan.jobs[0].failed["web"].dimension_exhausted
+
+
+def test_an_earlier_task_networks_dynamic_ports_are_taken_for_the_next():
+    # BinPackIterator: AddReserved(offer) after each task's AssignTaskNetwork holds its
+    # dynamic ports too; three dynamic ports in the range, two tasks asking two each.
+    two = {"DynamicPorts": [{"Label": "a"}, {"Label": "b"}]}
+    plan = simulate([_three_dynamic_ports()], [_task_network_job(two, two)])
+    assert _dimension(plan) == {"network: dynamic port selection failed": 1}
+    one = {"DynamicPorts": [{"Label": "a"}]}
+    assert simulate([_three_dynamic_ports()], [_task_network_job(two, one)]).placed_count == 1
+
+
+def test_the_group_networks_dynamic_ports_are_taken_for_the_tasks():
+    # AddReservedPorts(offer) after the group network's AssignPorts, offer with its dynamic ports.
+    two = {"DynamicPorts": [{"Label": "a"}, {"Label": "b"}]}
+    plan = simulate([_three_dynamic_ports()], [_task_network_job(two, group_network=two)])
+    assert _dimension(plan) == {"network: dynamic port selection failed": 1}
+
+
+def test_a_tasks_own_reserved_port_in_the_range_is_no_dynamic_port_for_it():
+    # getDynamicPortsPrecise marks the ask's reserved ports used before counting.
+    ask = {"ReservedPorts": [{"Label": "r", "Value": 20000}], "DynamicPorts": [{"Label": "a"}] * 3}
+    plan = simulate([_three_dynamic_ports()], [_task_network_job(ask)])
+    assert _dimension(plan) == {"network: dynamic port selection failed": 1}

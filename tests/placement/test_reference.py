@@ -36,6 +36,8 @@ def clusters(draw) -> list[Node]:
             NodePool=draw(st.sampled_from(["default", "default", "edge"])),
             Meta={"rack": draw(st.sampled_from(RACKS))} if draw(st.integers(0, 9)) else {},
             NodeMaxAllocs=draw(st.sampled_from([0, 0, 0, 3])),
+            # Not ready: no candidate, and no preferred node for a sticky replacement.
+            SchedulingEligibility=draw(st.sampled_from(["eligible"] * 7 + ["ineligible"])),
             ReservedResources={
                 "Networks": {"ReservedHostPorts": draw(st.sampled_from(["", "", "8080"]))}
             },
@@ -94,6 +96,11 @@ def group_specs(draw, name: str) -> dict[str, Any]:
         "Affinities": affinities,
         "Spreads": [_spread(draw)] if draw(st.integers(0, 3)) == 0 else [],
         "Networks": networks,
+        # A replacement of a failed allocation prefers its node (``findPreferredNode``).
+        "EphemeralDisk": {
+            "Sticky": draw(st.integers(0, 2)) == 0,
+            "Migrate": draw(st.integers(0, 5)) == 0,
+        },
         "Tasks": [
             {
                 "Name": "t",
@@ -121,6 +128,10 @@ def job_lists(draw) -> list[Job]:
                     ),
                     "Priority": draw(st.sampled_from([30, 50, 70])),
                     "NodePool": draw(st.sampled_from(["default", "default", "edge", "all"])),
+                    # The job-level class cache, shared by the groups (and preferred nodes).
+                    "Constraints": [{"LTarget": "${node.class}", "Operand": "!=", "RTarget": "gpu"}]
+                    if draw(st.integers(0, 3)) == 0
+                    else [],
                     "Affinities": [
                         {
                             "LTarget": "${node.class}",
@@ -141,13 +152,18 @@ def job_lists(draw) -> list[Job]:
 
 @st.composite
 def existing_allocs(
-    draw, n: int, js: list[Job], most: int = 8, priorities=(None, None, 10, 20, 45)
+    draw,
+    n: int,
+    js: list[Job],
+    most: int = 8,
+    priorities=(None, None, 10, 20, 45),
+    failed_odds: int = 2,
 ) -> list[ExistingAlloc]:
     out = []
     outside = Job.model_validate({"ID": "x", "TaskGroups": [{"Name": "g0"}]})  # not in the run
     for _ in range(draw(st.integers(0, most))):
         job = draw(st.sampled_from([*js, outside]))
-        failed = draw(st.integers(0, 2)) == 0
+        failed = draw(st.integers(0, failed_odds)) == 0
         out.append(
             ExistingAlloc(
                 job.id,
@@ -296,6 +312,33 @@ def test_reference_agrees_on_crowded_clusters(data, nodes, js, seed, config):
     preemption (generic retry, system stack, the evicted jobs' evaluations) is common."""
     existing = data.draw(existing_allocs(len(nodes), js, 5 * len(nodes), (None, 10, 10, 20)))
     if data.draw(st.integers(0, 3)):
+        config = {**config, "preemption": {"service": True, "batch": True, "sysbatch": True}}
+    want = reference_view(nodes, js, seed, existing, config)
+    one_by_one = plan_view(nodes, js, seed, existing, False, config)
+    assert same(one_by_one, want), (one_by_one, want)
+    assert plan_view(nodes, js, seed, existing, True, config) == one_by_one
+
+
+def _sticky(job: Job) -> Job:
+    groups = []
+    for g in job.task_groups:
+        disk = g.ephemeral_disk.model_copy(update={"sticky": True})
+        groups.append(g.model_copy(update={"ephemeral_disk": disk}))
+    return job.model_copy(update={"task_groups": groups})
+
+
+@SETTINGS
+@given(st.data(), clusters(), job_lists(), st.integers(0, 3), configs())
+def test_reference_agrees_on_sticky_replacements(data, nodes, js, seed, config):
+    """As above with sticky ephemeral disks and many failed allocations: many placements
+    replace one, trying its node first (``PreferredNodes``), and each such Select sends the
+    visit order back to its start; with preemption on, the evicting retry tries it first too."""
+    js = [_sticky(j) for j in js]
+    if data.draw(st.booleans()):
+        existing = data.draw(existing_allocs(len(nodes), js, 12, failed_odds=0))
+    else:
+        crowd = existing_allocs(len(nodes), js, 3 * len(nodes), (None, 10, 10, 20), failed_odds=1)
+        existing = data.draw(crowd)
         config = {**config, "preemption": {"service": True, "batch": True, "sysbatch": True}}
     want = reference_view(nodes, js, seed, existing, config)
     one_by_one = plan_view(nodes, js, seed, existing, False, config)

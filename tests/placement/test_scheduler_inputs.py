@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.placement import ExistingAlloc, PoolScheduler, simulate
+from models import Job
+from sim.core.nodetable import NodeTable
+from sim.feasibility import evaluate_job
+from sim.placement import ExistingAlloc, PoolScheduler, job_seed, simulate
 
 from .helpers import job, node
 
@@ -58,6 +61,61 @@ def test_reschedule_tracker_nodes_are_penalised_too():
     failed = ExistingAlloc("web", "web", 0, failed=True, previous_nodes=(1,))
     (alloc,) = simulate(nodes, [job("web")], existing=[failed]).allocations()
     assert alloc.node_name == "c"
+
+
+def test_a_sticky_replacement_goes_back_to_its_node_penalty_and_all():
+    # findPreferredNode: a sticky ephemeral disk makes the failed allocation's node the
+    # preferred one; the Select over it alone finds it (its -1 penalty notwithstanding).
+    nodes = [node("a"), node("b")]
+    failed = ExistingAlloc("web", "web", 0, failed=True)
+    sticky = job("web", count=1, EphemeralDisk={"Sticky": True})
+    (alloc,) = simulate(nodes, [sticky], existing=[failed]).allocations()
+    assert (alloc.node_name, alloc.nodes_evaluated) == ("a", 1)
+    assert [m["NodeName"] for m in alloc.score_metadata] == ["a"]
+    assert alloc.scores["node-reschedule-penalty"] == -1.0
+
+
+def test_the_evicting_retry_tries_the_preferred_node_first():
+    # selectNextOption runs the Select again with Preempt set and the same PreferredNodes.
+    nodes = [node("a", cpu=1000), node("b", cpu=1000)]
+    sticky = job("web", count=1, cpu=600, EphemeralDisk={"Sticky": True})
+    existing = [
+        ExistingAlloc("x", "g0", 0, cpu=800, priority=10),
+        ExistingAlloc("x", "g0", 1, cpu=800, priority=10),
+        ExistingAlloc("web", "web", 0, cpu=600, failed=True),
+    ]
+    plan = simulate(nodes, [sticky], existing=existing, preemption={"service": True})
+    (alloc,) = plan.allocations()
+    assert (alloc.node_name, alloc.nodes_evaluated) == ("a", 1)  # b has no penalty
+    assert [e.label for e in alloc.preempted] == ["x.g0 on a"]
+    assert set(alloc.scores) >= {"node-reschedule-penalty", "preemption"}
+
+
+def test_a_node_that_is_not_ready_is_not_preferred():
+    nodes = [node("a", SchedulingEligibility="ineligible"), node("b")]
+    failed = ExistingAlloc("web", "web", 0, failed=True)
+    sticky = job("web", count=1, EphemeralDisk={"Sticky": True})
+    (alloc,) = simulate(nodes, [sticky], existing=[failed]).allocations()
+    assert (alloc.node_name, alloc.nodes_evaluated) == ("b", 1)
+
+
+def test_a_select_with_a_preferred_node_sends_the_visit_order_back_to_its_start():
+    # GenericStack.Select sets the static iterator's nodes back with SetNodes, offset 0: the
+    # Select after it starts from the first node of the shuffled order again.
+    nodes = [node(f"n{i}") for i in range(8)]
+    web = job("web", count=2, type_="batch")  # limit 2: each Select pulls two nodes
+    data = web.model_dump(by_alias=True)
+    sticky = {**data["TaskGroups"][0], "Name": "sticky", "EphemeralDisk": {"Sticky": True}}
+    both = Job.model_validate({**data, "TaskGroups": [data["TaskGroups"][0], sticky]})
+    table = NodeTable(nodes)
+    order = evaluate_job(table, both, job_seed(0, 0)).groups[0].order.tolist()
+    failed = ExistingAlloc("web", "sticky", order[7], failed=True)
+    plan = simulate(table, [both], existing=[failed])
+    first, second = [a for a in plan.allocations() if a.group == "sticky"]
+    assert (first.node_index, first.nodes_evaluated) == (order[7], 1)
+    # Without the reset it would pull order[4] and order[5], after the web group's four.
+    seen = {m["NodeName"] for m in second.score_metadata}
+    assert seen == {f"n{order[0]}", f"n{order[1]}"}
 
 
 def test_a_node_pool_scheduler_configuration_overrides_the_cluster_algorithm():
