@@ -4,10 +4,11 @@ without running a Python validator per node.
 ``Node.model_validate`` stays the definition of a node. The msgspec structs here are derived
 from the pydantic models field by field (the same JSON keys, the same types, ``null`` meaning
 unset), so the two cannot drift apart silently: a model validator or field annotation this
-module does not know makes the import fail. Whatever the structs do not take exactly as the
-models would (a snake_case or alternative key, a number in a string, a scalar device
-attribute, a pre-0.9 node, a stub, a job) makes ``decode_nodes`` return ``None``, and the
-caller reads the file through ``Node.model_validate``, which then decides and words the error.
+module does not know makes deriving them (on first use) fail. Whatever the structs do not
+take exactly as the models would (a snake_case or alternative key, a number in a string, a
+scalar device attribute, a pre-0.9 node, a stub, a job) makes ``decode_nodes`` return
+``None``, and the caller reads the file through ``Node.model_validate``, which then decides
+and words the error.
 
 Equal sub-objects (a fleet's CPU and memory, a healthy docker driver, a host NIC without its
 address) are built once and shared between nodes, as ``sim.synth`` shares them: treat loaded
@@ -16,6 +17,7 @@ nodes as read-only, or ``model_copy(deep=True)`` one before mutating nested fiel
 
 from __future__ import annotations
 
+import functools
 import threading
 import types
 import typing
@@ -293,9 +295,14 @@ def _remember(cache: dict, key: Any, built: Any) -> Any:
     return built
 
 
-_NODE_PLAN = _Planner().plan(Node, interned=False)
-_NODE_WIRE = _NODE_PLAN.struct
-_NODE_DECODER = msgspec.json.Decoder(_NODE_WIRE, dec_hook=_refuse)
+@functools.cache
+def _node_reader() -> tuple[Convert, msgspec.json.Decoder]:
+    """The Node plan's build function and the decoder of its wire struct, made on first use:
+    deriving them takes milliseconds that runs reading no node JSON need not pay."""
+    plan = _Planner().plan(Node, interned=False)
+    return plan.build, msgspec.json.Decoder(plan.struct, dec_hook=_refuse)
+
+
 _SPLITTER = msgspec.json.Decoder(list[msgspec.Raw])
 _RELEASE_EVERY = 1 << 25
 
@@ -329,15 +336,16 @@ def decode_nodes(
 
 
 def _build_nodes(raws: list[Any], release: Callable[[int], None] | None) -> list[Node] | None:
+    build, decoder = _node_reader()
     nodes = []
     consumed = released = 0
     for i, raw in enumerate(raws):
         raws[i] = None
         try:  # raw parts are decoded while building, so their errors arrive here too
-            wire = _NODE_DECODER.decode(raw)
+            wire = decoder.decode(raw)
             if not _plainly_full_node(wire):
                 return None
-            nodes.append(_node(wire))
+            nodes.append(_node(build(wire)))
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return None
         consumed += len(raw)
@@ -357,8 +365,7 @@ def _plainly_full_node(wire: Any) -> bool:
     )
 
 
-def _node(wire: Any) -> Node:
-    node = _NODE_PLAN.build(wire)
+def _node(node: Node) -> Node:
     if node.node_pool == "":  # Node.Canonicalize: no pool means "default"
         node.__dict__["node_pool"] = "default"
     return node

@@ -21,19 +21,23 @@ words any error. ``sim.load_nodes`` keeps returning pydantic Nodes (``as_model``
 record into one); the CLI reads records.
 
 Records are read-only like loaded nodes, with one exception the what-if edits need:
-``model_copy(update=...)`` gives a changed copy, as the model's does.
+``model_copy(update=...)`` gives a changed copy, as the model's does. Records holding only
+scalars, lists of scalars and such records (CPU, memory, disk, reserved resources) are
+frozen, their lists kept as tuples and read as lists: equal ones hash alike, so capacity is
+grouped by them in one pass over the nodes.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import re
 import types
 import typing
 from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 import msgspec
 from pydantic import BaseModel
@@ -130,6 +134,35 @@ class _Gathered(Sequence[dict[str, str]]):
         return iter(self._list())
 
 
+def _tuple_as_list(raw: str) -> property:
+    """A list field of a hashable record, stored as a tuple: a list of its items (``[]`` when
+    absent or ``null``), made on each read; the engine reads these once per distinct record."""
+
+    def read(self: Any) -> list[Any]:
+        value = getattr(self, raw)
+        return [] if value is None else list(value)
+
+    return property(read)
+
+
+def _hashable(model: type[BaseModel]) -> bool:
+    """Whether the model holds only scalars, lists of scalars and such models: its record is
+    then frozen, so equal records (a fleet's CPU, memory, reserved resources) hash alike."""
+    if model is Node:
+        return False  # edited by ``model_copy(update=...)`` and on load
+    for info in model.model_fields.values():
+        origin = typing.get_origin(info.annotation)
+        args = [a for a in typing.get_args(info.annotation) if a is not type(None)]
+        wrapped = origin is list or (origin in (Union, types.UnionType) and len(args) == 1)
+        inner = args[0] if wrapped else info.annotation
+        if isinstance(inner, type) and issubclass(inner, NomadModel):
+            if origin is list or not _hashable(inner):
+                return False
+        elif inner not in (str, int, float, bool):
+            return False
+    return True
+
+
 def _model_copy(self: Any, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
     """``BaseModel.model_copy``: a (deep) copy with the ``update`` fields replaced, unvalidated."""
     out = copy.deepcopy(self) if deep else copy.copy(self)
@@ -173,6 +206,7 @@ class _RecordPlanner:
         fields: list[tuple[str, Any, Any]] = []
         refused: list[tuple[str, Any, Any]] = []
         stored_as: dict[str, str] = {}
+        hashable = _hashable(model)
         namespace: dict[str, Any] = {**_model_methods(model), "model_copy": _model_copy}
         for name, info in model.model_fields.items():
             canonical, *others = _accepted_names(name, info)
@@ -186,6 +220,12 @@ class _RecordPlanner:
                 namespace[name] = _split_default(stored_as[name])
                 field = msgspec.field(name=canonical, default=None)
                 fields.append((stored_as[name], msgspec.Raw, field))
+            elif origin is list and hashable:  # a tuple, read as a list
+                stored_as[name] = f"_{name}"
+                namespace[name] = _tuple_as_list(stored_as[name])
+                field = msgspec.field(name=canonical, default=None)
+                items = types.GenericAlias(tuple, (typing.get_args(wire)[0], ...))
+                fields.append((stored_as[name], items | None, field))
             elif origin in (list, dict):
                 stored_as[name] = f"_{name}"
                 namespace[name] = _lazy_default(stored_as[name], factory)
@@ -212,6 +252,7 @@ class _RecordPlanner:
             kw_only=True,
             namespace=namespace,
             gc=False,  # acyclic: the collector need not track (or rescan) a million records
+            frozen=hashable,
         )
         self.records[model] = record
         self.models[record] = model
@@ -235,13 +276,27 @@ class _RecordPlanner:
         raise TypeError(f"no fast-path rule for {annotation}")
 
 
-_PLANNER = _RecordPlanner()
-NodeRecord = _PLANNER.record(Node)
+class _Reader(NamedTuple):
+    planner: _RecordPlanner
+    node: msgspec.json.Decoder  # one node record
+    nodes: msgspec.json.Decoder  # an array of them
+    empty_resources: Any  # NodeResources as a node without them would hold it
 
 
-_EMPTY_RESOURCES = _PLANNER.records[NodeResources]()
-_DECODER = msgspec.json.Decoder(NodeRecord, dec_hook=_refuse)
-_LIST_DECODER = msgspec.json.Decoder(types.GenericAlias(list, (NodeRecord,)), dec_hook=_refuse)
+@functools.cache
+def _reader() -> _Reader:
+    """The record types and their decoders, derived on first use: that takes milliseconds
+    that runs reading no node JSON need not pay."""
+    planner = _RecordPlanner()
+    record = planner.record(Node)
+    return _Reader(
+        planner,
+        msgspec.json.Decoder(record, dec_hook=_refuse),
+        msgspec.json.Decoder(types.GenericAlias(list, (record,)), dec_hook=_refuse),
+        planner.records[NodeResources](),
+    )
+
+
 _SPLITTER = msgspec.json.Decoder(list[msgspec.Raw])
 _RELEASE_EVERY = 1 << 25
 _SLICE = 1 << 23  # bytes of node JSON per decoder call
@@ -267,7 +322,8 @@ def decode_records(
     try:
         with gc_paused():
             if not head.startswith(b"["):
-                records: list[Any] | None = [_with_split_maps(_DECODER.decode(data), splitter)]
+                node = _reader().node.decode(data)
+                records: list[Any] | None = [_with_split_maps(node, splitter)]
             else:
                 records, sliced = _decode_sliced(data, splitter, release)
                 if not sliced:
@@ -299,6 +355,7 @@ def _decode_sliced(
         return _UNSLICED
     boundary = re.compile(rb'\}\s*,\s*(?=\{\s*"' + re.escape(first.group(2)) + rb'"\s*:)')
     records: list[Any] = []
+    decode = _reader().nodes.decode
     start, size = first.start(1), len(data)
     while start < size:
         cut, target = None, start + _SLICE
@@ -306,9 +363,7 @@ def _decode_sliced(
             cut = boundary.search(data, target) if target < size else None
             end = size if cut is None else cut.start() + 1
             try:
-                batch = _LIST_DECODER.decode(
-                    b"".join((b"[", data[start:end], b"" if cut is None else b"]"))
-                )
+                batch = decode(b"".join((b"[", data[start:end], b"" if cut is None else b"]")))
                 break
             except msgspec.DecodeError:
                 if cut is None:
@@ -326,7 +381,7 @@ def _decode_sliced(
 def _decode_each(
     raws: list[Any], splitter: MapSplitter, release: Callable[[int], None] | None
 ) -> list[Any]:
-    decode = _DECODER.decode
+    decode = _reader().node.decode
     records = []
     consumed = released = 0
     for i, raw in enumerate(raws):
@@ -356,7 +411,7 @@ def _plainly_full_nodes(records: list[Any]) -> bool:
     if None in ids or len(set(ids)) != len(ids):
         return False
     resources = list(map(_RESOURCES, records))
-    if None in resources or _EMPTY_RESOURCES in resources:
+    if None in resources or _reader().empty_resources in resources:
         return False
     attributes = list(map(_ATTRIBUTES, records))
     return None not in attributes and min(map(len, attributes), default=2) > 1
@@ -364,7 +419,7 @@ def _plainly_full_nodes(records: list[Any]) -> bool:
 
 def as_model(record: Any) -> Any:
     """The pydantic model a record stands for, as ``model_validate`` builds it from the JSON."""
-    model = _PLANNER.models[type(record)]
+    model = _reader().planner.models[type(record)]
     return model.model_validate(msgspec.to_builtins(record, enc_hook=_whole_map))
 
 

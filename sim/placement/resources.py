@@ -17,7 +17,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
@@ -239,29 +239,50 @@ class NodeCapacity:
         few hundred distinct shapes, read once each, then gathered.
         """
         nodes = list(nodes)
-        codes, distinct = intern(_capacity_keys(nodes))
+        try:  # node records: their resource records hash, so each node is one C-level read
+            codes, distinct = intern(list(map(_CAPACITY_RECORDS, nodes)))
+        except TypeError:  # pydantic models do not hash: field by field
+            codes, distinct = intern(_capacity_keys(nodes))
         first = first_positions(codes, len(distinct))
         entries = [_capacity_entry(nodes[i]) for i in first.tolist()]
         numbers = np.array([e[0] for e in entries], dtype=float).reshape(-1, 5)[codes]
-        picked = codes.tolist()
+        cores, ports, ranges = (_gathered([e[k] for e in entries], codes) for k in (1, 2, 3))
         return cls(
             numbers[:, 0].copy(),
             numbers[:, 1].copy(),
             numbers[:, 2].copy(),
             numbers[:, 3].astype(np.int64),
             numbers[:, 4].copy(),
-            [entries[c][1] for c in picked],
-            [entries[c][2] for c in picked],
-            [entries[c][3] for c in picked],
+            cores,
+            ports,
+            ranges,
             codes,
             np.array([e[4] for e in entries], dtype=bool).reshape(-1)[codes],
             nodes,
         )
 
 
+def _gathered(values: list[Any], codes: np.ndarray) -> list[Any]:
+    """``[values[c] for c in codes]``, gathered in C."""
+    array = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):  # one by one: tuples are items, not rows
+        array[i] = value
+    return array[codes].tolist()
+
+
 _NO_PORTS: frozenset[int] = frozenset()
 
 
+# What ``_capacity_entry`` reads, as the (hashable) records that hold it.
+_CAPACITY_RECORDS = attrgetter(
+    "node_resources.cpu",
+    "node_resources.memory",
+    "node_resources.disk",
+    "node_resources.min_dynamic_port",
+    "node_resources.max_dynamic_port",
+    "reserved_resources",
+    "node_max_allocs",
+)
 _CAPACITY_SCALARS = attrgetter(
     "node_resources.cpu.cpu_shares",
     "node_resources.cpu.total_cpu_cores",
