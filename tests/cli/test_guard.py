@@ -48,13 +48,20 @@ def test_unknown_option_and_missing_argument_are_one_line(cli):
     assert "Missing argument" in one_error_line(cli("explain"))
 
 
-def test_the_installed_entry_point_gives_the_same_line():
-    """Outside the test runner: the real ``main`` and its exit code."""
+@pytest.mark.parametrize(
+    "entry",
+    [["-c", "from sim.cli import main; main()"], ["-m", "sim.cli"]],
+    ids=["main", "python-m-console-script"],
+)
+def test_the_installed_entry_point_gives_the_same_line(entry: list[str]):
+    """Outside the test runner: the real ``main``, and the console script (``python -m
+    sim.cli``), with their exit code."""
     done = subprocess.run(
-        [sys.executable, "-c", "from sim.cli import main; main()", "check", "--seed", "-1"],
+        [sys.executable, *entry, "check", "--seed", "-1"],
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=120,
     )
     assert done.returncode == 2
@@ -168,20 +175,26 @@ def test_input_errors_keep_their_one_line(cli):
     assert line.startswith("error: ") and "absent.yaml: no such file" in line
 
 
-def test_ctrl_c_in_a_real_process_exits_130_without_a_traceback():
-    """SIGINT while a command works: the process's own exit code and stderr, no runner between."""
+@pytest.mark.parametrize(
+    "entry",
+    ["app.main()\n", "sys.argv[0] = 'nomad-sim'\nfrom sim.cli import run\nrun()\n"],
+    ids=["main", "console-script"],
+)
+def test_ctrl_c_in_a_real_process_exits_130_without_a_traceback(entry: str):
+    """SIGINT while a command works: the process's own exit code and stderr, no runner between,
+    through ``main`` and through the console script (``run``, which exits the quick way)."""
     stalled = (
-        "import importlib, time\n"
+        "import importlib, sys, time\n"
         "app = importlib.import_module('sim.cli.app')\n"
         "def stall(*args, **kwargs):\n"
         "    print('working', flush=True)\n"
         "    time.sleep(60)\n"
-        "app.run_resolved = stall\n"
-        "app.main()\n"
+        "app.run_resolved = stall\n" + entry
     )
     process = subprocess.Popen(
         [sys.executable, "-c", stalled, "check"],
         cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

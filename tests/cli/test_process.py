@@ -5,7 +5,6 @@ interpreter."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -52,18 +51,6 @@ def test_run_prints_and_exits_as_main_does(args: list[str | Path], code: int):
     assert by_main.returncode == by_run.returncode == code, by_run.stderr
     assert (by_run.stdout, by_run.stderr) == (by_main.stdout, by_main.stderr)
     assert (by_run.stdout.strip() == "") == (code == 2)
-
-
-def test_python_dash_m_is_the_console_script():
-    done = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "check", "--seed", "-1"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-    )
-    assert done.returncode == 2 and done.stderr.startswith("error: Invalid value for '--seed'")
 
 
 def test_exit_handlers_still_run():
@@ -131,36 +118,6 @@ def test_a_failed_flush_takes_the_ordinary_exit(monkeypatch):
         patched.setattr(sys.stdout, "flush", closed_pipe)
         process.run()
     assert ended.value.code == 3
-
-
-def test_ctrl_c_in_the_console_script_exits_130_without_a_traceback():
-    stalled = (
-        "import importlib, time, sys\n"
-        "app = importlib.import_module('sim.cli.app')\n"
-        "def stall(*args, **kwargs):\n"
-        "    print('working', flush=True)\n"
-        "    time.sleep(60)\n"
-        "app.run_resolved = stall\n"
-        "sys.argv[0] = 'nomad-sim'\n"
-        "from sim.cli import run\n"
-        "run()\n"
-    )
-    process_ = subprocess.Popen(
-        [sys.executable, "-c", stalled, "check"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process_.stdout is not None and process_.stdout.readline() == "working\n"
-        process_.send_signal(signal.SIGINT)
-        _, stderr = process_.communicate(timeout=60)
-    finally:
-        process_.kill()
-    assert process_.returncode == 130
-    assert stderr == ""
 
 
 def test_the_console_script_holds_the_last_cluster_and_run_to_the_end():
