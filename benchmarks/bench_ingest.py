@@ -14,10 +14,13 @@ over HTTP from a loopback server on 127.0.0.1 that serves the very nodes of the 
 (``--no-cache``), and from its cache file on disk (warmed once, its fastest path). The peer is
 installed from PyPI (``nomad-tools==0.5.8``) into its own venv under the cache directory.
 
-Both tools run from compiled bytecode, as installed packages do: the peer's venv has it, and
-nomad-sim gets a bytecode cache of its own (``PYTHONPYCACHEPREFIX`` under the cache directory,
-written by one warm-up run even where ``PYTHONDONTWRITEBYTECODE`` is set), so no run pays for
-compiling nomad-sim's modules.
+Both tools run as installed tools do: each from a venv of its own under the cache directory,
+so neither pays start-up for the benchmarking machine's site-packages (``.pth`` hooks, an
+editable install's finder); and from compiled bytecode: the peer's venv has it, and nomad-sim
+gets a bytecode cache of its own (``PYTHONPYCACHEPREFIX`` under the cache directory, written
+by one warm-up run even where ``PYTHONDONTWRITEBYTECODE`` is set), so no run pays for
+compiling nomad-sim's modules. nomad-sim's venv holds its runtime dependencies only; the code
+run is the checkout's (``PYTHONPATH``), so a ``--baseline`` checkout shares the venv.
 """
 
 from __future__ import annotations
@@ -134,6 +137,22 @@ def peer_venv() -> Path:
     return tool
 
 
+def sim_python() -> str:
+    """The interpreter of nomad-sim's own venv (its dependencies as ``pyproject.toml``
+    declares them, nomad-sim itself not installed), created on first use."""
+    stamp = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:10]
+    venv = CACHE / f"sim-venv-{stamp}"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(python), "-m", "pip", "--quiet"]
+        for step in (["install", str(ROOT)], ["uninstall", "--yes", "nomad-sim"]):
+            done = subprocess.run([*pip, *step], capture_output=True, text=True, timeout=900)
+            if done.returncode:
+                raise RuntimeError(f"pip {step[0]} in {venv} failed: {done.stderr[-2000:]}")
+    return str(python)
+
+
 def node_file(count: int, seed: int = 42) -> Path:
     """The node JSON for ``count`` nodes, regenerated when the writer changes."""
     stamp = hashlib.sha256((HERE / "node_files.py").read_bytes()).hexdigest()[:10]
@@ -203,7 +222,7 @@ Tool = tuple[list[str], dict[str, str], Callable[[str], int]]
 
 def sim_tools(nodes: Path, job: Path, baseline: Path | None) -> dict[str, Tool]:
     """nomad-sim, and the ``baseline`` checkout beside it, each run once to warm its bytecode."""
-    argv = [sys.executable, "-P", "-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
+    argv = [sim_python(), "-P", "-c", SIM, "check", "--job", str(job), "--nodes", str(nodes)]
     tools: dict[str, Tool] = {"nomad-sim check --nodes FILE": (argv, sim_env(), sim_answer)}
     if baseline is not None:
         tools[f"same, {baseline} (baseline)"] = (argv, sim_env(baseline), sim_answer)
