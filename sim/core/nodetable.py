@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import count, repeat
-from operator import attrgetter, is_
+from operator import attrgetter, eq, is_
 from typing import Any, TypeVar
 
 import numpy as np
@@ -79,12 +79,6 @@ def first_positions(codes: np.ndarray, count: int) -> np.ndarray:
     first = np.full(count, -1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
     return first
-
-
-def _object_column(values: Iterable[object], count: int) -> np.ndarray:
-    column = np.empty(count, dtype=object)
-    column[:] = list(values)
-    return column
 
 
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
@@ -223,14 +217,13 @@ class NodeTable:
     def ready(self) -> np.ndarray:
         """``Node.ready`` of every node, over columns: status ready, no drain strategy, not
         draining, scheduling eligible."""
-        nodes = self.nodes
-        status, drain, eligibility = (
-            _object_column(map(attrgetter(name), nodes), self.n)
-            for name in ("status", "drain", "scheduling_eligibility")
-        )
-        strategies = map(attrgetter("drain_strategy"), nodes)
-        no_strategy = np.fromiter(map(is_, strategies, repeat(None)), bool, self.n)
-        return (status == "ready") & no_strategy & ~drain.astype(bool) & (eligibility == "eligible")
+        nodes, n = self.nodes, self.n
+        status = map(eq, map(attrgetter("status"), nodes), repeat("ready"))
+        eligible = map(eq, map(attrgetter("scheduling_eligibility"), nodes), repeat("eligible"))
+        no_strategy = map(is_, map(attrgetter("drain_strategy"), nodes), repeat(None))
+        draining = np.fromiter(map(attrgetter("drain"), nodes), bool, n)
+        columns = (np.fromiter(values, bool, n) for values in (status, eligible, no_strategy))
+        return np.logical_and.reduce([*columns, ~draining])
 
     @cached_property
     def class_codes(self) -> np.ndarray:

@@ -35,54 +35,46 @@ _MISSING: Any = object()
 decode_map = msgspec.json.Decoder(dict[str, str]).decode
 
 
-class SplitMap:
+class SplitMap(msgspec.Struct, gc=False):
     """A map with ``unique.*`` keys, in parts: ``shared`` (its group's other members in JSON
     order, one object per group) and ``unique``; the unique members begin at byte ``start``
     of the JSON, whose first ``start`` bytes are those of ``group`` (the group's key).
 
     ``unique`` may be held as ``run``, the members' raw JSON, and decoded on first read: only
     a run of plain ASCII strings is held so (msgspec has checked its syntax, and ASCII is
-    valid UTF-8), so that decoding cannot fail later."""
+    valid UTF-8), so that decoding cannot fail later. A struct, not a class with ``__init__``:
+    one is made per node, and msgspec builds it in C. It holds only strings, bytes and dicts
+    of strings, so it is never part of a reference cycle and the collector need not track it.
+    """
 
-    __slots__ = ("_unique", "_whole", "group", "run", "shared", "start")
-
-    def __init__(
-        self,
-        shared: dict[str, str],
-        unique: dict[str, str] | None,
-        start: int = 0,
-        group: bytes = b"",
-        whole: dict[str, str] | None = None,
-        run: bytes = b"",
-    ):
-        self.shared = shared
-        self._unique = unique
-        self.start = start
-        self.group = group
-        self._whole = whole
-        self.run = run
+    shared: dict[str, str]
+    decoded: dict[str, str] | None  # the unique members, once decoded
+    start: int = 0
+    group: bytes = b""
+    assembled: dict[str, str] | None = None  # the whole map, once put together
+    run: bytes = b""
 
     @property
     def unique(self) -> dict[str, str]:
-        if self._unique is None:
-            self._unique = decode_map(b"{" + self.run + b"}")
-        return self._unique
+        if self.decoded is None:
+            self.decoded = decode_map(b"{" + self.run + b"}")
+        return self.decoded
 
     def whole(self) -> dict[str, str]:
         """The map as the model holds it (JSON order), put together on first read."""
-        if self._whole is None:
+        if self.assembled is None:
             items = list(self.shared.items())
             before = self.group.count(b'"', 0, self.start) // 4  # plain members: 4 quotes
             whole = dict(items[:before])
             whole.update(self.unique)
             whole.update(items[before:])
-            self._whole = whole
-        return self._whole
+            self.assembled = whole
+        return self.assembled
 
     def __len__(self) -> int:
-        if self._unique is None:  # plain members, four quotes each: counted, not decoded
+        if self.decoded is None:  # plain members, four quotes each: counted, not decoded
             return len(self.shared) + self.run.count(b'"') // 4
-        return len(self.shared) + len(self._unique)
+        return len(self.shared) + len(self.decoded)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, str]:
         return dict(self.whole())
@@ -130,7 +122,7 @@ class MapSplitter:
         key = self._keys[key]  # the group's own copy, shared: not one per node
         members = run.group(1)
         if members.isascii():
-            return SplitMap(shared, None, start, key, run=members)
+            return SplitMap(shared, None, start, key, None, members)
         return SplitMap(shared, decode_map(b"{" + members + b"}"), start, key)
 
     def _group(self, key: bytes, data: bytes) -> dict[str, str] | None:
@@ -149,4 +141,4 @@ class MapSplitter:
         if not unique:
             return whole
         shared = {k: v for k, v in whole.items() if not k.startswith(UNIQUE_PREFIX)}
-        return SplitMap(shared, unique, whole=whole)
+        return SplitMap(shared, unique, assembled=whole)

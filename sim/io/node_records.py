@@ -414,16 +414,17 @@ def _plainly_full_nodes(records: list[Any]) -> bool:
     if None in resources or _reader().empty_resources in resources:
         return False
     attributes = list(map(_ATTRIBUTES, records))
-    return None not in attributes and min(map(len, attributes), default=2) > 1
+    if None in attributes:
+        return False
+    # A split map holds at least one unique member, so one with shared members has two.
+    sizes = (2 if type(a) is SplitMap and a.shared else len(a) for a in attributes)
+    return min(sizes, default=2) > 1
 
 
 def as_model(record: Any) -> Any:
     """The pydantic model a record stands for, as ``model_validate`` builds it from the JSON."""
     model = _reader().planner.models[type(record)]
-    return model.model_validate(msgspec.to_builtins(record, enc_hook=_whole_map))
-
-
-def _whole_map(value: Any) -> Any:
-    if type(value) is SplitMap:
-        return value.whole()
-    raise TypeError(f"cannot encode {type(value).__name__}")
+    whole_maps = {f"_{name}": getattr(record, name) for kind, name in _SPLIT if kind is model}
+    if whole_maps:  # split maps, put together
+        record = msgspec.structs.replace(record, **whole_maps)
+    return model.model_validate(msgspec.to_builtins(record))
