@@ -35,7 +35,9 @@ import inspect
 import re
 import types
 import typing
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, NamedTuple, Union
 
@@ -60,6 +62,9 @@ from .node_maps import MapSplitter, SplitMap, decode_map
 _REQUIRED = {(Node, "id"), (Node, "node_resources")}
 # Maps kept as raw JSON, then split into class-shared and ``unique.*`` parts (``node_maps``).
 _SPLIT = {(Node, "attributes"), (Node, "meta")}
+# Lists kept as their raw JSON, type-checked on load and decoded on first read: only a group
+# that asks for a network reads them, and as objects they are a third of a node's memory.
+_KEPT = {(NodeResources, "networks"), (NodeResources, "node_networks")}
 _NO_MAP: dict[str, str] = {}
 
 
@@ -71,6 +76,20 @@ def _lazy_default(raw: str, factory: Callable[[], Any]) -> property:
         value = getattr(self, raw)
         if value is None:
             value = factory()
+            setattr(self, raw, value)
+        return value
+
+    return property(read)
+
+
+def _kept_default(raw: str, decode: Callable[[bytes], Any]) -> property:
+    """A kept list field: decoded from its JSON on first read (it was type-checked on load,
+    so this cannot fail), ``[]`` when absent or ``null``."""
+
+    def read(self: Any) -> Any:
+        value = getattr(self, raw)
+        if value is None or type(value) is bytes:
+            value = [] if value is None else decode(value) or []
             setattr(self, raw, value)
         return value
 
@@ -198,6 +217,8 @@ class _RecordPlanner:
     def __init__(self) -> None:
         self.records: dict[type[BaseModel], type[msgspec.Struct]] = {}
         self.models: dict[type[msgspec.Struct], type[BaseModel]] = {}
+        # NodeResources' kept fields: stored name, and the check of a JSON array of them
+        self.kept: list[tuple[str, Callable[[bytes], Any]]] = []
 
     def record(self, model: type[BaseModel]) -> type[msgspec.Struct]:
         if model in self.records:
@@ -220,6 +241,14 @@ class _RecordPlanner:
                 namespace[name] = _split_default(stored_as[name])
                 field = msgspec.field(name=canonical, default=None)
                 fields.append((stored_as[name], msgspec.Raw, field))
+            elif (model, name) in _KEPT:
+                stored_as[name] = f"_{name}"
+                decode = msgspec.json.Decoder(wire | None, dec_hook=_refuse).decode
+                namespace[name] = _kept_default(stored_as[name], decode)
+                field = msgspec.field(name=canonical, default=None)
+                fields.append((stored_as[name], msgspec.Raw, field))
+                check = msgspec.json.Decoder(list[wire | None], dec_hook=_refuse).decode
+                self.kept.append((stored_as[name], check))
             elif origin is list and hashable:  # a tuple, read as a list
                 stored_as[name] = f"_{name}"
                 namespace[name] = _tuple_as_list(stored_as[name])
@@ -323,11 +352,12 @@ def decode_records(
         with gc_paused():
             if not head.startswith(b"["):
                 node = _reader().node.decode(data)
-                records: list[Any] | None = [_with_split_maps(node, splitter)]
+                records: list[Any] | None = _kept([_with_split_maps(node, splitter)])
             else:
                 records, sliced = _decode_sliced(data, splitter, release)
                 if not sliced:
                     records = _decode_each(_SPLITTER.decode(data), splitter, release)
+                    _kept(records)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
     if records is None or not _plainly_full_nodes(records):
@@ -371,7 +401,7 @@ def _decode_sliced(
                 target = cut.end()
         else:
             return _UNSLICED
-        records += [_with_split_maps(record, splitter) for record in batch]
+        records += _kept([_with_split_maps(record, splitter) for record in batch])
         start = size if cut is None else cut.end()
         if release is not None:
             release(start)
@@ -390,6 +420,21 @@ def _decode_each(
         consumed += len(raw)
         if release is not None and consumed - released > _RELEASE_EVERY:
             release(released := consumed)
+    return records
+
+
+def _kept(records: list[Any]) -> list[Any]:
+    """The kept fields (``_KEPT``) of ``records`` type-checked, one decoder call per field for
+    all of them, and each stored as bytes of its own, so that the buffer it was cut from can
+    go. Raises what the decoder raises for a value the record type refuses."""
+    resources = list(filter(None, map(_RESOURCES, records)))  # None: the file is declined
+    for stored, check in _reader().planner.kept:
+        raws = list(map(attrgetter(stored), resources))
+        present = list(filter(None, raws))
+        check(b"".join((b"[", b",".join(present), b"]")))
+        copies = iter(map(bytes, present))
+        values = [None if raw is None else next(copies) for raw in raws]
+        deque(map(setattr, resources, repeat(stored), values), maxlen=0)
     return records
 
 
@@ -424,6 +469,10 @@ def _plainly_full_nodes(records: list[Any]) -> bool:
 def as_model(record: Any) -> Any:
     """The pydantic model a record stands for, as ``model_validate`` builds it from the JSON."""
     model = _reader().planner.models[type(record)]
+    resources = record.node_resources if model is Node else record
+    if type(resources) is _reader().planner.records[NodeResources]:
+        for _, name in _KEPT:
+            getattr(resources, name)  # a kept list's first read decodes it in place
     whole_maps = {f"_{name}": getattr(record, name) for kind, name in _SPLIT if kind is model}
     if whole_maps:  # split maps, put together
         record = msgspec.structs.replace(record, **whole_maps)

@@ -83,8 +83,8 @@ def test_records_take_api_nodes_and_read_as_the_models(items):
     records = decode_records(json.dumps(items).encode())
     assert records is not None  # plain API nodes never leave the bulk path
     models = validated(items)
+    assert [as_model(r) for r in records] == models  # first, before any field is read
     assert all(map(reads_as, records, models))
-    assert [as_model(r) for r in records] == models
     same_table(records, models)
 
 
@@ -155,6 +155,32 @@ def test_bad_node_error_names_index_name_id_and_field(tmp_path):
     assert str(info.value) == (
         f"{path}: node[37] (Name {name!r}, ID {node_id!r}): NodeResources.Memory.MemoryMB: "
         "expected an integer, got 'lots'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "index", "key", "value", "expected"),
+    [
+        ("Networks", 1, "MBits", "fast", "expected an integer, got 'fast'"),
+        ("NodeNetworks", 0, "Device", 7, "expected a string, got 7"),
+    ],
+)
+def test_a_bad_value_in_a_list_kept_raw_is_named_on_load(
+    tmp_path, field, index, key, value, expected
+):
+    """Networks are decoded on first read, but type-checked when the file is read."""
+    items = [node_to_api(n) for n in _small_nodes(30)]
+    item = items[21]
+    networks = item["NodeResources"][field] = item["NodeResources"][field] or []
+    networks += [{"Mode": "host", "Device": "eth1"} for _ in range(2 - len(networks))]
+    networks[index][key] = value
+    path = tmp_path / "nodes.json"
+    path.write_text(json.dumps(items))
+    with pytest.raises(InputError) as info:
+        load_node_records(path)
+    assert str(info.value) == (
+        f"{path}: node[21] (Name {item['Name']!r}, ID {item['ID']!r}): "
+        f"NodeResources.{field}[{index}].{key}: {expected}"
     )
 
 
