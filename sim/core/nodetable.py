@@ -66,6 +66,22 @@ def intern(items: Sequence[T]) -> tuple[np.ndarray, list[T]]:
     return codes.reshape(-1).astype(np.int32), [items[i] for i in seen.tolist()]
 
 
+def joint_codes(columns: Iterable[Iterable[Any]], count: int) -> np.ndarray:
+    """Per row, a code for its combination of column values (hashable), numbered 0, 1, ...
+    in no particular order: equal combinations, equal codes.
+
+    Column by column, in C-level passes: each value is coded by the row where it first
+    appears, combined with the codes so far, and renumbered; cheaper than hashing a tuple
+    per row.
+    """
+    joint = np.zeros(count, dtype=np.int64)
+    for column in columns:
+        first: dict[Any, int] = {}
+        positions = np.fromiter(map(first.setdefault, column, range(count)), np.int64, count)
+        joint = np.unique(joint * count + positions, return_inverse=True)[1].reshape(-1)
+    return joint
+
+
 def first_seen_order(codes: np.ndarray) -> np.ndarray:
     """The same partition as ``codes``, renumbered 0, 1, ... in order of first appearance."""
     present, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
@@ -82,7 +98,8 @@ def first_positions(codes: np.ndarray, count: int) -> np.ndarray:
 
 
 _HASHED_FIELDS = ("${node.datacenter}", "${node.class}", "${node.pool}")
-_CLASS_FIELDS = attrgetter("datacenter", "node_class", "node_pool")
+_CLASS_FIELD_NAMES = ("datacenter", "node_class", "node_pool")
+_CLASS_FIELDS = attrgetter(*_CLASS_FIELD_NAMES)
 
 
 class NodeTable:
@@ -237,14 +254,13 @@ class NodeTable:
         """
         nodes = self.nodes
         attributes, meta = self._attribute_parts[0], self._meta_parts[0]
-        rows = list(
-            zip(map(_CLASS_FIELDS, nodes), _device_keys(nodes), map(id, attributes), map(id, meta))
-        )
-        codes, distinct = intern(rows)
-        first = first_positions(codes, len(distinct)).tolist()
+        devices = _device_keys(nodes)
+        fields = [map(attrgetter(name), nodes) for name in _CLASS_FIELD_NAMES]
+        codes = joint_codes([*fields, devices, map(id, attributes), map(id, meta)], self.n)
+        first = first_positions(codes, int(codes.max()) + 1 if self.n else 0).tolist()
         keys = [
-            (*row[:2], _content(attributes[i]), _content(meta[i]))
-            for row, i in zip(distinct, first)
+            (_CLASS_FIELDS(nodes[i]), devices[i], _content(attributes[i]), _content(meta[i]))
+            for i in first
         ]
         return first_seen_order(intern(keys)[0][codes])
 
@@ -290,8 +306,13 @@ def _content(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def _device_keys(nodes: Sequence[Node]) -> list[tuple[Any, ...]]:
-    """``device_class_key`` per node, read only on nodes that have devices."""
-    devices = list(map(attrgetter("node_resources.devices"), nodes))
+    """``device_class_key`` per node, read only on nodes that have devices (found from the
+    field as stored: a node record reads ``devices`` through a property, its stored value is
+    empty or ``None`` alike when there are none)."""
+    resources = list(map(attrgetter("node_resources"), nodes))
+    kinds = set(map(type, resources))
+    stored = getattr(kinds.pop(), "__stored_as__", {}) if len(kinds) == 1 else {}
+    devices = list(map(attrgetter(stored.get("devices", "devices")), resources))
     keys: list[tuple[Any, ...]] = [()] * len(nodes)
     for i in np.flatnonzero(np.fromiter(map(bool, devices), bool, len(nodes))).tolist():
         keys[i] = device_class_key(nodes[i])
