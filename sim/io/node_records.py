@@ -247,7 +247,8 @@ class _RecordPlanner:
                 namespace[name] = _kept_default(stored_as[name], decode)
                 field = msgspec.field(name=canonical, default=None)
                 fields.append((stored_as[name], msgspec.Raw, field))
-                check = msgspec.json.Decoder(list[wire | None], dec_hook=_refuse).decode
+                array = types.GenericAlias(list, (wire | None,))  # list[...], built at run time
+                check = msgspec.json.Decoder(array, dec_hook=_refuse).decode
                 self.kept.append((stored_as[name], check))
             elif origin is list and hashable:  # a tuple, read as a list
                 stored_as[name] = f"_{name}"
