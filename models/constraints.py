@@ -1,7 +1,5 @@
 """Constraint, Affinity and Spread: the three placement rules a job, group or task carries."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import AliasChoices, Field, model_validator

@@ -4,8 +4,6 @@ Reads ``nomad job inspect`` (canonical) and ``nomad job run -output`` (``null`` 
 alike: nulls are dropped and the defaults of ``api/jobs.go: Job.Canonicalize`` apply.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
@@ -143,7 +141,7 @@ class TaskGroup(NomadModel):
         return {**data, "count": minimum} if minimum is not None else data
 
     @model_validator(mode="after")
-    def _volume_names(self) -> TaskGroup:
+    def _volume_names(self) -> "TaskGroup":
         for label, volume in self.volumes.items():
             if not volume.name:
                 volume.name = label
@@ -188,7 +186,7 @@ class Job(NomadModel):
         return data
 
     @model_validator(mode="after")
-    def _canonicalize(self) -> Job:
+    def _canonicalize(self) -> "Job":
         if not self.id:
             self.id = self.name
         if not self.name:

@@ -1,7 +1,5 @@
 """A Nomad client node as ``nomad node status -json <id>`` and ``GET /v1/node/:id`` emit it."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import AliasChoices, Field, model_validator

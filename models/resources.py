@@ -1,7 +1,5 @@
 """Networks, ports, devices and volumes: shared by what a task asks for and what a node has."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import AliasChoices, Field, field_validator, model_validator

@@ -6,8 +6,6 @@ and inline jobs stay plain mappings here; ``sim.io.scenario`` substitutes ``${va
 them and validates them as ``Node`` / ``Job``, with error paths into the file.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -102,7 +100,7 @@ class NodeGroup(ScenarioModel):
         raise ValueError(count_error(info.data.get("name", "?"), value))
 
     @model_validator(mode="after")
-    def _one_source(self) -> NodeGroup:
+    def _one_source(self) -> "NodeGroup":
         if (self.template is None) == (self.from_ is None):
             raise ValueError("give exactly one of `template` or `from`")
         if self.overrides and self.from_ is None:

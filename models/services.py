@@ -6,8 +6,6 @@ signals a task needs (``kill_signal``, template and vault ``change_signal``). De
 canonical ones (``Service.Canonicalize``, ``Vault.Canonicalize``, api ``SidecarTask``).
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import AliasChoices, Field
