@@ -53,6 +53,17 @@ def parse_go_duration(value: Any) -> int:
 Duration = Annotated[int, BeforeValidator(parse_go_duration)]
 
 
+def empty_list() -> list[Any]:
+    """A default factory. Pydantic reads a factory's signature when it builds a validator, and a
+    built-in's (``list``, ``dict``) is parsed from its text, several times slower."""
+    return []
+
+
+def empty_dict() -> dict[Any, Any]:
+    """A default factory, as ``empty_list``."""
+    return {}
+
+
 def go_string(value: Any) -> str:
     """Render a scalar as Go does when a map[string]string is decoded from HCL/YAML."""
     if isinstance(value, bool):

@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, model_validator
 
-from .base import NomadModel
+from .base import NomadModel, empty_list
 
 
 def _hcl_style_keys(data: Any) -> Any:
@@ -72,6 +72,6 @@ class Spread(NomadModel):
     attribute: str = ""
     weight: int = 50
     spread_target: list[SpreadTarget] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         validation_alias=AliasChoices("SpreadTarget", "spread_target", "targets"),
     )

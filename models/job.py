@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
-from .base import Duration, NomadModel, StringMap
+from .base import Duration, NomadModel, StringMap, empty_dict, empty_list
 from .constraints import Affinity, Constraint, Spread
 from .resources import NetworkResource, Resources, VolumeRequest
 from .services import ConsulBlock, Service, Template, Vault
@@ -39,24 +39,27 @@ class Secret(NomadModel):
 class Task(NomadModel):
     name: str = ""
     driver: str = ""
-    config: dict[str, Any] = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=empty_dict)
     constraints: list[Constraint] = Field(
-        default_factory=list, validation_alias=_plural("constraint")
+        default_factory=empty_list, validation_alias=_plural("constraint")
     )
-    affinities: list[Affinity] = Field(default_factory=list, validation_alias=_plural("affinity"))
+    affinities: list[Affinity] = Field(
+        default_factory=empty_list, validation_alias=_plural("affinity")
+    )
     resources: Resources = Field(default_factory=Resources)
     lifecycle: Lifecycle | None = None
-    meta: StringMap = Field(default_factory=dict)
+    meta: StringMap = Field(default_factory=empty_dict)
     secrets: list[Secret] = Field(
-        default_factory=list, validation_alias=AliasChoices("Secrets", "secrets", "secret")
+        default_factory=empty_list, validation_alias=AliasChoices("Secrets", "secrets", "secret")
     )
     kind: str = ""
     kill_signal: str = ""
     services: list[Service] = Field(
-        default_factory=list, validation_alias=AliasChoices("Services", "services", "service")
+        default_factory=empty_list, validation_alias=AliasChoices("Services", "services", "service")
     )
     templates: list[Template] = Field(
-        default_factory=list, validation_alias=AliasChoices("Templates", "templates", "template")
+        default_factory=empty_list,
+        validation_alias=AliasChoices("Templates", "templates", "template"),
     )
     vault: Vault | None = None
     consul: ConsulBlock | None = None
@@ -107,26 +110,28 @@ class TaskGroup(NomadModel):
     name: str = ""
     count: int = 1
     constraints: list[Constraint] = Field(
-        default_factory=list, validation_alias=_plural("constraint")
+        default_factory=empty_list, validation_alias=_plural("constraint")
     )
-    affinities: list[Affinity] = Field(default_factory=list, validation_alias=_plural("affinity"))
-    spreads: list[Spread] = Field(default_factory=list, validation_alias=_plural("spread"))
+    affinities: list[Affinity] = Field(
+        default_factory=empty_list, validation_alias=_plural("affinity")
+    )
+    spreads: list[Spread] = Field(default_factory=empty_list, validation_alias=_plural("spread"))
     tasks: list[Task] = Field(
-        default_factory=list, validation_alias=AliasChoices("Tasks", "tasks", "task")
+        default_factory=empty_list, validation_alias=AliasChoices("Tasks", "tasks", "task")
     )
     volumes: dict[str, VolumeRequest] = Field(
-        default_factory=dict, validation_alias=AliasChoices("Volumes", "volumes", "volume")
+        default_factory=empty_dict, validation_alias=AliasChoices("Volumes", "volumes", "volume")
     )
     networks: list[NetworkResource] = Field(
-        default_factory=list, validation_alias=AliasChoices("Networks", "networks", "network")
+        default_factory=empty_list, validation_alias=AliasChoices("Networks", "networks", "network")
     )
     ephemeral_disk: EphemeralDisk = Field(default_factory=EphemeralDisk)
     update: UpdateStrategy | None = None
     migrate: MigrateStrategy | None = None
     scaling: Scaling | None = None
-    meta: StringMap = Field(default_factory=dict)
+    meta: StringMap = Field(default_factory=empty_dict)
     services: list[Service] = Field(
-        default_factory=list, validation_alias=AliasChoices("Services", "services", "service")
+        default_factory=empty_list, validation_alias=AliasChoices("Services", "services", "service")
     )
     consul: ConsulBlock | None = None
 
@@ -160,15 +165,18 @@ class Job(NomadModel):
     datacenters: list[str] = Field(default_factory=lambda: ["*"])
     node_pool: str = "default"
     constraints: list[Constraint] = Field(
-        default_factory=list, validation_alias=_plural("constraint")
+        default_factory=empty_list, validation_alias=_plural("constraint")
     )
-    affinities: list[Affinity] = Field(default_factory=list, validation_alias=_plural("affinity"))
-    spreads: list[Spread] = Field(default_factory=list, validation_alias=_plural("spread"))
+    affinities: list[Affinity] = Field(
+        default_factory=empty_list, validation_alias=_plural("affinity")
+    )
+    spreads: list[Spread] = Field(default_factory=empty_list, validation_alias=_plural("spread"))
     task_groups: list[TaskGroup] = Field(
-        default_factory=list, validation_alias=AliasChoices("TaskGroups", "task_groups", "groups")
+        default_factory=empty_list,
+        validation_alias=AliasChoices("TaskGroups", "task_groups", "groups"),
     )
     update: UpdateStrategy | None = None
-    meta: StringMap = Field(default_factory=dict)
+    meta: StringMap = Field(default_factory=empty_dict)
 
     @model_validator(mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, model_validator
 
-from .base import NomadModel, StringMap
+from .base import NomadModel, StringMap, empty_dict, empty_list
 from .resources import NetworkResource
 
 
@@ -12,13 +12,13 @@ class DriverInfo(NomadModel):
     detected: bool = False
     healthy: bool = False
     health_description: str = ""
-    attributes: StringMap = Field(default_factory=dict)
+    attributes: StringMap = Field(default_factory=empty_dict)
 
 
 class NodeCpu(NomadModel):
     cpu_shares: int = 0
     total_cpu_cores: int = 0
-    reservable_cpu_cores: list[int] = Field(default_factory=list)
+    reservable_cpu_cores: list[int] = Field(default_factory=empty_list)
 
 
 class NodeMemory(NomadModel):
@@ -71,8 +71,8 @@ class NodeDevice(NomadModel):
     vendor: str = ""
     type: str = ""
     name: str = ""
-    instances: list[DeviceInstance] = Field(default_factory=list)
-    attributes: dict[str, DeviceAttribute] = Field(default_factory=dict)
+    instances: list[DeviceInstance] = Field(default_factory=empty_list)
+    attributes: dict[str, DeviceAttribute] = Field(default_factory=empty_dict)
 
 
 class NetworkAddress(NomadModel):
@@ -87,23 +87,23 @@ class NodeNetwork(NomadModel):
     mode: str = ""
     device: str = ""
     mac_address: str = ""
-    addresses: list[NetworkAddress] = Field(default_factory=list)
+    addresses: list[NetworkAddress] = Field(default_factory=empty_list)
 
 
 class NodeResources(NomadModel):
     cpu: NodeCpu = Field(default_factory=NodeCpu)
     memory: NodeMemory = Field(default_factory=NodeMemory)
     disk: NodeDisk = Field(default_factory=NodeDisk)
-    networks: list[NetworkResource] = Field(default_factory=list)
-    node_networks: list[NodeNetwork] = Field(default_factory=list)
-    devices: list[NodeDevice] = Field(default_factory=list)
+    networks: list[NetworkResource] = Field(default_factory=empty_list)
+    node_networks: list[NodeNetwork] = Field(default_factory=empty_list)
+    devices: list[NodeDevice] = Field(default_factory=empty_list)
     min_dynamic_port: int = 20000
     max_dynamic_port: int = 32000
 
 
 class ReservedCpu(NomadModel):
     cpu_shares: int = 0
-    reserved_cpu_cores: list[int] = Field(default_factory=list)
+    reserved_cpu_cores: list[int] = Field(default_factory=empty_list)
 
 
 class ReservedNetworks(NomadModel):
@@ -167,13 +167,13 @@ class Node(NomadModel):
     scheduling_eligibility: str = "eligible"
     drain: bool = False
     drain_strategy: dict[str, Any] | None = None
-    attributes: StringMap = Field(default_factory=dict)
-    meta: StringMap = Field(default_factory=dict)
-    drivers: dict[str, DriverInfo | None] = Field(default_factory=dict)
+    attributes: StringMap = Field(default_factory=empty_dict)
+    meta: StringMap = Field(default_factory=empty_dict)
+    drivers: dict[str, DriverInfo | None] = Field(default_factory=empty_dict)
     node_resources: NodeResources = Field(default_factory=NodeResources)
     reserved_resources: ReservedResources = Field(default_factory=ReservedResources)
-    host_volumes: dict[str, HostVolume] = Field(default_factory=dict)
-    host_networks: dict[str, HostNetwork] = Field(default_factory=dict)
+    host_volumes: dict[str, HostVolume] = Field(default_factory=empty_dict)
+    host_networks: dict[str, HostNetwork] = Field(default_factory=empty_dict)
     node_max_allocs: int = 0
 
     @model_validator(mode="before")

@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
-from .base import NomadModel
+from .base import NomadModel, empty_list
 from .constraints import Affinity, Constraint
 
 
@@ -35,8 +35,8 @@ class NetworkResource(NomadModel):
     cidr: str = ""
     ip: str = ""
     m_bits: int = 0
-    reserved_ports: list[Port] = Field(default_factory=list)
-    dynamic_ports: list[Port] = Field(default_factory=list)
+    reserved_ports: list[Port] = Field(default_factory=empty_list)
+    dynamic_ports: list[Port] = Field(default_factory=empty_list)
     hostname: str = ""
 
 
@@ -46,11 +46,12 @@ class RequestedDevice(NomadModel):
     name: str
     count: int = 1
     constraints: list[Constraint] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         validation_alias=AliasChoices("Constraints", "constraints", "constraint"),
     )
     affinities: list[Affinity] = Field(
-        default_factory=list, validation_alias=AliasChoices("Affinities", "affinities", "affinity")
+        default_factory=empty_list,
+        validation_alias=AliasChoices("Affinities", "affinities", "affinity"),
     )
 
 
@@ -71,7 +72,7 @@ class Numa(NomadModel):
     """``resources.numa``: any affinity but ``none`` asks for NUMA-aware placement."""
 
     affinity: str = "none"
-    devices: list[str] = Field(default_factory=list)
+    devices: list[str] = Field(default_factory=empty_list)
 
     def requested(self) -> bool:
         return self.affinity != "none"
@@ -89,10 +90,10 @@ class Resources(NomadModel):
     disk_mb: int = Field(0, validation_alias=AliasChoices("DiskMB", "disk_mb", "disk"))
     secrets_mb: int = Field(0, validation_alias=AliasChoices("SecretsMB", "secrets_mb", "secrets"))
     networks: list[NetworkResource] = Field(
-        default_factory=list, validation_alias=AliasChoices("Networks", "networks", "network")
+        default_factory=empty_list, validation_alias=AliasChoices("Networks", "networks", "network")
     )
     devices: list[RequestedDevice] = Field(
-        default_factory=list, validation_alias=AliasChoices("Devices", "devices", "device")
+        default_factory=empty_list, validation_alias=AliasChoices("Devices", "devices", "device")
     )
     numa: Numa | None = Field(
         None, validation_alias=AliasChoices("NUMA", "numa"), serialization_alias="NUMA"

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from .base import empty_dict, empty_list
 from .job import Resources
 
 
@@ -60,7 +61,7 @@ class SchedulerConfig(ScenarioModel):
         0, ge=0, description="Nodes a scored Select looks at (0: Nomad's default, 100)."
     )
     node_pools: dict[str, PoolSchedulerConfig] = Field(
-        default_factory=dict, description="Per node pool: its own scheduler configuration."
+        default_factory=empty_dict, description="Per node pool: its own scheduler configuration."
     )
 
 
@@ -87,7 +88,7 @@ class NodeGroup(ScenarioModel):
         "(`nomad node status -json <id>`) used as the template.",
     )
     overrides: dict[str, Any] = Field(
-        default_factory=dict, description="Node fields deep-merged over the `from` node."
+        default_factory=empty_dict, description="Node fields deep-merged over the `from` node."
     )
 
     @field_validator("count", mode="before")
@@ -113,7 +114,7 @@ class JobFile(ScenarioModel):
 
     file: str
     variables: dict[str, Any] = Field(
-        default_factory=dict, description="Values for the jobspec's own `variable` blocks."
+        default_factory=empty_dict, description="Values for the jobspec's own `variable` blocks."
     )
 
 
@@ -141,7 +142,7 @@ class Allocation(ScenarioModel):
         None, description="Per allocation; required when the job is not in the scenario."
     )
     node_id: str = Field("", description="Node ID, when node names are not unique (snapshots).")
-    ports: list[int] = Field(default_factory=list, description="Host ports it holds.")
+    ports: list[int] = Field(default_factory=empty_list, description="Host ports it holds.")
     devices: dict[str, int] | None = Field(
         None,
         description="Device instances it holds, by name as a device request names them "
@@ -179,14 +180,14 @@ class Scenario(ScenarioModel):
         description="Path of a base scenario whose top-level keys apply unless this file "
         "sets them (a variant that only swaps the jobs sets `jobs`).",
     )
-    variables: dict[str, Variable] = Field(default_factory=dict)
+    variables: dict[str, Variable] = Field(default_factory=empty_dict)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
-    node_groups: list[NodeGroup] = Field(default_factory=list)
+    node_groups: list[NodeGroup] = Field(default_factory=empty_list)
     jobs: list[JobEntry] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Each item is {file: path} or an inline job as models.Job accepts it.",
     )
-    allocations: list[Allocation] = Field(default_factory=list)
+    allocations: list[Allocation] = Field(default_factory=empty_list)
 
     @field_validator("variables", mode="before")
     @classmethod

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import AliasChoices, Field
 
-from .base import NomadModel, StringMap
+from .base import NomadModel, StringMap, empty_dict, empty_list
 from .resources import Resources
 
 
@@ -49,8 +49,8 @@ class SidecarTask(NomadModel):
 
     name: str = ""
     driver: str = ""
-    config: dict[str, Any] = Field(default_factory=dict)
-    meta: StringMap = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=empty_dict)
+    meta: StringMap = Field(default_factory=empty_dict)
     resources: Resources = Field(default_factory=Resources)
     kill_signal: str = ""
 
@@ -67,7 +67,7 @@ class GatewayTLS(NomadModel):
         validation_alias=AliasChoices("TLSMaxVersion", "tls_max_version"),
         serialization_alias="TLSMaxVersion",
     )
-    cipher_suites: list[str] = Field(default_factory=list)
+    cipher_suites: list[str] = Field(default_factory=empty_list)
 
 
 class IngressGateway(NomadModel):
@@ -127,7 +127,7 @@ class Service(NomadModel):
     port_label: str = Field("", validation_alias=AliasChoices("PortLabel", "port_label", "port"))
     task_name: str = Field("", validation_alias=AliasChoices("TaskName", "task_name", "task"))
     checks: list[ServiceCheck] = Field(
-        default_factory=list, validation_alias=AliasChoices("Checks", "checks", "check")
+        default_factory=empty_list, validation_alias=AliasChoices("Checks", "checks", "check")
     )
     connect: Connect | None = None
 
