@@ -12,6 +12,12 @@ and OpenBLAS would start a thread per core at import, a fifth of numpy's import 
 no pydantic plugins (``PYDANTIC_DISABLE_PLUGINS``; finding them reads the metadata of every
 installed distribution, and no plugin has a part in a command's run). Child processes (the
 Monte Carlo workers) inherit them.
+
+With every plugin disabled, pydantic's plugin loader finds none, yet importing it imports
+``importlib.metadata`` (about 15 ms, a job's first validation pays it). So a stand-in with the
+loader's one function, answering as the loader does then (no plugins), takes its place in the
+process: ``pydantic.plugin._loader.get_plugins``, private API, which is why pyproject pins
+pydantic below 3 and ``tests/cli/test_process.py`` holds the stand-in to the loader's answer.
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ import atexit
 import os
 import sys
 import threading
+import types
 from collections import deque
 from collections.abc import Callable
 from typing import NoReturn
 
 PROCESS_SETTINGS = {"OPENBLAS_NUM_THREADS": "1", "PYDANTIC_DISABLE_PLUGINS": "__all__"}
+_ALL_PLUGINS_DISABLED = ("__all__", "1", "true")  # the loader's own test of the setting
+_PLUGIN_LOADER = "pydantic.plugin._loader"
 
 # A command's last inputs and results, held to the end of the process by ``run`` (a whatif
 # hands over four: two clusters, two runs; older ones are let go as newer come).
@@ -52,6 +61,13 @@ def exit_status(code: object) -> int:
     return 1
 
 
+def _no_plugins_loader() -> types.ModuleType:
+    """A stand-in for pydantic's plugin loader while every plugin is disabled."""
+    loader = types.ModuleType(_PLUGIN_LOADER)
+    loader.get_plugins = tuple  # type: ignore[attr-defined]  # () as the loader answers
+    return loader
+
+
 def run() -> NoReturn:
     """``main``, then ``os._exit`` with its status once stdout and stderr are flushed.
 
@@ -62,6 +78,8 @@ def run() -> NoReturn:
     global _keeping
     for name, value in PROCESS_SETTINGS.items():
         os.environ.setdefault(name, value)
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in _ALL_PLUGINS_DISABLED:
+        sys.modules.setdefault(_PLUGIN_LOADER, _no_plugins_loader())
     from . import main  # numpy, pydantic and the app load now, after the settings
 
     _keeping = True

@@ -134,3 +134,38 @@ def test_the_console_script_holds_the_last_cluster_and_run_to_the_end():
 def test_nothing_is_held_outside_the_console_script():
     process.keep_to_exit("a cluster")
     assert list(process._KEPT) == []
+
+
+LOADER_PROBE = (
+    "import atexit, sys; "
+    "atexit.register(lambda: print('loader', getattr(sys.modules.get("
+    "'pydantic.plugin._loader'), '__file__', None) is not None, "
+    "'metadata', 'importlib.metadata' in sys.modules)); " + RUN
+)
+
+
+@pytest.mark.parametrize(
+    ("setting", "real_loader"), [(None, False), ("__all__", False), ("some_plugin", True)]
+)
+def test_the_plugin_loader_is_stood_in_for_only_while_every_plugin_is_off(setting, real_loader):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    done = subprocess.run(
+        [sys.executable, "-c", LOADER_PROBE, "check", str(DEFAULT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"loader {real_loader} metadata {real_loader}"
+
+
+def test_the_stand_in_answers_as_the_plugin_loader_does():
+    code = "from pydantic.plugin._loader import get_plugins; print(tuple(get_plugins()))"
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "__all__"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.stdout.strip() == repr(tuple(process._no_plugins_loader().get_plugins())) == "()"
