@@ -28,13 +28,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -154,12 +154,19 @@ def sim_python() -> str:
 
 
 def node_file(count: int, seed: int = 42) -> Path:
-    """The node JSON for ``count`` nodes, regenerated when the writer changes."""
+    """The node JSON for ``count`` nodes, regenerated when the writer changes; written by a
+    process of its own, for the reason ``serve`` gives."""
     stamp = hashlib.sha256((HERE / "node_files.py").read_bytes()).hexdigest()[:10]
     path = CACHE / f"nodes-{count}-{seed}-{stamp}.json"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
-        write_nodes(tmp, count, seed)
+        writer = multiprocessing.get_context("spawn").Process(
+            target=write_nodes, args=(tmp, count, seed)
+        )
+        writer.start()
+        writer.join()
+        if writer.exitcode:
+            raise RuntimeError(f"writing {count} nodes failed (exit {writer.exitcode})")
         tmp.replace(path)
     return path
 
@@ -189,16 +196,30 @@ class _NomadAPI(BaseHTTPRequestHandler):
         pass
 
 
-def serve(nodes_file: Path) -> ThreadingHTTPServer:
-    """A loopback Nomad API serving the node file's nodes."""
-    nodes = json.loads(nodes_file.read_text())
+def _serve_forever(nodes_file: str, ports: multiprocessing.Queue) -> None:
+    """The loopback API in a process of its own, its port handed back on ``ports``."""
+    nodes = json.loads(Path(nodes_file).read_text())
     _NomadAPI.full = {n["ID"]: json.dumps(n, separators=(",", ":")).encode() for n in nodes}
     stub_keys = ("ID", "Name", "Datacenter", "NodeClass", "NodePool", "Drain", "Status")
     _NomadAPI.stubs = json.dumps([{k: n[k] for k in stub_keys} for n in nodes]).encode()
+    del nodes
     server = ThreadingHTTPServer(("127.0.0.1", 0), _NomadAPI)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    ports.put(server.server_address[1])
+    server.serve_forever()
+
+
+def serve(nodes_file: Path) -> tuple[multiprocessing.process.BaseProcess, int]:
+    """A loopback Nomad API serving the node file's nodes, and its port.
+
+    It runs in a process started afresh (not forked), so this process stays small: Linux
+    carries a parent's peak RSS into every child it starts, which would otherwise be what
+    the tools' peak RSS shows."""
+    context = multiprocessing.get_context("spawn")
+    ports = context.Queue()
+    server = context.Process(target=_serve_forever, args=(str(nodes_file), ports), daemon=True)
+    server.start()
+    return server, ports.get(timeout=300)
 
 
 def spread(values: list[float], unit: str = " s", digits: int = 2) -> str:
@@ -256,8 +277,7 @@ def compared(runs: dict[str, list[Run]]) -> list[list[object]]:
 def peer_comparison(count: int, repeats: int, job: Path, baseline: Path | None) -> str:
     nodes = node_file(count)
     tool = peer_venv()
-    server = serve(nodes)
-    port = server.server_address[1]
+    server, port = serve(nodes)
     args = [a for c in CONSTRAINTS for a in c]
     cache = CACHE / f"peer-cache-{nodes.stem}.json"
     peer_env = {**os.environ, "NOMAD_ADDR": f"http://127.0.0.1:{port}"}
@@ -277,7 +297,8 @@ def peer_comparison(count: int, repeats: int, job: Path, baseline: Path | None) 
     try:
         rows = compared(alternate(tools, repeats))
     finally:
-        server.shutdown()
+        server.terminate()
+        server.join()
     size = nodes.stat().st_size / 1e6
     title = (
         f"### {count:,} nodes ({size:.0f} MB of node JSON), one job with three constraints, "
