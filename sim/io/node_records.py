@@ -352,13 +352,11 @@ def decode_records(
     try:
         with gc_paused():
             if not head.startswith(b"["):
-                node = _reader().node.decode(data)
-                records: list[Any] | None = _kept([_with_split_maps(node, splitter)])
+                records: list[Any] | None = _finished([_reader().node.decode(data)], splitter)
             else:
                 records, sliced = _decode_sliced(data, splitter, release)
                 if not sliced:
-                    records = _decode_each(_SPLITTER.decode(data), splitter, release)
-                    _kept(records)
+                    records = _finished(_decode_each(_SPLITTER.decode(data), release), splitter)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
     if records is None or not _plainly_full_nodes(records):
@@ -402,22 +400,20 @@ def _decode_sliced(
                 target = cut.end()
         else:
             return _UNSLICED
-        records += _kept([_with_split_maps(record, splitter) for record in batch])
+        records += _finished(batch, splitter)
         start = size if cut is None else cut.end()
         if release is not None:
             release(start)
     return records, True
 
 
-def _decode_each(
-    raws: list[Any], splitter: MapSplitter, release: Callable[[int], None] | None
-) -> list[Any]:
+def _decode_each(raws: list[Any], release: Callable[[int], None] | None) -> list[Any]:
     decode = _reader().node.decode
     records = []
     consumed = released = 0
     for i, raw in enumerate(raws):
         raws[i] = None
-        records.append(_with_split_maps(decode(raw), splitter))
+        records.append(decode(raw))
         consumed += len(raw)
         if release is not None and consumed - released > _RELEASE_EVERY:
             release(released := consumed)
@@ -439,10 +435,13 @@ def _kept(records: list[Any]) -> list[Any]:
     return records
 
 
-def _with_split_maps(record: Any, splitter: MapSplitter) -> Any:
-    record._attributes = splitter.split(record._attributes)
-    record._meta = splitter.split(record._meta)
-    return record
+def _finished(records: list[Any], splitter: MapSplitter) -> list[Any]:
+    """Freshly decoded records made whole, as every path of ``decode_records`` hands them on:
+    their maps split (``node_maps``), their kept lists type-checked and copied (``_kept``)."""
+    for record in records:
+        record._attributes = splitter.split(record._attributes)
+        record._meta = splitter.split(record._meta)
+    return _kept(records)
 
 
 _ID, _POOL = attrgetter("id"), attrgetter("node_pool")

@@ -85,3 +85,13 @@ def test_malformed_json_past_the_first_slice_declines(monkeypatch):
     monkeypatch.setattr(node_records, "_SLICE", 3_000)
     data = json.dumps(_items(10)).encode()
     assert node_records.decode_records(data[:-40] + b"}]") is None
+
+
+def test_an_array_that_cannot_be_cut_is_read_node_by_node(monkeypatch):
+    monkeypatch.setattr(node_records, "_RECUTS", 0)  # no cut is tried: the slicing gives up
+    items = _items(20)
+    data = json.dumps(items, sort_keys=True, ensure_ascii=False).encode()
+    assert node_records._decode_sliced(data, MapSplitter(), None) == (None, False)
+    records = node_records.decode_records(data)
+    assert records is not None
+    assert all(map(reads_as, records, validated(json.loads(data))))
