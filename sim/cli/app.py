@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import msgspec
 import typer
 
 from ..core.errors import InputError
@@ -250,8 +250,8 @@ def diff(
 
     both = [*cluster.sets, *(f"--var-file {p}" for p in cluster.var_files)]
     applied = DiffOverrides(both, set_a or [], set_b or [], [e.label for e in edits])
-    side_a = replace(cluster.side(first), sets=(*cluster.sets, *applied.a))
-    side_b = replace(cluster.side(second), sets=(*cluster.sets, *applied.b))
+    side_a = msgspec.structs.replace(cluster.side(first), sets=(*cluster.sets, *applied.a))
+    side_b = msgspec.structs.replace(cluster.side(second), sets=(*cluster.sets, *applied.b))
     loaded_a = _load(side_a)
     a = _simulate(loaded_a, cluster.seed)
     loaded_b = _load(side_b, warned=tuple(loaded_a.warnings))
@@ -379,7 +379,7 @@ def fix(
 
     def reload(values: dict[str, object]) -> ResolvedScenario:
         extra = tuple(f"{k}={v}" for k, v in values.items())
-        return replace(cluster, sets=(*cluster.sets, *extra)).resolve()
+        return msgspec.structs.replace(cluster, sets=(*cluster.sets, *extra)).resolve()
 
     report = propose_fixes(
         resolved,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+import msgspec
 
 from ..core.errors import InputError
 from ..io import ResolvedScenario
@@ -11,8 +12,7 @@ from .inputs import parse_sets, resolve, scenario_path
 from .render import OutputFormat
 
 
-@dataclass(frozen=True)
-class Cluster:
+class Cluster(msgspec.Struct, frozen=True):
     """SCENARIO or ``--job``/``--nodes``, ``--set``, ``--var-file``, ``--format``, ``--seed``."""
 
     scenario: Path | None = None
@@ -71,7 +71,7 @@ class Cluster:
                 "(A and B are job files), not both"
             )
         if self.jobs:
-            return replace(self, nodes=path)
+            return msgspec.structs.replace(self, nodes=path)
         if self.nodes is not None:
-            return replace(self, jobs=(path,))
-        return replace(self, scenario=path)
+            return msgspec.structs.replace(self, jobs=(path,))
+        return msgspec.structs.replace(self, scenario=path)

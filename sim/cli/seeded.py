@@ -14,10 +14,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
+import msgspec
 import typer
 
 from ..core.errors import InputError
@@ -77,8 +77,7 @@ _CLUSTER_NAMES = ("scenario", "jobs", "nodes", "sets", "var_files", "fmt", "seed
 _EXECUTOR: ContextVar[Executor | None] = ContextVar("sweep_executor", default=None)
 
 
-@dataclass(frozen=True)
-class Runs:
+class Runs(msgspec.Struct, frozen=True):
     """The seeds to run and where: ``workers`` local processes or the cluster at
     ``scheduler`` (see :func:`sim.montecarlo.executor_for`)."""
 

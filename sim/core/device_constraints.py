@@ -11,9 +11,10 @@ or units make ``=``/``<``/``!=`` false, and ``!=`` with exactly one side missing
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
+
+import msgspec
 
 from models import Constraint, DeviceAttribute, NodeDevice
 
@@ -28,8 +29,7 @@ from .operators import (
 from .versions import parse_int64
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(msgspec.Struct, frozen=True):
     """A unit and its multiplier over its base (units.go ``Unit``)."""
 
     name: str

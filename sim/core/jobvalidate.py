@@ -14,7 +14,7 @@ reschedule, services, templates, ...) are not checked here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from models import Job, TaskGroup
 from models.job import Task, UpdateStrategy
@@ -31,8 +31,7 @@ _HEALTH_CHECKS = ("checks", "task_states", "manual")
 _HOOKS = ("prestart", "poststart", "poststop")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """One reason Nomad refuses the job: where (jobspec words) and Nomad's message."""
 
     field: str

@@ -13,14 +13,14 @@ nomad/job_endpoint_hooks.go ``jobValidate``), with Nomad's message.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from .errors import InputError
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(msgspec.Struct, frozen=True):
     """One bound: its name (for ``set_limit``), environment variable, default and subject."""
 
     name: str

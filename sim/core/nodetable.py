@@ -9,12 +9,12 @@ values), not O(nodes). The computed node class is interned the same way, one lev
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from itertools import count, repeat
 from operator import attrgetter, eq, is_
 from typing import Any, TypeVar
 
+import msgspec
 import numpy as np
 
 from models import Node
@@ -31,8 +31,7 @@ _NODE_FIELDS: dict[str, Callable[[Node], str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(msgspec.Struct, frozen=True, dict=True):
     """Distinct slots of one target over all nodes: ``values[codes[i]]`` is node i's value."""
 
     codes: np.ndarray

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
@@ -57,8 +58,7 @@ def parse_int64(text: str) -> int | None:
     return value if _INT64_MIN <= value <= _INT64_MAX else None
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(msgspec.Struct, frozen=True):
     """A parsed go-version ``Version``: segments padded to three, ``si`` = segments written."""
 
     segments: tuple[int, ...]
@@ -224,8 +224,7 @@ _SEMVER_CHECKS: dict[str, Check] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(msgspec.Struct, frozen=True):
     """One comma-separated term of a constraint, e.g. ``>= 1.0``."""
 
     op: str

@@ -6,8 +6,7 @@ drops appear nowhere in NodesEvaluated or NodesFiltered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 import numpy as np
 
 from models import Job
@@ -18,8 +17,7 @@ from ..core.nodetable import NodeTable
 ALL_POOLS = "all"
 
 
-@dataclass(frozen=True)
-class Candidates:
+class Candidates(msgspec.Struct, frozen=True):
     """Candidate node indices (table order) and the per-datacenter count Nomad reports."""
 
     indices: np.ndarray

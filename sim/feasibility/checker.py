@@ -8,9 +8,9 @@ the check on one node, with the node's actual value, which Nomad never shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
+import msgspec
 import numpy as np
 
 from models import Node
@@ -19,8 +19,7 @@ from ..core.nodetable import NodeTable
 from .reasons import ReasonTable
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
     """One failing check on one node: what was required and what the node has."""
 
     check: str

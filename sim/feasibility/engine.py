@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
+import msgspec
 import numpy as np
 
 from models import Job, TaskGroup
@@ -81,8 +82,7 @@ def run_checkers(
     return verdict
 
 
-@dataclass(frozen=True)
-class VisitOrder:
+class VisitOrder(msgspec.Struct, frozen=True):
     """Candidates in visit order with the first position of each computed class.
 
     Arrays indexed by class code span every class of the table; ``first`` is -1 for classes

@@ -8,10 +8,11 @@ of a node network address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from operator import attrgetter
 
+import msgspec
 import numpy as np
 
 from models import Node, Port
@@ -26,12 +27,11 @@ from .reasons import MISSING_NETWORK, ReasonTable
 _BEFORE_BRIDGE = parse_constraint("< 0.12")
 
 
-@dataclass(frozen=True)
-class NetworkAsk:
+class NetworkAsk(msgspec.Struct, frozen=True):
     """What the checker is parameterised with; a fresh checker asks for mode ``host``."""
 
     mode: str = "host"
-    ports: tuple[Port, ...] = field(default_factory=tuple)
+    ports: tuple[Port, ...] = msgspec.field(default_factory=tuple)
 
 
 def node_modes(node: Node) -> set[str]:

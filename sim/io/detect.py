@@ -7,10 +7,11 @@ rejected here with the reason and what to capture instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from ..core.errors import InputError
 from .files import looks_like_json, parse_json, read_text
@@ -37,8 +38,7 @@ class Kind(StrEnum):
     TERRAFORM = "Terraform configuration"
 
 
-@dataclass(frozen=True)
-class Detected:
+class Detected(msgspec.Struct, frozen=True):
     """The kind of a file and its parsed content: API dicts, a node list, a jobspec's
     ``Document``, or the PLAIN tree of other HCL."""
 

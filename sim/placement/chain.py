@@ -17,9 +17,9 @@ appended nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+import msgspec
 import numpy as np
 
 from models import Affinity, Node
@@ -72,8 +72,7 @@ class Picked(NamedTuple):
 Scoring = Parts | Inputs | Picked
 
 
-@dataclass(frozen=True)
-class ReferenceOption:
+class ReferenceOption(msgspec.Struct, frozen=True):
     """One option as the scalar reference sees it (``reference.py``): plain facts, no memo."""
 
     fit: float  # ScoreFit of the node with the allocation (0–18)
@@ -122,8 +121,7 @@ class RankScorer(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class BinPack:
+class BinPack(msgspec.Struct, frozen=True):
     """``BinPackIterator`` (rank.go): ScoreFit / 18, always appended."""
 
     name: str = "binpack"
@@ -142,8 +140,7 @@ class BinPack:
         return option.fit / 18.0  # binPackingMaxFitScore
 
 
-@dataclass(frozen=True)
-class JobAntiAffinity:
+class JobAntiAffinity(msgspec.Struct, frozen=True):
     """``JobAntiAffinityIterator`` (rank.go): −(collisions + 1)/count where the group already
     has allocations on the node."""
 
@@ -167,8 +164,7 @@ class JobAntiAffinity:
         return -(option.collisions + 1) / option.count
 
 
-@dataclass(frozen=True)
-class ReschedulePenalty:
+class ReschedulePenalty(msgspec.Struct, frozen=True):
     """``NodeReschedulingPenaltyIterator`` (rank.go): −1 on the nodes the allocation being
     replaced ran on."""
 
@@ -189,8 +185,7 @@ class ReschedulePenalty:
         return -1.0 if option.penalized else None
 
 
-@dataclass(frozen=True)
-class NodeAffinity:
+class NodeAffinity(msgspec.Struct, frozen=True):
     """``NodeAffinityIterator`` (rank.go): Σ matching weights / Σ |weights|, appended on every
     node when the group has affinities."""
 
@@ -218,8 +213,7 @@ class NodeAffinity:
         return matched / sum(abs(a.weight) for a in option.affinities)
 
 
-@dataclass(frozen=True)
-class AllocationSpread:
+class AllocationSpread(msgspec.Struct, frozen=True):
     """``SpreadIterator`` (spread.go): the total boost, appended when not 0."""
 
     name: str = "allocation-spread"
@@ -240,8 +234,7 @@ class AllocationSpread:
         return None if boost is None or boost == 0.0 else boost
 
 
-@dataclass(frozen=True)
-class PreemptionScoring:
+class PreemptionScoring(msgspec.Struct, frozen=True):
     """``PreemptionScoringIterator`` (rank.go): scores an option that evicts by its victims'
     priorities (``preemption.preemption_score``); appended only on such options."""
 

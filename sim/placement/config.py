@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class PoolScheduler:
+class PoolScheduler(msgspec.Struct, frozen=True):
     """A node pool's ``SchedulerConfiguration`` (nomad/structs/node_pool.go): what it sets
     overrides the cluster's for the jobs of that pool (``SchedulerConfiguration.WithNodePool``,
     nomad/structs/operator.go); "" and None leave the cluster's value."""

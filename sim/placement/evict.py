@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+import msgspec
 import numpy as np
 
 from ..feasibility import PASS, device_matches, healthy_instances
@@ -202,8 +203,7 @@ def _ask(state: GroupState, node: int) -> PreemptAsk:
     )
 
 
-@dataclass(frozen=True)
-class NodePreemption:
+class NodePreemption(msgspec.Struct, frozen=True):
     """The victims on one node and the usage the bin-pack score is computed from."""
 
     victims: tuple[int, ...]  # indices into ``World.existing``

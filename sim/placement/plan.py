@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import numpy as np
 
 from models import Job, TaskGroup
@@ -44,8 +45,7 @@ def scores_dict(
     return out
 
 
-@dataclass(frozen=True)
-class Eviction:
+class Eviction(msgspec.Struct, frozen=True):
     """A running allocation a placement preempts (``Plan.NodePreemptions``): its desired
     status becomes ``evict`` and its job gets a new evaluation (nomad/plan_apply.go)."""
 
@@ -64,8 +64,7 @@ class Eviction:
         return self.alloc_id or f"{self.job_id}.{self.group} on {self.node_name}"
 
 
-@dataclass(frozen=True)
-class PlacedAllocation:
+class PlacedAllocation(msgspec.Struct, frozen=True):
     job_id: str
     group: str
     index: int

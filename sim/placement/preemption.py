@@ -25,8 +25,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
+
+import msgspec
 
 from models import Job, TaskGroup
 
@@ -47,8 +49,7 @@ DEFAULT_PREEMPTION: dict[str, bool] = {
 }
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(msgspec.Struct, frozen=True):
     """CPU MHz, memory MB and disk MB: the part of ``ComparableResources`` compared here."""
 
     cpu: float = 0.0
@@ -72,8 +73,7 @@ class Amount:
         )
 
 
-@dataclass(frozen=True)
-class NetworkUse:
+class NetworkUse(msgspec.Struct, frozen=True):
     """One network of an allocation or an ask: device, bandwidth, reserved ports."""
 
     device: str = ""
@@ -81,8 +81,7 @@ class NetworkUse:
     reserved_ports: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class Holding:
+class Holding(msgspec.Struct, frozen=True):
     """An allocation on the node, as the preemptor sees it."""
 
     id: str
@@ -100,8 +99,7 @@ class Holding:
         return (self.namespace, self.job_id, self.group)
 
 
-@dataclass(frozen=True)
-class DeviceGroup:
+class DeviceGroup(msgspec.Struct, frozen=True):
     """A device group of the node: instances free now (healthy less those every allocation
     on the node holds) and whether it matches the request."""
 
@@ -354,8 +352,7 @@ def preempt_for_device(
     return best
 
 
-@dataclass(frozen=True)
-class NodeRoom:
+class NodeRoom(msgspec.Struct, frozen=True):
     """What the node offers: capacity less reserved, bandwidth per device, healthy
     instances per device group, and the host ports the node itself reserves (no allocation
     holds them, so no preemption frees them)."""
@@ -366,16 +363,14 @@ class NodeRoom:
     reserved_ports: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
-class DeviceRequest:
+class DeviceRequest(msgspec.Struct, frozen=True):
     """``count`` instances of any device group whose index is in ``matching``."""
 
     count: int
     matching: frozenset[int]
 
 
-@dataclass(frozen=True)
-class PreemptAsk:
+class PreemptAsk(msgspec.Struct, frozen=True):
     """One allocation's ask: CPU/memory/disk, its (group) network, its device requests, its
     tasks' networks."""
 
@@ -502,7 +497,7 @@ def preempt_stages(
                 job[1],
                 priority,
                 namespace=job[0],
-                network=replace(net, device=device),
+                network=msgspec.structs.replace(net, device=device),
             )
         )
     taken: Counter[int] = Counter()

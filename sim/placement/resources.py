@@ -19,6 +19,7 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Any, overload
 
+import msgspec
 import numpy as np
 
 from models import Node, Port, RequestedDevice, Resources, TaskGroup
@@ -42,8 +43,7 @@ FIT = -1
 NUMERIC_DIMS = (DIM_CORES, DIM_MAX_ALLOCS, DIM_CPU, DIM_MEMORY, DIM_DISK)
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(msgspec.Struct, frozen=True):
     """The summed ask of one lifecycle phase; CPU of tasks with ``cores`` is per node."""
 
     cpu: int = 0
@@ -52,8 +52,7 @@ class Phase:
     memory_max_mb: int = 0
 
 
-@dataclass(frozen=True)
-class TaskNetwork:
+class TaskNetwork(msgspec.Struct, frozen=True):
     """A task's ``resources.network`` (its first): bandwidth and ports on one host device,
     assigned by ``NetworkIndex.AssignTaskNetwork`` after the group's network."""
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, overload
 
+import msgspec
 import numpy as np
 
 from models import Job, TaskGroup
@@ -956,8 +957,7 @@ def window_for(limit: int) -> int:
     return max(32, limit + MAX_SKIP + limit // 4)
 
 
-@dataclass(frozen=True)
-class TopScores:
+class TopScores(msgspec.Struct, frozen=True):
     """The ``ScoreMetaData`` of one Select (``PopulateScoreMetaData``), kept as the score
     columns of its options and worked out when read (``reports``).
 
@@ -978,7 +978,7 @@ class TopScores:
     penalty_nodes: frozenset[int]
     affinity: np.ndarray | None  # per table node
     # Per node: the preemption score of the Select's options that evict (eviction on).
-    preemption: dict[int, float] = field(default_factory=dict)
+    preemption: dict[int, float] = msgspec.field(default_factory=dict)
 
     @classmethod
     def kept(cls, state: GroupState, consumed: list[tuple[Options, int]], best: float) -> TopScores:
