@@ -3,12 +3,12 @@ both A and B, ``--set-a``/``--set-b`` one side, the cluster edits B only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 
-@dataclass(frozen=True)
-class DiffOverrides:
+
+class DiffOverrides(msgspec.Struct, frozen=True):
     both: list[str]
     a: list[str]
     b: list[str]

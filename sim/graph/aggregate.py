@@ -20,8 +20,7 @@ values and lumps the rest as ``other``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 import networkx as nx
 
 from models import Node
@@ -40,8 +39,7 @@ OTHER = "other"
 _MAX_PROBLEMS = 3
 
 
-@dataclass(frozen=True)
-class Aggregation:
+class Aggregation(msgspec.Struct, frozen=True):
     """What was merged: ``before`` vertices (``what``) became ``after`` groups by ``key``;
     ``lumped`` of the key's smallest values went into ``other``."""
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import msgspec
 import networkx as nx
 
 from .build import CLASS, NODE
@@ -218,8 +218,7 @@ def criticality(G: nx.Graph) -> Criticality:
     return Criticality(table, ranking)
 
 
-@dataclass(frozen=True)
-class CapacityBound:
+class CapacityBound(msgspec.Struct, frozen=True):
     """Upper bounds on the allocations any placement can make (see :func:`capacity_bound`)."""
 
     per_group: dict[Vertex, int]

@@ -16,8 +16,8 @@ carries ``slots`` (allocations of *any* mix of its groups that fit), which
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
+import msgspec
 import networkx as nx
 import numpy as np
 
@@ -36,8 +36,7 @@ def group_vertex(job_id: str, group: str) -> tuple[str, str]:
     return (GROUP, f"{job_id}/{group}")
 
 
-@dataclass(frozen=True)
-class _Rows:
+class _Rows(msgspec.Struct, frozen=True):
     """Nodes interned by (computed class, free vector, scenario node group)."""
 
     codes: np.ndarray
@@ -94,8 +93,7 @@ class _RowsInOrder:
         return cached[1]
 
 
-@dataclass(frozen=True)
-class _Group:
+class _Group(msgspec.Struct, frozen=True):
     """One task group's verdicts reduced to what the graph needs."""
 
     vertex: tuple[str, str]

@@ -12,8 +12,8 @@ Nodes are interned by (computed class, free vector): hundreds of distinct rows e
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 
+import msgspec
 import numpy as np
 
 from models import Job, TaskGroup
@@ -73,8 +73,7 @@ def allocations_fit(free: np.ndarray, ask: np.ndarray, cap: int | np.ndarray) ->
     return np.minimum(per_dim.min(axis=-1), cap)
 
 
-@dataclass(frozen=True)
-class NodeCapacity:
+class NodeCapacity(msgspec.Struct, frozen=True):
     """Nodes interned by (computed class, free vector): ``free[codes[i]]`` is node i's."""
 
     codes: np.ndarray

@@ -12,10 +12,10 @@ needed and a notebook's chosen backend is left alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from textwrap import fill
 
+import msgspec
 import networkx as nx
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -81,8 +81,7 @@ def _right_label(d: dict) -> str:
     return _short(f"{d['label']}{size}")
 
 
-@dataclass(frozen=True)
-class _Layout:
+class _Layout(msgspec.Struct, frozen=True):
     """Canvas size (inches) and where the drawing sits in it, from what is drawn."""
 
     width: float

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from lark import Token, Tree
 from lark.exceptions import LarkError
 
@@ -47,8 +48,7 @@ class Body:
         return next((a for a in self.attributes if a.name == name), None)
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(msgspec.Struct, frozen=True):
     """An HCL2 file: its text (expressions are evaluated against it) and its top-level body."""
 
     text: str

@@ -14,10 +14,10 @@ outside the schema (artifact, restart, …) are dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from pydantic import ValidationError
 
 from models import Job, parse_go_duration
@@ -37,8 +37,7 @@ from .jobspec_schema import check_jobspec
 from .pydantic_errors import input_error
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(msgspec.Struct, frozen=True):
     """How one HCL name maps to the API JSON: target key, kind, and the nested schema.
 
     Kinds: scalars ``str``/``int``/``bool``/``duration``/``strlist``; ``text`` (a string kept
@@ -50,7 +49,7 @@ class Spec:
 
     key: str
     kind: str = "str"
-    body: Mapping[str, Spec] = field(default_factory=dict)
+    body: Mapping[str, Spec] = msgspec.field(default_factory=dict)
     label_key: str = "Name"
     post: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 

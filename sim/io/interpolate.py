@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from models.base import go_string
 
@@ -30,8 +31,7 @@ class ExpressionError(ValueError):
     """An interpolation that cannot be evaluated here; the caller adds file and field path."""
 
 
-@dataclass(frozen=True)
-class _Interpolation:
+class _Interpolation(msgspec.Struct, frozen=True):
     expr: str
 
 

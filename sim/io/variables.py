@@ -8,9 +8,10 @@ default) so ``--set client_count=0`` yields the number 0.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from ..core.errors import InputError
 from .hcl import labelled
@@ -19,8 +20,7 @@ from .interpolate import ExpressionError, render_tree
 _MISSING: Any = object()
 
 
-@dataclass(frozen=True)
-class Declared:
+class Declared(msgspec.Struct, frozen=True):
     """One ``variable "name" {…}`` block: its default (if any) and its type constraint."""
 
     name: str

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..core.class_labels import base_label
 from ..io import ResolvedScenario, load_scenario
@@ -20,8 +21,7 @@ from ..whatif.edits import Edit
 from ..whatif.sweep import _edited
 
 
-@dataclass(frozen=True)
-class GroupSample:
+class GroupSample(msgspec.Struct, frozen=True):
     """One group in one seed's run: how much placed, and on which node classes."""
 
     key: str
@@ -37,8 +37,7 @@ class GroupSample:
         return self.placed, self.unplaced, self.cannot_start
 
 
-@dataclass(frozen=True)
-class RunSample:
+class RunSample(msgspec.Struct, frozen=True):
     seed: int
     groups: tuple[GroupSample, ...]
 
@@ -69,15 +68,13 @@ def whatif_unit(
     return check_unit(before, seed), check_unit(after, seed)
 
 
-@dataclass(frozen=True)
-class CapacityInputs:
+class CapacityInputs(msgspec.Struct, frozen=True):
     resolved: ResolvedScenario
     target: str | None
     ask: dict[str, int] | None
 
 
-@dataclass(frozen=True)
-class CapacitySample:
+class CapacitySample(msgspec.Struct, frozen=True):
     seed: int
     key: str
     more: int
@@ -98,15 +95,13 @@ def capacity_unit(inputs: CapacityInputs, seed: int) -> CapacitySample:
     )
 
 
-@dataclass(frozen=True)
-class ResilienceInputs:
+class ResilienceInputs(msgspec.Struct, frozen=True):
     resolved: ResolvedScenario
     domain: str
     lose: int
 
 
-@dataclass(frozen=True)
-class CaseSample:
+class CaseSample(msgspec.Struct, frozen=True):
     label: str
     nodes: int
     lost: int
@@ -122,8 +117,7 @@ def resilience_unit(inputs: ResilienceInputs, seed: int) -> tuple[CaseSample, ..
     )
 
 
-@dataclass(frozen=True)
-class SweepInputs:
+class SweepInputs(msgspec.Struct, frozen=True):
     """A sweep's scenario file with its fixed ``--set`` values and var files; a worker reads
     the files itself, so a remote cluster needs them at the same path."""
 

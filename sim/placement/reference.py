@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+import msgspec
 import numpy as np
 
 from models import Job, Node, TaskGroup
@@ -193,8 +194,7 @@ class Metric:
 # ------------------------------------------------------------------------------ the ask
 
 
-@dataclass(frozen=True)
-class Ask:
+class Ask(msgspec.Struct, frozen=True):
     cpu: int
     memory_mb: int
     disk_mb: int

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import msgspec
 import numpy as np
 
 from ..feasibility import healthy_instances
@@ -22,8 +23,7 @@ DIMENSIONS = ("cpu", "memory", "disk", "cores", "devices")
 UNITS = {"cpu": "MHz", "memory": "MB", "disk": "MB", "cores": "cores", "devices": "instances"}
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(msgspec.Struct, frozen=True):
     """One dimension over a set of nodes."""
 
     allocated: float

@@ -11,8 +11,7 @@ ready, scheduling eligible and not draining (``nomad/structs/structs.go: Node.Re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 import numpy as np
 
 from models import Node
@@ -26,8 +25,7 @@ from ..whatif.outcome import existing_allocations
 RESOURCES = (("cpu_mhz", "CPU MHz"), ("memory_mib", "memory MiB"), ("disk_mib", "disk MiB"))
 
 
-@dataclass(frozen=True)
-class Amounts:
+class Amounts(msgspec.Struct, frozen=True):
     """One resource summed over a class's nodes."""
 
     capacity: int
@@ -48,8 +46,7 @@ class Amounts:
         }
 
 
-@dataclass(frozen=True)
-class InventoryRow:
+class InventoryRow(msgspec.Struct, frozen=True):
     """The nodes of one scenario node group that share one computed class."""
 
     node_group: str

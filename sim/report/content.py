@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import networkx as nx
 
 from ..core.limits import SMALL_CLUSTER
@@ -58,8 +59,7 @@ SWEEP_STEPS = 7
 the variable's own value when it falls between them."""
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(msgspec.Struct, frozen=True):
     """What to analyse beyond the scenario itself; None means the automatic choice."""
 
     seed: int = 0
@@ -69,7 +69,7 @@ class Request:
     # For the sweep: the scenario file, its --set overrides and var files (None: not a
     # scenario, e.g. a snapshot or Nomad's own files).
     scenario_file: Path | None = None
-    sets: dict[str, object] = field(default_factory=dict)
+    sets: dict[str, object] = msgspec.field(default_factory=dict)
     var_files: tuple[Path, ...] = ()
     edits: tuple[Edit, ...] = ()  # the what-if's cluster edits, applied at every sweep point
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import numpy as np
 
 from models import Job, Node
@@ -89,14 +90,13 @@ _VERSION_CORE = re.compile(r"\d+(?:\.\d+)*")
 _GO_VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:-?[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?")
 
 
-@dataclass(frozen=True)
-class JobProfile:
+class JobProfile(msgspec.Struct, frozen=True):
     """The knobs of a synthetic job population. Mixes are relative weights."""
 
-    job_types: dict[str, float] = field(
+    job_types: dict[str, float] = msgspec.field(
         default_factory=lambda: {"service": 0.6, "batch": 0.3, "system": 0.1}
     )
-    drivers: dict[str, float] = field(
+    drivers: dict[str, float] = msgspec.field(
         default_factory=lambda: {"docker": 0.6, "exec": 0.15, "raw_exec": 0.1, "java": 0.15}
     )
     max_groups: int = 3

@@ -18,9 +18,10 @@ a node before mutating nested fields.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import numpy as np
 
 from models import (
@@ -37,8 +38,7 @@ from ..core.gcpause import gc_paused
 from ..core.implied import CNI_PLUGINS
 
 
-@dataclass(frozen=True)
-class InstanceType:
+class InstanceType(msgspec.Struct, frozen=True):
     """One cloud machine shape: CPU, memory, disk and attached GPUs."""
 
     name: str
@@ -50,8 +50,7 @@ class InstanceType:
     gpu_count: int = 0
 
 
-@dataclass(frozen=True)
-class OsImage:
+class OsImage(msgspec.Struct, frozen=True):
     """One machine image: what ``os.*``/``kernel.*`` fingerprints report."""
 
     kernel_name: str
@@ -163,25 +162,24 @@ _STATE_UPDATES: tuple[dict[str, Any], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class NodeProfile:
+class NodeProfile(msgspec.Struct, frozen=True):
     """The knobs of a synthetic population; the defaults resemble a mid-size AWS cluster.
 
     Mixes are relative weights (they need not sum to 1). ``fleets`` bounds the number of
     distinct machine templates, hence (times ``racks_per_zone``) of computed node classes.
     """
 
-    os_mix: dict[str, float] = field(
+    os_mix: dict[str, float] = msgspec.field(
         default_factory=lambda: {"linux": 0.85, "windows": 0.12, "darwin": 0.03}
     )
     datacenters: tuple[str, ...] = ("dc1", "dc2", "dc3", "edge-1")
     zones_per_datacenter: int = 3
     racks_per_zone: int = 3
-    node_pools: dict[str, float] = field(
+    node_pools: dict[str, float] = msgspec.field(
         default_factory=lambda: {"default": 0.75, "batch": 0.15, "ci": 0.10}
     )
     gpu_pool: str = "gpu"
-    node_classes: dict[str, tuple[str, ...]] = field(
+    node_classes: dict[str, tuple[str, ...]] = msgspec.field(
         default_factory=lambda: {
             "linux": ("", "hashistack-linux", "compute", "storage"),
             "windows": ("", "hashistack-windows"),

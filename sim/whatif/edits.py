@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fnmatch import fnmatchcase
 from functools import partial
 from pathlib import Path
+
+import msgspec
 
 from models import Node
 from models.scenario import Allocation
@@ -41,8 +43,7 @@ _ADDED = uuid.UUID("0d5e2b3a-9d4f-4b8e-8f53-6e6f6d616464")
 DRAIN_STRATEGY = {"Deadline": 3600_000_000_000, "IgnoreSystemJobs": False, "ForceDeadline": ""}
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(msgspec.Struct, frozen=True):
     """One what-if change, named for the report."""
 
     label: str

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+
+import msgspec
 
 from .outcome import ScenarioRun
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(msgspec.Struct, frozen=True):
     """One group's allocations that left some nodes and arrived on others."""
 
     group: str
@@ -17,8 +17,7 @@ class Move:
     arrived: dict[str, int]
 
 
-@dataclass(frozen=True)
-class Loss:
+class Loss(msgspec.Struct, frozen=True):
     """A group that places fewer allocations after than before."""
 
     group: str
