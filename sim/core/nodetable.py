@@ -32,7 +32,9 @@ _NODE_FIELDS: dict[str, Callable[[Node], str]] = {
 
 
 class Column(msgspec.Struct, frozen=True, dict=True):
-    """Distinct slots of one target over all nodes: ``values[codes[i]]`` is node i's value."""
+    """Distinct slots of one target over all nodes: ``values[codes[i]]`` is node i's value.
+
+    ``dict=True`` gives instances the ``__dict__`` their cached properties are stored in."""
 
     codes: np.ndarray
     values: tuple[str, ...]
