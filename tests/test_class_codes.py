@@ -13,6 +13,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models import Node
 from sim.core.nodeclass import computed_class_key
 from sim.core.nodetable import NodeTable
 from sim.io.node_json import node_to_api
@@ -46,3 +47,35 @@ def test_records_code_classes_as_their_models_keys(count, seed, gpus):
     expected = first_appearance_codes([computed_class_key(n) for n in models])
     assert NodeTable(records).class_codes.tolist() == expected
     assert NodeTable(models).class_codes.tolist() == expected
+
+
+def gpu_nodes(memories: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Full nodes in API shape, alike but for their GPU's ``memory`` attribute."""
+    template = node_to_api(generate_nodes(1, 7, NodeProfile(gpu_fraction=1.0))[0])
+    nodes = []
+    for i, memory in enumerate(memories):
+        node = json.loads(json.dumps(template))
+        node["ID"], node["Name"] = f"00000000-0000-0000-0000-{i:012d}", f"gpu-{i}"
+        node["NodeResources"]["Devices"][0]["Attributes"]["memory"] = memory
+        nodes.append(node)
+    return nodes
+
+
+def test_device_attributes_are_hashed_with_their_kind():
+    """``psstructs.Attribute`` is hashed field by field (node_class.go hashes the struct): an
+    Int 5 and a Float 5.0 differ, as a Bool true and an Int 1 do; equal attributes do not."""
+    documents = gpu_nodes(
+        [
+            {"Int": 5, "Unit": "GiB"},
+            {"Float": 5.0, "Unit": "GiB"},
+            {"Int": 5, "Unit": "GiB"},
+            {"Bool": True},
+            {"Int": 1},
+            {"Int": 5, "Unit": "MiB"},
+        ]
+    )
+    models = [Node.model_validate(d) for d in documents]
+    records = decode_records(json.dumps(documents).encode())
+    assert records is not None
+    for nodes in (models, records):
+        assert NodeTable(nodes).class_codes.tolist() == [0, 1, 0, 2, 3, 4]

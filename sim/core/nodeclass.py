@@ -21,7 +21,11 @@ def _without_unique(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def device_class_key(node: Node) -> tuple[Any, ...]:
-    """Of the devices, only vendor/type/name/attributes are hashed; their order matters."""
+    """Of the devices, only vendor/type/name/attributes are hashed; their order matters.
+
+    An attribute is hashed as the ``psstructs.Attribute`` it is: which of Int, Float, String
+    and Bool is set, and its unit. So Int 5 and Float 5.0 differ, as Bool true and Int 1 do,
+    though Python's ``5 == 5.0`` and ``True == 1`` would merge them."""
     return tuple(
         (
             d.vendor,
@@ -29,7 +33,7 @@ def device_class_key(node: Node) -> tuple[Any, ...]:
             d.name,
             tuple(
                 sorted(
-                    (k, a.value, a.unit)
+                    (k, a.int_value, a.float_value, a.string_value, a.bool_value, a.unit)
                     for k, a in d.attributes.items()
                     if not k.startswith(UNIQUE_PREFIX)
                 )
