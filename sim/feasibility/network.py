@@ -31,7 +31,7 @@ class NetworkAsk(msgspec.Struct, frozen=True):
     """What the checker is parameterised with; a fresh checker asks for mode ``host``."""
 
     mode: str = "host"
-    ports: tuple[Port, ...] = msgspec.field(default_factory=tuple)
+    ports: tuple[Port, ...] = ()
 
 
 def node_modes(node: Node) -> set[str]:

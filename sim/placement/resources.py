@@ -239,7 +239,7 @@ class NodeCapacity:
         """
         nodes = list(nodes)
         try:  # node records: their resource records hash, so each node is one C-level read
-            codes, distinct = intern(list(map(_CAPACITY_RECORDS, nodes)))
+            codes, distinct = intern(map(_CAPACITY_RECORDS, nodes), len(nodes))
         except TypeError:  # pydantic models do not hash: field by field
             codes, distinct = intern(_capacity_keys(nodes))
         first = first_positions(codes, len(distinct))
